@@ -1,0 +1,74 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# vhv top-level Makefile.
+#
+#   make              modules for every target kernel installed, userspace, test VMM
+#   make KVER=x       modules for one kernel release (KDIR=path for a kernel tree)
+#   make setup        install what the project needs (root, Debian archive only)
+#   make check        setup, build, host unit tests, then one VM boot per kernel
+#   make demo         setup, build, boot 6.1 and show what vhv does
+#   make bench        benchmarks (ratios against peers in the same boot)
+#   make debug        modules built with -DDEBUG (create/destroy lines)
+
+SHELL := /bin/bash
+TOP := $(CURDIR)
+BUILD := $(TOP)/build
+
+# Target kernels: Debian 12's 6.1 and 6.12 lines when their headers are
+# installed, plus the running kernel when its headers are (a real KVM host).
+ifeq ($(origin KVER),undefined)
+KVERS := $(sort $(notdir $(patsubst %/build,%,$(wildcard \
+	/lib/modules/6.1.*-amd64/build /lib/modules/6.12.*-amd64/build \
+	/lib/modules/$(shell uname -r)/build))))
+else
+KVERS := $(KVER)
+endif
+kdir = $(if $(KDIR),$(KDIR),/lib/modules/$(1)/build)
+
+USERSPACE := userspace/vhvstat tools/testing/vmm
+
+.PHONY: all modules userspace setup check unit demo bench debug clean help \
+	$(addprefix modules-,$(KVERS))
+
+all: modules userspace
+
+help:
+	@sed -n '3,12s/^# \{0,1\}//p' Makefile
+
+modules: $(addprefix modules-,$(KVERS))
+	@[ -n "$(KVERS)" ] || { echo "no kernel headers found: run 'make setup'" >&2; exit 1; }
+
+# kbuild writes objects beside the sources, so each kernel gets a tree of
+# symlinks under build/<kver>/ and builds there.
+$(addprefix modules-,$(KVERS)): modules-%:
+	@mkdir -p $(BUILD)/$*
+	@cp -rsf $(TOP)/Kbuild $(TOP)/kmod $(TOP)/include $(BUILD)/$*/
+	$(MAKE) -C $(call kdir,$*) M=$(BUILD)/$* W=1 $(if $(VHV_DEBUG),VHV_DEBUG=y) modules
+
+debug:
+	$(MAKE) VHV_DEBUG=y modules
+
+userspace:
+	@for d in $(USERSPACE); do $(MAKE) -C $$d || exit 1; done
+
+setup:
+	@tools/setup.sh
+
+unit: userspace
+	@tools/testing/selftests/run-unit.sh
+
+check: setup
+	@$(MAKE) -s all
+	@KVERS="$(KVERS)" tools/testing/selftests/run.sh
+
+demo: setup
+	@$(MAKE) -s all
+	@tools/testing/demo/demo.sh
+
+bench: setup
+	@$(MAKE) -s all
+	@KVERS="$(KVERS)" tools/testing/bench/run.sh
+
+clean:
+	rm -rf $(BUILD)
+	@for d in $(USERSPACE); do $(MAKE) -C $$d clean; done
