@@ -1,0 +1,1210 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tvmm - tiny test VMM for vhv's selftests and benchmarks.
+ *
+ * It drives KVM directly through its ioctls so that a test controls exactly
+ * what the vCPU threads do: spin in guest mode, exit to userspace on every
+ * iteration, idle in the in-kernel HLT path, or touch guest memory to create
+ * swap pressure.  Guests run 32-bit protected mode, flat segments, no paging;
+ * the code is assembled by the host compiler from the asm block below and
+ * copied into guest RAM.
+ *
+ * Output (stdout, line-buffered) is one "record key=value..." per line, as
+ * listed in usage(), so shell tests can parse it with awk.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/kvm.h>
+
+/*
+ * Guest physical layout.  Everything below DATA_START belongs to the VMM;
+ * the mem workload touches [DATA_START, mem_bytes).  RAM ends below 3 GiB so
+ * it never overlaps the IOAPIC (0xfec00000), LAPIC (0xfee00000) or the TSS
+ * pages KVM needs on Intel (TSS_ADDR), and a no-paging guest reaches it all.
+ * These are plain numbers because the guest asm uses them too.
+ */
+#define GDT_ADDR	0x1000
+#define IDT_ADDR	0x2000
+#define CODE_ADDR	0x3000
+#define STACK_BASE	0x10000
+#define STACK_SIZE	0x400		/* one per vCPU, 64 fit below DATA_START */
+/* hlt: the timer handler counts ticks in the bottom word of the stack area. */
+#define TICKS_ADDR(idx)	(STACK_BASE + (idx) * STACK_SIZE)
+#define DATA_START	0x20000
+#define LAPIC_BASE	0xfee00000
+#define TSS_ADDR	0xfffbd000
+
+#define SEL_CODE	0x08
+#define SEL_DATA	0x10
+
+/* Ports none of KVM's in-kernel devices claim, so each "out" reaches us. */
+#define PORT_IO		0x500		/* io workload: one per iteration */
+#define PORT_PASS	0x501		/* mem workload: one per full pass */
+#define PORT_FAULT	0x502		/* guest took an exception: 4-byte vector */
+
+#define VEC_TIMER	0x20
+#define VEC_SPURIOUS	0xff
+#define NR_EXC_STUBS	32
+#define EXC_STUB_SIZE	16
+
+#define MAX_VCPUS	64
+#define MAX_MEM_MB	3072
+#define MAX_PERIOD_US	500000000UL	/* 2^32 ticks of a 1 GHz / 128 clock */
+#define PAGE_SIZE_4K	4096
+
+#define S_(x)	#x
+#define S(x)	S_(x)
+
+/*
+ * Guest code.  It lives in .rodata (the host never executes it) and uses
+ * no absolute reference to its own labels, so it runs wherever it is copied;
+ * the VMM computes entry points as offsets from guest_start.  Each entry
+ * takes its parameters in registers set by KVM_SET_REGS, which keeps the
+ * code free of a parameter block.
+ */
+__asm__(
+	".pushsection .rodata.tvmm_guest, \"a\"\n"
+	".code32\n"
+	"guest_start:\n"
+	/* Exception: stop here and tell the VMM which vector it was. */
+	"guest_fault:\n"
+	"	pop %eax\n"
+	"	mov $" S(PORT_FAULT) ", %dx\n"
+	"	out %eax, (%dx)\n"
+	"1:	cli\n"
+	"	hlt\n"
+	"	jmp 1b\n"
+	/* One stub per exception vector, EXC_STUB_SIZE apart. */
+	"	.balign " S(EXC_STUB_SIZE) "\n"
+	"guest_exc_stubs:\n"
+	"	.set tvmm_vec, 0\n"
+	"	.rept " S(NR_EXC_STUBS) "\n"
+	"	.balign " S(EXC_STUB_SIZE) "\n"
+	"	push $tvmm_vec\n"
+	"	jmp guest_fault\n"
+	"	.set tvmm_vec, tvmm_vec + 1\n"
+	"	.endr\n"
+	/* Any other vector (e.g. APIC spurious): no EOI by definition. */
+	"guest_ignore:\n"
+	"	iret\n"
+	/* Timer, hlt workload only: edi = this vCPU's TICKS_ADDR. */
+	"guest_timer:\n"
+	"	incl (%edi)\n"
+	"	movl $0, " S(LAPIC_BASE) " + 0xb0\n"	/* EOI */
+	"	iret\n"
+	/* spin: never leaves guest mode on its own. */
+	"guest_spin:\n"
+	"1:	inc %eax\n"
+	"	jmp 1b\n"
+	/* io: one userspace exit per iteration. */
+	"guest_io:\n"
+	"	mov $" S(PORT_IO) ", %dx\n"
+	"1:	out %al, (%dx)\n"
+	"	inc %eax\n"
+	"	jmp 1b\n"
+	/* hlt: eax = timer divide config, ecx = initial count, edi: ticks. */
+	"guest_hlt:\n"
+	"	mov $" S(LAPIC_BASE) ", %ebx\n"
+	"	movl $(0x100 | " S(VEC_SPURIOUS) "), 0xf0(%ebx)\n" /* SVR */
+	"	mov %eax, 0x3e0(%ebx)\n"			  /* TDCR */
+	"	movl $(0x20000 | " S(VEC_TIMER) "), 0x320(%ebx)\n" /* LVTT */
+	"	mov %ecx, 0x380(%ebx)\n"			  /* TMICT */
+	"1:	sti\n"			/* the sti shadow covers the hlt */
+	"	hlt\n"
+	"	jmp 1b\n"
+	/*
+	 * mem: esi = first page, edi = end, ebx = this vCPU's first page,
+	 * ecx = pages per pass.  vCPUs start at staggered pages so that they
+	 * do not fault on the same page in lock step.
+	 */
+	"guest_mem:\n"
+	"	mov $" S(PORT_PASS) ", %dx\n"
+	"	mov $1, %al\n"
+	"2:	mov %ecx, %ebp\n"
+	"1:	mov %al, (%ebx)\n"
+	"	add $" S(PAGE_SIZE_4K) ", %ebx\n"
+	"	cmp %edi, %ebx\n"
+	"	jb 3f\n"
+	"	mov %esi, %ebx\n"
+	"3:	dec %ebp\n"
+	"	jnz 1b\n"
+	"	out %al, (%dx)\n"
+	"	inc %al\n"
+	"	jmp 2b\n"
+	"guest_end:\n"
+	".code64\n"
+	".popsection\n");
+
+extern const unsigned char guest_start[], guest_end[], guest_exc_stubs[],
+	guest_ignore[], guest_timer[], guest_spin[], guest_io[], guest_hlt[],
+	guest_mem[];
+
+enum workload { WL_SPIN, WL_IO, WL_HLT, WL_MEM };
+
+static const char *const workload_names[] = {
+	[WL_SPIN] = "spin", [WL_IO] = "io", [WL_HLT] = "hlt", [WL_MEM] = "mem",
+};
+
+struct options {
+	int nr_vcpus;
+	unsigned long mem_mb;
+	enum workload workload;
+	unsigned long period_us;
+	int cpus[CPU_SETSIZE];		/* -a list, in order */
+	int nr_cpus;			/* 0: no pinning */
+	double seconds;			/* 0: until SIGINT/SIGTERM */
+	unsigned long repeat;
+	bool quiet;
+	bool thp;
+};
+
+struct vm;
+
+/* Written by its own thread; main reads them only after the join. */
+struct vcpu {
+	struct vm *vm;
+	int idx;
+	int fd;
+	struct kvm_run *run;
+	pthread_t thread;
+	pid_t tid;
+	int cpu;
+	bool setup_failed;
+	unsigned long long exits;	/* returns from KVM_RUN */
+	unsigned long long io_exits;
+	unsigned long long passes;
+	unsigned long long ticks;	/* hlt: timer interrupts handled */
+};
+
+struct vm {
+	const struct options *opt;
+	int kvm_fd;
+	int vm_fd;
+	size_t run_size;
+	struct kvm_cpuid2 *cpuid;	/* what KVM supports, for every vCPU */
+	unsigned char *mem;
+	size_t mem_bytes;
+	pthread_t main_thread;
+	int nr_threads;			/* vCPU threads created, to join */
+	/*
+	 * Start-up handshake through two eventfds, not a mutex: releasing 64
+	 * threads that each re-take a mutex wakes them one by one, behind
+	 * the CPU-bound vCPUs already running, and some did not reach
+	 * KVM_RUN within a second under TCG.
+	 */
+	int report_fd;			/* vCPU -> main: +1 per step done */
+	int gate_fd;			/* main -> vCPUs: readable = go */
+	uint64_t nr_reports;		/* main's running sum of report_fd */
+	atomic_bool stop;
+	atomic_bool failed;
+	struct vcpu vcpus[MAX_VCPUS];
+};
+
+static void err_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void err_msg(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "tvmm: %s\n", buf);
+}
+
+static double now_sec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* ---- options -------------------------------------------------------- */
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: tvmm [-c NVCPUS] [-m MEM_MB] [-w spin|io|hlt|mem] [-t USEC]\n"
+"            [-a CPULIST] [-d SECONDS] [-r REPEAT] [-H] [-q] [-h]\n"
+"  -c  vCPUs, one thread each (1..%d, default 1)\n"
+"  -m  guest RAM in MiB, anonymous private memory (1..%d, default 16)\n"
+"  -w  spin: busy loop in guest mode; io: an OUT (userspace exit) per\n"
+"      iteration; hlt: STI;HLT woken by the periodic LAPIC timer;\n"
+"      mem: write one byte per 4 KiB page of RAM, forever (default spin)\n"
+"  -t  LAPIC timer period for hlt, microseconds (default 10000)\n"
+"  -a  pin vCPU thread i to the i-th CPU of CPULIST (e.g. 0-3,6), round-robin\n"
+"  -d  run time in seconds, fractional allowed (0: until SIGINT/SIGTERM)\n"
+"  -r  create, run and destroy the VM REPEAT times (default 1)\n"
+"  -H  leave guest RAM to the system THP policy (default MADV_NOHUGEPAGE)\n"
+"  -q  quiet: omit the per-vCPU records\n"
+"output records (stdout, one per line):\n"
+"  vm pid=P vcpus=N mem_bytes=B workload=W\n"
+"  vcpu idx=I tid=T cpu=C|-1        (before the vCPU's first KVM_RUN)\n"
+"  started\n"
+"  vcpu idx=I exits=E io_exits=E passes=P ticks=T\n"
+"    exits: returns from KVM_RUN; io_exits: of them, guest OUTs;\n"
+"    passes: mem passes over RAM; ticks: hlt timer interrupts\n"
+"  total exits=E seconds=S exits_per_sec=X\n"
+"exit status: 0 ok, 1 KVM or guest error, 2 usage error\n",
+		MAX_VCPUS, MAX_MEM_MB);
+}
+
+static bool parse_ulong(const char *s, unsigned long min, unsigned long max,
+			unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (*s < '0' || *s > '9')	/* strtoul accepts "-1" and spaces */
+		return false;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* "0-3,6,8-9" -> cpus[] in that order. */
+static bool parse_cpulist(const char *s, struct options *opt)
+{
+	opt->nr_cpus = 0;
+	while (*s) {
+		unsigned long lo, hi;
+		char *end;
+
+		if (*s < '0' || *s > '9')
+			return false;
+		lo = hi = strtoul(s, &end, 10);
+		if (*end == '-') {
+			s = end + 1;
+			if (*s < '0' || *s > '9')
+				return false;
+			hi = strtoul(s, &end, 10);
+		}
+		if (hi < lo || hi >= CPU_SETSIZE || (*end && *end != ','))
+			return false;
+		for (; lo <= hi; lo++) {
+			if (opt->nr_cpus == CPU_SETSIZE)
+				return false;
+			opt->cpus[opt->nr_cpus++] = lo;
+		}
+		s = *end ? end + 1 : end;
+	}
+	return opt->nr_cpus > 0;
+}
+
+static bool parse_workload(const char *s, enum workload *w)
+{
+	for (size_t i = 0; i < sizeof(workload_names) / sizeof(*workload_names); i++) {
+		if (!strcmp(s, workload_names[i])) {
+			*w = i;
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool parse_seconds(const char *s, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(s, &end);
+	/* The comparison also rejects NaN. */
+	return !errno && end != s && !*end && *out >= 0 && *out <= 1e9;
+}
+
+static bool parse_one(int c, const char *arg, struct options *opt)
+{
+	unsigned long v;
+
+	switch (c) {
+	case 'c':
+		if (!parse_ulong(arg, 1, MAX_VCPUS, &v))
+			return false;
+		opt->nr_vcpus = v;
+		return true;
+	case 'm':
+		return parse_ulong(arg, 1, MAX_MEM_MB, &opt->mem_mb);
+	case 'w':
+		return parse_workload(arg, &opt->workload);
+	case 't':
+		return parse_ulong(arg, 1, MAX_PERIOD_US, &opt->period_us);
+	case 'a':
+		return parse_cpulist(arg, opt);
+	case 'd':
+		return parse_seconds(arg, &opt->seconds);
+	case 'r':
+		return parse_ulong(arg, 1, ULONG_MAX, &opt->repeat);
+	case 'q':
+		opt->quiet = true;
+		return true;
+	case 'H':
+		opt->thp = true;
+		return true;
+	}
+	return false;
+}
+
+static void parse_options(int argc, char **argv, struct options *opt)
+{
+	int c;
+
+	*opt = (struct options){ .nr_vcpus = 1, .mem_mb = 16,
+				 .workload = WL_SPIN, .period_us = 10000,
+				 .repeat = 1 };
+	opterr = 0;	/* we print our own message, with the option */
+	while ((c = getopt(argc, argv, "c:m:w:t:a:d:r:qHh")) != -1) {
+		if (c == 'h') {
+			usage(stdout);
+			exit(0);
+		}
+		if (c == '?' || !parse_one(c, optarg, opt)) {
+			if (c == '?')
+				err_msg("unknown option or missing argument: -%c",
+					optopt);
+			else
+				err_msg("invalid argument to -%c: '%s'", c, optarg);
+			fprintf(stderr, "Try 'tvmm -h' for more information.\n");
+			exit(2);
+		}
+	}
+	if (optind < argc) {
+		err_msg("unexpected argument: '%s'", argv[optind]);
+		fprintf(stderr, "Try 'tvmm -h' for more information.\n");
+		exit(2);
+	}
+}
+
+/* ---- signals -------------------------------------------------------- */
+
+/* SIGUSR1 only has to make KVM_RUN (or HLT in the kernel) return EINTR. */
+static void kick_handler(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * SIGINT/SIGTERM (stop) and SIGUSR2 (a vCPU failed) are blocked in every
+ * thread and taken synchronously by the main thread, so no vCPU thread is
+ * ever interrupted by them and no handler has to be async-signal-safe.
+ */
+static void signals_init(sigset_t *waitset)
+{
+	struct sigaction sa = { .sa_handler = kick_handler };
+
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0;	/* no SA_RESTART: KVM_RUN must return */
+	sigaction(SIGUSR1, &sa, NULL);
+
+	sigemptyset(waitset);
+	sigaddset(waitset, SIGINT);
+	sigaddset(waitset, SIGTERM);
+	sigaddset(waitset, SIGUSR2);
+	pthread_sigmask(SIG_BLOCK, waitset, NULL);
+}
+
+/* Non-blocking: has SIGINT/SIGTERM arrived since the last look? */
+static bool stop_signal_pending(const sigset_t *waitset)
+{
+	struct timespec zero = { 0, 0 };
+	int sig;
+
+	while ((sig = sigtimedwait(waitset, NULL, &zero)) > 0) {
+		if (sig == SIGINT || sig == SIGTERM)
+			return true;
+	}
+	return false;
+}
+
+/* ---- guest memory image --------------------------------------------- */
+
+static uint32_t guest_addr(const unsigned char *label)
+{
+	return CODE_ADDR + (uint32_t)(label - guest_start);
+}
+
+/* A 32-bit interrupt gate, DPL 0, in the flat code segment. */
+static uint64_t idt_gate(uint32_t handler)
+{
+	return (handler & 0xffffULL) | ((uint64_t)SEL_CODE << 16) |
+	       (0x8e00ULL << 32) | ((uint64_t)(handler >> 16) << 48);
+}
+
+/*
+ * GDT (CPU reads it on interrupt delivery and iret), IDT (exception stubs,
+ * timer, the rest ignored) and the code.
+ */
+static void guest_load(struct vm *vm)
+{
+	static const uint64_t gdt[] = {
+		0,
+		0x00cf9b000000ffffULL,	/* SEL_CODE: 4 GiB, 32-bit, exec/read */
+		0x00cf93000000ffffULL,	/* SEL_DATA: 4 GiB, read/write */
+	};
+	uint64_t *idt = (uint64_t *)(vm->mem + IDT_ADDR);
+
+	memcpy(vm->mem + GDT_ADDR, gdt, sizeof(gdt));
+	for (int vec = 0; vec < 256; vec++)
+		idt[vec] = idt_gate(guest_addr(guest_ignore));
+	for (int vec = 0; vec < NR_EXC_STUBS; vec++)
+		idt[vec] = idt_gate(guest_addr(guest_exc_stubs) +
+				    vec * EXC_STUB_SIZE);
+	idt[VEC_TIMER] = idt_gate(guest_addr(guest_timer));
+	memcpy(vm->mem + CODE_ADDR, guest_start, guest_end - guest_start);
+}
+
+/* ---- VM ------------------------------------------------------------- */
+
+static int kvm_check_caps(struct vm *vm)
+{
+	static const struct { int cap; const char *name; } caps[] = {
+		{ KVM_CAP_IRQCHIP, "KVM_CAP_IRQCHIP" },
+		{ KVM_CAP_IMMEDIATE_EXIT, "KVM_CAP_IMMEDIATE_EXIT" },
+		{ KVM_CAP_USER_MEMORY, "KVM_CAP_USER_MEMORY" },
+		{ KVM_CAP_SET_TSS_ADDR, "KVM_CAP_SET_TSS_ADDR" },
+	};
+	int max;
+
+	if (ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0) != KVM_API_VERSION) {
+		err_msg("/dev/kvm: unexpected KVM API version");
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof(caps) / sizeof(*caps); i++) {
+		if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, caps[i].cap) <= 0) {
+			err_msg("KVM lacks %s", caps[i].name);
+			return -1;
+		}
+	}
+	max = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS);
+	if (max <= 0)
+		max = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_NR_VCPUS);
+	if (max > 0 && vm->opt->nr_vcpus > max) {
+		err_msg("KVM supports at most %d vCPUs, %d requested", max,
+			vm->opt->nr_vcpus);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The vCPUs get the CPUID KVM supports, as with QEMU's -cpu host.  Without
+ * any CPUID the in-kernel LAPIC refuses the periodic timer mode: KVM derives
+ * the LVTT timer-mode mask from CPUID leaf 1 in KVM_SET_CPUID2.
+ */
+static int kvm_get_cpuid(struct vm *vm)
+{
+	for (unsigned int nent = 64; nent <= 4096; nent *= 2) {
+		vm->cpuid = calloc(1, sizeof(*vm->cpuid) +
+				      nent * sizeof(vm->cpuid->entries[0]));
+		if (!vm->cpuid) {
+			err_msg("out of memory");
+			return -1;
+		}
+		vm->cpuid->nent = nent;
+		if (!ioctl(vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, vm->cpuid))
+			return 0;
+		free(vm->cpuid);
+		vm->cpuid = NULL;
+		if (errno != E2BIG)
+			break;
+	}
+	err_msg("KVM_GET_SUPPORTED_CPUID: %s", strerror(errno));
+	return -1;
+}
+
+static int vm_open(struct vm *vm)
+{
+	int r;
+
+	vm->report_fd = eventfd(0, EFD_CLOEXEC);
+	vm->gate_fd = eventfd(0, EFD_CLOEXEC);
+	if (vm->report_fd < 0 || vm->gate_fd < 0) {
+		err_msg("eventfd: %s", strerror(errno));
+		return -1;
+	}
+	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (vm->kvm_fd < 0) {
+		err_msg("open /dev/kvm: %s", strerror(errno));
+		return -1;
+	}
+	if (kvm_check_caps(vm) || kvm_get_cpuid(vm))
+		return -1;
+	r = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (r <= 0) {
+		err_msg("KVM_GET_VCPU_MMAP_SIZE: %s", strerror(errno));
+		return -1;
+	}
+	vm->run_size = r;
+	/* KVM_CREATE_VM can fail with EINTR when a signal is pending. */
+	do {
+		vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
+	} while (vm->vm_fd < 0 && errno == EINTR);
+	if (vm->vm_fd < 0) {
+		err_msg("KVM_CREATE_VM: %s", strerror(errno));
+		return -1;
+	}
+	/* Intel needs the TSS pages reserved before the first vCPU exists. */
+	if (ioctl(vm->vm_fd, KVM_SET_TSS_ADDR, TSS_ADDR) < 0) {
+		err_msg("KVM_SET_TSS_ADDR: %s", strerror(errno));
+		return -1;
+	}
+	/* In-kernel LAPIC: HLT and the timer never leave the kernel. */
+	if (ioctl(vm->vm_fd, KVM_CREATE_IRQCHIP, 0) < 0) {
+		err_msg("KVM_CREATE_IRQCHIP: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Guest RAM is private anonymous memory like QEMU's default backend, so the
+ * host can swap it.  MAP_NORESERVE: no commit charge under the default
+ * overcommit heuristic, so -m may exceed RAM + swap, as overcommitted guests
+ * do.  Huge pages are refused by default so that swap-out and swap-in happen
+ * per 4 KiB page, the unit the mem workload touches.
+ */
+static int vm_map_memory(struct vm *vm)
+{
+	struct kvm_userspace_memory_region region;
+
+	vm->mem_bytes = (size_t)vm->opt->mem_mb << 20;
+	vm->mem = mmap(NULL, vm->mem_bytes, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (vm->mem == MAP_FAILED) {
+		vm->mem = NULL;
+		err_msg("mmap %zu bytes of guest RAM: %s", vm->mem_bytes,
+			strerror(errno));
+		return -1;
+	}
+	/* Best effort: fails only where THP does not exist anyway. */
+	if (!vm->opt->thp)
+		madvise(vm->mem, vm->mem_bytes, MADV_NOHUGEPAGE);
+	guest_load(vm);
+	region = (struct kvm_userspace_memory_region){
+		.slot = 0,
+		.guest_phys_addr = 0,
+		.memory_size = vm->mem_bytes,
+		.userspace_addr = (uintptr_t)vm->mem,
+	};
+	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0) {
+		err_msg("KVM_SET_USER_MEMORY_REGION: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void vm_init(struct vm *vm, const struct options *opt)
+{
+	memset(vm, 0, sizeof(*vm));
+	vm->opt = opt;
+	vm->kvm_fd = -1;
+	vm->vm_fd = -1;
+	vm->main_thread = pthread_self();
+	vm->report_fd = -1;
+	vm->gate_fd = -1;
+	for (int i = 0; i < MAX_VCPUS; i++) {
+		vm->vcpus[i].vm = vm;
+		vm->vcpus[i].idx = i;
+		vm->vcpus[i].fd = -1;
+		vm->vcpus[i].cpu = -1;
+	}
+}
+
+/*
+ * Runs after every vCPU thread is joined.  The run mappings hold references
+ * on the vCPU files, and the vCPUs on the VM: unmap and close in that order
+ * so the VM is really destroyed before the next repetition.
+ */
+static void vm_destroy(struct vm *vm)
+{
+	for (int i = 0; i < MAX_VCPUS; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+
+		if (v->run)
+			munmap(v->run, vm->run_size);
+		if (v->fd >= 0)
+			close(v->fd);
+	}
+	if (vm->vm_fd >= 0)
+		close(vm->vm_fd);
+	if (vm->mem)
+		munmap(vm->mem, vm->mem_bytes);
+	if (vm->kvm_fd >= 0)
+		close(vm->kvm_fd);
+	free(vm->cpuid);
+	if (vm->report_fd >= 0)
+		close(vm->report_fd);
+	if (vm->gate_fd >= 0)
+		close(vm->gate_fd);
+}
+
+/* ---- vCPU setup ----------------------------------------------------- */
+
+static void vcpu_err(const struct vcpu *v, const char *what, int err)
+{
+	err_msg("vcpu %d: %s: %s", v->idx, what, strerror(err));
+}
+
+static void seg_flat(struct kvm_segment *seg, uint16_t sel, uint8_t type)
+{
+	*seg = (struct kvm_segment){
+		.base = 0, .limit = 0xffffffff, .selector = sel, .type = type,
+		.present = 1, .dpl = 0, .db = 1, .s = 1, .l = 0, .g = 1,
+	};
+}
+
+/* Protected mode, flat 4 GiB segments, no paging; TR/LDTR keep KVM's reset values. */
+static int vcpu_init_sregs(struct vcpu *v)
+{
+	struct kvm_sregs sregs;
+
+	if (ioctl(v->fd, KVM_GET_SREGS, &sregs) < 0) {
+		vcpu_err(v, "KVM_GET_SREGS", errno);
+		return -1;
+	}
+	seg_flat(&sregs.cs, SEL_CODE, 0xb);
+	seg_flat(&sregs.ds, SEL_DATA, 0x3);
+	sregs.es = sregs.fs = sregs.gs = sregs.ss = sregs.ds;
+	sregs.gdt.base = GDT_ADDR;
+	sregs.gdt.limit = 3 * 8 - 1;
+	sregs.idt.base = IDT_ADDR;
+	sregs.idt.limit = 256 * 8 - 1;
+	/* PE|ET|NE: reset CR0 has CD/NW set, which could make RAM uncached. */
+	sregs.cr0 = 0x31;
+	sregs.cr4 = 0;
+	sregs.efer = 0;
+	if (ioctl(v->fd, KVM_SET_SREGS, &sregs) < 0) {
+		vcpu_err(v, "KVM_SET_SREGS", errno);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * KVM's LAPIC timer counts at 1 GHz (APIC_BUS_CYCLE_NS is 1, also the
+ * default of 6.12's configurable bus cycle); take the smallest divider that
+ * lets the 32-bit initial count hold the period.
+ */
+static void lapic_timer_params(unsigned long period_us, uint32_t *tdcr,
+			       uint32_t *tmict)
+{
+	static const struct { unsigned int div; uint32_t code; } divs[] = {
+		{ 1, 0xb }, { 2, 0x0 }, { 4, 0x1 }, { 8, 0x2 },
+		{ 16, 0x3 }, { 32, 0x8 }, { 64, 0x9 }, { 128, 0xa },
+	};
+	uint64_t ns = period_us * 1000ULL;
+	size_t i = 0;
+
+	while (i < sizeof(divs) / sizeof(*divs) - 1 &&
+	       ns / divs[i].div > 0xffffffffULL)
+		i++;
+	*tdcr = divs[i].code;
+	*tmict = ns / divs[i].div ? ns / divs[i].div : 1;
+}
+
+/* Entry point and register-passed parameters of the chosen workload. */
+static void vcpu_workload_regs(const struct vcpu *v, struct kvm_regs *regs)
+{
+	const struct vm *vm = v->vm;
+	uint64_t pages = (vm->mem_bytes - DATA_START) / PAGE_SIZE_4K;
+	uint32_t tdcr, tmict;
+
+	switch (vm->opt->workload) {
+	case WL_SPIN:
+		regs->rip = guest_addr(guest_spin);
+		break;
+	case WL_IO:
+		regs->rip = guest_addr(guest_io);
+		break;
+	case WL_HLT:
+		regs->rip = guest_addr(guest_hlt);
+		lapic_timer_params(vm->opt->period_us, &tdcr, &tmict);
+		regs->rax = tdcr;
+		regs->rcx = tmict;
+		regs->rdi = TICKS_ADDR(v->idx);
+		break;
+	case WL_MEM:
+		regs->rip = guest_addr(guest_mem);
+		regs->rsi = DATA_START;
+		regs->rdi = DATA_START + pages * PAGE_SIZE_4K;
+		regs->rbx = DATA_START +
+			    pages * v->idx / vm->opt->nr_vcpus * PAGE_SIZE_4K;
+		regs->rcx = pages;
+		break;
+	}
+}
+
+static int vcpu_init_regs(struct vcpu *v)
+{
+	struct kvm_regs regs = { .rflags = 0x2 };	/* IF=0 */
+	struct kvm_mp_state mp = { .mp_state = KVM_MP_STATE_RUNNABLE };
+
+	regs.rsp = STACK_BASE + (v->idx + 1) * STACK_SIZE;
+	vcpu_workload_regs(v, &regs);
+	if (ioctl(v->fd, KVM_SET_REGS, &regs) < 0) {
+		vcpu_err(v, "KVM_SET_REGS", errno);
+		return -1;
+	}
+	/*
+	 * With an in-kernel LAPIC only the BSP starts runnable; the others
+	 * would sit in KVM_RUN waiting for an INIT/SIPI that never comes.
+	 */
+	if (ioctl(v->fd, KVM_SET_MP_STATE, &mp) < 0) {
+		vcpu_err(v, "KVM_SET_MP_STATE", errno);
+		return -1;
+	}
+	return 0;
+}
+
+/* The supported CPUID with this vCPU's APIC ID where CPUID reports it. */
+static int vcpu_set_cpuid(struct vcpu *v)
+{
+	const struct kvm_cpuid2 *sup = v->vm->cpuid;
+	size_t size = sizeof(*sup) + sup->nent * sizeof(sup->entries[0]);
+	struct kvm_cpuid2 *cpuid = malloc(size);
+	int r;
+
+	if (!cpuid) {
+		err_msg("out of memory");
+		return -1;
+	}
+	memcpy(cpuid, sup, size);
+	for (unsigned int i = 0; i < cpuid->nent; i++) {
+		struct kvm_cpuid_entry2 *e = &cpuid->entries[i];
+
+		if (e->function == 1)
+			e->ebx = (e->ebx & 0x00ffffff) | (uint32_t)v->idx << 24;
+		else if (e->function == 0xb || e->function == 0x1f)
+			e->edx = v->idx;
+		else if (e->function == 0x8000001e)
+			e->eax = v->idx;
+	}
+	r = ioctl(v->fd, KVM_SET_CPUID2, cpuid);
+	if (r < 0)
+		vcpu_err(v, "KVM_SET_CPUID2", errno);
+	free(cpuid);
+	return r < 0 ? -1 : 0;
+}
+
+static int vcpu_create(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	void *run;
+
+	v->fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, v->idx);
+	if (v->fd < 0) {
+		vcpu_err(v, "KVM_CREATE_VCPU", errno);
+		return -1;
+	}
+	run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		   v->fd, 0);
+	if (run == MAP_FAILED) {
+		vcpu_err(v, "mmap kvm_run", errno);
+		return -1;
+	}
+	v->run = run;
+	if (vcpu_set_cpuid(v) || vcpu_init_sregs(v) || vcpu_init_regs(v))
+		return -1;
+	return 0;
+}
+
+static int vcpu_pin(struct vcpu *v)
+{
+	const struct options *opt = v->vm->opt;
+	cpu_set_t set;
+	int r;
+
+	if (!opt->nr_cpus)
+		return 0;
+	v->cpu = opt->cpus[v->idx % opt->nr_cpus];
+	CPU_ZERO(&set);
+	CPU_SET(v->cpu, &set);
+	r = pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+	if (r) {
+		err_msg("vcpu %d: cannot pin to CPU %d: %s", v->idx, v->cpu,
+			strerror(r));
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- vCPU run loop -------------------------------------------------- */
+
+static void vcpu_fail(struct vcpu *v, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* A runtime error: report it and wake the main thread to stop the VM. */
+static void vcpu_fail(struct vcpu *v, const char *fmt, ...)
+{
+	char buf[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	err_msg("vcpu %d: %s", v->idx, buf);
+	atomic_store(&v->vm->failed, true);
+	pthread_kill(v->vm->main_thread, SIGUSR2);
+}
+
+static unsigned long long vcpu_rip(const struct vcpu *v)
+{
+	struct kvm_regs regs;
+
+	if (ioctl(v->fd, KVM_GET_REGS, &regs) < 0)
+		return ~0ULL;
+	return regs.rip;
+}
+
+/* The faulting eip, from the exception frame on the guest stack. */
+static unsigned long long vcpu_fault_eip(const struct vcpu *v, uint32_t vec)
+{
+	/* Exceptions that push an error code below eip. */
+	const uint32_t has_err = 1u << 8 | 1u << 10 | 1u << 11 | 1u << 12 |
+				 1u << 13 | 1u << 14 | 1u << 17 | 1u << 21 |
+				 1u << 29 | 1u << 30;
+	struct kvm_regs regs;
+	uint64_t at;
+	uint32_t eip;
+
+	if (vec >= 32 || ioctl(v->fd, KVM_GET_REGS, &regs) < 0)
+		return ~0ULL;
+	at = (uint32_t)regs.rsp + (has_err & (1u << vec) ? 4 : 0);
+	if (at + 4 > v->vm->mem_bytes)
+		return ~0ULL;
+	memcpy(&eip, v->vm->mem + at, 4);
+	return eip;
+}
+
+static int vcpu_handle_io(struct vcpu *v)
+{
+	struct kvm_run *run = v->run;
+	uint32_t vec = 0;
+
+	if (run->io.direction == KVM_EXIT_IO_OUT) {
+		switch (run->io.port) {
+		case PORT_IO:
+			v->io_exits++;
+			return 0;
+		case PORT_PASS:
+			v->io_exits++;
+			v->passes++;
+			return 0;
+		case PORT_FAULT:
+			memcpy(&vec, (char *)run + run->io.data_offset,
+			       run->io.size < 4 ? run->io.size : 4);
+			vcpu_fail(v, "guest exception, vector %u, eip=0x%llx",
+				  vec, vcpu_fault_eip(v, vec));
+			return -1;
+		}
+	}
+	vcpu_fail(v, "unexpected guest I/O: %s port 0x%x, eip=0x%llx",
+		  run->io.direction == KVM_EXIT_IO_OUT ? "out to" : "in from",
+		  run->io.port, vcpu_rip(v));
+	return -1;
+}
+
+static int vcpu_handle_exit(struct vcpu *v)
+{
+	struct kvm_run *run = v->run;
+
+	switch (run->exit_reason) {
+	case KVM_EXIT_IO:
+		return vcpu_handle_io(v);
+	case KVM_EXIT_INTR:
+		return 0;
+	case KVM_EXIT_SHUTDOWN:
+		vcpu_fail(v, "guest triple fault (KVM_EXIT_SHUTDOWN), eip=0x%llx",
+			  vcpu_rip(v));
+		return -1;
+	case KVM_EXIT_FAIL_ENTRY:
+		vcpu_fail(v, "VM entry failed, hardware reason 0x%llx",
+			  (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
+		return -1;
+	case KVM_EXIT_INTERNAL_ERROR:
+		vcpu_fail(v, "KVM internal error, suberror %u, eip=0x%llx",
+			  run->internal.suberror, vcpu_rip(v));
+		return -1;
+	case KVM_EXIT_MMIO:
+		vcpu_fail(v, "guest access to unbacked address 0x%llx, eip=0x%llx",
+			  (unsigned long long)run->mmio.phys_addr, vcpu_rip(v));
+		return -1;
+	}
+	vcpu_fail(v, "unexpected KVM exit reason %u, eip=0x%llx",
+		  run->exit_reason, vcpu_rip(v));
+	return -1;
+}
+
+/*
+ * EINTR is not an error: it is either our stop kick (SIGUSR1 or
+ * immediate_exit) or a stop/continue of the process (SIGSTOP, SIGCONT),
+ * after which the guest simply resumes.
+ */
+static void vcpu_loop(struct vcpu *v)
+{
+	while (!atomic_load(&v->vm->stop)) {
+		int r = ioctl(v->fd, KVM_RUN, 0);
+
+		v->exits++;
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			vcpu_fail(v, "KVM_RUN: %s", strerror(errno));
+			return;
+		}
+		if (vcpu_handle_exit(v))
+			return;
+	}
+}
+
+/* Tell main that this thread finished a step (setup, or passing the gate). */
+static void report(struct vm *vm)
+{
+	uint64_t one = 1;
+
+	/* Cannot fail short of a counter overflow: nothing to recover. */
+	if (write(vm->report_fd, &one, sizeof(one)) != sizeof(one))
+		err_msg("eventfd write: %s", strerror(errno));
+}
+
+/* Block until main opens the gate; nobody reads it, so it stays open. */
+static void gate_wait(struct vm *vm)
+{
+	struct pollfd pfd = { .fd = vm->gate_fd, .events = POLLIN };
+
+	while (poll(&pfd, 1, -1) < 0 && errno == EINTR)
+		;
+}
+
+static void *vcpu_thread(void *arg)
+{
+	struct vcpu *v = arg;
+	struct vm *vm = v->vm;
+
+	v->tid = syscall(SYS_gettid);
+	/* Created here, like QEMU, so the vCPU thread also creates the fd. */
+	v->setup_failed = vcpu_pin(v) || vcpu_create(v);
+	if (!v->setup_failed && !vm->opt->quiet)
+		printf("vcpu idx=%d tid=%d cpu=%d\n", v->idx, (int)v->tid,
+		       v->cpu);
+
+	report(vm);
+	if (v->setup_failed)
+		return NULL;
+	gate_wait(vm);
+	report(vm);
+	if (!atomic_load(&vm->stop))
+		vcpu_loop(v);
+	return NULL;
+}
+
+/* ---- one VM lifetime ------------------------------------------------ */
+
+/*
+ * Threads start one at a time and each creates its vCPU before the next
+ * starts, as QEMU does: KVM numbers vCPUs (vcpu_idx) in creation order, so
+ * KVM's index then equals ours.
+ */
+/* Wait until the vCPU threads have sent @n reports in all. */
+static int reports_wait(struct vm *vm, uint64_t n)
+{
+	while (vm->nr_reports < n) {
+		uint64_t count;
+
+		if (read(vm->report_fd, &count, sizeof(count)) == sizeof(count))
+			vm->nr_reports += count;
+		else if (errno != EINTR) {
+			err_msg("eventfd read: %s", strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int vm_start_vcpus(struct vm *vm)
+{
+	for (int i = 0; i < vm->opt->nr_vcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+		int r = pthread_create(&v->thread, NULL, vcpu_thread, v);
+
+		if (r) {
+			err_msg("pthread_create: %s", strerror(r));
+			return -1;
+		}
+		vm->nr_threads++;
+		if (reports_wait(vm, i + 1))
+			return -1;
+		if (v->setup_failed)
+			return -1;
+	}
+	return 0;
+}
+
+/* Open the start gate; with vm->stop set, threads leave without running. */
+static void vm_release(struct vm *vm)
+{
+	uint64_t one = 1;
+
+	if (write(vm->gate_fd, &one, sizeof(one)) != sizeof(one))
+		err_msg("eventfd write: %s", strerror(errno));
+}
+
+/*
+ * A vCPU may sit in guest mode forever (spin) or in KVM's halt path: the
+ * signal makes KVM_RUN return, and immediate_exit covers the window between
+ * a thread's check of vm->stop and its next KVM_RUN, where the signal
+ * would land before the ioctl and be missed.
+ */
+static void vm_stop_vcpus(struct vm *vm)
+{
+	atomic_store(&vm->stop, true);
+	vm_release(vm);
+	for (int i = 0; i < vm->nr_threads; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+
+		if (v->run)
+			v->run->immediate_exit = 1;
+		pthread_kill(v->thread, SIGUSR1);
+	}
+	for (int i = 0; i < vm->nr_threads; i++)
+		pthread_join(vm->vcpus[i].thread, NULL);
+}
+
+/*
+ * Wait for the end of the run: -d elapsed, SIGINT/SIGTERM (returns true),
+ * or a vCPU failure (SIGUSR2).  EINTR from SIGSTOP/SIGCONT just loops.
+ */
+static bool vm_wait(struct vm *vm, const sigset_t *waitset)
+{
+	double secs = vm->opt->seconds;
+	double deadline = now_sec() + secs;
+
+	for (;;) {
+		struct timespec ts;
+		double left;
+		int sig;
+
+		if (atomic_load(&vm->failed))
+			return false;
+		if (secs <= 0) {
+			sig = sigwaitinfo(waitset, NULL);
+		} else {
+			left = deadline - now_sec();
+			if (left <= 0)
+				return false;
+			ts.tv_sec = (time_t)left;
+			ts.tv_nsec = (long)((left - ts.tv_sec) * 1e9);
+			sig = sigtimedwait(waitset, NULL, &ts);
+		}
+		if (sig == SIGINT || sig == SIGTERM)
+			return true;
+	}
+}
+
+/* After the join: the vCPUs are still, their counters final. */
+static void vm_report(struct vm *vm, double seconds)
+{
+	unsigned long long total = 0;
+
+	for (int i = 0; i < vm->opt->nr_vcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+		uint32_t ticks;
+
+		memcpy(&ticks, vm->mem + TICKS_ADDR(i), sizeof(ticks));
+		v->ticks = ticks;
+		total += v->exits;
+		if (!vm->opt->quiet)
+			printf("vcpu idx=%d exits=%llu io_exits=%llu passes=%llu ticks=%llu\n",
+			       v->idx, v->exits, v->io_exits, v->passes, v->ticks);
+	}
+	printf("total exits=%llu seconds=%.3f exits_per_sec=%.1f\n", total,
+	       seconds, seconds > 0 ? total / seconds : 0.0);
+}
+
+/* Create, run, stop and destroy one VM.  Returns the exit status. */
+static int vm_run_once(const struct options *opt, const sigset_t *waitset,
+		       bool *interrupted)
+{
+	struct vm *vm = malloc(sizeof(*vm));
+	double t0, t1;
+	int rc = 1;
+
+	if (!vm) {
+		err_msg("out of memory");
+		return 1;
+	}
+	vm_init(vm, opt);
+	if (vm_open(vm) || vm_map_memory(vm))
+		goto out;
+	printf("vm pid=%d vcpus=%d mem_bytes=%zu workload=%s\n", (int)getpid(),
+	       opt->nr_vcpus, vm->mem_bytes, workload_names[opt->workload]);
+	if (vm_start_vcpus(vm)) {
+		vm_stop_vcpus(vm);
+		goto out;
+	}
+	vm_release(vm);
+	/* "started": every vCPU thread is past the gate, entering KVM_RUN. */
+	if (reports_wait(vm, 2 * opt->nr_vcpus)) {
+		vm_stop_vcpus(vm);
+		goto out;
+	}
+	t0 = now_sec();
+	printf("started\n");
+	*interrupted = vm_wait(vm, waitset);
+	t1 = now_sec();
+	vm_stop_vcpus(vm);
+	if (!atomic_load(&vm->failed)) {
+		vm_report(vm, t1 - t0);
+		rc = 0;
+	}
+out:
+	vm_destroy(vm);
+	free(vm);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	static struct options opt;
+	bool interrupted = false;
+	sigset_t waitset;
+	int rc = 0;
+
+	parse_options(argc, argv, &opt);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (guest_end - guest_start > STACK_BASE - CODE_ADDR) {
+		err_msg("internal error: guest code does not fit");
+		return 1;
+	}
+	signals_init(&waitset);
+	for (unsigned long rep = 0; rep < opt.repeat && !rc && !interrupted; rep++) {
+		/* A stop between repetitions ends the run before the next VM. */
+		if (rep && stop_signal_pending(&waitset))
+			break;
+		rc = vm_run_once(&opt, &waitset, &interrupted);
+	}
+	return rc;
+}
