@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * figures.c - esxtop-style rates from two vhv snapshots
+ *
+ * The time base is the snapshots' own time_ns (CLOCK_MONOTONIC, taken by
+ * the module under the same lock as the counters), not when vhvstat read
+ * them, so a slow reader does not skew the percentages.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "figures.h"
+
+static double clamp(double v, double lo, double hi)
+{
+	if (hi < lo)
+		hi = lo;
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* Δ of an optional counter (VHV_NA: none) in @unit ns, as % of @dt_ns. */
+static double opt_pct(int64_t now, int64_t then, double unit, double dt_ns)
+{
+	if (now < 0 || then < 0)
+		return NAN;
+	return vhv_delta((uint64_t)now, (uint64_t)then) * unit * 100.0 / dt_ns;
+}
+
+static void vcpu_rates(struct vhv_vcpu_fig *fv, const struct vhv_vcpu *o,
+		       double dt_ns)
+{
+	const struct vhv_vcpu *v = fv->v;
+	double pct = 100.0 / dt_ns, per_s = 1e9 / dt_ns;
+
+	fv->rates = true;
+	fv->run = vhv_delta(v->run_ns, o->run_ns) * pct;
+	fv->rdy = vhv_delta(v->ready_ns, o->ready_ns) * pct;
+	/* esxtop: %WAIT is what is neither run nor ready; it holds %IDLE and %SWPWT */
+	fv->wait = clamp(100.0 - fv->run - fv->rdy, 0, 100);
+	fv->idle = clamp(vhv_delta(v->halt_ns, o->halt_ns) * pct, 0, fv->wait);
+	fv->swpwt = clamp(vhv_delta(v->swap_wait_ns, o->swap_wait_ns) * pct,
+			  0, fv->wait);
+	fv->gst = clamp(vhv_delta(v->guest_ns, o->guest_ns) * pct, 0, fv->run);
+	fv->swpda = opt_pct(v->swapin_delay_ns, o->swapin_delay_ns, 1, dt_ns);
+	fv->exits_ps = vhv_delta(v->exits, o->exits) * per_s;
+	fv->preempt_ps = vhv_delta(v->preemptions, o->preemptions) * per_s;
+	fv->majflt_ps = vhv_delta(v->majflt, o->majflt) * per_s;
+}
+
+static int vm_figures(struct vhv_vm_fig *fm, const struct vhv_vm *vm,
+		      const struct vhv_snapshot *prev, double dt_ns,
+		      long page_size)
+{
+	const struct vhv_vm *ovm = NULL;
+	size_t i;
+
+	fm->vm = vm;
+	fm->mps_some = fm->mps_full = NAN;
+	fm->vcpus = calloc(vm->n_vcpus ? vm->n_vcpus : 1, sizeof(*fm->vcpus));
+	if (!fm->vcpus)
+		return -1;
+	if (prev && dt_ns > 0) {
+		ovm = vhv_snapshot_find_vm(prev, vm->id);
+		if (ovm && ovm->pid != vm->pid)
+			ovm = NULL;	/* id reused: not the same VM */
+	}
+	fm->rates = ovm != NULL;
+	if (ovm) {
+		double per_s = 1e9 / dt_ns;
+
+		fm->swr_mibps = vhv_delta(vm->swapin_pages, ovm->swapin_pages) *
+				(double)page_size * per_s / MIB;
+		fm->mps_some = opt_pct(vm->mem_pressure_some_us,
+				       ovm->mem_pressure_some_us, 1e3, dt_ns);
+		fm->mps_full = opt_pct(vm->mem_pressure_full_us,
+				       ovm->mem_pressure_full_us, 1e3, dt_ns);
+	}
+
+	for (i = 0; i < vm->n_vcpus; i++) {
+		struct vhv_vcpu_fig *fv = &fm->vcpus[i];
+		const struct vhv_vcpu *o = NULL;
+
+		fv->v = &vm->vcpus[i];
+		fv->delayacct = fv->v->swapin_delay_ns >= 0;
+		fv->swpda = NAN;
+		if (!fv->delayacct)
+			fm->n_nodelayacct++;
+		if (fv->v->ready_max_ns > fm->ready_max_ns)
+			fm->ready_max_ns = fv->v->ready_max_ns;
+		if (ovm)
+			o = vhv_vm_find_vcpu(ovm, fv->v->idx);
+		if (!o || o->tid != fv->v->tid)
+			continue;	/* new vCPU: no baseline yet */
+		vcpu_rates(fv, o, dt_ns);
+		fm->n_rated++;
+		fm->run += fv->run;
+		fm->rdy += fv->rdy;
+		fm->wait += fv->wait;
+		fm->idle += fv->idle;
+		fm->swpwt += fv->swpwt;
+		fm->gst += fv->gst;
+	}
+	return 0;
+}
+
+int vhv_figures_compute(struct vhv_figures *f, const struct vhv_snapshot *prev,
+			const struct vhv_snapshot *cur, long page_size)
+{
+	double dt_ns = 0;
+	size_t i, j, rated = 0;
+
+	memset(f, 0, sizeof(*f));
+	f->cur = cur;
+	f->prev = prev;
+	if (prev && cur->time_ns > prev->time_ns)
+		dt_ns = (double)(cur->time_ns - prev->time_ns);
+	f->dt_s = dt_ns / 1e9;
+	f->rates = dt_ns > 0;
+
+	f->vms = calloc(cur->n_vms ? cur->n_vms : 1, sizeof(*f->vms));
+	if (!f->vms)
+		return -1;
+	for (i = 0; i < cur->n_vms; i++) {
+		struct vhv_vm_fig *fm = &f->vms[i];
+
+		if (vm_figures(fm, &cur->vms[i], f->rates ? prev : NULL, dt_ns,
+			       page_size)) {
+			vhv_figures_free(f);
+			return -1;
+		}
+		f->n_stalled += cur->vms[i].stalled;
+		f->n_nodelayacct += fm->n_nodelayacct;
+		for (j = 0; j < cur->vms[i].n_vcpus; j++) {
+			if (!fm->vcpus[j].rates)
+				continue;
+			rated++;
+			f->rdy_avg += fm->vcpus[j].rdy;
+			if (fm->vcpus[j].rdy > f->rdy_max)
+				f->rdy_max = fm->vcpus[j].rdy;
+		}
+	}
+	if (rated)
+		f->rdy_avg /= (double)rated;
+	return 0;
+}
+
+void vhv_figures_free(struct vhv_figures *f)
+{
+	size_t i;
+
+	if (f->vms && f->cur)
+		for (i = 0; i < f->cur->n_vms; i++)
+			free(f->vms[i].vcpus);
+	free(f->vms);
+	f->vms = NULL;
+}

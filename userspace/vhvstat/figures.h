@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * figures.h - esxtop-style figures from two vhv snapshots
+ *
+ * Percentages are of wall time between the two snapshots (their time_ns).
+ * Per vCPU: %RUN + %RDY + %WAIT = 100 (%WAIT is the residual, >= 0), with
+ * %IDLE and %SWPWT parts of %WAIT. Per VM: the sum over its vCPUs, as an
+ * esxtop group, so a VM with N vCPUs reaches N x 100 %.
+ */
+#ifndef VHVSTAT_FIGURES_H
+#define VHVSTAT_FIGURES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "snapshot.h"
+
+#define MIB	(1024.0 * 1024.0)
+
+/* Rates of one vCPU; meaningful only when @rates. */
+struct vhv_vcpu_fig {
+	const struct vhv_vcpu *v;	/* in the newer snapshot */
+	bool rates;		/* same vCPU (idx and tid) in both snapshots */
+	bool delayacct;		/* swapin_delay_ns != -1 */
+	double run;		/* %RUN   = Δrun_ns / Δt */
+	double rdy;		/* %RDY   = Δready_ns / Δt */
+	double wait;		/* %WAIT  = 100 - %RUN - %RDY, >= 0 */
+	double idle;		/* %IDLE  = Δhalt_ns / Δt, in [0, %WAIT] */
+	double swpwt;		/* %SWPWT = Δswap_wait_ns / Δt, in [0, %WAIT] */
+	double gst;		/* %GST   = Δguest_ns / Δt, in [0, %RUN] */
+	double swpda;		/* Δswapin_delay_ns / Δt, NaN without delayacct */
+	double exits_ps;
+	double preempt_ps;
+	double majflt_ps;
+};
+
+struct vhv_vm_fig {
+	const struct vhv_vm *vm;	/* in the newer snapshot */
+	bool rates;		/* VM (id and pid) in both snapshots */
+	size_t n_rated;		/* vCPUs whose figures are in the sums */
+	size_t n_nodelayacct;	/* vCPUs without delay accounting */
+	double run, rdy, wait, idle, swpwt, gst;	/* sums over vCPUs */
+	double swr_mibps;	/* SWR/s = Δswapin_pages x page size / Δt */
+	double mps_some;	/* memory.pressure "some", % of Δt; NaN: n/a */
+	double mps_full;
+	uint64_t ready_max_ns;	/* max over the vCPUs */
+	struct vhv_vcpu_fig *vcpus;	/* vm->n_vcpus entries */
+};
+
+struct vhv_figures {
+	const struct vhv_snapshot *cur;
+	const struct vhv_snapshot *prev;	/* NULL: counters only */
+	double dt_s;		/* seconds between the snapshots */
+	bool rates;		/* prev != NULL and dt_s > 0 */
+	size_t n_stalled;
+	size_t n_nodelayacct;
+	double rdy_avg;		/* mean %RDY per rated vCPU on the host */
+	double rdy_max;		/* highest %RDY of any vCPU */
+	struct vhv_vm_fig *vms;	/* cur->n_vms entries */
+};
+
+/*
+ * Compute the figures of @cur against @prev (may be NULL). @page_size
+ * converts swapin_pages to bytes. The result points into both snapshots,
+ * which must outlive it. Return 0, or -1 with errno ENOMEM.
+ */
+int vhv_figures_compute(struct vhv_figures *f, const struct vhv_snapshot *prev,
+			const struct vhv_snapshot *cur, long page_size);
+void vhv_figures_free(struct vhv_figures *f);
+
+/* Counter difference, 0 if the counter went backwards (a reset). */
+static inline uint64_t vhv_delta(uint64_t now, uint64_t then)
+{
+	return now > then ? now - then : 0;
+}
+
+#endif /* VHVSTAT_FIGURES_H */

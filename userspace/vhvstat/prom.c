@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * prom.c - Prometheus text exposition of one snapshot
+ *
+ * One table lists every metric family; a family is printed whole (HELP,
+ * TYPE, then one sample per host, VM or vCPU) so samples of a family stay
+ * together as the format requires. Times are printed in seconds with the
+ * exact decimal digits of the nanosecond counter, not through a double.
+ */
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "prom.h"
+
+enum scope { S_HOST, S_VM, S_VCPU };
+
+enum unit {
+	U_NUM,		/* uint64_t as is */
+	U_NS,		/* uint64_t ns, printed as seconds */
+	U_US,		/* uint64_t us, printed as seconds */
+	U_MS,		/* uint64_t ms, printed as seconds */
+	U_OPT_NS,	/* int64_t ns, no sample when -1 (VHV_NA) */
+	U_OPT_US,	/* int64_t us, no sample when -1 */
+	U_BOOL,		/* bool, 0 or 1 */
+	U_DELAYACCT,	/* 1 if swapin_delay_ns != -1 */
+	U_INFO,		/* constant 1, identity in the labels */
+};
+
+struct family {
+	enum scope scope;
+	const char *name;
+	const char *type;
+	enum unit unit;
+	size_t off;
+	const char *help;
+};
+
+#define HOST(n, t, u, f, h)	{ S_HOST, n, t, u, offsetof(struct vhv_host, f), h }
+#define VM(n, t, u, f, h)	{ S_VM, n, t, u, offsetof(struct vhv_vm, f), h }
+#define VCPU(n, t, u, f, h)	{ S_VCPU, n, t, u, offsetof(struct vhv_vcpu, f), h }
+
+static const struct family families[] = {
+	HOST("vhv_vms", "gauge", U_NUM, nr_vms, "VMs vhv tracks."),
+	HOST("vhv_vcpus", "gauge", U_NUM, nr_vcpus, "vCPUs vhv tracks."),
+	HOST("vhv_cpus", "gauge", U_NUM, nr_cpus, "Online CPUs of the host."),
+	HOST("vhv_guest_memory_bytes", "gauge", U_NUM, guest_mem_bytes,
+	     "Memory of all tracked VMs (their memory slots)."),
+	HOST("vhv_memory_bytes", "gauge", U_NUM, ram_bytes, "RAM of the host."),
+	HOST("vhv_stall_threshold_seconds", "gauge", U_MS, stall_threshold_ms,
+	     "Heartbeat age that makes a VM with no halted vCPU stalled (stall_ms)."),
+
+	VM("vhv_vm_info", "gauge", U_INFO, id, "VM identity; always 1."),
+	VM("vhv_vm_vcpus", "gauge", U_NUM, nr_vcpus, "vCPUs of the VM (NVCPU)."),
+	VM("vhv_vm_memory_bytes", "gauge", U_NUM, mem_bytes,
+	   "Guest memory of the VM, its user memory slots (MEMSZ)."),
+	VM("vhv_vm_swap_bytes", "gauge", U_NUM, swap_bytes,
+	   "Swapped-out anonymous memory of the VMM process (SWCUR, VmSwap)."),
+	VM("vhv_vm_swapin_pages_total", "counter", U_NUM, swapin_pages,
+	   "Major faults of the VM's vCPU threads, guest pages swapped in (SWR/s source)."),
+	VM("vhv_vm_swap_wait_seconds_total", "counter", U_NS, swap_wait_ns,
+	   "Time the VM's vCPUs were blocked in I/O wait inside KVM_RUN (%SWPWT source)."),
+	VM("vhv_vm_heartbeat_age_seconds", "gauge", U_MS, heartbeat_ms,
+	   "Age of the VM's last vCPU heartbeat."),
+	VM("vhv_vm_stalled", "gauge", U_BOOL, stalled,
+	   "1 while the VM is stalled: old heartbeat and no halted vCPU."),
+	VM("vhv_vm_memory_pressure_some_seconds_total", "counter", U_OPT_US,
+	   mem_pressure_some_us,
+	   "memory.pressure 'some' total of the VM's cgroup; absent in the root cgroup or without PSI."),
+	VM("vhv_vm_memory_pressure_full_seconds_total", "counter", U_OPT_US,
+	   mem_pressure_full_us,
+	   "memory.pressure 'full' total of the VM's cgroup; absent in the root cgroup or without PSI."),
+
+	VCPU("vhv_vcpu_info", "gauge", U_INFO, idx,
+	     "vCPU identity (KVM vcpu_id, thread id); always 1."),
+	VCPU("vhv_vcpu_ready_seconds_total", "counter", U_NS, ready_ns,
+	     "Time the vCPU thread was runnable but waiting for a CPU (%RDY, run_delay, guest steal)."),
+	VCPU("vhv_vcpu_run_seconds_total", "counter", U_NS, run_ns,
+	     "CPU time of the vCPU thread (%RUN)."),
+	VCPU("vhv_vcpu_guest_seconds_total", "counter", U_NS, guest_ns,
+	     "Part of the CPU time spent in guest mode (%GST)."),
+	VCPU("vhv_vcpu_halt_seconds_total", "counter", U_NS, halt_ns,
+	     "Time the vCPU was halted waiting for a guest interrupt (%IDLE, KVM halt_wait_ns)."),
+	VCPU("vhv_vcpu_swap_wait_seconds_total", "counter", U_NS, swap_wait_ns,
+	     "Time blocked in I/O wait inside KVM_RUN, ready time excluded (%SWPWT)."),
+	VCPU("vhv_vcpu_swapin_delay_seconds_total", "counter", U_OPT_NS, swapin_delay_ns,
+	     "Delay accounting's swapin_delay; absent without kernel.task_delayacct=1 at VMM start."),
+	VCPU("vhv_vcpu_delayacct", "gauge", U_DELAYACCT, swapin_delay_ns,
+	     "1 if the vCPU thread has delay accounting."),
+	VCPU("vhv_vcpu_ready_max_seconds", "gauge", U_NS, ready_max_ns,
+	     "Longest single ready episode seen."),
+	VCPU("vhv_vcpu_exits_total", "counter", U_NUM, exits, "VM exits (KVM exits stat)."),
+	VCPU("vhv_vcpu_preemptions_total", "counter", U_NUM, preemptions,
+	     "Preemptions while in guest (KVM preemption_reported + preemption_other)."),
+	VCPU("vhv_vcpu_major_faults_total", "counter", U_NUM, majflt,
+	     "Major faults of the vCPU thread (guest pages swapped in)."),
+};
+
+static void label_value(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; s && *s; s++) {
+		if (*s == '\\' || *s == '"')
+			fprintf(out, "\\%c", *s);
+		else if (*s == '\n')
+			fputs("\\n", out);
+		else
+			fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+/* Print the value of a sample whose name and labels are out already. */
+static void value(FILE *out, const struct family *fm, const void *obj)
+{
+	const char *p = (const char *)obj + fm->off;
+	uint64_t u = 0;
+	int64_t d;
+	bool b;
+
+	switch (fm->unit) {
+	case U_NUM:
+	case U_NS:
+	case U_US:
+	case U_MS:
+		memcpy(&u, p, sizeof(u));
+		break;
+	case U_OPT_NS:
+	case U_OPT_US:
+	case U_DELAYACCT:
+		memcpy(&d, p, sizeof(d));
+		if (fm->unit == U_DELAYACCT) {
+			fprintf(out, " %d\n", d >= 0);
+			return;
+		}
+		u = d < 0 ? 0 : (uint64_t)d;
+		break;
+	case U_BOOL:
+		memcpy(&b, p, sizeof(b));
+		fprintf(out, " %d\n", b);
+		return;
+	case U_INFO:
+		fputs(" 1\n", out);
+		return;
+	}
+	switch (fm->unit) {
+	case U_NS:
+	case U_OPT_NS:
+		fprintf(out, " %" PRIu64 ".%09" PRIu64 "\n", u / 1000000000, u % 1000000000);
+		break;
+	case U_US:
+	case U_OPT_US:
+		fprintf(out, " %" PRIu64 ".%06" PRIu64 "\n", u / 1000000, u % 1000000);
+		break;
+	case U_MS:
+		fprintf(out, " %" PRIu64 ".%03" PRIu64 "\n", u / 1000, u % 1000);
+		break;
+	default:
+		fprintf(out, " %" PRIu64 "\n", u);
+	}
+}
+
+/* Optional figures (-1: not available) have no sample at all. */
+static bool present(const struct family *fm, const void *obj)
+{
+	int64_t d;
+
+	if (fm->unit != U_OPT_NS && fm->unit != U_OPT_US)
+		return true;
+	memcpy(&d, (const char *)obj + fm->off, sizeof(d));
+	return d >= 0;
+}
+
+static void vm_labels(FILE *out, const struct vhv_vm *vm)
+{
+	fprintf(out, "vm=\"%" PRIu64 "\",pid=\"%" PRIu64 "\"", vm->id, vm->pid);
+}
+
+static void family(FILE *out, const struct family *fm, const struct vhv_snapshot *s)
+{
+	size_t i, j;
+
+	fprintf(out, "# HELP %s %s\n# TYPE %s %s\n", fm->name, fm->help,
+		fm->name, fm->type);
+	if (fm->scope == S_HOST) {
+		fputs(fm->name, out);
+		value(out, fm, &s->host);
+		return;
+	}
+	for (i = 0; i < s->n_vms; i++) {
+		const struct vhv_vm *vm = &s->vms[i];
+
+		if (fm->scope == S_VM) {
+			if (!present(fm, vm))
+				continue;
+			fprintf(out, "%s{", fm->name);
+			vm_labels(out, vm);
+			if (fm->unit == U_INFO) {
+				fputs(",cgroup=", out);
+				label_value(out, vm->cgroup ? vm->cgroup : "");
+			}
+			fputc('}', out);
+			value(out, fm, vm);
+			continue;
+		}
+		for (j = 0; j < vm->n_vcpus; j++) {
+			const struct vhv_vcpu *v = &vm->vcpus[j];
+
+			if (!present(fm, v))
+				continue;
+			fprintf(out, "%s{", fm->name);
+			vm_labels(out, vm);
+			fprintf(out, ",vcpu=\"%" PRIu64 "\"", v->idx);
+			if (fm->unit == U_INFO)
+				fprintf(out, ",vcpu_id=\"%" PRIu64 "\",tid=\"%" PRIu64 "\"",
+					v->vcpu_id, v->tid);
+			fputc('}', out);
+			value(out, fm, v);
+		}
+	}
+}
+
+void vhv_prom_print(FILE *out, const struct vhv_snapshot *s)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(families) / sizeof(families[0]); i++)
+		family(out, &families[i], s);
+	fflush(out);
+}

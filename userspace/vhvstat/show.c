@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * show.c - the vm / vcpu / host reports
+ *
+ * Every field goes through the print layer once: text columns (with their
+ * headings, printed by a header pass over the same row functions) and JSON
+ * members come from the same lines below.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "print.h"
+#include "show.h"
+
+#define PCT_W	6	/* %RUN %RDY ... */
+#define SEC_W	10	/* counters in seconds (-s) */
+
+/* Fields a VM row and a vCPU row have in common, both sides filled. */
+struct row {
+	bool rates;
+	double run, rdy, wait, idle, swpwt, gst;
+	uint64_t ready_max_ns;
+	/* counters (-s) */
+	uint64_t ready_ns, run_ns, guest_ns, halt_ns, swap_wait_ns, exits, majflt;
+};
+
+static double nan_unless(bool ok, double v)
+{
+	return ok ? v : NAN;
+}
+
+static void cpu_columns(const struct row *r, const struct vhv_view *view)
+{
+	bool ok = r->rates;
+
+	if (view->counters) {
+		pr_col_float(PR_TEXT, NULL, "READY", SEC_W, 3, r->ready_ns / 1e9);
+		pr_col_float(PR_TEXT, NULL, "RUN", SEC_W, 3, r->run_ns / 1e9);
+		pr_col_float(PR_TEXT, NULL, "GUEST", SEC_W, 3, r->guest_ns / 1e9);
+		pr_col_float(PR_TEXT, NULL, "HALT", SEC_W, 3, r->halt_ns / 1e9);
+		pr_col_float(PR_TEXT, NULL, "SWPWT", SEC_W, 3, r->swap_wait_ns / 1e9);
+		pr_col_u64(PR_TEXT, NULL, "EXITS", 11, r->exits);
+		pr_col_u64(PR_TEXT, NULL, "MAJFLT", 8, r->majflt);
+	} else {
+		pr_col_float(PR_ANY, "run_pct", "%RUN", PCT_W, 1, nan_unless(ok, r->run));
+		pr_col_float(PR_ANY, "ready_pct", "%RDY", PCT_W, 1, nan_unless(ok, r->rdy));
+		pr_col_float(PR_ANY, "wait_pct", "%WAIT", PCT_W, 1, nan_unless(ok, r->wait));
+		pr_col_float(PR_ANY, "idle_pct", "%IDLE", PCT_W, 1, nan_unless(ok, r->idle));
+		pr_col_float(PR_ANY, "swpwt_pct", "%SWPWT", PCT_W, 1, nan_unless(ok, r->swpwt));
+		pr_col_float(PR_ANY, "guest_pct", "%GST", PCT_W, 1, nan_unless(ok, r->gst));
+	}
+	pr_col_float(PR_ANY, "ready_max_ms", "RDYMAX", 7, 1, r->ready_max_ns / 1e6);
+}
+
+static void sum_counters(struct row *r, const struct vhv_vcpu *v)
+{
+	r->ready_ns += v->ready_ns;
+	r->run_ns += v->run_ns;
+	r->guest_ns += v->guest_ns;
+	r->halt_ns += v->halt_ns;
+	r->swap_wait_ns += v->swap_wait_ns;
+	r->exits += v->exits;
+	r->majflt += v->majflt;
+}
+
+static void vcpu_row(const struct vhv_vcpu_fig *fv, const struct vhv_view *view)
+{
+	const struct vhv_vcpu *v = fv->v;
+	struct row r = {
+		.rates = fv->rates, .run = fv->run, .rdy = fv->rdy,
+		.wait = fv->wait, .idle = fv->idle, .swpwt = fv->swpwt,
+		.gst = fv->gst, .ready_max_ns = v->ready_max_ns,
+	};
+	char id[48];
+
+	sum_counters(&r, v);
+	snprintf(id, sizeof(id), "%" PRIu64 ".%" PRIu64, v->vm, v->idx);
+	pr_col_str(PR_TEXT, NULL, "ID", 7, id);
+	pr_u64(PR_JSON, "idx", NULL, v->idx);
+	pr_u64(PR_JSON, "vcpu_id", NULL, v->vcpu_id);
+	pr_col_u64(PR_ANY, "tid", "PID", 8, v->tid);
+	pr_col_str(PR_TEXT, NULL, "NVCPU", 5, "");
+	cpu_columns(&r, view);
+	pr_col_str(PR_TEXT, NULL, "MEMSZ", 7, "");
+	pr_col_str(PR_TEXT, NULL, "SWCUR", 7, "");
+	if (!view->counters)
+		pr_col_str(PR_TEXT, NULL, "SWR/s", 6, "");
+	pr_col_str(PR_TEXT, NULL, "HBEAT", 6, "");
+	pr_col_str(PR_TEXT, NULL, "STATE", -5, "");
+	pr_eol();
+
+	if (!view->counters) {
+		bool ok = fv->rates;
+
+		pr_float(PR_JSON, "exits_per_s", NULL, nan_unless(ok, fv->exits_ps));
+		pr_float(PR_JSON, "preemptions_per_s", NULL,
+			 nan_unless(ok, fv->preempt_ps));
+		pr_float(PR_JSON, "majflt_per_s", NULL, nan_unless(ok, fv->majflt_ps));
+		pr_float(PR_JSON, "swapin_delay_pct", NULL, nan_unless(ok, fv->swpda));
+	}
+	pr_bool(PR_JSON, "delayacct", NULL, fv->delayacct);
+	pr_u64(PR_JSON, "ready_ns", NULL, v->ready_ns);
+	pr_u64(PR_JSON, "run_ns", NULL, v->run_ns);
+	pr_u64(PR_JSON, "guest_ns", NULL, v->guest_ns);
+	pr_u64(PR_JSON, "halt_ns", NULL, v->halt_ns);
+	pr_u64(PR_JSON, "exits", NULL, v->exits);
+	pr_u64(PR_JSON, "preemptions", NULL, v->preemptions);
+	pr_u64(PR_JSON, "ready_max_ns", NULL, v->ready_max_ns);
+	pr_u64(PR_JSON, "swap_wait_ns", NULL, v->swap_wait_ns);
+	pr_i64(PR_JSON, "swapin_delay_ns", NULL, v->swapin_delay_ns);
+	pr_u64(PR_JSON, "majflt", NULL, v->majflt);
+}
+
+static void vm_row(const struct vhv_vm_fig *fm, const struct vhv_view *view)
+{
+	const struct vhv_vm *vm = fm->vm;
+	struct row r = {
+		.rates = fm->rates, .run = fm->run, .rdy = fm->rdy,
+		.wait = fm->wait, .idle = fm->idle, .swpwt = fm->swpwt,
+		.gst = fm->gst, .ready_max_ns = fm->ready_max_ns,
+	};
+	size_t i;
+
+	for (i = 0; i < vm->n_vcpus; i++)
+		sum_counters(&r, &vm->vcpus[i]);
+	pr_col_u64(PR_ANY, "id", "ID", 7, vm->id);
+	pr_col_u64(PR_ANY, "pid", "PID", 8, vm->pid);
+	pr_col_u64(PR_ANY, "nr_vcpus", "NVCPU", 5, vm->nr_vcpus);
+	cpu_columns(&r, view);
+	pr_col_float(PR_ANY, "memsz_mib", "MEMSZ", 7, 0, vm->mem_bytes / MIB);
+	pr_col_float(PR_ANY, "swcur_mib", "SWCUR", 7, 1, vm->swap_bytes / MIB);
+	if (!view->counters)
+		pr_col_float(PR_ANY, "swr_mibps", "SWR/s", 6, 2,
+			     nan_unless(fm->rates, fm->swr_mibps));
+	pr_col_float(PR_TEXT, NULL, "HBEAT", 6, 1, vm->heartbeat_ms / 1e3);
+	pr_col_str(PR_TEXT, NULL, "STATE", -5, vm->stalled ? "STALL" : "ok");
+	pr_eol();
+
+	pr_bool(PR_JSON, "stalled", NULL, vm->stalled);
+	pr_u64(PR_JSON, "heartbeat_ms", NULL, vm->heartbeat_ms);
+	pr_str(PR_JSON, "cgroup", NULL, vm->cgroup);
+	pr_u64(PR_JSON, "mem_bytes", NULL, vm->mem_bytes);
+	pr_u64(PR_JSON, "swap_bytes", NULL, vm->swap_bytes);
+	pr_u64(PR_JSON, "swapin_pages", NULL, vm->swapin_pages);
+	pr_u64(PR_JSON, "swap_wait_ns", NULL, vm->swap_wait_ns);
+	pr_i64(PR_JSON, "mem_pressure_some_us", NULL, vm->mem_pressure_some_us);
+	pr_i64(PR_JSON, "mem_pressure_full_us", NULL, vm->mem_pressure_full_us);
+	if (!view->counters) {
+		pr_float(PR_JSON, "mem_pressure_some_pct", NULL,
+			 nan_unless(fm->rates, fm->mps_some));
+		pr_float(PR_JSON, "mem_pressure_full_pct", NULL,
+			 nan_unless(fm->rates, fm->mps_full));
+	}
+}
+
+static void host_line(const struct vhv_figures *f, const struct vhv_view *view)
+{
+	const struct vhv_host *h = &f->cur->host;
+	double vr = h->nr_cpus ? (double)h->nr_vcpus / h->nr_cpus : NAN;
+	double oc = h->ram_bytes ? (double)h->guest_mem_bytes / h->ram_bytes : NAN;
+
+	pr_open_object("host");
+	pr_u64(PR_ANY, "nr_vms", "host: VMs %" PRIu64, h->nr_vms);
+	pr_u64(PR_ANY, "nr_vcpus", ", vCPUs %" PRIu64, h->nr_vcpus);
+	pr_u64(PR_ANY, "nr_cpus", " on %" PRIu64 " CPUs", h->nr_cpus);
+	pr_float(PR_ANY, "vcpu_ratio", " (%.2f/CPU)", vr);
+	pr_float(PR_ANY, "guest_mem_mib", ", guest memory %.0f", h->guest_mem_bytes / MIB);
+	pr_float(PR_ANY, "ram_mib", " of %.0f MiB RAM", h->ram_bytes / MIB);
+	pr_float(PR_ANY, "mem_overcommit", " (%.2f)", oc);
+	pr_eol();
+	pr_u64(PR_JSON, "guest_mem_bytes", NULL, h->guest_mem_bytes);
+	pr_u64(PR_JSON, "ram_bytes", NULL, h->ram_bytes);
+	pr_u64(PR_ANY, "nr_stalled", "      stalled VMs %" PRIu64, f->n_stalled);
+	if (!view->counters && f->rates) {
+		pr_float(PR_ANY, "ready_pct_avg", ", %%RDY per vCPU avg %.1f", f->rdy_avg);
+		pr_float(PR_ANY, "ready_pct_max", " max %.1f", f->rdy_max);
+	}
+	if (f->rates)
+		pr_float(PR_TEXT, NULL, ", interval %.2f s", f->dt_s);
+	pr_u64(PR_JSON, "stall_threshold_ms", NULL, h->stall_threshold_ms);
+	pr_eol();
+	pr_close_object();
+}
+
+static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void note(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	pr_str(PR_ANY, NULL, "note: %s\n", buf);
+}
+
+static void notes(const struct vhv_figures *f, const struct vhv_view *view)
+{
+	const struct vhv_snapshot *s = f->cur;
+	size_t i;
+
+	pr_open_array("notes");
+	for (i = 0; i < s->n_vms; i++)
+		if (s->vms[i].stalled)
+			note("VM %" PRIu64 " (pid %" PRIu64 ") stalled: heartbeat %.1f s old and no vCPU halted (stall_ms %" PRIu64 ")",
+			     s->vms[i].id, s->vms[i].pid, s->vms[i].heartbeat_ms / 1e3,
+			     s->host.stall_threshold_ms);
+	if (f->n_nodelayacct && view->obj != VHV_OBJ_HOST)
+		note("%zu vCPU(s) have no delay accounting (swapin_delay_ns=-1): %%SWPWT is vhv's own swap_wait; for the delay-accounting figure set 'sysctl kernel.task_delayacct=1' before the VMM starts",
+		     f->n_nodelayacct);
+	if (!view->counters && !f->rates)
+		note("one snapshot only: no rates");
+	pr_close_array();
+}
+
+static const struct vhv_figures *sort_figs;
+
+static int by_ready(const void *a, const void *b)
+{
+	const struct vhv_vm_fig *x = &sort_figs->vms[*(const size_t *)a];
+	const struct vhv_vm_fig *y = &sort_figs->vms[*(const size_t *)b];
+
+	if (x->rdy != y->rdy)
+		return x->rdy < y->rdy ? 1 : -1;
+	return x->vm->id < y->vm->id ? -1 : x->vm->id > y->vm->id;
+}
+
+static void vm_table(const struct vhv_figures *f, const struct vhv_view *view)
+{
+	const struct vhv_vm_fig none = { .vm = &(struct vhv_vm){ 0 } };
+	size_t n = f->cur->n_vms, i, j, *order;
+
+	order = malloc((n ? n : 1) * sizeof(*order));
+	for (i = 0; order && i < n; i++)
+		order[i] = i;
+	if (order && view->sort_ready) {
+		sort_figs = f;
+		qsort(order, n, sizeof(*order), by_ready);
+	}
+
+	pr_header(true);
+	vm_row(&none, view);
+	pr_header(false);
+
+	pr_open_array("vms");
+	for (i = 0; i < n; i++) {
+		const struct vhv_vm_fig *fm = &f->vms[order ? order[i] : i];
+
+		pr_open_object(NULL);
+		vm_row(fm, view);
+		if (view->obj == VHV_OBJ_VCPU) {
+			pr_open_array("vcpus");
+			for (j = 0; j < fm->vm->n_vcpus; j++) {
+				pr_open_object(NULL);
+				vcpu_row(&fm->vcpus[j], view);
+				pr_close_object();
+			}
+			pr_close_array();
+		}
+		pr_close_object();
+	}
+	pr_close_array();
+	free(order);
+}
+
+void vhv_show(const struct vhv_figures *f, const struct vhv_view *view)
+{
+	pr_open_object(NULL);
+	pr_u64(PR_JSON, "time_ns", NULL, f->cur->time_ns);
+	pr_float(PR_JSON, "interval_s", NULL, f->rates ? f->dt_s : NAN);
+	host_line(f, view);
+	if (view->obj != VHV_OBJ_HOST)
+		vm_table(f, view);
+	notes(f, view);
+	pr_close_object();
+	pr_flush();
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * show.h - the vm / vcpu / host reports, as text tables or JSON
+ */
+#ifndef VHVSTAT_SHOW_H
+#define VHVSTAT_SHOW_H
+
+#include <stdbool.h>
+
+#include "figures.h"
+
+enum vhv_object {
+	VHV_OBJ_HOST,
+	VHV_OBJ_VM,
+	VHV_OBJ_VCPU,	/* VM rows, each followed by its vCPU rows */
+};
+
+struct vhv_view {
+	enum vhv_object obj;
+	bool counters;		/* -s: cumulative counters, no rates */
+	bool sort_ready;	/* VMs by %RDY, highest first (top) */
+};
+
+/* Print one report through the print layer (text or JSON). */
+void vhv_show(const struct vhv_figures *f, const struct vhv_view *view);
+
+#endif /* VHVSTAT_SHOW_H */

@@ -1,0 +1,508 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * snapshot.c - parse the text of /sys/kernel/vhv/snapshot
+ *
+ * Strict on structure, lenient on content: every word after the record
+ * type must be key=value with a non-empty value, every key this version
+ * defines must be there exactly once and hold a valid value, records must
+ * come in the documented order; keys and record types this reader does not
+ * know are skipped so that a newer module does not break an older tool.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "snapshot.h"
+
+enum ftype {
+	F_U64,		/* decimal, no sign */
+	F_OPT,		/* decimal, or -1 for "not available" (int64_t) */
+	F_BOOL,		/* 0 or 1 */
+	F_STR,		/* a word, bytes outside [!-~] and %= as %XX; "-": none */
+};
+
+struct field {
+	const char *key;
+	enum ftype type;
+	size_t off;
+};
+
+#define FLD(st, k, t)	{ #k, t, offsetof(struct st, k) }
+
+static const struct field header_fields[] = {
+	FLD(vhv_snapshot, version, F_U64),
+	FLD(vhv_snapshot, time_ns, F_U64),
+	FLD(vhv_snapshot, hz, F_U64),
+};
+
+static const struct field host_fields[] = {
+	FLD(vhv_host, nr_vms, F_U64),
+	FLD(vhv_host, nr_vcpus, F_U64),
+	FLD(vhv_host, nr_cpus, F_U64),
+	FLD(vhv_host, guest_mem_bytes, F_U64),
+	FLD(vhv_host, ram_bytes, F_U64),
+	FLD(vhv_host, stall_threshold_ms, F_U64),
+};
+
+static const struct field vm_fields[] = {
+	FLD(vhv_vm, id, F_U64),
+	FLD(vhv_vm, pid, F_U64),
+	FLD(vhv_vm, nr_vcpus, F_U64),
+	FLD(vhv_vm, mem_bytes, F_U64),
+	FLD(vhv_vm, swap_bytes, F_U64),
+	FLD(vhv_vm, swapin_pages, F_U64),
+	FLD(vhv_vm, swap_wait_ns, F_U64),
+	FLD(vhv_vm, heartbeat_ms, F_U64),
+	FLD(vhv_vm, stalled, F_BOOL),
+	FLD(vhv_vm, cgroup, F_STR),
+	FLD(vhv_vm, mem_pressure_some_us, F_OPT),
+	FLD(vhv_vm, mem_pressure_full_us, F_OPT),
+};
+
+static const struct field vcpu_fields[] = {
+	FLD(vhv_vcpu, vm, F_U64),
+	FLD(vhv_vcpu, idx, F_U64),
+	FLD(vhv_vcpu, vcpu_id, F_U64),
+	FLD(vhv_vcpu, tid, F_U64),
+	FLD(vhv_vcpu, ready_ns, F_U64),
+	FLD(vhv_vcpu, run_ns, F_U64),
+	FLD(vhv_vcpu, guest_ns, F_U64),
+	FLD(vhv_vcpu, halt_ns, F_U64),
+	FLD(vhv_vcpu, exits, F_U64),
+	FLD(vhv_vcpu, preemptions, F_U64),
+	FLD(vhv_vcpu, ready_max_ns, F_U64),
+	FLD(vhv_vcpu, swap_wait_ns, F_U64),
+	FLD(vhv_vcpu, swapin_delay_ns, F_OPT),
+	FLD(vhv_vcpu, majflt, F_U64),
+};
+
+#define NFIELDS(a)	(sizeof(a) / sizeof((a)[0]))
+#define MAX_WORDS	256
+
+/* One line cut into NUL-terminated words, with its number for messages. */
+struct line {
+	char *text;
+	char *words[MAX_WORDS];
+	int n;
+	unsigned int no;
+};
+
+struct ctx {
+	struct vhv_parser *p;
+	struct line ln;
+	char *err;
+	size_t errlen;
+};
+
+static int fail(struct ctx *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int fail(struct ctx *c, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(c->err, c->errlen, "%s:%u: %s", c->p->name, c->ln.no, msg);
+	return -1;
+}
+
+static int parse_u64(const char *s, uint64_t *v)
+{
+	uint64_t x = 0;
+
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		unsigned int d;
+
+		if (*s < '0' || *s > '9')
+			return -1;
+		d = (unsigned int)(*s - '0');
+		if (x > (UINT64_MAX - d) / 10)
+			return -1;
+		x = x * 10 + d;
+	}
+	*v = x;
+	return 0;
+}
+
+static int hex(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	return -1;
+}
+
+/* Decode %XX in place (the module escapes blanks, controls, '%', '='). */
+static int unescape(char *s)
+{
+	char *out = s;
+
+	for (; *s; s++) {
+		int hi, lo;
+
+		if (*s != '%') {
+			*out++ = *s;
+			continue;
+		}
+		hi = hex(s[1]);
+		lo = hi < 0 ? -1 : hex(s[2]);
+		if (lo < 0 || (hi | lo) == 0)
+			return -1;
+		*out++ = (char)(hi << 4 | lo);
+		s += 2;
+	}
+	*out = '\0';
+	return 0;
+}
+
+static int valid_key(const char *k, size_t len)
+{
+	size_t i;
+
+	if (!len)
+		return 0;
+	for (i = 0; i < len; i++) {
+		char ch = k[i];
+
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+		      ch == '_'))
+			return 0;
+	}
+	return 1;
+}
+
+static int set_field(struct ctx *c, const struct field *f, void *obj,
+		     const char *val)
+{
+	char *dst = (char *)obj + f->off;
+	uint64_t u;
+
+	switch (f->type) {
+	case F_U64:
+		if (parse_u64(val, &u))
+			return fail(c, "%s: '%s' is not an unsigned decimal number",
+				    f->key, val);
+		memcpy(dst, &u, sizeof(u));
+		return 0;
+	case F_OPT: {
+		int64_t d;
+
+		if (!strcmp(val, "-1")) {
+			d = VHV_NA;
+		} else if (parse_u64(val, &u) || u > INT64_MAX) {
+			return fail(c, "%s: '%s' is neither -1 nor an unsigned decimal number",
+				    f->key, val);
+		} else {
+			d = (int64_t)u;
+		}
+		memcpy(dst, &d, sizeof(d));
+		return 0;
+	}
+	case F_BOOL: {
+		bool b;
+
+		if (strcmp(val, "0") && strcmp(val, "1"))
+			return fail(c, "%s: '%s' is not 0 or 1", f->key, val);
+		b = val[0] == '1';
+		memcpy(dst, &b, sizeof(b));
+		return 0;
+	}
+	case F_STR: {
+		char *s = NULL;
+
+		if (strcmp(val, "-")) {
+			s = strdup(val);
+			if (!s)
+				return fail(c, "out of memory");
+			if (unescape(s)) {
+				free(s);
+				return fail(c, "%s: bad %%-escape in '%s'", f->key, val);
+			}
+		}
+		memcpy(dst, &s, sizeof(s));
+		return 0;
+	}
+	}
+	return fail(c, "internal error: field type");
+}
+
+/*
+ * Fill @obj from the key=value words of the current line (after the record
+ * type). @version_check: for the header, report a version mismatch before
+ * complaining about keys a different version may not have.
+ */
+static int parse_fields(struct ctx *c, const struct field *fl, size_t n,
+			void *obj, bool version_check)
+{
+	uint32_t seen = 0;
+	size_t j;
+	int i;
+
+	for (i = 1; i < c->ln.n; i++) {
+		char *w = c->ln.words[i];
+		char *eq = strchr(w, '=');
+		size_t klen;
+
+		if (!eq)
+			return fail(c, "'%s': expected key=value", w);
+		klen = (size_t)(eq - w);
+		if (!valid_key(w, klen))
+			return fail(c, "'%s': bad key (expected [a-z0-9_]+)", w);
+		if (!eq[1])
+			return fail(c, "'%s': empty value", w);
+		for (j = 0; j < n; j++)
+			if (strlen(fl[j].key) == klen && !strncmp(fl[j].key, w, klen))
+				break;
+		if (j == n)
+			continue;	/* a key from a newer module */
+		if (seen & (1u << j))
+			return fail(c, "%s: key given twice", fl[j].key);
+		if (set_field(c, &fl[j], obj, eq + 1))
+			return -1;
+		seen |= 1u << j;
+	}
+	if (version_check && (seen & 1u)) {
+		uint64_t v;
+
+		memcpy(&v, (char *)obj + fl[0].off, sizeof(v));
+		if (v != VHV_SNAPSHOT_VERSION)
+			return fail(c, "unsupported snapshot version %llu (vhvstat reads version %d)",
+				    (unsigned long long)v, VHV_SNAPSHOT_VERSION);
+	}
+	for (j = 0; j < n; j++)
+		if (!(seen & (1u << j)))
+			return fail(c, "%s: missing key '%s'", c->ln.words[0], fl[j].key);
+	return 0;
+}
+
+void vhv_parser_init(struct vhv_parser *p, const char *name,
+		     const char *buf, size_t len)
+{
+	p->name = name;
+	p->buf = buf;
+	p->len = len;
+	p->pos = 0;
+	p->line = 0;
+}
+
+/*
+ * Read the next line that is not blank or a comment into c->ln.
+ * Return 1, 0 at the end of the buffer, -1 on error.
+ */
+static int next_line(struct ctx *c)
+{
+	struct vhv_parser *p = c->p;
+
+	for (;;) {
+		const char *start = p->buf + p->pos, *nl;
+		size_t len, i;
+		char *t;
+
+		if (p->pos >= p->len)
+			return 0;
+		nl = memchr(start, '\n', p->len - p->pos);
+		len = nl ? (size_t)(nl - start) : p->len - p->pos;
+		p->pos += len + (nl ? 1 : 0);
+		p->line++;
+
+		free(c->ln.text);
+		c->ln.text = NULL;
+		c->ln.n = 0;
+		c->ln.no = p->line;
+		if (memchr(start, '\0', len))
+			return fail(c, "NUL byte in line");
+		t = malloc(len + 1);
+		if (!t)
+			return fail(c, "out of memory");
+		memcpy(t, start, len);
+		t[len] = '\0';
+		c->ln.text = t;
+
+		for (i = 0; i < len;) {
+			while (i < len && (t[i] == ' ' || t[i] == '\t'))
+				t[i++] = '\0';
+			if (i == len)
+				break;
+			if (c->ln.n == MAX_WORDS)
+				return fail(c, "more than %d words", MAX_WORDS);
+			c->ln.words[c->ln.n++] = t + i;
+			while (i < len && t[i] != ' ' && t[i] != '\t')
+				i++;
+		}
+		if (c->ln.n && c->ln.words[0][0] != '#')
+			return 1;
+	}
+}
+
+static int is(const struct ctx *c, const char *type)
+{
+	return !strcmp(c->ln.words[0], type);
+}
+
+static int add_vm(struct ctx *c, struct vhv_snapshot *s)
+{
+	struct vhv_vm vm = { 0 }, *n;
+
+	if (parse_fields(c, vm_fields, NFIELDS(vm_fields), &vm, false)) {
+		free(vm.cgroup);
+		return -1;
+	}
+	if (vhv_snapshot_find_vm(s, vm.id)) {
+		free(vm.cgroup);
+		return fail(c, "vm id=%llu listed twice", (unsigned long long)vm.id);
+	}
+	n = realloc(s->vms, (s->n_vms + 1) * sizeof(*n));
+	if (!n) {
+		free(vm.cgroup);
+		return fail(c, "out of memory");
+	}
+	s->vms = n;
+	s->vms[s->n_vms++] = vm;
+	return 0;
+}
+
+static int add_vcpu(struct ctx *c, struct vhv_snapshot *s)
+{
+	struct vhv_vcpu v = { 0 }, *n;
+	struct vhv_vm *vm;
+
+	if (!s->n_vms)
+		return fail(c, "vcpu line before any vm line");
+	vm = &s->vms[s->n_vms - 1];
+	if (parse_fields(c, vcpu_fields, NFIELDS(vcpu_fields), &v, false))
+		return -1;
+	if (v.vm != vm->id)
+		return fail(c, "vcpu vm=%llu follows vm id=%llu",
+			    (unsigned long long)v.vm, (unsigned long long)vm->id);
+	if (vhv_vm_find_vcpu(vm, v.idx))
+		return fail(c, "vcpu vm=%llu idx=%llu listed twice",
+			    (unsigned long long)v.vm, (unsigned long long)v.idx);
+	n = realloc(vm->vcpus, (vm->n_vcpus + 1) * sizeof(*n));
+	if (!n)
+		return fail(c, "out of memory");
+	vm->vcpus = n;
+	vm->vcpus[vm->n_vcpus++] = v;
+	return 0;
+}
+
+/* After the header: host, then vm/vcpu records, then end. */
+static int parse_body(struct ctx *c, struct vhv_snapshot *s)
+{
+	int r;
+
+	r = next_line(c);
+	if (r <= 0)
+		return r ? r : fail(c, "truncated snapshot: no host line");
+	if (!is(c, "host"))
+		return fail(c, "expected a host line, got '%s'", c->ln.words[0]);
+	if (parse_fields(c, host_fields, NFIELDS(host_fields), &s->host, false))
+		return -1;
+
+	while ((r = next_line(c)) > 0) {
+		if (is(c, "end"))
+			return 0;
+		if (is(c, "vm"))
+			r = add_vm(c, s);
+		else if (is(c, "vcpu"))
+			r = add_vcpu(c, s);
+		else if (is(c, "host") || is(c, "vhv-snapshot"))
+			r = fail(c, "unexpected '%s' line inside a snapshot",
+				 c->ln.words[0]);
+		else	/* a record type from a newer module: check its shape */
+			r = parse_fields(c, NULL, 0, NULL, false);
+		if (r)
+			return r;
+	}
+	return r ? r : fail(c, "truncated snapshot: no end line");
+}
+
+int vhv_snapshot_next(struct vhv_parser *p, struct vhv_snapshot *s,
+		      char *err, size_t errlen)
+{
+	struct ctx c = { .p = p, .err = err, .errlen = errlen };
+	int r;
+
+	memset(s, 0, sizeof(*s));
+	r = next_line(&c);
+	if (r > 0) {
+		if (!is(&c, "vhv-snapshot"))
+			r = fail(&c, "expected a vhv-snapshot header, got '%s'",
+				 c.ln.words[0]);
+		else if (parse_fields(&c, header_fields, NFIELDS(header_fields),
+				      s, true))
+			r = -1;
+		else
+			r = parse_body(&c, s) ? -1 : 1;
+	}
+	free(c.ln.text);
+	if (r != 1)
+		vhv_snapshot_free(s);
+	return r;
+}
+
+int vhv_snapshot_parse(const char *name, const char *buf, size_t len,
+		       struct vhv_snapshot *s, char *err, size_t errlen)
+{
+	struct vhv_parser p;
+	struct vhv_snapshot extra;
+	int r;
+
+	vhv_parser_init(&p, name, buf, len);
+	r = vhv_snapshot_next(&p, s, err, errlen);
+	if (r == 0)
+		snprintf(err, errlen, "%s: no snapshot", name);
+	if (r != 1)
+		return -1;
+	r = vhv_snapshot_next(&p, &extra, err, errlen);
+	if (r == 0)
+		return 0;
+	if (r == 1) {
+		vhv_snapshot_free(&extra);
+		snprintf(err, errlen, "%s:%u: more than one snapshot", name, p.line);
+	}
+	vhv_snapshot_free(s);
+	return -1;
+}
+
+void vhv_snapshot_free(struct vhv_snapshot *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_vms; i++) {
+		free(s->vms[i].cgroup);
+		free(s->vms[i].vcpus);
+	}
+	free(s->vms);
+	memset(s, 0, sizeof(*s));
+}
+
+const struct vhv_vm *vhv_snapshot_find_vm(const struct vhv_snapshot *s,
+					  uint64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_vms; i++)
+		if (s->vms[i].id == id)
+			return &s->vms[i];
+	return NULL;
+}
+
+const struct vhv_vcpu *vhv_vm_find_vcpu(const struct vhv_vm *vm, uint64_t idx)
+{
+	size_t i;
+
+	for (i = 0; i < vm->n_vcpus; i++)
+		if (vm->vcpus[i].idx == idx)
+			return &vm->vcpus[i];
+	return NULL;
+}

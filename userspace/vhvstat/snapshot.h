@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * snapshot.h - parse the text of /sys/kernel/vhv/snapshot
+ *
+ * The format is specified in Documentation/vhv/design.rst ("Snapshot
+ * format"): one "vhv-snapshot" header line, one "host" line, "vm" lines each
+ * followed by its "vcpu" lines, and an "end" line. Every word after the
+ * first is key=value. Keys this reader does not know are ignored (the module
+ * may append new ones); anything else that does not fit is an error.
+ */
+#ifndef VHVSTAT_SNAPSHOT_H
+#define VHVSTAT_SNAPSHOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define VHV_SNAPSHOT_VERSION	1
+#define VHV_SNAPSHOT_PATH	"/sys/kernel/vhv/snapshot"
+
+/*
+ * Value of a signed figure the module cannot give: swapin_delay_ns of a
+ * thread without delay accounting, memory pressure of a VM in the root
+ * cgroup or without PSI.
+ */
+#define VHV_NA			(-1)
+#define VHV_NO_DELAYACCT	VHV_NA
+
+struct vhv_host {
+	uint64_t nr_vms;
+	uint64_t nr_vcpus;
+	uint64_t nr_cpus;
+	uint64_t guest_mem_bytes;
+	uint64_t ram_bytes;
+	uint64_t stall_threshold_ms;
+};
+
+struct vhv_vcpu {
+	uint64_t vm;		/* id of the VM it belongs to */
+	uint64_t idx;		/* KVM's vcpu_idx: 0..n-1 in creation order */
+	uint64_t vcpu_id;	/* KVM's vcpu_id (the APIC id on x86) */
+	uint64_t tid;
+	uint64_t ready_ns;
+	uint64_t run_ns;
+	uint64_t guest_ns;
+	uint64_t halt_ns;
+	uint64_t exits;
+	uint64_t preemptions;
+	uint64_t ready_max_ns;
+	uint64_t swap_wait_ns;
+	int64_t swapin_delay_ns;	/* VHV_NO_DELAYACCT when unavailable */
+	uint64_t majflt;
+};
+
+struct vhv_vm {
+	uint64_t id;
+	uint64_t pid;
+	uint64_t nr_vcpus;
+	uint64_t mem_bytes;
+	uint64_t swap_bytes;
+	uint64_t swapin_pages;
+	uint64_t swap_wait_ns;
+	uint64_t heartbeat_ms;
+	bool stalled;
+	char *cgroup;		/* %XX escapes decoded; NULL for "-" */
+	int64_t mem_pressure_some_us;	/* VHV_NA when unavailable */
+	int64_t mem_pressure_full_us;
+	struct vhv_vcpu *vcpus;
+	size_t n_vcpus;		/* vcpu lines that followed the vm line */
+};
+
+struct vhv_snapshot {
+	uint64_t version;
+	uint64_t time_ns;	/* CLOCK_MONOTONIC */
+	uint64_t hz;		/* USER_HZ */
+	struct vhv_host host;
+	struct vhv_vm *vms;
+	size_t n_vms;
+};
+
+/*
+ * A cursor over a buffer holding zero or more snapshots one after the
+ * other (the text of one read of the sysfs file, or a fixture file with
+ * several). @name and the line numbers go into error messages.
+ */
+struct vhv_parser {
+	const char *name;
+	const char *buf;
+	size_t len;
+	size_t pos;
+	unsigned int line;
+};
+
+void vhv_parser_init(struct vhv_parser *p, const char *name,
+		     const char *buf, size_t len);
+
+/*
+ * vhv_snapshot_next() - parse the next snapshot of the buffer into @s.
+ *
+ * Blank lines and lines starting with '#' are skipped (the module prints
+ * neither; fixtures use them). Return: 1 and a filled @s, 0 when only such
+ * lines remain, -1 on malformed input with a message "NAME:LINE: ..." in
+ * @err. On 0 and -1, @s holds nothing that needs freeing.
+ */
+int vhv_snapshot_next(struct vhv_parser *p, struct vhv_snapshot *s,
+		      char *err, size_t errlen);
+
+/* Parse a buffer that must hold exactly one snapshot. Return 0 or -1. */
+int vhv_snapshot_parse(const char *name, const char *buf, size_t len,
+		       struct vhv_snapshot *s, char *err, size_t errlen);
+
+void vhv_snapshot_free(struct vhv_snapshot *s);
+
+const struct vhv_vm *vhv_snapshot_find_vm(const struct vhv_snapshot *s,
+					  uint64_t id);
+const struct vhv_vcpu *vhv_vm_find_vcpu(const struct vhv_vm *vm, uint64_t idx);
+
+#endif /* VHVSTAT_SNAPSHOT_H */

@@ -1,0 +1,382 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_vhvstat.c - host-side unit tests of vhvstat (TAP 13)
+ *
+ *   test_vhvstat FIXTURE_DIR
+ *
+ * Parses the fixtures, feeds malformed snapshots that must be rejected,
+ * checks the rate math against deltas chosen by hand (see
+ * fixtures/two.snap), and checks what the text, JSON and Prometheus
+ * printers produce. Exit status 0 when every test passed.
+ */
+#define _GNU_SOURCE
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "figures.h"
+#include "print.h"
+#include "prom.h"
+#include "show.h"
+#include "snapshot.h"
+#include "source.h"
+
+static int n_test, n_fail;
+
+static void ok(int cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void ok(int cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%sok %d - ", cond ? "" : "not ", ++n_test);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	if (!cond)
+		n_fail++;
+}
+
+static int near(double a, double b)
+{
+	return fabs(a - b) < 1e-6;
+}
+
+static char *slurp(const char *dir, const char *name, size_t *len)
+{
+	char path[4096];
+	char *buf;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (vhv_read_file(path, &buf, len)) {
+		perror(path);
+		exit(2);
+	}
+	return buf;
+}
+
+/* ------------------------------------------------------------- parsing */
+
+static void test_parse(const char *dir, struct vhv_snapshot s[2])
+{
+	struct vhv_parser p;
+	struct vhv_snapshot extra;
+	char err[256] = "";
+	size_t len;
+	char *buf = slurp(dir, "two.snap", &len);
+	const struct vhv_vm *vm;
+	const struct vhv_vcpu *v;
+	int r0, r1, r2;
+
+	vhv_parser_init(&p, "two.snap", buf, len);
+	r0 = vhv_snapshot_next(&p, &s[0], err, sizeof(err));
+	ok(r0 == 1, "parse: first snapshot of two.snap (%s)", err);
+	r1 = vhv_snapshot_next(&p, &s[1], err, sizeof(err));
+	ok(r1 == 1, "parse: second snapshot of two.snap (%s)", err);
+	r2 = vhv_snapshot_next(&p, &extra, err, sizeof(err));
+	ok(r2 == 0, "parse: end of input after two snapshots");
+	free(buf);
+	if (r0 != 1 || r1 != 1) {
+		fprintf(stderr, "cannot go on without the fixtures\n");
+		exit(1);
+	}
+
+	ok(s[0].version == 1 && s[0].time_ns == 1000000000000ULL && s[0].hz == 100,
+	   "parse: header version, time_ns, hz");
+	ok(s[1].host.nr_vms == 3 && s[1].host.nr_cpus == 4 &&
+	   s[1].host.ram_bytes == 8589934592ULL && s[1].host.stall_threshold_ms == 5000,
+	   "parse: host line (unknown key future=1 ignored)");
+	ok(s[0].n_vms == 3 && s[1].n_vms == 3, "parse: three vm records each");
+	vm = vhv_snapshot_find_vm(&s[1], 1);
+	ok(vm && vm->pid == 1000 && vm->nr_vcpus == 2 && vm->n_vcpus == 2 &&
+	   vm->swapin_pages == 1512 && vm->heartbeat_ms == 12 && !vm->stalled &&
+	   vm->cgroup && !strcmp(vm->cgroup, "/machine.slice/vm1.scope"),
+	   "parse: vm line, unknown key future_key=42 ignored");
+	v = vm ? vhv_vm_find_vcpu(vm, 0) : NULL;
+	ok(v && v->tid == 1001 && v->ready_ns == 10200000000ULL &&
+	   v->swapin_delay_ns == 1050000000LL && v->majflt == 1112,
+	   "parse: vcpu line, unknown key extra=7 ignored");
+	v = vm ? vhv_vm_find_vcpu(vm, 1) : NULL;
+	ok(v && v->swapin_delay_ns == VHV_NO_DELAYACCT, "parse: swapin_delay_ns=-1");
+	vm = vhv_snapshot_find_vm(&s[1], 2);
+	ok(vm && vm->stalled && !vm->cgroup, "parse: stalled=1, cgroup=- is none");
+	ok(vm && vm->mem_pressure_some_us == VHV_NA && vm->mem_pressure_full_us == VHV_NA,
+	   "parse: mem_pressure_*_us=-1 is not available");
+	vm = vhv_snapshot_find_vm(&s[1], 3);
+	ok(vm && vm->cgroup && !strcmp(vm->cgroup, "/machine.slice/a\\b\"c d=%.scope"),
+	   "parse: %%20 %%3D %%25 in the cgroup path decoded");
+	ok(vhv_snapshot_find_vm(&s[1], 3) && !vhv_snapshot_find_vm(&s[1], 4),
+	   "parse: the unknown 'numa' record is skipped, VMs 3 present, 4 gone");
+}
+
+static const struct {
+	const char *name, *text, *msg;
+} bad[] = {
+#define HDR "vhv-snapshot version=1 time_ns=1 hz=100\n"
+#define HOST "host nr_vms=1 nr_vcpus=1 nr_cpus=1 guest_mem_bytes=0 ram_bytes=0 stall_threshold_ms=5000\n"
+#define VMREST " pid=10 nr_vcpus=1 mem_bytes=0 swap_bytes=0 swapin_pages=0 swap_wait_ns=0 heartbeat_ms=0 stalled=0 cgroup=- mem_pressure_some_us=0 mem_pressure_full_us=0\n"
+#define VM1 "vm id=1" VMREST
+#define VC(rest) "vcpu vm=1 idx=0 vcpu_id=0 tid=11 ready_ns=0 run_ns=0 guest_ns=0 halt_ns=0 exits=0 preemptions=0 ready_max_ns=0 swap_wait_ns=0 " rest "\n"
+#define VC_OK VC("swapin_delay_ns=-1 majflt=0")
+	{ "no header", HOST "end\n", "expected a vhv-snapshot header" },
+	{ "version 2", "vhv-snapshot version=2 time_ns=1 hz=100\n" HOST "end\n",
+	  "unsupported snapshot version 2" },
+	{ "header without time_ns", "vhv-snapshot version=1 hz=100\n" HOST "end\n",
+	  "missing key 'time_ns'" },
+	{ "no host line", HDR VM1 "end\n", "expected a host line" },
+	{ "two host lines", HDR HOST HOST "end\n", "unexpected 'host' line" },
+	{ "header inside a snapshot", HDR HOST HDR "end\n", "unexpected 'vhv-snapshot' line" },
+	{ "missing vm key", HDR HOST "vm id=1 pid=10\nend\n", "missing key 'nr_vcpus'" },
+	{ "word without =", HDR HOST "vm id=1 pid" VMREST "end\n", "expected key=value" },
+	{ "empty value", HDR HOST "vm id=1 pid=" VMREST "end\n", "empty value" },
+	{ "bad key", HDR HOST "vm id=1 Pid=3" VMREST "end\n", "bad key" },
+	{ "key twice", HDR HOST "vm id=1 id=2" VMREST "end\n", "key given twice" },
+	{ "not a number", HDR HOST "vm id=x" VMREST "end\n", "not an unsigned decimal" },
+	{ "sign", HDR HOST "vm id=+1" VMREST "end\n", "not an unsigned decimal" },
+	{ "overflow", HDR HOST "vm id=18446744073709551616" VMREST "end\n",
+	  "not an unsigned decimal" },
+	{ "negative counter", HDR HOST VM1 VC("swapin_delay_ns=-1 majflt=-1") "end\n",
+	  "majflt" },
+	{ "swapin_delay -2", HDR HOST VM1 VC("swapin_delay_ns=-2 majflt=0") "end\n",
+	  "neither -1 nor" },
+	{ "bad escape %2", HDR HOST "vm id=1 pid=10 nr_vcpus=1 mem_bytes=0 swap_bytes=0 swapin_pages=0 swap_wait_ns=0 heartbeat_ms=0 stalled=0 cgroup=/a%2 mem_pressure_some_us=0 mem_pressure_full_us=0\nend\n",
+	  "bad %-escape" },
+	{ "bad escape %zz", HDR HOST "vm id=1 pid=10 nr_vcpus=1 mem_bytes=0 swap_bytes=0 swapin_pages=0 swap_wait_ns=0 heartbeat_ms=0 stalled=0 cgroup=/a%zzb mem_pressure_some_us=0 mem_pressure_full_us=0\nend\n",
+	  "bad %-escape" },
+	{ "escape %00", HDR HOST "vm id=1 pid=10 nr_vcpus=1 mem_bytes=0 swap_bytes=0 swapin_pages=0 swap_wait_ns=0 heartbeat_ms=0 stalled=0 cgroup=/a%00 mem_pressure_some_us=0 mem_pressure_full_us=0\nend\n",
+	  "bad %-escape" },
+	{ "pressure -2", HDR HOST "vm id=1 pid=10 nr_vcpus=1 mem_bytes=0 swap_bytes=0 swapin_pages=0 swap_wait_ns=0 heartbeat_ms=0 stalled=0 cgroup=- mem_pressure_some_us=-2 mem_pressure_full_us=0\nend\n",
+	  "neither -1 nor" },
+	{ "stalled=2", HDR HOST "vm id=1 pid=1 nr_vcpus=1 mem_bytes=0 swap_bytes=0 swapin_pages=0 swap_wait_ns=0 heartbeat_ms=0 stalled=2 cgroup=- mem_pressure_some_us=0 mem_pressure_full_us=0\nend\n",
+	  "not 0 or 1" },
+	{ "vcpu before vm", HDR HOST VC_OK "end\n", "vcpu line before any vm" },
+	{ "vcpu of another vm", HDR HOST "vm id=2" VMREST VC_OK "end\n", "follows vm id=2" },
+	{ "vm twice", HDR HOST VM1 VM1 "end\n", "listed twice" },
+	{ "vcpu twice", HDR HOST VM1 VC_OK VC_OK "end\n", "listed twice" },
+	{ "no end line", HDR HOST VM1 VC_OK, "no end line" },
+	{ "only a header", HDR, "no host line" },
+	{ "NUL byte", HDR HOST "vm id=1\0" VMREST "end\n", "NUL byte" },
+	{ "empty input", "", "no snapshot" },
+	{ "two snapshots", HDR HOST "end\n" HDR HOST "end\n", "more than one snapshot" },
+};
+
+static void test_malformed(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct vhv_snapshot s;
+		char err[256] = "";
+		size_t len = strlen(bad[i].text);
+		int r;
+
+		if (!strcmp(bad[i].name, "NUL byte"))
+			len = sizeof(HDR HOST "vm id=1\0" VMREST "end\n") - 1;
+		r = vhv_snapshot_parse("t", bad[i].text, len, &s, err, sizeof(err));
+		ok(r == -1 && strstr(err, bad[i].msg),
+		   "malformed: %s rejected (%s)", bad[i].name, err);
+		if (!r)
+			vhv_snapshot_free(&s);
+	}
+}
+
+static void test_wellformed_edges(void)
+{
+	static const char last_no_nl[] = HDR HOST VM1 VC_OK "end";
+	static const char tabs[] = "\n# comment\nvhv-snapshot\tversion=1  time_ns=5 hz=100\n"
+				   HOST "end\n\n";
+	struct vhv_snapshot s;
+	char err[256] = "";
+	int r;
+
+	r = vhv_snapshot_parse("t", last_no_nl, strlen(last_no_nl), &s, err, sizeof(err));
+	ok(r == 0 && s.n_vms == 1 && s.vms[0].n_vcpus == 1,
+	   "parse: last line without a newline (%s)", err);
+	if (!r)
+		vhv_snapshot_free(&s);
+	r = vhv_snapshot_parse("t", tabs, strlen(tabs), &s, err, sizeof(err));
+	ok(r == 0 && s.time_ns == 5 && s.n_vms == 0,
+	   "parse: blank and comment lines, tabs and runs of blanks (%s)", err);
+	if (!r)
+		vhv_snapshot_free(&s);
+}
+
+/* ---------------------------------------------------------------- rates */
+
+static void test_rates(const struct vhv_snapshot s[2])
+{
+	struct vhv_figures f;
+	const struct vhv_vm_fig *m1, *m2, *m3;
+	const struct vhv_vcpu_fig *a, *b, *c;
+
+	if (vhv_figures_compute(&f, &s[0], &s[1], 4096)) {
+		ok(0, "rates: compute");
+		return;
+	}
+	ok(f.rates && near(f.dt_s, 2.0), "rates: interval from time_ns is 2 s");
+	m1 = &f.vms[0];
+	m2 = &f.vms[1];
+	m3 = &f.vms[2];
+	a = &m1->vcpus[0];
+	b = &m1->vcpus[1];
+	c = &m2->vcpus[0];
+
+	ok(a->rates && near(a->run, 50) && near(a->rdy, 10) && near(a->wait, 40),
+	   "rates: vCPU 1.0 %%RUN 50 %%RDY 10 %%WAIT 40 (got %.3f %.3f %.3f)",
+	   a->run, a->rdy, a->wait);
+	ok(near(a->idle, 30) && near(a->swpwt, 5) && near(a->gst, 40),
+	   "rates: vCPU 1.0 %%IDLE 30 %%SWPWT 5 %%GST 40 (got %.3f %.3f %.3f)",
+	   a->idle, a->swpwt, a->gst);
+	ok(a->delayacct && near(a->swpda, 2.5) && near(a->exits_ps, 1000) &&
+	   near(a->preempt_ps, 2) && near(a->majflt_ps, 256),
+	   "rates: vCPU 1.0 swapin_delay 2.5 %%, 1000 exits/s, 2 preemptions/s, 256 majflt/s");
+	ok(b->rates && near(b->run, 25) && near(b->rdy, 5) && near(b->wait, 70) &&
+	   near(b->idle, 70),
+	   "rates: vCPU 1.1 %%IDLE (80 %% of halt) clamped to %%WAIT 70 (got %.3f)", b->idle);
+	ok(!b->delayacct && isnan(b->swpda), "rates: vCPU 1.1 without delayacct has no swapin_delay rate");
+	ok(m1->rates && m1->n_rated == 2 && near(m1->run, 75) && near(m1->rdy, 15) &&
+	   near(m1->wait, 110) && near(m1->idle, 100) && near(m1->swpwt, 5) &&
+	   near(m1->gst, 60),
+	   "rates: VM 1 is the sum of its vCPUs (%%RUN 75 %%RDY 15 %%WAIT 110 %%IDLE 100)");
+	ok(near(m1->swr_mibps, 1.0), "rates: VM 1 SWR/s = 512 pages x 4 KiB / 2 s = 1 MiB/s (got %.3f)",
+	   m1->swr_mibps);
+	ok(near(m1->mps_some, 10) && near(m1->mps_full, 0),
+	   "rates: VM 1 memory pressure some 10 %%, full 0 %%");
+	ok(m1->ready_max_ns == 4500000, "rates: VM 1 RDYMAX is the max over its vCPUs");
+	ok(isnan(m2->mps_some) && isnan(m2->mps_full),
+	   "rates: VM 2 without memory pressure figures has no pressure rate");
+	ok(c->rates && near(c->run, 100) && near(c->rdy, 25) && near(c->wait, 0) &&
+	   near(c->idle, 0),
+	   "rates: vCPU 2.0 %%RUN+%%RDY > 100 gives %%WAIT 0 and %%IDLE 0");
+	ok(!m2->vcpus[1].rates && m2->n_rated == 1 && near(m2->rdy, 25),
+	   "rates: vCPU 2.1 with a new tid has no rates and is not in the VM sum");
+	ok(!m3->rates && !m3->vcpus[0].rates, "rates: VM 3, new in the second snapshot, has no rates");
+	ok(f.n_stalled == 1 && f.n_nodelayacct == 4, "rates: 1 stalled VM, 4 vCPUs without delayacct");
+	ok(near(f.rdy_avg, (10 + 5 + 25) / 3.0) && near(f.rdy_max, 25),
+	   "rates: host %%RDY mean and max over rated vCPUs");
+	vhv_figures_free(&f);
+
+	vhv_figures_compute(&f, &s[1], &s[0], 4096);
+	ok(!f.rates && !f.vms[0].rates, "rates: snapshots in the wrong order give no rates");
+	vhv_figures_free(&f);
+}
+
+/* ------------------------------------------------------------- printing */
+
+static char *render(const struct vhv_snapshot s[2], bool json, enum vhv_object obj,
+		    bool counters)
+{
+	struct vhv_view view = { .obj = obj, .counters = counters };
+	struct vhv_figures f;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+
+	vhv_figures_compute(&f, counters ? NULL : &s[0], &s[1], 4096);
+	pr_init(m, json, false);
+	vhv_show(&f, &view);
+	fclose(m);
+	vhv_figures_free(&f);
+	return text;
+}
+
+static void test_text(const struct vhv_snapshot s[2])
+{
+	char *t = render(s, false, VHV_OBJ_VCPU, false);
+	const char *cols[] = { "%RUN", "%RDY", "%WAIT", "%IDLE", "%SWPWT", "%GST",
+			       "MEMSZ", "SWCUR", "SWR/s", "NVCPU" };
+	size_t i;
+	int all = 1;
+
+	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+		all &= strstr(t, cols[i]) != NULL;
+	ok(all, "text: esxtop column names in the header");
+	ok(strstr(t, "\n      1     1000     2   75.0   15.0  110.0  100.0    5.0   60.0") != NULL,
+	   "text: VM 1 row");
+	ok(strstr(t, "\n    1.1     1002         25.0    5.0   70.0   70.0    0.0   20.0") != NULL,
+	   "text: vCPU 1.1 row under its VM");
+	ok(strstr(t, "STALL") && strstr(t, "kernel.task_delayacct=1"),
+	   "text: stall flag and the delayacct note");
+	ok(!strstr(t, " \n"), "text: no trailing blanks");
+	free(t);
+
+	t = render(s, false, VHV_OBJ_VM, true);
+	ok(strstr(t, "READY") && strstr(t, "\n      1     1000     2     30.300    301.500") != NULL,
+	   "text: -s prints counters (VM 1 READY 30.3 s RUN 301.5 s)");
+	free(t);
+}
+
+static void test_json(const struct vhv_snapshot s[2])
+{
+	char *t = render(s, true, VHV_OBJ_VCPU, false);
+
+	ok(t[0] == '{' && t[strlen(t) - 1] == '\n' && !strchr(t, '\n') [1],
+	   "json: one document on one line");
+	ok(strstr(t, "\"ready_pct\":15.000") && strstr(t, "\"vcpus\":[{\"idx\":0,"),
+	   "json: VM 1 ready_pct and its vcpus array");
+	ok(strstr(t, "\"cgroup\":\"/machine.slice/a\\\\b\\\"c d=%.scope\"") != NULL,
+	   "json: backslash and quote escaped");
+	ok(strstr(t, "\"mem_pressure_some_us\":-1,\"mem_pressure_full_us\":-1,\"mem_pressure_some_pct\":null") != NULL,
+	   "json: pressure not available: -1 and null");
+	ok(strstr(t, "\"run_pct\":null") != NULL, "json: no rates print as null");
+	free(t);
+}
+
+static void test_prom(const struct vhv_snapshot s[2])
+{
+	char *t = NULL, *line, *save = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&t, &len);
+	int ready = 0, delay = 0, bad_lines = 0;
+
+	vhv_prom_print(m, &s[1]);
+	fclose(m);
+	ok(strstr(t, "\nvhv_vcpu_ready_seconds_total{vm=\"1\",pid=\"1000\",vcpu=\"0\"} 10.200000000\n") != NULL,
+	   "prometheus: ready counter of vCPU 1.0 in seconds, exact");
+	ok(strstr(t, "# TYPE vhv_vcpu_ready_seconds_total counter\n") &&
+	   strstr(t, "# TYPE vhv_vm_swap_bytes gauge\n"), "prometheus: TYPE lines");
+	ok(strstr(t, "cgroup=\"/machine.slice/a\\\\b\\\"c d=%.scope\"") != NULL,
+	   "prometheus: label value escaped");
+	ok(strstr(t, "memory_pressure_some_seconds_total{vm=\"1\",pid=\"1000\"} 1.200000\n") &&
+	   !strstr(t, "memory_pressure_some_seconds_total{vm=\"2\""),
+	   "prometheus: pressure counter in seconds, absent when not available");
+	ok(!strstr(t, "# EOF"), "prometheus: text format 0.0.4, no # EOF");
+	for (line = strtok_r(t, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (!strncmp(line, "vhv_vcpu_ready_seconds_total{", 29))
+			ready++;
+		if (!strncmp(line, "vhv_vcpu_swapin_delay_seconds_total{", 36))
+			delay++;
+		if (line[0] != '#' && strncmp(line, "vhv_", 4))
+			bad_lines++;
+	}
+	ok(ready == 5, "prometheus: one ready series per vCPU (%d)", ready);
+	ok(delay == 1, "prometheus: swapin_delay only for the vCPU with delayacct (%d)", delay);
+	ok(!bad_lines, "prometheus: every line is a comment or a vhv_ sample");
+	free(t);
+}
+
+int main(int argc, char **argv)
+{
+	struct vhv_snapshot s[2];
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: %s FIXTURE_DIR\n", argv[0]);
+		return 2;
+	}
+	printf("TAP version 13\n");
+	test_parse(argv[1], s);
+	test_malformed();
+	test_wellformed_edges();
+	test_rates(s);
+	test_text(s);
+	test_json(s);
+	test_prom(s);
+	vhv_snapshot_free(&s[0]);
+	vhv_snapshot_free(&s[1]);
+	printf("1..%d\n", n_test);
+	printf("# %d passed, %d failed\n", n_test - n_fail, n_fail);
+	return n_fail ? 1 : 0;
+}
