@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every difference between the kernels vhv builds against lives here.
+ * Supported: 6.1.y (Debian 12) and 6.12.y (Debian 12 backports).
+ */
+#ifndef _VHV_COMPAT_H
+#define _VHV_COMPAT_H
+
+#include <linux/version.h>
+#include <linux/kobject.h>
+#include <linux/cgroup.h>
+#include <linux/psi.h>
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
+#error "vhv needs Linux 6.1 or later"
+#endif
+
+/*
+ * kvm_entry's prototype. Upstream 6.9 added "bool force_immediate_exit"; the
+ * change was backported to 6.1.149 (Debian 6.1.153-1 and later carry it).
+ * A probe must match the prototype exactly: with kCFI a mismatch traps.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0) || \
+	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 1, 149) && \
+	 LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0))
+#define VHV_KVM_ENTRY_PROTO	struct kvm_vcpu *vcpu, bool force_immediate_exit
+#else
+#define VHV_KVM_ENTRY_PROTO	struct kvm_vcpu *vcpu
+#endif
+
+/* struct kset_uevent_ops callbacks take a const kobject since 6.2. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#define VHV_UEVENT_KOBJ		const struct kobject
+#else
+#define VHV_UEVENT_KOBJ		struct kobject
+#endif
+
+/**
+ * vhv_compat_cgroup_psi() - PSI group of a non-root cgroup
+ * @cgrp: cgroup (not the root)
+ *
+ * Since 6.1 (and in 6.12) struct cgroup holds a pointer, allocated only when
+ * PSI is enabled for cgroups; before, it embedded the group. The root
+ * cgroup's figures live in psi_system, which vhv does not report.
+ *
+ * Return: the group, or NULL when cgroup PSI is off.
+ */
+static inline struct psi_group *vhv_compat_cgroup_psi(struct cgroup *cgrp)
+{
+#ifdef CONFIG_PSI
+	return READ_ONCE(cgrp->psi);
+#else
+	return NULL;
+#endif
+}
+
+/**
+ * vhv_compat_psi_mem_total_us() - memory pressure totals of a PSI group
+ * @psi: the group
+ * @some: out, "some" total in microseconds
+ * @full: out, "full" total in microseconds
+ *
+ * total[PSI_AVGS][] is what memory.pressure prints as total=; the PSI
+ * aggregator refreshes it every 2 s while the group is active and on every
+ * read of a pressure file, so the value can lag by up to 2 s.
+ */
+static inline void vhv_compat_psi_mem_total_us(struct psi_group *psi,
+					       s64 *some, s64 *full)
+{
+#ifdef CONFIG_PSI
+	*some = div_u64(READ_ONCE(psi->total[PSI_AVGS][PSI_MEM_SOME]),
+			NSEC_PER_USEC);
+	*full = div_u64(READ_ONCE(psi->total[PSI_AVGS][PSI_MEM_FULL]),
+			NSEC_PER_USEC);
+#else
+	*some = -1;
+	*full = -1;
+#endif
+}
+
+#endif /* _VHV_COMPAT_H */

@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tracepoint probes: kvm.ko's kvm_entry and kvm_userspace_exit, vmlinux's
+ * sched_switch.
+ *
+ * kvm.ko is neither pinned nor linked against: its tracepoints are found by
+ * name when the tracepoint core reports the module (at once if it is
+ * already loaded, MODULE_STATE_COMING), and released when it goes
+ * (MODULE_STATE_GOING), so "rmmod kvm_amd kvm" works with vhv loaded and
+ * vhv attaches again when kvm comes back.
+ *
+ * Hot path: kvm_entry runs on every VM entry (IRQs and preemption off).
+ * It compares the entering (vcpu, thread, schedule-in count, epoch) with
+ * what this CPU saw last and returns if nothing changed; otherwise the slow
+ * path finds or creates the vCPU and accounts. The per-CPU state has no
+ * lock: only probes running on that CPU, with preemption off, touch it,
+ * and none of them can interrupt another.
+ */
+#include <linux/kvm_host.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/percpu.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/string.h>
+#include <linux/tracepoint.h>
+
+#include "compat.h"
+#include "probe.h"
+#include "registry.h"
+#include "vcpu.h"
+
+/**
+ * struct vhv_pcpu - what the probes remember on one CPU
+ * @vcpu: the kvm_vcpu that last took the slow path here (a key)
+ * @task: its thread (a key)
+ * @pcount: the thread's sched_info.pcount then; unchanged means same stint
+ * @epoch: vhv_reg_epoch then; 0 after KVM_RUN returned to userspace
+ * @gen: vhv_reg_gen then; @ent may be dereferenced only while it is current
+ * @ent: the vCPU object, or NULL if it is not tracked
+ * @in_run: @task entered the guest in this stint and did not leave KVM_RUN
+ *	on this CPU since
+ * @nt_vcpu: a vCPU that could not be tracked (limit, memory) ...
+ * @nt_epoch: ... in this epoch: do not retry before the next one
+ */
+struct vhv_pcpu {
+	const struct kvm_vcpu *vcpu;
+	const struct task_struct *task;
+	unsigned long pcount;
+	unsigned long epoch;
+	unsigned long gen;
+	struct vhv_vcpu *ent;
+	bool in_run;
+	const struct kvm_vcpu *nt_vcpu;
+	unsigned long nt_epoch;
+};
+
+static DEFINE_PER_CPU(struct vhv_pcpu, vhv_pcpu);
+
+static noinline void probe_entry_slow(struct vhv_pcpu *c,
+				      struct kvm_vcpu *vcpu, unsigned long pc)
+{
+	unsigned long epoch, gen;
+	struct vhv_vcpu *e;
+
+	/* Pairs with reg_bump(): a new value implies the unhashing is seen. */
+	epoch = READ_ONCE(vhv_reg_epoch);
+	smp_rmb();
+	gen = READ_ONCE(vhv_reg_gen);
+	smp_rmb();
+
+	/* The probe runs with preemption off: an RCU read-side section. */
+	e = vhv_vcpu_find(vcpu);
+	if (!e && !(c->nt_vcpu == vcpu && c->nt_epoch == epoch)) {
+		e = vhv_vcpu_create(vcpu);
+		if (!e) {
+			c->nt_vcpu = vcpu;
+			c->nt_epoch = epoch;
+		}
+	}
+	if (e)
+		vhv_vcpu_enter(e, vcpu, pc);
+
+	c->vcpu = vcpu;
+	c->task = current;
+	c->pcount = pc;
+	c->epoch = epoch;
+	c->gen = gen;
+	c->ent = e;
+	c->in_run = true;
+}
+
+static void probe_entry(void *data, VHV_KVM_ENTRY_PROTO)
+{
+	struct vhv_pcpu *c = this_cpu_ptr(&vhv_pcpu);
+	unsigned long pc = READ_ONCE(current->sched_info.pcount);
+	unsigned long epoch;
+
+	if (likely(c->vcpu == vcpu && c->task == current && c->pcount == pc)) {
+		epoch = READ_ONCE(vhv_reg_epoch);
+		if (likely(c->epoch == epoch))
+			return;
+		/* Back from userspace in the same stint: no lookup needed. */
+		if (!c->epoch && c->ent && c->gen == READ_ONCE(vhv_reg_gen)) {
+			vhv_vcpu_reenter(c->ent, vcpu);
+			c->epoch = epoch;
+			c->in_run = true;
+			return;
+		}
+	}
+	probe_entry_slow(c, vcpu, pc);
+}
+
+static void probe_uexit(void *data, __u32 reason, int err)
+{
+	struct vhv_pcpu *c = this_cpu_ptr(&vhv_pcpu);
+
+	if (c->task == current &&
+	    c->pcount == READ_ONCE(current->sched_info.pcount) &&
+	    c->gen == READ_ONCE(vhv_reg_gen)) {
+		if (c->ent && c->in_run)
+			vhv_vcpu_leave(c->ent, reason);
+	} else {
+		/* Migrated since the entry (or objects were reaped). */
+		vhv_vcpu_leave_current(reason);
+	}
+	c->epoch = 0;
+	c->in_run = false;
+}
+
+/*
+ * KVM registers a preempt notifier on a thread for the duration of each
+ * vcpu_load() section (KVM_RUN and the other vCPU ioctls), so a thread
+ * without one is not in KVM_RUN: a one-load filter on every context switch
+ * that, unlike a per-CPU cache, still holds after the thread migrated.
+ */
+static inline bool maybe_in_kvm_run(struct task_struct *p)
+{
+#ifdef CONFIG_PREEMPT_NOTIFIERS
+	return !hlist_empty(&p->preempt_notifiers);
+#else
+	return true;
+#endif
+}
+
+/* Same prototype in 6.1 and 6.12. */
+static void probe_switch(void *data, bool preempt, struct task_struct *prev,
+			 struct task_struct *next, unsigned int prev_state)
+{
+	struct vhv_pcpu *c;
+
+	if (likely(!maybe_in_kvm_run(prev)) || preempt ||
+	    !(prev_state & (TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE)))
+		return;
+	c = this_cpu_ptr(&vhv_pcpu);
+	if (prev == c->task && c->ent && c->gen == READ_ONCE(vhv_reg_gen) &&
+	    READ_ONCE(c->ent->in_run))
+		vhv_vcpu_block(c->ent, prev, prev_state);
+	else
+		vhv_vcpu_block_task(prev, prev_state);
+}
+
+/**
+ * struct probe_tp - a tracepoint vhv attaches to
+ * @name: its name
+ * @fn: vhv's probe
+ * @tp: the tracepoint, NULL when not attached
+ */
+struct probe_tp {
+	const char *name;
+	void *fn;
+	struct tracepoint *tp;
+};
+
+/* protects kvm_tps[].tp and kvm_mod */
+static DEFINE_MUTEX(probe_lock);
+static struct module *kvm_mod;
+static struct probe_tp kvm_tps[] = {
+	{ .name = "kvm_entry", .fn = probe_entry },
+	{ .name = "kvm_userspace_exit", .fn = probe_uexit },
+};
+
+static struct probe_tp sched_tp = {
+	.name = "sched_switch", .fn = probe_switch,
+};
+
+static void kvm_find(struct module *mod)
+{
+	struct tracepoint *tp;
+	unsigned int i, j;
+
+	for (i = 0; i < ARRAY_SIZE(kvm_tps); i++)
+		kvm_tps[i].tp = NULL;
+	for (j = 0; j < mod->num_tracepoints; j++) {
+		tp = tracepoint_ptr_deref(&mod->tracepoints_ptrs[j]);
+		for (i = 0; i < ARRAY_SIZE(kvm_tps); i++) {
+			if (!strcmp(tp->name, kvm_tps[i].name))
+				kvm_tps[i].tp = tp;
+		}
+	}
+}
+
+static void kvm_attach(struct module *mod)
+{
+	unsigned int i;
+	int ret = 0;
+
+	lockdep_assert_held(&probe_lock);
+
+	if (kvm_mod || strcmp(mod->name, "kvm"))
+		return;
+	kvm_find(mod);
+	for (i = 0; i < ARRAY_SIZE(kvm_tps); i++) {
+		if (!kvm_tps[i].tp)
+			ret = -ENOENT;
+		else
+			ret = tracepoint_probe_register(kvm_tps[i].tp,
+							kvm_tps[i].fn, NULL);
+		if (ret) {
+			pr_warn("cannot attach to kvm:%s (%d)\n",
+				kvm_tps[i].name, ret);
+			goto undo;
+		}
+	}
+	kvm_mod = mod;
+	pr_info("attached to kvm\n");
+	return;
+undo:
+	while (i--)
+		tracepoint_probe_unregister(kvm_tps[i].tp, kvm_tps[i].fn, NULL);
+}
+
+static void kvm_detach(struct module *mod)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&probe_lock);
+
+	if (mod != kvm_mod)
+		return;
+	for (i = 0; i < ARRAY_SIZE(kvm_tps); i++) {
+		tracepoint_probe_unregister(kvm_tps[i].tp, kvm_tps[i].fn, NULL);
+		kvm_tps[i].tp = NULL;
+	}
+	kvm_mod = NULL;
+	pr_info("detached from kvm\n");
+}
+
+/* Called with the tracepoint core's module list mutex held. */
+static int probe_tp_module_notify(struct notifier_block *nb,
+				  unsigned long val, void *data)
+{
+	struct tp_module *tp_mod = data;
+
+	mutex_lock(&probe_lock);
+	if (val == MODULE_STATE_COMING)
+		kvm_attach(tp_mod->mod);
+	else if (val == MODULE_STATE_GOING)
+		kvm_detach(tp_mod->mod);
+	mutex_unlock(&probe_lock);
+	return NOTIFY_OK;
+}
+
+static struct notifier_block probe_nb = {
+	.notifier_call = probe_tp_module_notify,
+};
+
+static void sched_find(struct tracepoint *tp, void *priv)
+{
+	struct probe_tp *p = priv;
+
+	if (!strcmp(tp->name, p->name))
+		p->tp = tp;
+}
+
+/**
+ * vhv_probe_init() - attach to sched_switch, and to kvm now or when loaded
+ *
+ * Return: 0 or a negative error.
+ */
+int vhv_probe_init(void)
+{
+	int ret;
+
+	for_each_kernel_tracepoint(sched_find, &sched_tp);
+	if (!sched_tp.tp) {
+		pr_err("no sched_switch tracepoint\n");
+		return -ENOENT;
+	}
+	ret = tracepoint_probe_register(sched_tp.tp, sched_tp.fn, NULL);
+	if (ret)
+		return ret;
+	ret = register_tracepoint_module_notifier(&probe_nb);
+	if (ret)
+		goto err_sched;
+	return 0;
+
+err_sched:
+	tracepoint_probe_unregister(sched_tp.tp, sched_tp.fn, NULL);
+	tracepoint_synchronize_unregister();
+	return ret;
+}
+
+/**
+ * vhv_probe_exit() - detach everything and wait for running probes
+ *
+ * Unregistering the notifier reports every module as going, which detaches
+ * from kvm.
+ */
+void vhv_probe_exit(void)
+{
+	unregister_tracepoint_module_notifier(&probe_nb);
+	tracepoint_probe_unregister(sched_tp.tp, sched_tp.fn, NULL);
+	tracepoint_synchronize_unregister();
+}

@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The registry: lists of VMs and vCPUs, and the worker that maintains them.
+ *
+ * Objects are born in the kvm_entry probe (IRQs off): hashed for the probes
+ * and pushed on a lockless pending list. The worker (process context)
+ * lists them under vhv_reg.lock and gives them sysfs directories. The
+ * periodic run of the worker also reaps vCPUs whose thread exited and VMs
+ * whose process exited or whose vCPUs are all gone, bumps the epoch (the
+ * heartbeat) and runs the stall detector.
+ *
+ * Reaping: unhash (hash_lock), bump vhv_reg_gen and vhv_reg_epoch, wait a
+ * grace period (the probes run with preemption off, so synchronize_rcu()
+ * waits for them), then remove from sysfs and drop references, outside
+ * vhv_reg.lock.
+ */
+#include <linux/cpumask.h>
+#include <linux/mm.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+
+#include "params.h"
+#include "registry.h"
+#include "snapshot.h"
+#include "stall.h"
+#include "sysfs.h"
+#include "trace.h"
+#include "vcpu.h"
+#include "vm.h"
+
+struct vhv_reg vhv_reg = {
+	.lock = __MUTEX_INITIALIZER(vhv_reg.lock),
+	.hash_lock = __SPIN_LOCK_UNLOCKED(vhv_reg.hash_lock),
+	.vms = LIST_HEAD_INIT(vhv_reg.vms),
+};
+
+/* Written by the worker only; never 0 (0 marks an invalid per-CPU cache). */
+unsigned long vhv_reg_epoch __read_mostly = 1;
+unsigned long vhv_reg_gen __read_mostly = 1;
+
+/* Worker period: a quarter of the stall threshold, 20 ms .. 1 s. */
+unsigned int vhv_reg_period_ms(void)
+{
+	return clamp(vhv_params_stall_ms() / 4, 20U, 1000U);
+}
+
+/**
+ * vhv_reg_kick() - have the worker list new objects soon
+ *
+ * Context: any, but not under a runqueue lock (queue_work() may wake a
+ * worker thread).
+ */
+void vhv_reg_kick(void)
+{
+	queue_work(vhv_reg.wq, &vhv_reg.sync_work);
+}
+
+static void reg_bump(bool gen)
+{
+	/* Order the unhashing before the new values: a probe that reads them
+	 * (with smp_rmb() before its lookup) cannot find what was removed.
+	 */
+	smp_wmb();
+	if (gen)
+		WRITE_ONCE(vhv_reg_gen, vhv_reg_gen + 1);
+	smp_wmb();
+	WRITE_ONCE(vhv_reg_epoch, vhv_reg_epoch + 1);
+}
+
+/* Keep a VM's vCPU list in idx order, for readers. */
+static void list_add_sorted(struct vhv_vcpu *e)
+{
+	struct vhv_vcpu *o;
+
+	list_for_each_entry_reverse(o, &e->vm->vcpus, node) {
+		if (o->idx <= e->idx) {
+			list_add(&e->node, &o->node);
+			return;
+		}
+	}
+	list_add(&e->node, &e->vm->vcpus);
+}
+
+/*
+ * List what the probes created and announce it. Both lists are taken
+ * vCPUs first: the probe pushes a new VM before its first vCPU, so every
+ * vCPU taken here has its VM listed by the end of this function. Every
+ * object is listed before it can be reaped, so add and remove events pair.
+ */
+static void reg_drain(void)
+{
+	struct llist_node *vcpus, *vms;
+	struct vhv_vcpu *e;
+	struct vhv_vm *vm;
+
+	lockdep_assert_held(&vhv_reg.lock);
+
+	vcpus = llist_reverse_order(llist_del_all(&vhv_reg.pending_vcpus));
+	vms = llist_reverse_order(llist_del_all(&vhv_reg.pending_vms));
+	llist_for_each_entry(vm, vms, pend) {
+		list_add_tail(&vm->node, &vhv_reg.vms);
+		vm->listed = true;
+		vhv_reg.nr_vms++;
+	}
+	llist_for_each_entry(e, vcpus, pend) {
+		list_add_sorted(e);
+		e->listed = true;
+		e->vm->nr_vcpus++;
+		e->vm->max_vcpus = max(e->vm->max_vcpus, e->vm->nr_vcpus);
+		vhv_reg.nr_vcpus++;
+	}
+	llist_for_each_entry(vm, vms, pend)
+		trace_vhv_vm_add(vm->id, vm->pid, vm->nr_vcpus);
+	llist_for_each_entry(e, vcpus, pend)
+		trace_vhv_vcpu_add(e->vm->id, e->idx, e->tid);
+}
+
+/* Another vCPU of the VM still has the sysfs directory named e->idx. */
+static bool idx_busy(struct vhv_vm *vm, struct vhv_vcpu *e)
+{
+	struct vhv_vcpu *o;
+
+	list_for_each_entry(o, &vm->vcpus, node) {
+		if (o != e && o->in_sysfs && o->idx == e->idx)
+			return true;
+	}
+	return false;
+}
+
+static void reg_publish_vm(struct vhv_vm *vm)
+{
+	struct vhv_vcpu *e;
+
+	if (!vm->in_sysfs || !vm->vcpus_kobj) {
+		if (vhv_sysfs_vm_add(vm))
+			return;
+		vm->in_sysfs = true;
+		if (!vm->vcpus_kobj)
+			return;
+	}
+	list_for_each_entry(e, &vm->vcpus, node) {
+		if (e->in_sysfs || idx_busy(vm, e) || vhv_sysfs_vcpu_add(e))
+			continue;
+		e->in_sysfs = true;
+	}
+}
+
+/* Give listed objects their sysfs directories; failures retry later. */
+static void reg_publish(void)
+{
+	struct vhv_vm *vm;
+
+	lockdep_assert_held(&vhv_reg.lock);
+
+	list_for_each_entry(vm, &vhv_reg.vms, node)
+		reg_publish_vm(vm);
+}
+
+static void reg_collect_vcpus(struct vhv_vm *vm, bool all,
+			      struct list_head *dead)
+{
+	struct vhv_vcpu *e, *tmp;
+
+	all = all || vhv_vm_gone(vm);
+	list_for_each_entry_safe(e, tmp, &vm->vcpus, node) {
+		if (!all && !vhv_vcpu_gone(e))
+			continue;
+		vhv_vm_fold(vm, e);
+		list_move_tail(&e->node, dead);
+		e->listed = false;
+		vm->nr_vcpus--;
+		vhv_reg.nr_vcpus--;
+	}
+}
+
+/*
+ * Unlist and unhash reapable vCPUs, then the VMs left without any hashed
+ * vCPU (a vCPU the probe created since the drain keeps its VM alive: both
+ * are decided under hash_lock).
+ *
+ * Return: true if anything was collected.
+ */
+static bool reg_collect(bool all, struct list_head *dead_vcpus,
+			struct list_head *dead_vms)
+{
+	struct vhv_vm *vm, *tmp;
+	struct vhv_vcpu *e;
+
+	lockdep_assert_held(&vhv_reg.lock);
+
+	list_for_each_entry(vm, &vhv_reg.vms, node)
+		reg_collect_vcpus(vm, all, dead_vcpus);
+	if (list_empty(dead_vcpus))
+		return false;
+
+	spin_lock_irq(&vhv_reg.hash_lock);
+	list_for_each_entry(e, dead_vcpus, node)
+		vhv_vcpu_unhash_locked(e);
+	list_for_each_entry_safe(vm, tmp, &vhv_reg.vms, node) {
+		if (vm->nr_alive)
+			continue;
+		vhv_vm_unhash_locked(vm);
+		list_move_tail(&vm->node, dead_vms);
+		vm->listed = false;
+		vhv_reg.nr_vms--;
+	}
+	spin_unlock_irq(&vhv_reg.hash_lock);
+	return true;
+}
+
+/* Reap what is gone (@all: everything, at module exit). */
+static void reg_reap(bool all)
+{
+	LIST_HEAD(dead_vcpus);
+	LIST_HEAD(dead_vms);
+	struct vhv_vcpu *e, *etmp;
+	struct vhv_vm *vm, *vtmp;
+	bool found;
+
+	mutex_lock(&vhv_reg.lock);
+	reg_drain();
+	found = reg_collect(all, &dead_vcpus, &dead_vms);
+	mutex_unlock(&vhv_reg.lock);
+	if (!found)
+		return;
+
+	reg_bump(true);
+	synchronize_rcu();
+
+	list_for_each_entry_safe(e, etmp, &dead_vcpus, node) {
+		list_del(&e->node);
+		vhv_vcpu_retire(e);
+	}
+	list_for_each_entry_safe(vm, vtmp, &dead_vms, node) {
+		list_del(&vm->node);
+		vhv_vm_retire(vm);
+	}
+}
+
+static void reg_sync(struct work_struct *work)
+{
+	mutex_lock(&vhv_reg.lock);
+	reg_drain();
+	reg_publish();
+	mutex_unlock(&vhv_reg.lock);
+}
+
+/*
+ * A run more than two periods late means this kernel itself did not run
+ * for a while (host overload, a frozen virtual machine): the vCPUs had no
+ * chance to stamp a heartbeat either, so do not raise stalls from this run,
+ * only from the next one (never from two late runs in a row, so a host that
+ * is always late still sees stalls).
+ */
+static bool reg_resync(unsigned long period)
+{
+	unsigned long now = jiffies;
+	bool late = vhv_reg.last_tick &&
+		    time_after(now, vhv_reg.last_tick + 2 * period);
+
+	vhv_reg.last_tick = now ?: 1;
+	vhv_reg.resynced = late && !vhv_reg.resynced;
+	return vhv_reg.resynced;
+}
+
+static void reg_tick(struct work_struct *work)
+{
+	unsigned long period = msecs_to_jiffies(vhv_reg_period_ms());
+	bool resync = reg_resync(period);
+	struct vhv_vm *vm;
+
+	reg_reap(false);
+
+	mutex_lock(&vhv_reg.lock);
+	reg_drain();
+	reg_publish();
+	list_for_each_entry(vm, &vhv_reg.vms, node) {
+		vhv_vm_update_rate(vm);
+		vhv_stall_check(vm, resync);
+	}
+	mutex_unlock(&vhv_reg.lock);
+
+	/* Every vCPU that keeps entering the guest takes the slow path once
+	 * in the next period and stamps its VM's heartbeat.
+	 */
+	reg_bump(false);
+	vhv_snapshot_expire();
+	queue_delayed_work(vhv_reg.wq, &vhv_reg.tick_work, period);
+}
+
+/**
+ * vhv_reg_host_locked() - host-wide figures
+ * @h: out
+ */
+void vhv_reg_host_locked(struct vhv_reg_host *h)
+{
+	struct vhv_vm *vm;
+
+	lockdep_assert_held(&vhv_reg.lock);
+
+	h->nr_vms = vhv_reg.nr_vms;
+	h->nr_vcpus = vhv_reg.nr_vcpus;
+	h->nr_cpus = num_online_cpus();
+	h->ram_bytes = (u64)totalram_pages() << PAGE_SHIFT;
+	h->guest_mem_bytes = 0;
+	list_for_each_entry(vm, &vhv_reg.vms, node)
+		h->guest_mem_bytes += READ_ONCE(vm->mem_bytes);
+}
+
+int vhv_reg_init(void)
+{
+	vhv_reg.wq = alloc_ordered_workqueue("vhv", 0);
+	if (!vhv_reg.wq)
+		return -ENOMEM;
+	INIT_WORK(&vhv_reg.sync_work, reg_sync);
+	INIT_DELAYED_WORK(&vhv_reg.tick_work, reg_tick);
+	queue_delayed_work(vhv_reg.wq, &vhv_reg.tick_work,
+			   msecs_to_jiffies(vhv_reg_period_ms()));
+	return 0;
+}
+
+/**
+ * vhv_reg_exit() - stop the worker and drop every object
+ *
+ * Context: the probes are detached and quiescent.
+ */
+void vhv_reg_exit(void)
+{
+	cancel_delayed_work_sync(&vhv_reg.tick_work);
+	cancel_work_sync(&vhv_reg.sync_work);
+	reg_reap(true);
+	destroy_workqueue(vhv_reg.wq);
+	if (atomic_read(&vhv_reg.nr_vms_alloc) ||
+	    atomic_read(&vhv_reg.nr_vcpus_alloc))
+		pr_err("leaked %d VMs and %d vCPUs\n",
+		       atomic_read(&vhv_reg.nr_vms_alloc),
+		       atomic_read(&vhv_reg.nr_vcpus_alloc));
+}

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vhv's own tracepoints (events/vhv/ in tracefs).
+ */
+#undef TRACE_SYSTEM
+#define TRACE_SYSTEM vhv
+
+#if !defined(_VHV_TRACE_H) || defined(TRACE_HEADER_MULTI_READ)
+#define _VHV_TRACE_H
+
+#include <linux/tracepoint.h>
+
+DECLARE_EVENT_CLASS(vhv_vm_class,
+	TP_PROTO(u32 id, pid_t pid, u32 nr_vcpus),
+	TP_ARGS(id, pid, nr_vcpus),
+	TP_STRUCT__entry(
+		__field(u32, id)
+		__field(pid_t, pid)
+		__field(u32, nr_vcpus)
+	),
+	TP_fast_assign(
+		__entry->id = id;
+		__entry->pid = pid;
+		__entry->nr_vcpus = nr_vcpus;
+	),
+	TP_printk("id=%u pid=%d nr_vcpus=%u",
+		  __entry->id, __entry->pid, __entry->nr_vcpus)
+);
+
+DEFINE_EVENT(vhv_vm_class, vhv_vm_add,
+	TP_PROTO(u32 id, pid_t pid, u32 nr_vcpus),
+	TP_ARGS(id, pid, nr_vcpus));
+
+DEFINE_EVENT(vhv_vm_class, vhv_vm_remove,
+	TP_PROTO(u32 id, pid_t pid, u32 nr_vcpus),
+	TP_ARGS(id, pid, nr_vcpus));
+
+DECLARE_EVENT_CLASS(vhv_vcpu_class,
+	TP_PROTO(u32 vm, u32 idx, pid_t tid),
+	TP_ARGS(vm, idx, tid),
+	TP_STRUCT__entry(
+		__field(u32, vm)
+		__field(u32, idx)
+		__field(pid_t, tid)
+	),
+	TP_fast_assign(
+		__entry->vm = vm;
+		__entry->idx = idx;
+		__entry->tid = tid;
+	),
+	TP_printk("vm=%u idx=%u tid=%d", __entry->vm, __entry->idx, __entry->tid)
+);
+
+DEFINE_EVENT(vhv_vcpu_class, vhv_vcpu_add,
+	TP_PROTO(u32 vm, u32 idx, pid_t tid),
+	TP_ARGS(vm, idx, tid));
+
+DEFINE_EVENT(vhv_vcpu_class, vhv_vcpu_remove,
+	TP_PROTO(u32 vm, u32 idx, pid_t tid),
+	TP_ARGS(vm, idx, tid));
+
+TRACE_EVENT(vhv_ready_wait,
+	TP_PROTO(u32 vm, u32 idx, pid_t tid, u64 wait_ns),
+	TP_ARGS(vm, idx, tid, wait_ns),
+	TP_STRUCT__entry(
+		__field(u32, vm)
+		__field(u32, idx)
+		__field(pid_t, tid)
+		__field(u64, wait_ns)
+	),
+	TP_fast_assign(
+		__entry->vm = vm;
+		__entry->idx = idx;
+		__entry->tid = tid;
+		__entry->wait_ns = wait_ns;
+	),
+	TP_printk("vm=%u idx=%u tid=%d wait_ns=%llu",
+		  __entry->vm, __entry->idx, __entry->tid, __entry->wait_ns)
+);
+
+TRACE_EVENT(vhv_vm_stall,
+	TP_PROTO(u32 id, pid_t pid, u64 idle_ms),
+	TP_ARGS(id, pid, idle_ms),
+	TP_STRUCT__entry(
+		__field(u32, id)
+		__field(pid_t, pid)
+		__field(u64, idle_ms)
+	),
+	TP_fast_assign(
+		__entry->id = id;
+		__entry->pid = pid;
+		__entry->idle_ms = idle_ms;
+	),
+	TP_printk("id=%u pid=%d idle_ms=%llu",
+		  __entry->id, __entry->pid, __entry->idle_ms)
+);
+
+TRACE_EVENT(vhv_vm_recover,
+	TP_PROTO(u32 id, pid_t pid, u64 stalled_ms),
+	TP_ARGS(id, pid, stalled_ms),
+	TP_STRUCT__entry(
+		__field(u32, id)
+		__field(pid_t, pid)
+		__field(u64, stalled_ms)
+	),
+	TP_fast_assign(
+		__entry->id = id;
+		__entry->pid = pid;
+		__entry->stalled_ms = stalled_ms;
+	),
+	TP_printk("id=%u pid=%d stalled_ms=%llu",
+		  __entry->id, __entry->pid, __entry->stalled_ms)
+);
+
+#endif /* _VHV_TRACE_H */
+
+/* This part must be outside the include guard. */
+#undef TRACE_INCLUDE_PATH
+#define TRACE_INCLUDE_PATH .
+#undef TRACE_INCLUDE_FILE
+#define TRACE_INCLUDE_FILE trace
+#include <trace/define_trace.h>

@@ -1,0 +1,423 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vCPU objects: created by the kvm_entry probe, fed by the probes while the
+ * vCPU thread runs, read by sysfs and the snapshot, reaped by the registry.
+ *
+ * A vCPU is keyed by its struct kvm_vcpu pointer and validated against the
+ * thread, the struct kvm pointer and vcpu_id on every slow path, so a reused
+ * pointer or a vCPU moved to another thread never inherits old figures.
+ * Those pointers are dereferenced only inside the kvm_entry probe, where
+ * the running vCPU keeps them alive.
+ */
+#include <linux/hashtable.h>
+#include <linux/kvm_host.h>
+#include <linux/sched.h>
+#include <linux/sched/clock.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#ifdef CONFIG_TASK_DELAY_ACCT
+#include <linux/delayacct.h>
+#endif
+
+#include "registry.h"
+#include "params.h"
+#include "sysfs.h"
+#include "trace.h"
+#include "vcpu.h"
+#include "vm.h"
+
+#define VHV_VCPU_HASH_BITS	10
+
+/* Both protected by vhv_reg.hash_lock, read under RCU. */
+static DEFINE_HASHTABLE(vcpu_hash, VHV_VCPU_HASH_BITS);
+static DEFINE_HASHTABLE(task_hash, VHV_VCPU_HASH_BITS);
+
+/**
+ * vhv_vcpu_find() - the live object for the vCPU current is entering
+ * @vcpu: KVM's vCPU, alive (kvm_entry probe)
+ *
+ * Context: kvm_entry probe, IRQs off (RCU read side).
+ * Return: the object, or NULL when there is none (or it is stale).
+ */
+struct vhv_vcpu *vhv_vcpu_find(struct kvm_vcpu *vcpu)
+{
+	struct vhv_vcpu *e;
+
+	hash_for_each_possible_rcu(vcpu_hash, e, hnode, (unsigned long)vcpu) {
+		if (e->key != vcpu || READ_ONCE(e->dead) ||
+		    READ_ONCE(e->replaced))
+			continue;
+		if (e->task == current && e->kvm == vcpu->kvm &&
+		    e->vcpu_id == (u32)vcpu->vcpu_id)
+			return e;
+		/* Another thread runs this vCPU, or the pointer was reused. */
+		WRITE_ONCE(e->replaced, true);
+	}
+	return NULL;
+}
+
+static struct vhv_vcpu *vcpu_alloc(struct kvm_vcpu *vcpu)
+{
+	struct vhv_vcpu *e;
+
+	if (atomic_inc_return(&vhv_reg.nr_vcpus_alloc) > VHV_MAX_VCPUS) {
+		pr_warn_ratelimited("more than %d vCPUs, thread %d not tracked\n",
+				    VHV_MAX_VCPUS, current->pid);
+		goto err;
+	}
+	e = kzalloc(sizeof(*e), GFP_ATOMIC | __GFP_NOWARN);
+	if (!e)
+		goto err;
+	e->key = vcpu;
+	e->kvm = vcpu->kvm;
+	e->vcpu_id = vcpu->vcpu_id;
+	e->idx = vcpu->vcpu_idx;
+	e->tid = current->pid;
+	e->last_pc = current->sched_info.pcount;
+	e->last_rd = current->sched_info.run_delay;
+	return e;
+err:
+	atomic_dec(&vhv_reg.nr_vcpus_alloc);
+	return NULL;
+}
+
+static void vcpu_publish_locked(struct vhv_vcpu *e, struct vhv_vm *vm)
+{
+	lockdep_assert_held(&vhv_reg.hash_lock);
+
+	kobject_init(&e->kobj, &vhv_sysfs_vcpu_ktype);
+	kobject_get(&vm->kobj);
+	e->vm = vm;
+	vm->nr_alive++;
+	get_task_struct(current);
+	e->task = current;
+	hash_add_rcu(vcpu_hash, &e->hnode, (unsigned long)e->key);
+	hash_add_rcu(task_hash, &e->tnode, (unsigned long)e->task);
+	list_add_tail(&e->vm_hnode, &vm->hvcpus);
+	pr_debug("vcpu %u/%u create\n", vm->id, e->idx);
+}
+
+/**
+ * vhv_vcpu_create() - track the vCPU current is entering
+ * @vcpu: KVM's vCPU, alive (kvm_entry probe)
+ *
+ * Finds or creates the VM, publishes the object in the hashes and queues
+ * it for listing and sysfs (which need process context).
+ *
+ * Context: kvm_entry probe: RCU read side, IRQs off.
+ * Return: the object, or NULL (over the limit, or out of memory).
+ */
+struct vhv_vcpu *vhv_vcpu_create(struct kvm_vcpu *vcpu)
+{
+	struct vhv_vm *vm, *nvm = NULL;
+	struct vhv_vcpu *e;
+
+	e = vcpu_alloc(vcpu);
+	if (!e)
+		return NULL;
+
+	spin_lock(&vhv_reg.hash_lock);
+	vm = vhv_vm_find_locked(vcpu->kvm);
+	if (!vm) {
+		spin_unlock(&vhv_reg.hash_lock);
+		nvm = vhv_vm_alloc();
+		if (!nvm) {
+			kfree(e);
+			atomic_dec(&vhv_reg.nr_vcpus_alloc);
+			return NULL;
+		}
+		spin_lock(&vhv_reg.hash_lock);
+		vm = vhv_vm_find_locked(vcpu->kvm);
+		if (!vm) {
+			vm = nvm;
+			nvm = NULL;
+			vhv_vm_publish_locked(vm, vcpu->kvm);
+		}
+	}
+	vcpu_publish_locked(e, vm);
+	spin_unlock(&vhv_reg.hash_lock);
+
+	if (nvm)
+		vhv_vm_free_unpublished(nvm);
+	llist_add(&e->pend, &vhv_reg.pending_vcpus);
+	vhv_reg_kick();
+	return e;
+}
+
+static void ready_episode(struct vhv_vcpu *e, u64 ns)
+{
+	unsigned int b = 0;
+
+	if (ns >= 1024)
+		b = min_t(unsigned int, fls64(ns) - 10, VHV_HIST_BUCKETS - 1);
+	WRITE_ONCE(e->hist[b], e->hist[b] + 1);
+	if (ns > e->ready_max_ns)
+		WRITE_ONCE(e->ready_max_ns, ns);
+	if (ns >= vhv_params_ready_trace_ns())
+		trace_vhv_ready_wait(e->vm->id, e->idx, e->tid, ns);
+}
+
+/*
+ * Close an I/O wait episode that began when current blocked inside
+ * KVM_RUN. It ended when current last got a CPU (sched_info.last_arrival);
+ * take out the ready time in between and the CPU time of any stints
+ * between the block and that arrival (prev_sum_exec_runtime is the runtime
+ * at the start of the current stint).
+ */
+static void close_swap_wait(struct vhv_vcpu *e)
+{
+	struct task_struct *t = current;
+	s64 blocked, ran;
+
+	blocked = (s64)(t->sched_info.last_arrival - e->sw_start);
+	blocked -= (s64)(t->sched_info.run_delay - e->sw_rd);
+	ran = (s64)(t->se.prev_sum_exec_runtime - e->sw_run);
+	if (ran > 0)
+		blocked -= ran;
+	if (blocked > 0)
+		WRITE_ONCE(e->swap_wait_ns, e->swap_wait_ns + blocked);
+	WRITE_ONCE(e->sw_start, 0);
+}
+
+/**
+ * vhv_vcpu_enter() - account a VM entry that took the slow path
+ * @e: the vCPU (current is its thread)
+ * @vcpu: KVM's vCPU, alive
+ * @pcount: current->sched_info.pcount
+ *
+ * Accounts the ready episode that just ended (Δrun_delay when exactly one
+ * schedule-in happened since the last slow path), closes an I/O wait,
+ * copies KVM's own stats and stamps the heartbeat.
+ *
+ * Context: kvm_entry probe, IRQs off.
+ */
+void vhv_vcpu_enter(struct vhv_vcpu *e, struct kvm_vcpu *vcpu,
+		    unsigned long pcount)
+{
+	u64 rd = current->sched_info.run_delay;
+
+	if (pcount - e->last_pc == 1)
+		ready_episode(e, rd - e->last_rd);
+	WRITE_ONCE(e->last_pc, pcount);
+	WRITE_ONCE(e->last_rd, rd);
+	if (e->sw_start)
+		close_swap_wait(e);
+	vhv_vcpu_reenter(e, vcpu);
+	vhv_vm_update_mem(e->vm, vcpu->kvm);
+}
+
+/**
+ * vhv_vcpu_reenter() - account a VM entry right after KVM_RUN returned
+ * @e: the vCPU (current is its thread, and was not scheduled out since)
+ * @vcpu: KVM's vCPU, alive
+ *
+ * Copies KVM's own stats, marks the vCPU in KVM_RUN and not halted, and
+ * stamps the heartbeat. Part of vhv_vcpu_enter(); alone, the cheap path
+ * for exit-heavy VMMs.
+ *
+ * Context: kvm_entry probe, IRQs off.
+ */
+void vhv_vcpu_reenter(struct vhv_vcpu *e, struct kvm_vcpu *vcpu)
+{
+	WRITE_ONCE(e->halt_ns, vcpu->stat.generic.halt_wait_ns);
+	WRITE_ONCE(e->exits, vcpu->stat.exits);
+	WRITE_ONCE(e->preemptions, vcpu->stat.preemption_reported +
+				   vcpu->stat.preemption_other);
+	WRITE_ONCE(e->halted, false);
+	WRITE_ONCE(e->in_run, true);
+	WRITE_ONCE(e->vm->hb, jiffies);
+}
+
+/**
+ * vhv_vcpu_leave() - KVM_RUN returned to userspace
+ * @e: the vCPU (current is its thread)
+ * @exit_reason: kvm_run->exit_reason
+ *
+ * Context: kvm_userspace_exit probe, preemption off.
+ */
+void vhv_vcpu_leave(struct vhv_vcpu *e, u32 exit_reason)
+{
+	if (e->sw_start)
+		close_swap_wait(e);
+	WRITE_ONCE(e->in_run, false);
+	/* A VMM without an in-kernel LAPIC halts in userspace. */
+	if (exit_reason == KVM_EXIT_HLT)
+		WRITE_ONCE(e->halted, true);
+}
+
+/* The object of @t's current KVM_RUN: a thread is in at most one. */
+static struct vhv_vcpu *find_in_run(struct task_struct *t)
+{
+	struct vhv_vcpu *e;
+
+	hash_for_each_possible_rcu(task_hash, e, tnode, (unsigned long)t) {
+		if (e->task == t && READ_ONCE(e->in_run) && !READ_ONCE(e->dead))
+			return e;
+	}
+	return NULL;
+}
+
+/**
+ * vhv_vcpu_leave_current() - KVM_RUN returned, per-CPU cache missed
+ * @exit_reason: kvm_run->exit_reason
+ *
+ * The thread moved to another CPU since it entered the guest: find its
+ * vCPU through the task hash.
+ *
+ * Context: kvm_userspace_exit probe, preemption off (RCU read side).
+ */
+void vhv_vcpu_leave_current(u32 exit_reason)
+{
+	struct vhv_vcpu *e = find_in_run(current);
+
+	if (e)
+		vhv_vcpu_leave(e, exit_reason);
+}
+
+/**
+ * vhv_vcpu_block() - the vCPU thread blocks inside KVM_RUN
+ * @e: the vCPU
+ * @prev: its thread, being switched out
+ * @prev_state: @prev's state
+ *
+ * Interruptible sleep inside KVM_RUN is KVM's halt (waiting for a guest
+ * interrupt). Uninterruptible sleep in I/O wait is the guest-memory
+ * swap-in path (KVM faults guest pages in on the vCPU thread).
+ *
+ * Context: sched_switch probe: runqueue lock held, IRQs off. Takes no lock.
+ */
+void vhv_vcpu_block(struct vhv_vcpu *e, struct task_struct *prev,
+		    unsigned int prev_state)
+{
+	if (prev_state & TASK_INTERRUPTIBLE) {
+		WRITE_ONCE(e->halted, true);
+		return;
+	}
+	if (!(prev_state & TASK_UNINTERRUPTIBLE) || !prev->in_iowait ||
+	    e->sw_start)
+		return;
+	e->sw_rd = prev->sched_info.run_delay;
+	e->sw_run = prev->se.sum_exec_runtime;
+	WRITE_ONCE(e->sw_start, local_clock() ?: 1);
+}
+
+/**
+ * vhv_vcpu_block_task() - vhv_vcpu_block(), per-CPU cache missed
+ * @prev: a thread inside a KVM vcpu_load() section, being switched out
+ * @prev_state: its state
+ *
+ * Context: sched_switch probe: runqueue lock held, IRQs off (RCU read
+ * side). Takes no lock.
+ */
+void vhv_vcpu_block_task(struct task_struct *prev, unsigned int prev_state)
+{
+	struct vhv_vcpu *e = find_in_run(prev);
+
+	if (e)
+		vhv_vcpu_block(e, prev, prev_state);
+}
+
+/**
+ * vhv_vcpu_read() - a vCPU's figures
+ * @e: the vCPU, alive (in sysfs, or listed under vhv_reg.lock)
+ * @s: out
+ *
+ * Thread figures come from the held task, so they are exact and survive
+ * the thread's exit.
+ */
+void vhv_vcpu_read(struct vhv_vcpu *e, struct vhv_vcpu_stats *s)
+{
+	struct task_struct *t = e->task;
+
+	s->ready_ns = READ_ONCE(t->sched_info.run_delay);
+	s->run_ns = READ_ONCE(t->se.sum_exec_runtime);
+	s->guest_ns = READ_ONCE(t->gtime);
+	s->halt_ns = READ_ONCE(e->halt_ns);
+	s->exits = READ_ONCE(e->exits);
+	s->preemptions = READ_ONCE(e->preemptions);
+	s->ready_max_ns = READ_ONCE(e->ready_max_ns);
+	s->swap_wait_ns = READ_ONCE(e->swap_wait_ns);
+	s->swapin_delay_ns = -1;
+#ifdef CONFIG_TASK_DELAY_ACCT
+	if (t->delays)
+		s->swapin_delay_ns = READ_ONCE(t->delays->swapin_delay);
+#endif
+	s->majflt = READ_ONCE(t->maj_flt);
+}
+
+/**
+ * vhv_vcpu_read_hist() - copy a vCPU's ready histogram
+ * @e: the vCPU, alive
+ * @hist: out, %VHV_HIST_BUCKETS counters
+ */
+void vhv_vcpu_read_hist(struct vhv_vcpu *e, u64 *hist)
+{
+	unsigned int i;
+
+	for (i = 0; i < VHV_HIST_BUCKETS; i++)
+		hist[i] = READ_ONCE(e->hist[i]);
+}
+
+u64 vhv_vcpu_majflt(struct vhv_vcpu *e)
+{
+	return READ_ONCE(e->task->maj_flt);
+}
+
+/**
+ * vhv_vcpu_gone() - should the vCPU be reaped
+ * @e: the vCPU
+ *
+ * Return: true when its thread is exiting or another thread took it over.
+ */
+bool vhv_vcpu_gone(struct vhv_vcpu *e)
+{
+	struct task_struct *t = e->task;
+
+	return READ_ONCE(e->replaced) || (READ_ONCE(t->flags) & PF_EXITING) ||
+	       READ_ONCE(t->exit_state);
+}
+
+/**
+ * vhv_vcpu_unhash_locked() - make the vCPU unreachable for the probes
+ * @e: the vCPU
+ *
+ * The caller bumps vhv_reg_gen and waits for a grace period before it
+ * drops what the probes might still use.
+ */
+void vhv_vcpu_unhash_locked(struct vhv_vcpu *e)
+{
+	lockdep_assert_held(&vhv_reg.hash_lock);
+
+	hash_del_rcu(&e->hnode);
+	hash_del_rcu(&e->tnode);
+	list_del(&e->vm_hnode);
+	WRITE_ONCE(e->dead, true);
+	e->vm->nr_alive--;
+}
+
+/**
+ * vhv_vcpu_retire() - drop an unhashed, unlisted vCPU
+ * @e: the vCPU; no probe can reach it any more
+ *
+ * Context: process context, vhv_reg.lock not held (kobject_del() waits
+ * for sysfs readers).
+ */
+void vhv_vcpu_retire(struct vhv_vcpu *e)
+{
+	trace_vhv_vcpu_remove(e->vm->id, e->idx, e->tid);
+	if (e->in_sysfs)
+		vhv_sysfs_vcpu_del(e);
+	kobject_put(&e->kobj);
+}
+
+/* kobject release: the last sysfs reader is gone. */
+void vhv_vcpu_release(struct kobject *kobj)
+{
+	struct vhv_vcpu *e = container_of(kobj, struct vhv_vcpu, kobj);
+
+	pr_debug("vcpu %u/%u destroy\n", e->vm->id, e->idx);
+	put_task_struct(e->task);
+	kobject_put(&e->vm->kobj);
+	kfree(e);
+	atomic_dec(&vhv_reg.nr_vcpus_alloc);
+}

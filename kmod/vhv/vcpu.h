@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _VHV_VCPU_H
+#define _VHV_VCPU_H
+
+#include <linux/kobject.h>
+#include <linux/list.h>
+#include <linux/llist.h>
+#include <linux/types.h>
+
+struct kvm_vcpu;
+struct task_struct;
+struct vhv_vm;
+
+/* Bucket b > 0 counts ready episodes in [2^(b+9), 2^(b+10)) ns. */
+#define VHV_HIST_BUCKETS	25
+
+/**
+ * struct vhv_vcpu - a vCPU thread seen entering the guest
+ * @kobj: sysfs directory vms/<vm>/vcpus/<idx>; its release frees the object
+ * @hnode: in the vCPU hash, keyed by @key (RCU; vhv_reg.hash_lock)
+ * @tnode: in the task hash, keyed by @task (RCU; vhv_reg.hash_lock)
+ * @node: in @vm's vCPU list (vhv_reg.lock)
+ * @vm_hnode: in @vm->hvcpus while hashed (vhv_reg.hash_lock)
+ * @pend: in vhv_reg.pending_vcpus until listed
+ * @vm: owning VM; holds a reference on its kobject
+ * @key: the struct kvm_vcpu pointer: an opaque key, never dereferenced
+ * @kvm: the struct kvm pointer: an opaque key, never dereferenced
+ * @task: the vCPU thread; a reference is held, so while this object exists
+ *	no other thread can have the same task_struct address
+ * @vcpu_id: KVM's vcpu_id (the APIC id on x86)
+ * @idx: KVM's vcpu_idx (creation order), the sysfs directory name
+ * @tid: @task's pid
+ * @dead: unhashed; set under vhv_reg.hash_lock
+ * @replaced: @key was seen with another thread, VM or vcpu_id
+ * @listed: on @vm's list (vhv_reg.lock)
+ * @in_sysfs: @kobj is in sysfs (vhv_reg.lock)
+ * @last_pc: sched_info.pcount at the previous slow path
+ * @last_rd: sched_info.run_delay at the previous slow path
+ * @ready_max_ns: longest ready episode
+ * @hist: log2 histogram of ready episodes
+ * @halt_ns: KVM's halt_wait_ns stat
+ * @exits: KVM's exits stat
+ * @preemptions: KVM's preemption_reported + preemption_other stats
+ * @in_run: inside KVM_RUN (entered the guest, not yet back to userspace)
+ * @halted: waiting for a guest interrupt (blocked interruptibly inside
+ *	KVM_RUN, or returned to userspace with KVM_EXIT_HLT)
+ * @sw_start: sched_clock when an I/O wait inside KVM_RUN began, 0 if none
+ * @sw_rd: run_delay at @sw_start
+ * @sw_run: sum_exec_runtime at @sw_start
+ * @swap_wait_ns: completed I/O wait inside KVM_RUN, ready time excluded
+ *
+ * The fields from @last_pc on are written only by @task itself, from the
+ * probes (preemption off), so they have a single writer; readers use
+ * READ_ONCE() and accept values from different instants.
+ */
+struct vhv_vcpu {
+	struct kobject kobj;
+	struct hlist_node hnode;
+	struct hlist_node tnode;
+	struct list_head node;
+	struct list_head vm_hnode;
+	struct llist_node pend;
+	struct vhv_vm *vm;
+	const void *key;
+	const void *kvm;
+	struct task_struct *task;
+	u32 vcpu_id;
+	u32 idx;
+	pid_t tid;
+	bool dead;
+	bool replaced;
+	bool listed;
+	bool in_sysfs;
+
+	unsigned long last_pc;
+	u64 last_rd;
+	u64 ready_max_ns;
+	u64 hist[VHV_HIST_BUCKETS];
+	u64 halt_ns;
+	u64 exits;
+	u64 preemptions;
+	bool in_run;
+	bool halted;
+	u64 sw_start;
+	u64 sw_rd;
+	u64 sw_run;
+	u64 swap_wait_ns;
+};
+
+/**
+ * struct vhv_vcpu_stats - what a reader sees of a vCPU
+ * @ready_ns: run_delay of the thread
+ * @run_ns: sum_exec_runtime of the thread
+ * @guest_ns: gtime of the thread
+ * @halt_ns: KVM's halt_wait_ns
+ * @exits: KVM's exits
+ * @preemptions: KVM's preemption_reported + preemption_other
+ * @ready_max_ns: longest ready episode
+ * @swap_wait_ns: I/O wait inside KVM_RUN
+ * @swapin_delay_ns: delay accounting's swapin_delay, -1 without delayacct
+ * @majflt: major faults of the thread
+ */
+struct vhv_vcpu_stats {
+	u64 ready_ns;
+	u64 run_ns;
+	u64 guest_ns;
+	u64 halt_ns;
+	u64 exits;
+	u64 preemptions;
+	u64 ready_max_ns;
+	u64 swap_wait_ns;
+	s64 swapin_delay_ns;
+	u64 majflt;
+};
+
+/* Probe context (preemption off, which makes an RCU read-side section). */
+struct vhv_vcpu *vhv_vcpu_find(struct kvm_vcpu *vcpu);
+struct vhv_vcpu *vhv_vcpu_create(struct kvm_vcpu *vcpu);
+void vhv_vcpu_enter(struct vhv_vcpu *e, struct kvm_vcpu *vcpu,
+		    unsigned long pcount);
+void vhv_vcpu_reenter(struct vhv_vcpu *e, struct kvm_vcpu *vcpu);
+/* Probe context, current == e->task. */
+void vhv_vcpu_leave(struct vhv_vcpu *e, u32 exit_reason);
+void vhv_vcpu_leave_current(u32 exit_reason);
+void vhv_vcpu_block(struct vhv_vcpu *e, struct task_struct *prev,
+		    unsigned int prev_state);
+void vhv_vcpu_block_task(struct task_struct *prev, unsigned int prev_state);
+
+/* Process context. */
+void vhv_vcpu_read(struct vhv_vcpu *e, struct vhv_vcpu_stats *s);
+void vhv_vcpu_read_hist(struct vhv_vcpu *e, u64 *hist);
+u64 vhv_vcpu_majflt(struct vhv_vcpu *e);
+bool vhv_vcpu_gone(struct vhv_vcpu *e);
+void vhv_vcpu_unhash_locked(struct vhv_vcpu *e);
+void vhv_vcpu_retire(struct vhv_vcpu *e);
+void vhv_vcpu_release(struct kobject *kobj);
+
+#endif /* _VHV_VCPU_H */

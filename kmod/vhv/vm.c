@@ -1,0 +1,368 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VM objects. A VM is one struct kvm, keyed by its pointer and validated
+ * against the VMM's mm. vhv holds the VMM's mm (mmgrab: the struct, not the
+ * address space) and its thread group leader; the address space is pinned
+ * only for the instant of a read (mmget_not_zero ... mmput).
+ */
+#include <linux/cgroup.h>
+#include <linux/hashtable.h>
+#include <linux/jiffies.h>
+#include <linux/kvm_host.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+
+#include "compat.h"
+#include "registry.h"
+#include "sysfs.h"
+#include "trace.h"
+#include "vcpu.h"
+#include "vm.h"
+
+#define VHV_VM_HASH_BITS	8
+
+/* Protected by vhv_reg.hash_lock. */
+static DEFINE_HASHTABLE(vm_hash, VHV_VM_HASH_BITS);
+
+/**
+ * vhv_vm_alloc() - allocate an unpublished VM
+ *
+ * Context: kvm_entry probe, IRQs off.
+ * Return: the VM, or NULL (over the limit, or out of memory).
+ */
+struct vhv_vm *vhv_vm_alloc(void)
+{
+	struct vhv_vm *vm;
+
+	if (atomic_inc_return(&vhv_reg.nr_vms_alloc) > VHV_MAX_VMS) {
+		pr_warn_ratelimited("more than %d VMs, VM of pid %d not tracked\n",
+				    VHV_MAX_VMS, current->tgid);
+		goto err;
+	}
+	vm = kzalloc(sizeof(*vm), GFP_ATOMIC | __GFP_NOWARN);
+	if (!vm)
+		goto err;
+	INIT_LIST_HEAD(&vm->vcpus);
+	INIT_LIST_HEAD(&vm->hvcpus);
+	INIT_LIST_HEAD(&vm->node);
+	spin_lock_init(&vm->mem_lock);
+	return vm;
+err:
+	atomic_dec(&vhv_reg.nr_vms_alloc);
+	return NULL;
+}
+
+/* A VM that lost the race to be published holds nothing yet. */
+void vhv_vm_free_unpublished(struct vhv_vm *vm)
+{
+	kfree(vm);
+	atomic_dec(&vhv_reg.nr_vms_alloc);
+}
+
+/* Some vCPU thread of the VM still runs (and still runs its vCPU). */
+static bool vm_alive_locked(struct vhv_vm *vm)
+{
+	struct vhv_vcpu *e;
+
+	list_for_each_entry(e, &vm->hvcpus, vm_hnode) {
+		if (!vhv_vcpu_gone(e))
+			return true;
+	}
+	return false;
+}
+
+/**
+ * vhv_vm_find_locked() - the live VM of a struct kvm in current's process
+ * @kvm: opaque key
+ *
+ * A VM whose vCPU threads have all exited is over, even if a new struct
+ * kvm of the same process got its address (a VMM that creates VMs one
+ * after another): the caller then starts a new VM.
+ *
+ * Return: the VM or NULL.
+ */
+struct vhv_vm *vhv_vm_find_locked(const struct kvm *kvm)
+{
+	struct vhv_vm *vm;
+
+	lockdep_assert_held(&vhv_reg.hash_lock);
+
+	hash_for_each_possible(vm_hash, vm, hnode, (unsigned long)kvm) {
+		if (vm->kvm == kvm && vm->mm == current->mm && !vm->dead &&
+		    vm_alive_locked(vm))
+			return vm;
+	}
+	return NULL;
+}
+
+/**
+ * vhv_vm_publish_locked() - make a new VM findable
+ * @vm: from vhv_vm_alloc()
+ * @kvm: opaque key
+ *
+ * Takes references on current's mm and thread group leader and queues the
+ * VM for listing.
+ */
+void vhv_vm_publish_locked(struct vhv_vm *vm, const struct kvm *kvm)
+{
+	lockdep_assert_held(&vhv_reg.hash_lock);
+
+	vm->kvm = kvm;
+	vm->id = atomic_inc_return(&vhv_reg.next_vm_id);
+	vm->pid = current->tgid;
+	mmgrab(current->mm);
+	vm->mm = current->mm;
+	get_task_struct(current->group_leader);
+	vm->leader = current->group_leader;
+	vm->hb = jiffies;
+	kobject_init(&vm->kobj, &vhv_sysfs_vm_ktype);
+	hash_add_rcu(vm_hash, &vm->hnode, (unsigned long)kvm);
+	llist_add(&vm->pend, &vhv_reg.pending_vms);
+	pr_debug("vm %u create\n", vm->id);
+}
+
+/**
+ * vhv_vm_update_mem() - refresh mem_bytes if the memslots changed
+ * @vm: the VM
+ * @kvm: its struct kvm, alive (a vCPU of it is entering the guest)
+ *
+ * The walk runs once per memslots generation: the first vCPU that sees a
+ * new generation does it, the others skip (trylock).
+ *
+ * Context: kvm_entry probe, IRQs off.
+ */
+void vhv_vm_update_mem(struct vhv_vm *vm, struct kvm *kvm)
+{
+	struct kvm_memory_slot *slot;
+	struct kvm_memslots *slots;
+	u64 bytes = 0;
+	int idx, bkt;
+
+	idx = srcu_read_lock(&kvm->srcu);
+	slots = kvm_memslots(kvm);
+	if (READ_ONCE(vm->mem_valid) &&
+	    READ_ONCE(vm->mem_gen) == slots->generation)
+		goto out;
+	if (!spin_trylock(&vm->mem_lock))
+		goto out;
+	/* kvm_for_each_memslot() without its WARN_ON_ONCE(!npages): vhv
+	 * never warns, and an empty slot adds nothing anyway.
+	 */
+	hash_for_each(slots->id_hash, bkt, slot, id_node[slots->node_idx]) {
+		if (slot->id < KVM_USER_MEM_SLOTS)
+			bytes += (u64)slot->npages << PAGE_SHIFT;
+	}
+	WRITE_ONCE(vm->mem_bytes, bytes);
+	WRITE_ONCE(vm->mem_gen, slots->generation);
+	WRITE_ONCE(vm->mem_valid, true);
+	spin_unlock(&vm->mem_lock);
+out:
+	srcu_read_unlock(&kvm->srcu, idx);
+}
+
+/**
+ * vhv_vm_swap_bytes() - swapped-out anonymous memory of the VMM (VmSwap)
+ * @vm: the VM
+ *
+ * Context: process context; may sleep (mmput).
+ * Return: bytes, 0 once the process has exited.
+ */
+u64 vhv_vm_swap_bytes(struct vhv_vm *vm)
+{
+	u64 pages = 0;
+
+	if (mmget_not_zero(vm->mm)) {
+		pages = get_mm_counter(vm->mm, MM_SWAPENTS);
+		mmput(vm->mm);
+	}
+	return pages << PAGE_SHIFT;
+}
+
+/* Swap-ins on the vCPU threads: their major faults, reaped ones included. */
+u64 vhv_vm_swapin_pages(struct vhv_vm *vm)
+{
+	struct vhv_vcpu *e;
+	u64 n = vm->gone_majflt;
+
+	lockdep_assert_held(&vhv_reg.lock);
+
+	list_for_each_entry(e, &vm->vcpus, node)
+		n += vhv_vcpu_majflt(e);
+	return n;
+}
+
+u64 vhv_vm_ready_ns(struct vhv_vm *vm)
+{
+	struct vhv_vcpu *e;
+	u64 n = vm->gone_ready_ns;
+
+	lockdep_assert_held(&vhv_reg.lock);
+
+	list_for_each_entry(e, &vm->vcpus, node)
+		n += READ_ONCE(e->task->sched_info.run_delay);
+	return n;
+}
+
+u64 vhv_vm_swap_wait_ns(struct vhv_vm *vm)
+{
+	struct vhv_vcpu *e;
+	u64 n = vm->gone_swap_wait_ns;
+
+	lockdep_assert_held(&vhv_reg.lock);
+
+	list_for_each_entry(e, &vm->vcpus, node)
+		n += READ_ONCE(e->swap_wait_ns);
+	return n;
+}
+
+u64 vhv_vm_heartbeat_ms(struct vhv_vm *vm)
+{
+	return jiffies_to_msecs(jiffies - READ_ONCE(vm->hb));
+}
+
+/* Deepest cgroup that contains both. */
+static struct cgroup *common_ancestor(struct cgroup *a, struct cgroup *b)
+{
+	int lvl = min(a->level, b->level);
+
+	while (lvl > 0 && cgroup_ancestor(a, lvl) != cgroup_ancestor(b, lvl))
+		lvl--;
+	return cgroup_ancestor(a, lvl);
+}
+
+/*
+ * The VMM's cgroup: the deepest v2 cgroup holding its leader and all its
+ * vCPU threads (libvirt puts them in sibling cgroups under one parent).
+ */
+static struct cgroup *vm_cgroup_get(struct vhv_vm *vm)
+{
+	struct cgroup *cg;
+	struct vhv_vcpu *e;
+
+	lockdep_assert_held(&vhv_reg.lock);
+
+	rcu_read_lock();
+	cg = task_dfl_cgroup(vm->leader);
+	list_for_each_entry(e, &vm->vcpus, node)
+		cg = common_ancestor(cg, task_dfl_cgroup(e->task));
+	if (!cgroup_tryget(cg))
+		cg = NULL;
+	rcu_read_unlock();
+	return cg;
+}
+
+/**
+ * vhv_vm_cgroup() - the VMM's cgroup v2 path and its memory pressure
+ * @vm: the VM
+ * @buf: out, the path
+ * @len: size of @buf
+ * @some_us: out, memory.pressure "some" total in us, -1 if not available
+ * @full_us: out, memory.pressure "full" total in us, -1 if not available
+ *
+ * Pressure is reported for a non-root cgroup only: the root's is the whole
+ * host's.
+ *
+ * Return: length of the path in @buf, 0 when unknown (or too long).
+ */
+size_t vhv_vm_cgroup(struct vhv_vm *vm, char *buf, size_t len, s64 *some_us,
+		     s64 *full_us)
+{
+	struct psi_group *psi;
+	struct cgroup *cg;
+	int n;
+
+	*some_us = -1;
+	*full_us = -1;
+	cg = vm_cgroup_get(vm);
+	if (!cg)
+		return 0;
+	if (cgroup_parent(cg)) {
+		psi = vhv_compat_cgroup_psi(cg);
+		if (psi)
+			vhv_compat_psi_mem_total_us(psi, some_us, full_us);
+	}
+	n = cgroup_path(cg, buf, len);
+	cgroup_put(cg);
+	if (n <= 0 || n >= len)
+		return 0;
+	return n;
+}
+
+/* Sample the swap-in rate about once a second. */
+void vhv_vm_update_rate(struct vhv_vm *vm)
+{
+	unsigned long now = jiffies;
+	u64 pages;
+
+	lockdep_assert_held(&vhv_reg.lock);
+
+	pages = vhv_vm_swapin_pages(vm);
+	if (!vm->rate_at) {
+		vm->rate_at = now ?: 1;
+		vm->rate_pages = pages;
+		return;
+	}
+	if (time_before(now, vm->rate_at + HZ))
+		return;
+	vm->swapin_rate = div64_u64((pages - vm->rate_pages) * HZ,
+				    now - vm->rate_at);
+	vm->rate_at = now ?: 1;
+	vm->rate_pages = pages;
+}
+
+/* The VMM process has exited (its address space is gone). */
+bool vhv_vm_gone(struct vhv_vm *vm)
+{
+	return atomic_read(&vm->mm->mm_users) == 0;
+}
+
+/**
+ * vhv_vm_fold() - keep a reaped vCPU's figures in the VM's totals
+ * @vm: the VM
+ * @e: its vCPU, being reaped
+ */
+void vhv_vm_fold(struct vhv_vm *vm, struct vhv_vcpu *e)
+{
+	lockdep_assert_held(&vhv_reg.lock);
+
+	vm->gone_ready_ns += READ_ONCE(e->task->sched_info.run_delay);
+	vm->gone_swap_wait_ns += READ_ONCE(e->swap_wait_ns);
+	vm->gone_majflt += vhv_vcpu_majflt(e);
+}
+
+void vhv_vm_unhash_locked(struct vhv_vm *vm)
+{
+	lockdep_assert_held(&vhv_reg.hash_lock);
+
+	hash_del_rcu(&vm->hnode);
+	vm->dead = true;
+}
+
+/**
+ * vhv_vm_retire() - drop an unhashed, unlisted VM
+ * @vm: the VM; no probe can reach it any more
+ *
+ * Context: process context, vhv_reg.lock not held (kobject_del() waits
+ * for sysfs readers, which take it).
+ */
+void vhv_vm_retire(struct vhv_vm *vm)
+{
+	trace_vhv_vm_remove(vm->id, vm->pid, vm->max_vcpus);
+	if (vm->in_sysfs)
+		vhv_sysfs_vm_del(vm);
+	mmdrop(vm->mm);
+	put_task_struct(vm->leader);
+	kobject_put(&vm->kobj);
+}
+
+/* kobject release: the last vCPU and the last sysfs reader are gone. */
+void vhv_vm_release(struct kobject *kobj)
+{
+	struct vhv_vm *vm = container_of(kobj, struct vhv_vm, kobj);
+
+	pr_debug("vm %u destroy\n", vm->id);
+	kfree(vm);
+	atomic_dec(&vhv_reg.nr_vms_alloc);
+}
