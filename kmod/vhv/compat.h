@@ -8,6 +8,7 @@
 
 #include <linux/version.h>
 #include <linux/kobject.h>
+#include <linux/mm.h>
 #include <linux/cgroup.h>
 #include <linux/psi.h>
 
@@ -34,6 +35,26 @@
 #else
 #define VHV_UEVENT_KOBJ		struct kobject
 #endif
+
+/**
+ * vhv_compat_mm_swapents() - swap entries of an mm, exactly
+ * @mm: an mm whose address space is pinned (mmget)
+ *
+ * Since 6.2 the RSS counters are per-CPU and get_mm_counter() reads only
+ * the folded part (off by up to a batch per CPU); sum them, as
+ * /proc/PID/status does for VmSwap where get_mm_counter_sum() exists. 6.1
+ * keeps one atomic per counter.
+ *
+ * Return: number of swap entries.
+ */
+static inline unsigned long vhv_compat_mm_swapents(struct mm_struct *mm)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+	return percpu_counter_sum_positive(&mm->rss_stat[MM_SWAPENTS]);
+#else
+	return get_mm_counter(mm, MM_SWAPENTS);
+#endif
+}
 
 /**
  * vhv_compat_cgroup_psi() - PSI group of a non-root cgroup

@@ -174,7 +174,7 @@ u64 vhv_vm_swap_bytes(struct vhv_vm *vm)
 	u64 pages = 0;
 
 	if (mmget_not_zero(vm->mm)) {
-		pages = get_mm_counter(vm->mm, MM_SWAPENTS);
+		pages = vhv_compat_mm_swapents(vm->mm);
 		mmput(vm->mm);
 	}
 	return pages << PAGE_SHIFT;
