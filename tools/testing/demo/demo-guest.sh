@@ -35,22 +35,28 @@ run "$VHVSTAT" vm 2 1
 say "vhvstat: per vCPU"
 run "$VHVSTAT" vcpu 2 1
 say "Ground truth for one vCPU: vhv's ready_ns is the thread's run_delay"
-vm=$(ls /sys/kernel/vhv/vms | head -n1)
-tid=$(cat /sys/kernel/vhv/vms/$vm/vcpus/0/tid)
-pid=$(cat /sys/kernel/vhv/vms/$vm/pid)
-printf '  vhv ready_ns=%s   /proc/%s/task/%s/schedstat run_delay=%s\n' \
-	"$(cat /sys/kernel/vhv/vms/$vm/vcpus/0/ready_ns)" "$pid" "$tid" \
-	"$(awk '{print $2}' /proc/$pid/task/$tid/schedstat)"
-say "Ready-wait histogram of that vCPU (upper bound ns, episodes)"
-sed 's/^/  /' /sys/kernel/vhv/vms/$vm/vcpus/0/ready_hist | awk '$2 > 0' | head -n 12
+busy=${pids[0]}
+vm=$(grep -lx "$busy" /sys/kernel/vhv/vms/*/pid | head -n1 | xargs dirname)
+tid=$(cat "$vm/vcpus/0/tid")
+# Stop the VM for a moment so that both reads see the same value.
+kill -STOP "$busy"; sleep 0.2
+printf '  vhv %s/vcpus/0/ready_ns = %s\n  /proc/%s/task/%s/schedstat run_delay = %s\n' \
+	"$vm" "$(cat "$vm/vcpus/0/ready_ns")" "$busy" "$tid" \
+	"$(awk '{print $2}' /proc/$busy/task/$tid/schedstat)"
+kill -CONT "$busy"
+say "Ready-wait episodes of that vCPU, log2 histogram (ready_hist)"
+awk '{ for (b = 1; b <= NF; b++) if ($b > 0) {
+	lo = (b == 1) ? 0 : 2 ^ (b + 8); hi = 2 ^ (b + 9)
+	if (b == NF) printf "  %9.1f us and more      %s\n", lo / 1000, $b
+	else printf "  %9.1f .. %9.1f us  %s\n", lo / 1000, hi / 1000, $b } }' "$vm/vcpus/0/ready_hist"
+printf '  longest single wait: %s ns\n' "$(cat "$vm/vcpus/0/ready_max_ns")"
 
 say "Prometheus exposition (excerpt)"
-"$VHVSTAT" -P | grep -E '^(# TYPE|vhv_vcpu_ready_seconds_total|vhv_vm_stalled)' | head -n 10
+"$VHVSTAT" -P | grep -E '^(# (HELP|TYPE) vhv_vcpu_ready|vhv_vcpu_ready_seconds_total|vhv_vm_stalled)' | head -n 12
 
 say "A stalled VM: SIGSTOP the busy VM's VMM (stall threshold 1 s)"
 echo 1000 > /sys/module/vhv/parameters/stall_ms
 echo 1 > /sys/kernel/tracing/events/vhv/enable
-busy=${pids[0]}
 run kill -STOP "$busy"
 for _ in $(seq 100); do grep -q 1 /sys/kernel/vhv/vms/*/stalled 2>/dev/null && break; sleep 0.1; done
 grep -H . /sys/kernel/vhv/vms/*/stalled | sed 's/^/  /'
