@@ -1,0 +1,303 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# swap.sh - per-VM swap figures under real swap pressure: a 256 MiB guest
+# whose memory the guest writes over and over, in a cgroup with
+# memory.max = 96M.
+#
+#   Z  swap on zram (synchronous swap-in): swap_bytes, swapin_pages,
+#      majflt, swapin_rate, mem_bytes, cgroup, memory pressure, delay
+#      accounting
+#   W  swap on zram behind dm-delay (2 ms per read: the vCPU thread waits
+#      for the I/O), the vCPU sharing its CPU with a busy loop:
+#      swap_wait_ns against the thread's blocked time traced from
+#      sched_switch (prev_state=D) to sched_wakeup
+#
+# Ground truth: the VMM's VmSwap (/proc/PID/status), the vCPU threads'
+# majflt (/proc/PID/task/TID/stat field 12) and scheduler events, the
+# cgroup's memory.stat pgmajfault and memory.pressure, /proc/PID/cgroup,
+# and delay accounting read through taskstats (genetlink: taskstats.py).
+#
+# Figures are compared while the VMM is SIGSTOPped, when none of them moves;
+# while it runs, only read between two reads of the other side.
+
+set -e
+. "$(dirname "${BASH_SOURCE[0]}")/vhv_lib.sh"
+vhv_require
+
+MEM_MB=256
+MAX_MB=96
+PAGE=$(getconf PAGESIZE)
+CG=/sys/fs/cgroup/vhv-swap-$$
+ZNUM='' ZADDED='' ZMOD='' SWAPON='' DACCT0='' SCHED0='' DMMOD='' DMNAME='' DMDEV=''
+
+cleanup() {
+	set +e
+	vmm_kill_all
+	[ -n "$DMDEV" ] && grep -q "^$DMDEV " /proc/swaps && swapoff "$DMDEV"
+	[ -n "$DMNAME" ] && dmsetup remove --noudevsync "$DMNAME"
+	[ -n "$DMMOD" ] && rmmod dm_delay
+	[ -n "$SWAPON" ] && swapoff "/dev/zram$ZNUM"
+	if [ -n "$ZNUM" ]; then
+		echo 1 > "/sys/block/zram$ZNUM/reset"
+		[ -n "$ZADDED" ] && echo "$ZNUM" > /sys/class/zram-control/hot_remove
+	fi
+	[ -n "$ZMOD" ] && rmmod zram
+	[ -d "$CG" ] && poll 10 rmdir "$CG" 2>/dev/null
+	[ -n "$DACCT0" ] && sysctl -qw kernel.task_delayacct="$DACCT0"
+	[ -n "$SCHED0" ] && sysctl -qw kernel.sched_schedstats="$SCHED0"
+	vhv_cleanup
+}
+trap cleanup EXIT
+
+# LAST: what the last polled check saw, printed once it settles.
+LAST=
+tap_poll() {
+	local name=$1 t=$2
+	shift 2
+	if poll "$t" "$@"; then tap_ok "$name"; else tap_notok "$name"; fi
+	[ -z "$LAST" ] || diag "$LAST"
+	LAST=
+}
+
+vmswap_bytes() { echo $(( $(awk '/^VmSwap:/ { print $2 }' "/proc/$1/status") * 1024 )); }
+memstat() { awk -v k="$2" '$1 == k { print $2 }' "$1/memory.stat"; }
+psi_total() { awk -v k="$2" '$1 == k { for (i = 2; i <= NF; i++) if ($i ~ /^total=/) { sub("total=", "", $i); print $i } }' "$1/memory.pressure"; }
+majflt() { local st; read -ra st < "/proc/$1/task/$2/stat"; echo "${st[11]}"; }
+# close_ns A B PCT ABS: |A-B| <= PCT% of max(A,B) + ABS
+close_ns() { awk -v a="$1" -v b="$2" -v p="$3" -v x="$4" 'BEGIN { d = a - b; if (d < 0) d = -d; m = (a > b) ? a : b; exit !(d <= m * p / 100 + x) }'; }
+
+[ -f /sys/fs/cgroup/cgroup.controllers ] && grep -qw memory /sys/fs/cgroup/cgroup.controllers ||
+	ksft_skip "no cgroup2 memory controller at /sys/fs/cgroup"
+if [ ! -d /sys/module/zram ]; then
+	modprobe -q zram num_devices=1 2>/dev/null || ksft_skip "no zram"
+	ZMOD=1
+fi
+
+tap_plan 16
+
+# ---- a VMM without delay accounting -------------------------------------
+DACCT0=$(sysctl -n kernel.task_delayacct)
+sysctl -qw kernel.task_delayacct=0
+vmm_start OFF -c 1 -w spin -d 0
+vmm_wait_started OFF
+vm_wait "${VMM_PID[OFF]}" 1
+OFFDIR=$VMDIR
+sysctl -qw kernel.task_delayacct=1
+d=$(rd "$OFFDIR/vcpus/0/swapin_delay_ns")
+diag "VMM started with kernel.task_delayacct=0: swapin_delay_ns $d"
+check "swapin_delay_ns = -1 for a vCPU thread forked without delay accounting" [ "$d" = -1 ]
+vmm_stop OFF
+
+# ---- swap: zram ------------------------------------------------------------------
+if [ -e /sys/block/zram0 ] && [ "$(rd /sys/block/zram0/disksize)" = 0 ]; then
+	ZNUM=0
+else
+	ZNUM=$(cat /sys/class/zram-control/hot_add)
+	ZADDED=1
+fi
+echo $((1024 * 1024 * 1024)) > "/sys/block/zram$ZNUM/disksize"
+mkswap "/dev/zram$ZNUM" > /dev/null
+swapon -p 32767 "/dev/zram$ZNUM"
+SWAPON=1
+diag "swap on /dev/zram$ZNUM: $(awk 'NR > 1 { printf "%s %s kB; ", $1, $3 }' /proc/swaps)"
+
+# ---- the cgroup and the VM ---------------------------------------------------
+grep -qw memory /sys/fs/cgroup/cgroup.subtree_control ||
+	echo +memory > /sys/fs/cgroup/cgroup.subtree_control
+mkdir "$CG"
+echo "${MAX_MB}M" > "$CG/memory.max"
+[ ! -e "$CG/memory.swap.max" ] || echo max > "$CG/memory.swap.max"
+
+vmm_start_in "$CG" MEM -c 2 -w mem -m "$MEM_MB" -d 0
+vmm_wait_started MEM
+PID=${VMM_PID[MEM]}
+vm_wait "$PID" 2
+declare -A TID=()
+while read -r idx tid; do [ -z "$idx" ] || TID[$idx]=$tid; done <<< "$(vmm_tids MEM)"
+diag "VM: pid $PID, $(basename "$VMDIR"), vCPU tids ${TID[*]}, cgroup $CG"
+
+__swapping() { [ "$(vmswap_bytes "$PID")" -ge $((32 << 20)) ]; }
+check "the VM swaps (VmSwap >= 32 MiB within 300 s)" poll 300 __swapping
+diag "VmSwap $(vmswap_bytes "$PID") bytes, memory.current $(rd "$CG/memory.current")"
+
+# ---- while it runs --------------------------------------------------------------
+S0=$(rd "$VMDIR/swapin_pages")
+P0=$(memstat "$CG" pgmajfault)
+__swapin_grows() {
+	local s p
+	s=$(rd "$VMDIR/swapin_pages"); p=$(memstat "$CG" pgmajfault)
+	LAST="swapin_pages $S0 -> $s, cgroup pgmajfault $P0 -> $p"
+	[ "$s" -ge $((S0 + 256)) ] && [ "$p" -gt "$P0" ]
+}
+tap_poll "swapin_pages grows while the VM runs (by 256 pages), as the cgroup's pgmajfault does" 120 __swapin_grows
+
+# swapin_rate's unit does not matter here: non-zero means a digit 1-9.
+__rate_pos() { local r; r=$(rd "$VMDIR/swapin_rate"); LAST="swapin_rate $r while swapping"; [ "$r" != "${r//[1-9]/}" ]; }
+RATE_OK=0; poll 10 __rate_pos && RATE_OK=1; RATE_LAST=$LAST; LAST=
+
+__swap_eq_running() {
+	local a v b lo hi tol
+	read -r a < "$VMDIR/swap_bytes"; v=$(vmswap_bytes "$PID"); read -r b < "$VMDIR/swap_bytes"
+	tol=$((64 * PAGE))
+	lo=$((a < b ? a : b)); hi=$((a > b ? a : b))
+	LAST="running: swap_bytes $a, VmSwap $v bytes, swap_bytes $b (tolerance $tol)"
+	[ "$v" -ge $((lo - tol)) ] && [ "$v" -le $((hi + tol)) ]
+}
+tap_poll "running: swap_bytes = VmSwap read between two of its reads, within 64 pages (retried)" 20 __swap_eq_running
+
+# ---- stopped: nothing moves ---------------------------------------------------------
+kill -STOP "$PID"
+diag "VMM stopped"
+
+__swap_eq() {
+	local a v
+	read -r a < "$VMDIR/swap_bytes"; v=$(vmswap_bytes "$PID")
+	LAST="stopped: swap_bytes $a, VmSwap $v bytes"
+	[ "$a" -gt 0 ] && [ $((a > v ? a - v : v - a)) -le $((4 * PAGE)) ]
+}
+tap_poll "stopped: swap_bytes = VmSwap within 4 pages, and > 0" 10 __swap_eq
+
+__majflt_eq() {
+	local idx m t ok=0
+	LAST=
+	for idx in "${!TID[@]}"; do
+		m=$(rd "$VMDIR/vcpus/$idx/majflt"); t=$(majflt "$PID" "${TID[$idx]}")
+		LAST+="vcpu $idx: majflt $m, thread majflt $t; "
+		[ $((m > t ? m - t : t - m)) -le 2 ] || ok=1
+	done
+	return $ok
+}
+tap_poll "stopped: each vCPU's majflt = its thread's majflt (/proc stat field 12)" 10 __majflt_eq
+
+__swapin_sum() {
+	local idx s t=0
+	s=$(rd "$VMDIR/swapin_pages")
+	for idx in "${!TID[@]}"; do t=$((t + $(majflt "$PID" "${TID[$idx]}"))); done
+	LAST="stopped: swapin_pages $s, sum of the vCPU threads' majflt $t"
+	[ $((s > t ? s - t : t - s)) -le 4 ]
+}
+tap_poll "stopped: swapin_pages = sum of the vCPU threads' majflt" 10 __swapin_sum
+
+s=$(rd "$VMDIR/swapin_pages"); p=$(memstat "$CG" pgmajfault)
+diag "swapin_pages $s, cgroup pgmajfault $p (all major faults of the cgroup)"
+check "swapin_pages <= the cgroup's pgmajfault and >= half of it" \
+	eval '[ "$s" -le "$p" ] && [ $((2 * s)) -ge "$p" ]'
+
+__rate_zero() { local r; r=$(rd "$VMDIR/swapin_rate"); LAST="$RATE_LAST; swapin_rate $r when stopped"; [ "$r" = "${r//[1-9]/}" ]; }
+if poll 10 __rate_zero && [ $RATE_OK = 1 ]; then tap_ok "swapin_rate > 0 while swapping, 0 when stopped"; else tap_notok "swapin_rate > 0 while swapping, 0 when stopped"; fi
+diag "$LAST"; LAST=
+
+m=$(rd "$VMDIR/mem_bytes"); t=$(vmm_field MEM vm mem_bytes)
+diag "mem_bytes $m, tvmm mem_bytes $t"
+check "mem_bytes >= the VMM's guest RAM" [ "$m" -ge "$t" ]
+
+c=$(rd "$VMDIR/cgroup"); pc=$(awk -F: '$1 == "0" { print $3 }' "/proc/$PID/cgroup")
+diag "cgroup file '$c', /proc/$PID/cgroup '$pc', made ${CG#/sys/fs/cgroup}"
+check "cgroup names the VMM's cgroup" eval '[ "$c" = "$pc" ] && [ "$c" = "${CG#/sys/fs/cgroup}" ]'
+
+__psi_eq() {
+	local s f ps pf
+	ps=$(psi_total "$CG" some); pf=$(psi_total "$CG" full)
+	s=$(rd "$VMDIR/mem_pressure_some_us"); f=$(rd "$VMDIR/mem_pressure_full_us")
+	LAST="mem_pressure_some_us $s full_us $f; memory.pressure some total=$ps full total=$pf"
+	[ "$s" -gt 0 ] && within_pct "$s" "$ps" 1 && within_pct "$f" "$pf" 1
+}
+tap_poll "mem_pressure_some/full_us = the cgroup's memory.pressure totals within 1%, some > 0" 10 __psi_eq
+
+__delay_eq() {
+	local idx v ts ok=0 sum=0
+	LAST=
+	for idx in "${!TID[@]}"; do
+		v=$(rd "$VMDIR/vcpus/$idx/swapin_delay_ns")
+		ts=$("$PY" "$VHV_SELF/taskstats.py" "${TID[$idx]}" | kv swapin_delay_total) || ts=x
+		LAST+="vcpu $idx: swapin_delay_ns $v, taskstats swapin_delay_total $ts; "
+		# a vCPU that swapped nothing in has a delay of 0
+		[ "$v" != -1 ] && [ "$ts" != x ] && within_pct "$v" "$ts" 1 || ok=1
+		[ "$(rd "$VMDIR/vcpus/$idx/majflt")" = 0 ] || [ "$v" -gt 0 ] || ok=1
+		sum=$((sum + v))
+	done
+	[ "$sum" -gt 0 ] && return $ok
+}
+tap_poll "with delay accounting: swapin_delay_ns = taskstats' swapin_delay_total within 1%, > 0 where majflt > 0" 10 __delay_eq
+
+for idx in "${!TID[@]}"; do
+	diag "vcpu $idx: swap_wait_ns $(rd "$VMDIR/vcpus/$idx/swap_wait_ns") (zram swaps in synchronously: no I/O wait)"
+done
+
+# ---- W: swap-in that waits for I/O -------------------------------------------
+vmm_stop MEM
+swapoff "/dev/zram$ZNUM"
+SWAPON=
+echo 1 > "/sys/block/zram$ZNUM/reset"
+echo $((1024 * 1024 * 1024)) > "/sys/block/zram$ZNUM/disksize"
+if [ ! -d /sys/module/dm_delay ]; then
+	modprobe -q dm_delay 2>/dev/null && DMMOD=1
+fi
+DMNAME=vhv-delay-$$
+# 2 ms per read, writes undelayed
+if [ -d /sys/module/dm_delay ] &&
+   dmsetup create --noudevsync "$DMNAME" --table \
+	"0 $(rd "/sys/block/zram$ZNUM/size") delay /dev/zram$ZNUM 0 2 /dev/zram$ZNUM 0 0"; then
+	for b in /sys/block/dm-*; do
+		[ "$(cat "$b/dm/name" 2>/dev/null)" = "$DMNAME" ] && DMDEV=/dev/${b##*/}
+	done
+fi
+if [ -n "$DMDEV" ] && mkswap "$DMDEV" > /dev/null && swapon -p 32767 "$DMDEV"; then
+	SCHED0=$(sysctl -n kernel.sched_schedstats)
+	sysctl -qw kernel.sched_schedstats=1
+	# Ground truth: the vCPU thread's blocked (D) time from the scheduler's
+	# own events, over the VM's whole life, the first swap-outs included
+	# (the thread does nothing but KVM_RUN: its D time is the swap-in path).
+	trace_new swapwait
+	echo 8192 > "$TI/buffer_size_kb"
+	echo 'prev_comm == "tvmm"' > "$TI/events/sched/sched_switch/filter"
+	echo 'comm == "tvmm"' > "$TI/events/sched/sched_wakeup/filter"
+	echo 1 > "$TI/events/sched/sched_switch/enable"
+	echo 1 > "$TI/events/sched/sched_wakeup/enable"
+	# CPU 0 shared with a busy loop, as on an overcommitted host: the vCPU
+	# thread is often preempted between a VM exit and its I/O wait.
+	taskset -c 0 sh -c 'while :; do :; done' &
+	VMM_ALL+=("$!")
+	vmm_start_in "$CG" W -c 1 -w mem -m "$MEM_MB" -a 0 -d 0
+	vmm_wait_started W
+	PID=${VMM_PID[W]}
+	vm_wait "$PID" 1
+	WTID=$(vmm_tids W | awk '{ print $2 }')
+	diag "swap on $DMDEV (dm-delay over zram$ZNUM); VM pid $PID, $(basename "$VMDIR"), vCPU tid $WTID"
+	# schedstat iowait_sum (ms, 6 decimals): for reference only; on 6.12
+	# EEVDF's delayed dequeue makes it miss part of some blocks.
+	iowait_ns() { awk '/iowait_sum/ { split($NF, a, "."); printf "%.0f\n", a[1] * 1000000 + a[2] }' "/proc/$PID/task/$WTID/sched"; }
+	__waits() {
+		local w
+		w=$(rd "$VMDIR/vcpus/0/swap_wait_ns")
+		LAST="swap_wait_ns $w, iowait_sum $(iowait_ns) ns, majflt $(rd "$VMDIR/vcpus/0/majflt")"
+		[ "$w" -ge 3000000000 ]
+	}
+	tap_poll "W: with swap-in waiting for I/O, swap_wait_ns grows (past 3 s within 180 s)" 180 __waits
+	kill -STOP "$PID"
+	sleep 1		# a block in progress at the stop ends (its I/O completes)
+	echo 0 > "$TI/events/enable"
+	w=$(rd "$VMDIR/vcpus/0/swap_wait_ns"); i=$(iowait_ns)
+	blocked=$(awk -v tid="$WTID" '
+		function ts(name,   k) { for (k = 1; k <= NF; k++) if ($k == name) { t = $(k - 1); sub(":$", "", t); return t } }
+		/ sched_switch: / && (" " $0 " ") ~ (" prev_pid=" tid " ") && / prev_state=D/ { t0 = ts("sched_switch:"); next }
+		/ sched_wakeup: / && (" " $0 " ") ~ (" pid=" tid " ") && t0 != "" { s += ts("sched_wakeup:") - t0; n++; t0 = "" }
+		END { printf "%.0f %d\n", s * 1e9, n }' "$TI/trace")
+	nblk=${blocked#* }; blocked=${blocked% *}
+	lost=$(cat "$TI"/per_cpu/cpu*/stats 2>/dev/null | awk '/^overrun:/ { s += $2 } END { print s + 0 }')
+	diag "whole life: swap_wait_ns $w; traced D time $blocked ns in $nblk blocks ($(fcalc "100 * $w / ($blocked + 1)")%); iowait_sum $i ns; $lost events lost"
+	check "W: swap_wait_ns = the vCPU thread's blocked time (sched_switch D to sched_wakeup) within 2.5% (+10 ms)" \
+		eval '[ "$lost" = 0 ] && [ "$blocked" -gt 1000000000 ] && close_ns "$w" "$blocked" 2.5 10000000'
+	__wait_vm() {
+		LAST="VM swap_wait_ns $(rd "$VMDIR/swap_wait_ns"), its vCPU's $(rd "$VMDIR/vcpus/0/swap_wait_ns")"
+		[ "$(rd "$VMDIR/swap_wait_ns")" = "$(rd "$VMDIR/vcpus/0/swap_wait_ns")" ]
+	}
+	tap_poll "W: VM swap_wait_ns = the sum of its vCPUs'" 5 __wait_vm
+else
+	for n in "W: swap_wait_ns grows" "W: Δswap_wait_ns = blocked time" "W: VM swap_wait_ns = sum of its vCPUs'"; do
+		tap_skip "$n" "no dm-delay device over zram"
+	done
+fi
+
+tap_done

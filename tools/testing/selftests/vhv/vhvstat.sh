@@ -1,0 +1,305 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# vhvstat.sh - vhvstat against the live module: what it prints (text, JSON,
+# Prometheus) agrees with vhv's per-file sysfs and with what the test VMM
+# says about its own threads.
+#
+#   A  2 vCPUs spinning, both pinned to CPU 0: each is ready about half
+#      of the time; started with kernel.task_delayacct=0
+#   B  1 vCPU idling in HLT (10 ms timer); started with task_delayacct=1
+#
+# A counter that vhvstat prints must lie between the sysfs value read just
+# before vhvstat ran and the one read just after.
+
+set -e
+. "$(dirname "${BASH_SOURCE[0]}")/vhv_lib.sh"
+vhv_require
+
+# the binary: $VHV_BIN is the folder of the userspace tools' folders
+VHVSTAT=
+for c in "${VHV_BIN:+$VHV_BIN/vhvstat/vhvstat}" "$VHV_ROOT/userspace/vhvstat/vhvstat"; do
+	if [ -n "$c" ] && [ -f "$c" ] && [ -x "$c" ]; then
+		VHVSTAT=$c
+		break
+	fi
+done
+[ -n "$VHVSTAT" ] || ksft_skip "vhvstat is not built (make -C userspace/vhvstat)"
+PROMCHECK=$VHV_ROOT/userspace/vhvstat/tests/promcheck.py
+DELAYACCT=/proc/sys/kernel/task_delayacct
+DA0=
+
+cleanup() {
+	set +e
+	[ -n "$DA0" ] && echo "$DA0" > "$DELAYACCT"
+	vhv_cleanup
+}
+trap cleanup EXIT
+
+declare -A PID=() DIR=() ID=()
+
+# start_vm NAME NR_VCPUS TVMM-ARGS...: start a VM, wait until vhv shows it;
+# fill PID[NAME], DIR[NAME] (sysfs) and ID[NAME] (vhv's id).
+start_vm() {
+	local name=$1 n=$2
+	shift 2
+	vmm_start "$name" -c "$n" "$@"
+	vmm_wait_started "$name"
+	vm_wait "${VMM_PID[$name]}" "$n"
+	PID[$name]=${VMM_PID[$name]}
+	DIR[$name]=$VMDIR
+	ID[$name]=$(rd "$VMDIR/id")
+	diag "VM $name: pid ${PID[$name]}, id ${ID[$name]}, tids $(vmm_tids "$name" | tr '\n' ' ')"
+}
+
+# counters FILE: "vm idx tid ready_ns run_ns guest_ns halt_ns exits" per
+# vCPU of A and B, from sysfs.
+counters() {
+	local d v
+	for v in "${DIR[A]}" "${DIR[B]}"; do
+		for d in "$v"/vcpus/*; do
+			echo "$(rd "$v/id") $(rd "$d/idx") $(rd "$d/tid") $(rd "$d/ready_ns")" \
+			     "$(rd "$d/run_ns") $(rd "$d/guest_ns") $(rd "$d/halt_ns") $(rd "$d/exits")"
+		done
+	done > "$1"
+}
+
+# run NAME ARGS...: sysfs counters, vhvstat ARGS > $TMPD/NAME, counters again.
+run() {
+	local name=$1
+	shift
+	counters "$TMPD/$name.before"
+	"$VHVSTAT" "$@" > "$TMPD/$name" 2> "$TMPD/$name.err" || {
+		diag "vhvstat $* failed: $(cat "$TMPD/$name.err")"
+		return 1
+	}
+	counters "$TMPD/$name.after"
+}
+
+# row FILE ID: the fields of a text row whose first column is ID.
+# (as strings: the vCPU row "1.0" is not the VM row "1")
+row() { awk -v id="$2" '($1 "") == (id "") { $1 = $1; print; exit }' "$1"; }
+
+# ---- text ---------------------------------------------------------------
+
+# fields NAME ID: the fields of the text row of ID in F[] (F[0] = column 1)
+fields() { read -ra F <<< "$(row "$TMPD/$1" "$2")"; }
+
+text_vm_row() {
+	local v=$1
+	fields text "${ID[$v]}"
+	diag "text row of $v: ${F[*]}"
+	[ "${F[1]:-}" = "${PID[$v]}" ] && [ "${F[2]:-}" = "$(rd "${DIR[$v]}/nr_vcpus")" ]
+}
+
+# vCPU rows: "VM.IDX TID ..." (the NVCPU column is blank there)
+text_vcpu_rows() {
+	local v d id ok=0
+	for v in A B; do
+		for d in "${DIR[$v]}"/vcpus/*; do
+			id=${ID[$v]}.$(rd "$d/idx")
+			fields text "$id"
+			[ "${F[1]:-}" = "$(rd "$d/tid")" ] && continue
+			diag "row $id: '${F[*]}', sysfs tid $(rd "$d/tid")"
+			ok=1
+		done
+	done
+	return $ok
+}
+
+# VM rows: ID PID NVCPU %RUN %RDY %WAIT %IDLE ...
+text_a_ready() {
+	fields text "${ID[A]}"
+	diag "A: %RUN ${F[3]} %RDY ${F[4]} %WAIT ${F[5]} (two spinning vCPUs on one CPU)"
+	fcheck "${F[4]} >= 40 && ${F[4]} <= 160 && ${F[3]} + ${F[4]} >= 170 && ${F[3]} + ${F[4]} <= 215"
+}
+
+text_b_idle() {
+	fields text "${ID[B]}"
+	diag "B: %RUN ${F[3]} %RDY ${F[4]} %WAIT ${F[5]} %IDLE ${F[6]} (one vCPU in HLT)"
+	fcheck "${F[6]} >= 50 && ${F[6]} <= ${F[5]}"
+}
+
+# -s vCPU rows: "VM.IDX TID READY RUN ..." in seconds with 3 decimals; the
+# sysfs lines: "vm idx tid ready_ns run_ns ...". Within half a millisecond.
+text_counters() {
+	awk '
+		FILENAME ~ /before$/ { b[$1 "." $2] = $0; next }
+		FILENAME ~ /after$/ { a[$1 "." $2] = $0; next }
+		($1 in b) {
+			split(b[$1], x, " "); split(a[$1], y, " "); n++
+			for (c = 3; c <= 4; c++) {
+				v = $c * 1e9; lo = x[c + 1] - 5e5; hi = y[c + 1] + 5e5
+				if (v < lo || v > hi) {
+					printf "# %s column %d: %s s not in [%s, %s] ns\n", $1, c, $c, x[c + 1], y[c + 1]
+					bad = 1
+				}
+			}
+		}
+		END { if (n != 3) print "# " n " vCPU rows of A and B"; exit bad || n != 3 }' \
+		"$TMPD/stext.before" "$TMPD/stext.after" "$TMPD/stext"
+}
+
+# ---- JSON ---------------------------------------------------------------
+
+json_check() {
+	python3 - "$TMPD/json" "$TMPD/json.before" "$TMPD/json.after" \
+		"${ID[A]}:${PID[A]}:2" "${ID[B]}:${PID[B]}:1" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+def table(path):
+    t = {}
+    for line in open(path):
+        f = line.split()
+        t[(int(f[0]), int(f[1]))] = [int(x) for x in f[2:]]
+    return t
+before, after = table(sys.argv[2]), table(sys.argv[3])
+keys = ("tid", "ready_ns", "run_ns", "guest_ns", "halt_ns", "exits")
+bad = 0
+vms = {vm["id"]: vm for vm in doc["vms"]}
+for spec in sys.argv[4:]:
+    vid, pid, n = (int(x) for x in spec.split(":"))
+    vm = vms.get(vid)
+    if not vm or vm["pid"] != pid or vm["nr_vcpus"] != n or len(vm["vcpus"]) != n:
+        print("# vm %d: %s" % (vid, vm and {k: vm[k] for k in ("pid", "nr_vcpus")}))
+        bad = 1
+        continue
+    for v in vm["vcpus"]:
+        b, a = before[(vid, v["idx"])], after[(vid, v["idx"])]
+        for i, k in enumerate(keys):
+            if not b[i] <= v[k] <= a[i]:
+                print("# vm %d vcpu %d %s: %d not in [%d, %d]" % (vid, v["idx"], k, v[k], b[i], a[i]))
+                bad = 1
+        s = v["run_pct"] + v["ready_pct"] + v["wait_pct"]
+        if abs(s - 100) > 0.01 and v["wait_pct"] != 0:
+            print("# vm %d vcpu %d: run+ready+wait = %.3f" % (vid, v["idx"], s))
+            bad = 1
+sys.exit(bad)
+PY
+}
+
+json_delayacct() {
+	python3 - "$TMPD/json" "${ID[A]}" "${ID[B]}" <<'PY'
+import json, sys
+vms = {vm["id"]: vm for vm in json.load(open(sys.argv[1]))["vms"]}
+a, b = vms[int(sys.argv[2])], vms[int(sys.argv[3])]
+print("# delayacct: A %s, B %s" % ([v["delayacct"] for v in a["vcpus"]],
+                                    [v["delayacct"] for v in b["vcpus"]]))
+sys.exit(not (all(not v["delayacct"] and v["swapin_delay_ns"] == -1 for v in a["vcpus"])
+              and all(v["delayacct"] and v["swapin_delay_ns"] >= 0 for v in b["vcpus"])))
+PY
+}
+
+# ---- Prometheus -----------------------------------------------------------
+
+# ready and run counters of every vCPU of A and B: exactly one series each,
+# its value between before and after
+prom_check() {
+	python3 - "$TMPD/prom" "$TMPD/prom.before" "$TMPD/prom.after" \
+		"${ID[A]}:${PID[A]}" "${ID[B]}:${PID[B]}" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+def table(path):
+    t = {}
+    for line in open(path):
+        f = line.split()
+        t[(f[0], f[1])] = [int(x) for x in f[2:]]
+    return t
+before, after = table(sys.argv[2]), table(sys.argv[3])
+bad = 0
+for metric, col in (("vhv_vcpu_ready_seconds_total", 1), ("vhv_vcpu_run_seconds_total", 2)):
+    for spec in sys.argv[4:]:
+        vid, pid = spec.split(":")
+        for (v, idx), b in before.items():
+            if v != vid:
+                continue
+            pat = r'^%s\{vm="%s",pid="%s",vcpu="%s"\} ([0-9]+)\.([0-9]{9})$' % (metric, vid, pid, idx)
+            m = re.findall(pat, text, re.M)
+            if len(m) != 1:
+                print("# %s vm %s vcpu %s: %d series" % (metric, vid, idx, len(m)))
+                bad = 1
+                continue
+            ns = int(m[0][0]) * 10**9 + int(m[0][1])
+            lo, hi = b[col], after[(v, idx)][col]
+            if not lo <= ns <= hi:
+                print("# %s vm %s vcpu %s: %d not in [%d, %d]" % (metric, vid, idx, ns, lo, hi))
+                bad = 1
+sys.exit(bad)
+PY
+}
+
+prom_delayacct() {
+	local a b
+	a=$(grep -c "^vhv_vcpu_swapin_delay_seconds_total{vm=\"${ID[A]}\"," "$TMPD/prom" || true)
+	b=$(grep -c "^vhv_vcpu_swapin_delay_seconds_total{vm=\"${ID[B]}\"," "$TMPD/prom" || true)
+	diag "swapin_delay series: A $a, B $b"
+	[ "$a" = 0 ] && [ "$b" = 1 ]
+}
+
+# -P from a saved snapshot: one ready series per vcpu line
+prom_file_count() {
+	local lines series
+	cat "$SYS/snapshot" > "$TMPD/snap"
+	lines=$(grep -c '^vcpu ' "$TMPD/snap")
+	series=$("$VHVSTAT" -P -f "$TMPD/snap" | python3 "$PROMCHECK" -c vhv_vcpu_ready_seconds_total)
+	diag "saved snapshot: $lines vcpu lines, $series ready series"
+	[ "$lines" = "$series" ] && [ "$lines" -ge 3 ]
+}
+
+tap_plan 20
+
+[ -w "$DELAYACCT" ] && DA0=$(rd "$DELAYACCT")
+[ -n "$DA0" ] && echo 0 > "$DELAYACCT"
+start_vm A 2 -w spin -a 0 -d 0
+[ -n "$DA0" ] && echo 1 > "$DELAYACCT"
+start_vm B 1 -w hlt -t 10000 -d 0
+[ -n "$DA0" ] && echo "$DA0" > "$DELAYACCT"
+sleep 1		# past the start-up
+
+# text (two snapshots 1 s apart)
+tap_check "text: vcpu show exits 0" run text vcpu show
+tap_check "text: VM A row has its pid and nr_vcpus" text_vm_row A
+tap_check "text: VM B row has its pid and nr_vcpus" text_vm_row B
+tap_check "text: a row per vCPU with the sysfs tid" text_vcpu_rows
+tap_check "text: A (2 spinning vCPUs on one CPU): %RDY 40..160, %RUN+%RDY ~200" text_a_ready
+tap_check "text: B (HLT): %IDLE >= 50 and <= %WAIT" text_b_idle
+if [ -n "$DA0" ]; then
+	tap_check "text: the delayacct note for A" grep -q "kernel.task_delayacct=1" "$TMPD/text"
+else
+	tap_skip "text: the delayacct note for A" "no $DELAYACCT"
+fi
+tap_check "text: -s vcpu exits 0" run stext -s vcpu
+tap_check "text: -s READY and RUN between sysfs before and after" text_counters
+
+# JSON
+tap_check "json: -j vcpu exits 0" run json -j vcpu
+tap_check "json: parses (python3 -m json.tool)" python3 -m json.tool "$TMPD/json" /dev/null
+tap_check "json: ids, pids, nr_vcpus, tids; counters between sysfs before and after" json_check
+if [ -n "$DA0" ]; then
+	tap_check "json: delayacct false for A, true for B (task_delayacct at start)" json_delayacct
+else
+	tap_skip "json: delayacct per VM" "no $DELAYACCT"
+fi
+json_host() { "$VHVSTAT" -p host | python3 -m json.tool > /dev/null; }
+tap_check "json: -p host parses" json_host
+
+# Prometheus
+tap_check "prometheus: -P exits 0" run prom -P
+tap_check "prometheus: valid text format (promcheck)" python3 "$PROMCHECK" "$TMPD/prom"
+tap_check "prometheus: one ready and run series per vCPU, between sysfs before and after" prom_check
+if [ -n "$DA0" ]; then
+	tap_check "prometheus: swapin_delay series for B only" prom_delayacct
+else
+	tap_skip "prometheus: swapin_delay series for B only" "no $DELAYACCT"
+fi
+tap_check "prometheus: -f saved snapshot, one ready series per vcpu line" prom_file_count
+
+# top, live, without a terminal: two frames with rates, then exit 0
+top_live() {
+	timeout 30 "$VHVSTAT" top 0.3 2 < /dev/null > "$TMPD/top" &&
+	[ "$(grep -c '^vhvstat top' "$TMPD/top")" = 3 ] &&
+	grep -Eq "^ +${ID[A]} +${PID[A]} +2 " "$TMPD/top"
+}
+tap_check "top: live, 2 frames with rates, exit 0, VM A listed" top_live
+
+tap_done
