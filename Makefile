@@ -42,7 +42,7 @@ modules: $(addprefix modules-,$(KVERS))
 # symlinks under build/<kver>/ and builds there.
 $(addprefix modules-,$(KVERS)): modules-%:
 	@mkdir -p $(BUILD)/$*
-	@cp -rsf $(TOP)/Kbuild $(TOP)/kmod $(TOP)/include $(BUILD)/$*/
+	@cp -rsf $(TOP)/Kbuild $(TOP)/kmod $(wildcard $(TOP)/include) $(BUILD)/$*/
 	$(MAKE) -C $(call kdir,$*) M=$(BUILD)/$* W=1 $(if $(VHV_DEBUG),VHV_DEBUG=y) modules
 
 debug:
