@@ -21,6 +21,9 @@ rate() { # one run of the I/O loop on one vCPU pinned to CPU 1
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
 echo "vhv benchmark on $(uname -r), $ROUNDS rounds of ${SECS}s per side"
+# The emulated guest speeds up over its first seconds (translation cache):
+# one discarded warm-up run, then the sides alternate.
+rate > /dev/null
 off=() on=()
 for i in $(seq "$ROUNDS"); do
 	off+=("$(rate)")
