@@ -31,7 +31,8 @@ tap_notok() { __tap_n=$((__tap_n + 1)); __tap_fail=$((__tap_fail + 1)); echo "no
 tap_skip() { __tap_n=$((__tap_n + 1)); echo "ok $__tap_n - $1 # SKIP ${2:-}"; }
 
 # tap_check NAME CMD...: one TAP line from a command's status; the
-# command's own output becomes TAP comments.
+# command's own output becomes TAP comments. The command runs in a pipeline
+# (a subshell): variables it sets do not reach the caller.
 tap_check() {
 	local name=$1 rc; shift
 	"$@" 2>&1 | sed 's/^/# /'

@@ -69,7 +69,7 @@ for (( i=${#modules[@]} - 1; i >= 0; i-- )); do
 	rmmod "$m" 2>&1 | sed 's/^/# /'
 	lsmod | grep -qw "^$m" && unload_rc=1
 done
-BADRE='WARNING:|BUG:|Oops|general protection|refcount_t:|list_add corruption|list_del corruption|unreferenced object|suspected memory leak|blocked for more than|Call Trace:|UBSAN:|KASAN:|soft lockup'
+BADRE=$(cat "$VHV_ROOT/tools/testing/qemu/kernel-log-bad.ere")
 if dmesg | grep -E -q "$BADRE"; then
 	dmesg | grep -E -B5 -A30 -m1 "$BADRE" | sed 's/^/# /'
 	unload_rc=1
