@@ -3,6 +3,12 @@
 # Install what vhv needs to build and test, from Debian's archive only.
 # Idempotent: packages already installed are skipped, and nothing is
 # fetched when all are there. Run as root.
+#
+#   setup.sh          what `make check`, `make demo` and `make bench` need
+#   setup.sh --debug  that, plus what building the debug kernels needs
+#                     (`make check-debug`; the linux-source packages are
+#                     installed by debug-kernel/build.sh at the exact version
+#                     of the installed images)
 set -euo pipefail
 
 PKGS=(
@@ -17,7 +23,11 @@ PKGS=(
 	# in-guest tools and reference peers
 	procps util-linux iproute2 iputils-ping nftables conntrack openvswitch-switch
 	python3 python3-scapy iperf3 tpm2-tools swtpm swtpm-tools
+	prometheus-node-exporter
 )
+if [ "${1:-}" = --debug ]; then
+	PKGS+=(bc bison flex libssl-dev dwarves rsync)
+fi
 
 missing=()
 for p in "${PKGS[@]}"; do
@@ -36,6 +46,10 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "setup: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+# The guests boot from vm-run's own initramfs: Debian's initramfs for each
+# kernel image would cost minutes and never be used. (Only the kernel hook
+# reads INITRD; an initramfs that already exists is left as it is.)
+export INITRD=No
 apt-get update -q
 apt-get install -y -q --no-install-recommends "${missing[@]}"
 # Debian starts OVS on install where it can; the harness never needs the host's.

@@ -1,0 +1,113 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# build.sh LINE: build (once) the debug variant of Debian's LINE kernel
+# (6.1 or 6.12) for `make check-debug`, and print where it is.
+#
+# Source: Debian's linux-source-LINE package at the same version as the
+# installed linux-image of that line. Config: Debian's config of that image,
+# trimmed by localmodconfig to modules.list, plus debug.config.
+#
+# Cache: $VHV_KCACHE (default /var/cache/vhv/kernels), one folder per
+# <source version>-<hash of config inputs and this script>:
+#   build/            the O= tree (external modules build against it)
+#   root/boot/vmlinuz-<release>, root/lib/modules/<release>/
+#   release           the kernel release string; DONE when complete
+# A second call with the same inputs builds nothing.
+#
+# Last line of output: "<release> <cache folder>".
+set -euo pipefail
+
+LINE=${1:?usage: build.sh 6.1|6.12}
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+CACHE=${VHV_KCACHE:-/var/cache/vhv/kernels}
+JOBS=${VHV_KJOBS:-$(nproc)}
+
+say() { echo "debug-kernel[$LINE]: $*" >&2; }
+die() { say "$*"; exit 1; }
+
+# The installed stock image of this line, and its package version.
+case $LINE in
+6.1) pat='6.1.*-amd64' ;;
+6.12) pat='6.12.*-amd64' ;;
+*) die "unknown kernel line '$LINE' (6.1 or 6.12)" ;;
+esac
+base=$(ls /boot/config-$pat 2>/dev/null | sort -V | tail -n1)
+[ -n "$base" ] || die "no /boot/config-$pat: run 'make setup'"
+stock=${base#/boot/config-}
+pkgver=$(dpkg-query -W -f='${Version}' "linux-image-$stock")
+[ -n "$pkgver" ] || die "cannot tell the package version of linux-image-$stock"
+
+key=$(cat "$base" "$HERE/debug.config" "$HERE/modules.list" "$HERE/build.sh" |
+	sha256sum | cut -c1-12)
+dir=$CACHE/$LINE-$pkgver-$key
+if [ -f "$dir/DONE" ]; then
+	say "cached: $dir"
+	echo "$(cat "$dir/release") $dir"
+	exit 0
+fi
+
+# Debian's source at exactly the installed image's version.
+srcpkg=linux-source-$LINE
+have=$(dpkg-query -W -f='${Status} ${Version}' "$srcpkg" 2>/dev/null || true)
+if [ "$have" != "install ok installed $pkgver" ]; then
+	say "installing $srcpkg=$pkgver"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+		"$srcpkg=$pkgver" >&2 || die "cannot install $srcpkg=$pkgver"
+fi
+src=$CACHE/src/$LINE-$pkgver
+if [ ! -f "$src/.vhv-unpacked" ]; then
+	say "unpacking /usr/src/$srcpkg.tar.xz"
+	rm -rf "$src"; mkdir -p "$src"
+	tar -xf "/usr/src/$srcpkg.tar.xz" -C "$src" --strip-components=1
+	touch "$src/.vhv-unpacked"
+fi
+
+mkdir -p "$dir/build"
+obj=$dir/build
+cp "$base" "$obj/.config"
+# localmodconfig reads lsmod's format: a header line, then a name a line.
+{ echo Module; grep -vE '^(#|$)' "$HERE/modules.list"; } > "$obj/lsmod.txt"
+say "config: localmodconfig + debug.config"
+(yes '' || true) | make -s -C "$src" O="$obj" LSMOD="$obj/lsmod.txt" localmodconfig >/dev/null 2>"$obj/localmodconfig.log" ||
+	{ cat "$obj/localmodconfig.log" >&2; die "localmodconfig failed"; }
+"$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "$HERE/debug.config" >/dev/null
+make -s -C "$src" O="$obj" olddefconfig >&2
+
+# Every option debug.config sets must survive Kconfig's dependencies.
+bad=0
+while read -r l; do
+	case $l in
+	CONFIG_*=*) want=$l ;;
+	"# CONFIG_"*" is not set") want=$l ;;
+	*) continue ;;
+	esac
+	opt=$(echo "$want" | grep -oE 'CONFIG_[A-Z0-9_]+')
+	# "is not set" also holds for an option whose dependencies are off.
+	case $want in "# "*) grep -qE "^$opt=" "$obj/.config" || continue ;; esac
+	grep -qxF "$want" "$obj/.config" || {
+		say "option lost: want '$want', have '$(grep -E "^(# )?$opt[= ]" "$obj/.config" || echo unset)'"
+		bad=1
+	}
+done < "$HERE/debug.config"
+[ "$bad" -eq 0 ] || die "debug.config does not apply to $LINE: fix it"
+
+say "building with -j$JOBS (log: $obj/build.log)"
+t0=$(date +%s)
+if ! make -C "$src" O="$obj" -j"$JOBS" bzImage modules > "$obj/build.log" 2>&1; then
+	tail -n 40 "$obj/build.log" >&2
+	die "kernel build failed"
+fi
+release=$(make -s -C "$src" O="$obj" kernelrelease)
+rm -rf "$dir/root"
+make -s -C "$src" O="$obj" INSTALL_MOD_PATH="$dir/root" INSTALL_MOD_STRIP=1 \
+	DEPMOD=/sbin/depmod modules_install >> "$obj/build.log" 2>&1 ||
+	die "modules_install failed"
+mkdir -p "$dir/root/boot"
+cp "$obj/arch/x86/boot/bzImage" "$dir/root/boot/vmlinuz-$release"
+cp "$obj/.config" "$dir/root/boot/config-$release"
+echo "$release" > "$dir/release"
+echo "$(( $(date +%s) - t0 ))" > "$dir/build-seconds"
+touch "$dir/DONE"
+say "built $release in $(cat "$dir/build-seconds")s: $dir"
+echo "$release $dir"
