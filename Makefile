@@ -6,6 +6,8 @@
 #   make KVER=x       modules for one kernel release (KDIR=path for a kernel tree)
 #   make setup        install what the project needs (root, Debian archive only)
 #   make check        setup, build, host unit tests, then one VM boot per kernel
+#   make check-debug  the in-guest suites on debug kernels (lockdep, KASAN, kmemleak)
+#   make check-debug-planted  proof that check-debug sees planted bugs
 #   make demo         setup, build, boot 6.1 and show what vhv does
 #   make bench        benchmarks (ratios against peers in the same boot)
 #   make debug        modules built with -DDEBUG (create/destroy lines)
@@ -27,13 +29,14 @@ kdir = $(if $(KDIR),$(KDIR),/lib/modules/$(1)/build)
 
 USERSPACE := userspace/vhvstat tools/testing/vmm
 
-.PHONY: all modules userspace setup check unit demo bench debug clean help \
+.PHONY: all modules userspace setup check check-debug check-debug-planted unit \
+	demo bench debug clean help \
 	$(addprefix modules-,$(KVERS))
 
 all: modules userspace
 
 help:
-	@sed -n '3,12s/^# \{0,1\}//p' Makefile
+	@sed -n '3,14s/^# \{0,1\}//p' Makefile
 
 modules: $(addprefix modules-,$(KVERS))
 	@[ -n "$(KVERS)" ] || { echo "no kernel headers found: run 'make setup'" >&2; exit 1; }
@@ -60,6 +63,13 @@ unit: userspace
 check: setup
 	@$(MAKE) -s all
 	@KVERS="$(KVERS)" tools/testing/selftests/run.sh
+
+# Debug kernels are built once and cached (tools/testing/debug-kernel/).
+check-debug:
+	@tools/testing/debug-kernel/check-debug.sh
+
+check-debug-planted:
+	@tools/testing/debug-kernel/planted.sh
 
 demo: setup
 	@$(MAKE) -s all

@@ -1,0 +1,61 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make check-debug`: the whole in-guest suite on the debug kernels.
+#
+# Builds (once, cached: build.sh) the debug variant of each Debian line,
+# builds every module against it (debug build: create/destroy lines), then
+# runs run.sh with those kernels: every suite of SUITES.debug, a kmemleak
+# scan after all modules are unloaded, the kernel-log scan (lockdep, KASAN,
+# UBSAN, kmemleak, "sleeping function called from invalid context", BUG:).
+# Ends with the line "N passed, N failed".
+#
+#   VHV_DEBUG_LINES  kernel lines (default "6.1 6.12")
+#   VHV_PLANT=BUG    harness self-test: run only the planted suite with
+#                    vhv_planted.ko bug=BUG (see planted.sh)
+#   VHV_KCACHE       the kernel cache (default /var/cache/vhv/kernels)
+set -u
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../../.." && pwd)
+CACHE=${VHV_KCACHE:-/var/cache/vhv/kernels}
+LINES=${VHV_DEBUG_LINES:-6.1 6.12}
+SELF=$ROOT/tools/testing/selftests
+
+"$ROOT/tools/setup.sh" --debug || exit 1
+
+# One folder that holds every debug kernel and its modules, for vm-run -r.
+kroot=$CACHE/root
+mkdir -p "$kroot/boot" "$kroot/lib/modules"
+rels=()
+t0=$(date +%s)
+for l in $LINES; do
+	out=$("$HERE/build.sh" "$l" | tail -n1) || { echo "not ok - build the $l debug kernel"; echo "0 passed, 1 failed"; exit 1; }
+	rel=${out%% *} dir=${out#* }
+	ln -sfn "$dir/root/boot/vmlinuz-$rel" "$kroot/boot/vmlinuz-$rel"
+	ln -sfn "$dir/root/lib/modules/$rel" "$kroot/lib/modules/$rel"
+	if ! make -s -C "$ROOT" KVER="$rel" KDIR="$dir/build" VHV_DEBUG=y modules; then
+		echo "not ok - build the modules for $rel"; echo "0 passed, 1 failed"; exit 1
+	fi
+	if [ -n "${VHV_PLANT:-}" ]; then
+		pl=$ROOT/build/$rel/planted
+		mkdir -p "$pl"
+		cp -sf "$HERE"/planted/Kbuild "$HERE"/planted/*.c "$pl/"
+		make -s -C "$dir/build" M="$pl" modules || exit 1
+	fi
+	rels+=("$rel")
+done
+make -s -C "$ROOT" userspace || exit 1
+echo "# debug kernels ready in $(( $(date +%s) - t0 ))s: ${rels[*]}"
+
+if [ -n "${VHV_PLANT:-}" ]; then
+	suites=planted
+	extra="-e VHV_PLANT=$VHV_PLANT"
+else
+	suites=$(grep -vE '^(#|$)' "$SELF/SUITES.debug")
+	extra=""
+fi
+# KASAN, lockdep and kmemleak under TCG: several times the stock run's time.
+KVERS="${rels[*]}" VHV_KROOT=$kroot VHV_SUITES="$(echo $suites)" \
+VHV_VM_ARGS="-m 3G $extra" VHV_VM_TIMEOUT=${VHV_VM_TIMEOUT:-5400} \
+VHV_GUEST_ENV="VHV_TEST_TIMEOUT=${VHV_TEST_TIMEOUT:-2400}" \
+	exec "$SELF/run.sh"
