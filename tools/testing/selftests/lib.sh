@@ -78,3 +78,115 @@ schedstat_field() {
 	pid=$(awk '/^Tgid:/ {print $2}' "/proc/$1/status")
 	awk -v n="$2" '{print $n}' "/proc/$pid/task/$1/schedstat"
 }
+
+# ---- waits that scale, and reference daemons ------------------------------
+#
+# Tests run on loaded 2-CPU machines under TCG, where everything may be ten
+# times slower than on a workstation. A wait polls for its condition with a
+# generous deadline (never a fixed sleep), and a wait that fails says what it
+# waited for, for how long, and what it saw.
+
+# tap_bail REASON: fail the whole test (a prerequisite the harness provides
+# is missing).  Defined here too in case lib.sh's own definition is absent.
+declare -F tap_bail > /dev/null ||
+	tap_bail() { echo "TAP version 13"; echo "Bail out! $*"; exit $KSFT_FAIL; }
+
+# VHV_TIMEOUT_SCALE: multiplies every wait_for deadline (default 1), for
+# machines slower still.
+# wait_scaled SECONDS: SECONDS times VHV_TIMEOUT_SCALE, rounded up.
+wait_scaled() {
+	awk -v t="$1" -v s="${VHV_TIMEOUT_SCALE:-1}" \
+		'BEGIN { x = t * s; printf "%d\n", (x == int(x)) ? x : int(x) + 1 }'
+}
+
+# dump_state [FILE...]: what a failed wait saw, as TAP comments: the tail of
+# each FILE (a daemon's log, its output) and of the kernel log.
+dump_state() {
+	local f
+	for f in "$@"; do
+		if [ -s "$f" ]; then
+			diag "--- $f (last 20 lines):"
+			tail -n 20 "$f" | sed 's/^/#   /'
+		elif [ -e "$f" ]; then
+			diag "--- $f: empty"
+		else
+			diag "--- $f: missing"
+		fi
+	done
+	diag "--- dmesg (last 15 lines):"
+	dmesg 2>/dev/null | tail -n 15 | sed 's/^/#   /'
+}
+
+# wait_for DESC TIMEOUT_S CMD...: run CMD in this shell (what it sets stays
+# set) every 0.1 s until it succeeds; fail after TIMEOUT_S (scaled by
+# VHV_TIMEOUT_SCALE). CMD's output is kept, not shown, while it fails.
+# CMD may set WAIT_SEEN to describe what it saw, and WAIT_ABORT to a reason
+# to stop waiting at once (the daemon died, the kernel gave up).
+# On failure wait_for prints DESC, the time waited, WAIT_SEEN, CMD's last
+# output, then dump_state of the files in the array WAIT_FILES, and returns 1.
+# WAIT_ELAPSED holds the seconds waited (success or not).
+WAIT_FILES=()
+wait_for() {
+	local desc=$1 t out start end now rc=1
+	t=$(wait_scaled "$2")
+	shift 2
+	out=$(mktemp)
+	start=${EPOCHREALTIME/./}
+	end=$((start + t * 1000000))
+	WAIT_SEEN= WAIT_ABORT=
+	while :; do
+		if "$@" > "$out" 2>&1; then
+			rc=0
+			break
+		fi
+		now=${EPOCHREALTIME/./}
+		[ -z "$WAIT_ABORT" ] && [ "$now" -lt "$end" ] || break
+		sleep 0.1
+	done
+	now=${EPOCHREALTIME/./}
+	WAIT_ELAPSED=$(awk -v us=$((now - start)) 'BEGIN { printf "%.1f", us / 1e6 }')
+	if [ "$rc" != 0 ]; then
+		if [ -n "$WAIT_ABORT" ]; then
+			diag "gave up waiting for $desc after ${WAIT_ELAPSED}s (limit ${t}s): $WAIT_ABORT"
+		else
+			diag "timed out waiting for $desc: ${WAIT_ELAPSED}s (limit ${t}s)"
+		fi
+		[ -z "$WAIT_SEEN" ] || diag "last seen: $WAIT_SEEN"
+		if [ -s "$out" ]; then
+			diag "--- last output of '$*':"
+			tail -n 10 "$out" | sed 's/^/#   /'
+		fi
+		dump_state "${WAIT_FILES[@]}"
+	fi
+	rm -f "$out"
+	return $rc
+}
+
+# start_reference NAME TRIES TIMEOUT_S START READY STOP: start a reference
+# daemon - one the tests rely on but do not test (swtpm, ovs-vswitchd) -
+# and retry a failed start, up to TRIES times, saying so each time.  Code
+# under test is never retried this way.
+#   START  launches it (in this shell: it may set a pid variable), from a
+#          fresh state;
+#   READY  succeeds once it is usable (a wait_for CMD: may set WAIT_SEEN,
+#          WAIT_ABORT, and WAIT_FILES for the logs to show);
+#   STOP   kills it and waits until what it made is gone (e.g. its
+#          device), so that the next try starts clean.
+# Each failed try prints what was awaited, the time waited, the daemon's
+# logs and the kernel log (wait_for), then STOP runs.  Returns 0 once READY
+# succeeds; 1 after TRIES failed tries.
+start_reference() {
+	local name=$1 tries=$2 t=$3 start=$4 ready=$5 stop=$6 i
+	for ((i = 1; i <= tries; i++)); do
+		[ "$i" = 1 ] || diag "$name: start $i of $tries (restarting the reference daemon after a failed start)"
+		if ! "$start"; then
+			diag "$name: start $i of $tries: '$start' failed"
+		elif wait_for "$name to be ready ($ready)" "$t" "$ready"; then
+			[ "$i" = 1 ] || diag "$name: ready at try $i of $tries, after ${WAIT_ELAPSED}s"
+			return 0
+		fi
+		"$stop" || diag "$name: '$stop' failed"
+	done
+	diag "$name: no good start in $tries tries"
+	return 1
+}
