@@ -2,6 +2,8 @@
 /*
  * Module parameters. Both are plain unsigned ints read locklessly; a write
  * outside the documented range is refused with -EINVAL and changes nothing.
+ * Kernels built with CONFIG_FAULT_INJECTION have a third, load-time only,
+ * for the fault-injection selftests.
  */
 #include <linux/moduleparam.h>
 #include <linux/kernel.h>
@@ -74,3 +76,29 @@ u64 vhv_params_ready_trace_ns(void)
 {
 	return (u64)READ_ONCE(ready_trace_us.val) * NSEC_PER_USEC;
 }
+
+#ifdef CONFIG_FAULT_INJECTION
+/*
+ * fail_function cannot reach module init: a function can be armed only once
+ * its module is loaded. So init's allocation steps ask this parameter
+ * instead (the way the kernel's fault-injection guide suggests for one
+ * module): fail_init=N makes the Nth step fail with -ENOMEM.
+ */
+static unsigned int fail_init;
+module_param(fail_init, uint, 0);
+MODULE_PARM_DESC(fail_init,
+		 "tests only: make the Nth allocation step of module init fail (0: none)");
+
+/**
+ * vhv_params_fail_init() - should this allocation step of init fail
+ *
+ * Context: module init only (one thread).
+ * Return: true for the step fail_init names.
+ */
+bool vhv_params_fail_init(void)
+{
+	static unsigned int step;
+
+	return fail_init && ++step == fail_init;
+}
+#endif

@@ -7,4 +7,14 @@
 unsigned int vhv_params_stall_ms(void);
 u64 vhv_params_ready_trace_ns(void);
 
+#ifdef CONFIG_FAULT_INJECTION
+bool vhv_params_fail_init(void);
+#else
+/* Only kernels built for fault injection have the fail_init parameter. */
+static inline bool vhv_params_fail_init(void)
+{
+	return false;
+}
+#endif
+
 #endif /* _VHV_PARAMS_H */

@@ -16,6 +16,7 @@
  * lock: only probes running on that CPU, with preemption off, touch it,
  * and none of them can interrupt another.
  */
+#include <linux/error-injection.h>
 #include <linux/kvm_host.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -26,6 +27,7 @@
 #include <linux/tracepoint.h>
 
 #include "compat.h"
+#include "params.h"
 #include "probe.h"
 #include "registry.h"
 #include "vcpu.h"
@@ -200,6 +202,18 @@ static void kvm_find(struct module *mod)
 	}
 }
 
+/*
+ * Registering a probe allocates the tracepoint's new probe array. In a
+ * function of its own that fail_function can make fail (see
+ * vhv_sysfs_path_alloc()): vhv then stays loaded, attached to nothing in
+ * kvm, until kvm.ko is loaded again.
+ */
+static noinline __noclone int vhv_probe_kvm_register(struct probe_tp *p)
+{
+	return tracepoint_probe_register(p->tp, p->fn, NULL);
+}
+ALLOW_ERROR_INJECTION(vhv_probe_kvm_register, ERRNO);
+
 static void kvm_attach(struct module *mod)
 {
 	unsigned int i;
@@ -214,8 +228,7 @@ static void kvm_attach(struct module *mod)
 		if (!kvm_tps[i].tp)
 			ret = -ENOENT;
 		else
-			ret = tracepoint_probe_register(kvm_tps[i].tp,
-							kvm_tps[i].fn, NULL);
+			ret = vhv_probe_kvm_register(&kvm_tps[i]);
 		if (ret) {
 			pr_warn("cannot attach to kvm:%s (%d)\n",
 				kvm_tps[i].name, ret);
@@ -287,6 +300,8 @@ int vhv_probe_init(void)
 		pr_err("no sched_switch tracepoint\n");
 		return -ENOENT;
 	}
+	if (vhv_params_fail_init())
+		return -ENOMEM;
 	ret = tracepoint_probe_register(sched_tp.tp, sched_tp.fn, NULL);
 	if (ret)
 		return ret;

@@ -127,20 +127,33 @@ static bool idx_busy(struct vhv_vm *vm, struct vhv_vcpu *e)
 	return false;
 }
 
+/*
+ * A directory that cannot be made (out of memory) is tried again on the
+ * next run of the worker; the object is listed, counted and in the
+ * snapshot meanwhile.
+ */
 static void reg_publish_vm(struct vhv_vm *vm)
 {
 	struct vhv_vcpu *e;
+	int ret;
 
-	if (!vm->in_sysfs || !vm->vcpus_kobj) {
-		if (vhv_sysfs_vm_add(vm))
+	if (!vm->vcpus_kobj) {
+		ret = vhv_sysfs_vm_add(vm);
+		if (ret) {
+			pr_warn_ratelimited("cannot create the sysfs directory of VM %u (%d), will retry\n",
+					    vm->id, ret);
 			return;
-		vm->in_sysfs = true;
-		if (!vm->vcpus_kobj)
-			return;
+		}
 	}
 	list_for_each_entry(e, &vm->vcpus, node) {
-		if (e->in_sysfs || idx_busy(vm, e) || vhv_sysfs_vcpu_add(e))
+		if (e->in_sysfs || idx_busy(vm, e))
 			continue;
+		ret = vhv_sysfs_vcpu_add(e);
+		if (ret) {
+			pr_warn_ratelimited("cannot create the sysfs directory of vCPU %u/%u (%d), will retry\n",
+					    vm->id, e->idx, ret);
+			continue;
+		}
 		e->in_sysfs = true;
 	}
 }
@@ -302,6 +315,7 @@ void vhv_reg_host_locked(struct vhv_reg_host *h)
 	h->nr_vcpus = vhv_reg.nr_vcpus;
 	h->nr_cpus = num_online_cpus();
 	h->ram_bytes = (u64)totalram_pages() << PAGE_SHIFT;
+	h->track_failures = atomic_long_read(&vhv_reg.track_failures);
 	h->guest_mem_bytes = 0;
 	list_for_each_entry(vm, &vhv_reg.vms, node)
 		h->guest_mem_bytes += READ_ONCE(vm->mem_bytes);
@@ -309,6 +323,8 @@ void vhv_reg_host_locked(struct vhv_reg_host *h)
 
 int vhv_reg_init(void)
 {
+	if (vhv_params_fail_init())
+		return -ENOMEM;
 	vhv_reg.wq = alloc_ordered_workqueue("vhv", 0);
 	if (!vhv_reg.wq)
 		return -ENOMEM;

@@ -32,6 +32,8 @@
  * @nr_vms_alloc: VM objects in existence (for %VHV_MAX_VMS)
  * @nr_vcpus_alloc: vCPU objects in existence (for %VHV_MAX_VCPUS)
  * @next_vm_id: last VM id handed out; ids are never reused while loaded
+ * @track_failures: vCPU entries that found no object and could not get one
+ *	(over a limit, out of memory); /sys/kernel/vhv/track_failures
  * @pending_vms: VMs created by the probe, not yet listed (lockless)
  * @pending_vcpus: vCPUs created by the probe, not yet listed (lockless)
  * @wq: ordered workqueue running @sync_work and @tick_work
@@ -50,6 +52,7 @@ struct vhv_reg {
 	atomic_t nr_vms_alloc;
 	atomic_t nr_vcpus_alloc;
 	atomic_t next_vm_id;
+	atomic_long_t track_failures;
 	struct llist_head pending_vms;
 	struct llist_head pending_vcpus;
 	struct workqueue_struct *wq;
@@ -78,6 +81,7 @@ extern unsigned long vhv_reg_gen;
  * @nr_cpus: online CPUs
  * @guest_mem_bytes: sum of the listed VMs' mem_bytes
  * @ram_bytes: total RAM of the host
+ * @track_failures: vhv_reg.track_failures
  */
 struct vhv_reg_host {
 	unsigned int nr_vms;
@@ -85,6 +89,7 @@ struct vhv_reg_host {
 	unsigned int nr_cpus;
 	u64 guest_mem_bytes;
 	u64 ram_bytes;
+	u64 track_failures;
 };
 
 void vhv_reg_host_locked(struct vhv_reg_host *h);

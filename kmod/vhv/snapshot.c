@@ -11,6 +11,7 @@
  * least recently used one is dropped for a new reader; its owner then gets
  * a fresh snapshot from its current offset on).
  */
+#include <linux/error-injection.h>
 #include <linux/jiffies.h>
 #include <linux/ktime.h>
 #include <linux/limits.h>
@@ -64,6 +65,29 @@ struct snap_out {
 	bool err;
 };
 
+/*
+ * The snapshot's allocations, each in a function of its own that
+ * fail_function can make fail: see vhv_sysfs_path_alloc(). A failure
+ * fails the read with -ENOMEM; the next read from offset 0 tries again.
+ */
+static noinline __noclone char *vhv_snapshot_text_alloc(size_t size)
+{
+	return kvmalloc(size, GFP_KERNEL);
+}
+ALLOW_ERROR_INJECTION(vhv_snapshot_text_alloc, NULL);
+
+static noinline __noclone char *vhv_snapshot_path_alloc(void)
+{
+	return kmalloc(PATH_MAX, GFP_KERNEL);
+}
+ALLOW_ERROR_INJECTION(vhv_snapshot_path_alloc, NULL);
+
+static noinline __noclone struct snap_buf *vhv_snapshot_slot_alloc(void)
+{
+	return kzalloc(sizeof(struct snap_buf), GFP_KERNEL);
+}
+ALLOW_ERROR_INJECTION(vhv_snapshot_slot_alloc, NULL);
+
 static bool out_reserve(struct snap_out *o, size_t need)
 {
 	size_t cap;
@@ -74,7 +98,7 @@ static bool out_reserve(struct snap_out *o, size_t need)
 	if (o->len + need < o->cap)
 		return true;
 	cap = max(o->cap * 2, o->len + need + 1);
-	n = kvmalloc(cap, GFP_KERNEL);
+	n = vhv_snapshot_text_alloc(cap);
 	if (!n) {
 		o->err = true;
 		return false;
@@ -162,9 +186,9 @@ static void snap_fill(struct snap_out *o, char *path)
 	vhv_reg_host_locked(&h);
 	out_printf(o, "vhv-snapshot version=1 time_ns=%llu hz=%u\n",
 		   ktime_get_ns(), USER_HZ);
-	out_printf(o, "host nr_vms=%u nr_vcpus=%u nr_cpus=%u guest_mem_bytes=%llu ram_bytes=%llu stall_threshold_ms=%u\n",
+	out_printf(o, "host nr_vms=%u nr_vcpus=%u nr_cpus=%u guest_mem_bytes=%llu ram_bytes=%llu stall_threshold_ms=%u track_failures=%llu\n",
 		   h.nr_vms, h.nr_vcpus, h.nr_cpus, h.guest_mem_bytes,
-		   h.ram_bytes, vhv_params_stall_ms());
+		   h.ram_bytes, vhv_params_stall_ms(), h.track_failures);
 	list_for_each_entry(vm, &vhv_reg.vms, node)
 		snap_vm(o, vm, path);
 	out_printf(o, "end\n");
@@ -175,7 +199,7 @@ static int snap_take(struct snap_out *o)
 {
 	char *path;
 
-	path = kmalloc(PATH_MAX, GFP_KERNEL);
+	path = vhv_snapshot_path_alloc();
 	if (!path)
 		return -ENOMEM;
 	mutex_lock(&vhv_reg.lock);
@@ -231,7 +255,7 @@ static struct snap_buf *snap_slot(const struct file *file)
 		}
 		snap_free(lru);
 	}
-	b = kzalloc(sizeof(*b), GFP_KERNEL);
+	b = vhv_snapshot_slot_alloc();
 	if (!b)
 		return NULL;
 	b->file = file;

@@ -8,6 +8,7 @@
  * vCPU files need no lock: a vCPU in sysfs holds its thread, and removal
  * (kobject_del) waits for readers before the references are dropped.
  */
+#include <linux/error-injection.h>
 #include <linux/kobject.h>
 #include <linux/limits.h>
 #include <linux/slab.h>
@@ -37,7 +38,7 @@ static ssize_t emit_ratio(char *buf, u64 num, u64 den)
 
 enum host_field {
 	HOST_NR_VMS, HOST_NR_VCPUS, HOST_NR_CPUS, HOST_VCPU_RATIO,
-	HOST_GUEST_MEM, HOST_RAM, HOST_OVERCOMMIT,
+	HOST_GUEST_MEM, HOST_RAM, HOST_OVERCOMMIT, HOST_TRACK_FAILURES,
 };
 
 static ssize_t host_show(enum host_field f, char *buf)
@@ -63,6 +64,8 @@ static ssize_t host_show(enum host_field f, char *buf)
 		return sysfs_emit(buf, "%llu\n", h.ram_bytes);
 	case HOST_OVERCOMMIT:
 		return emit_ratio(buf, h.guest_mem_bytes, h.ram_bytes);
+	case HOST_TRACK_FAILURES:
+		return sysfs_emit(buf, "%llu\n", h.track_failures);
 	}
 	return -EINVAL;
 }
@@ -82,6 +85,7 @@ HOST_ATTR(vcpu_ratio, HOST_VCPU_RATIO);
 HOST_ATTR(guest_mem_bytes, HOST_GUEST_MEM);
 HOST_ATTR(ram_bytes, HOST_RAM);
 HOST_ATTR(mem_overcommit, HOST_OVERCOMMIT);
+HOST_ATTR(track_failures, HOST_TRACK_FAILURES);
 
 static struct attribute *host_attrs[] = {
 	&host_nr_vms.attr,
@@ -91,6 +95,7 @@ static struct attribute *host_attrs[] = {
 	&host_guest_mem_bytes.attr,
 	&host_ram_bytes.attr,
 	&host_mem_overcommit.attr,
+	&host_track_failures.attr,
 	NULL,
 };
 
@@ -162,16 +167,31 @@ VM_ATTR(heartbeat_ms, "%llu", vhv_vm_heartbeat_ms(vm));
 VM_ATTR(stalled, "%d", vm->stall.stalled);
 VM_ATTR(stall_count, "%llu", vm->stall.count);
 
+/*
+ * Every allocation vhv makes after init is made in a function of its own
+ * that fail_function can make fail (ALLOW_ERROR_INJECTION; nothing on
+ * kernels without CONFIG_FUNCTION_ERROR_INJECTION), for the selftests in
+ * tools/testing/selftests/vhv-faults. fail_function finds them by name,
+ * hence the prefix; noinline and __noclone keep that symbol the one the
+ * caller calls.
+ */
+static noinline __noclone char *vhv_sysfs_path_alloc(void)
+{
+	return kmalloc(PATH_MAX, GFP_KERNEL);
+}
+ALLOW_ERROR_INJECTION(vhv_sysfs_path_alloc, NULL);
+
 /* cgroup, mem_pressure_some_us, mem_pressure_full_us */
 enum vm_cg_field { VM_CG_PATH, VM_CG_SOME, VM_CG_FULL };
 
+/* Return: the length, or -ENOMEM (the reader's read(2) fails). */
 static ssize_t vm_cg_show(struct vhv_vm *vm, char *buf, enum vm_cg_field f)
 {
 	s64 some, full;
 	size_t len;
 	char *path;
 
-	path = kmalloc(PATH_MAX, GFP_KERNEL);
+	path = vhv_sysfs_path_alloc();
 	if (!path)
 		return -ENOMEM;
 	len = vhv_vm_cgroup(vm, path, PATH_MAX, &some, &full);
@@ -322,16 +342,30 @@ const struct kobj_type vhv_sysfs_vcpu_ktype = {
 
 /* ---- adding and removing ----------------------------------------------- */
 
+static noinline __noclone int vhv_sysfs_vm_dir_add(struct vhv_vm *vm)
+{
+	vm->kobj.kset = vms_kset;
+	return kobject_add(&vm->kobj, NULL, "%u", vm->id);
+}
+ALLOW_ERROR_INJECTION(vhv_sysfs_vm_dir_add, ERRNO);
+
+static noinline __noclone struct kobject *
+vhv_sysfs_vcpus_dir_add(struct vhv_vm *vm)
+{
+	return kobject_create_and_add("vcpus", &vm->kobj);
+}
+ALLOW_ERROR_INJECTION(vhv_sysfs_vcpus_dir_add, NULL);
+
 /**
  * vhv_sysfs_vm_add() - create vms/<id> (unless it exists) and vms/<id>/vcpus
- * @vm: a listed VM
+ * @vm: a listed VM without a vcpus directory
  *
- * If only the vcpus directory fails, vm->vcpus_kobj stays NULL and the
- * caller retries later: removing the VM directory here could wait for a
- * reader blocked on vhv_reg.lock.
+ * Sets vm->in_sysfs once vms/<id> exists. If only the vcpus directory
+ * fails, vm->vcpus_kobj stays NULL and the caller retries later: removing
+ * the VM directory here could wait for a reader blocked on vhv_reg.lock.
  *
  * Context: the worker, vhv_reg.lock held.
- * Return: 0 or a negative error.
+ * Return: 0 when both exist, or a negative error.
  */
 int vhv_sysfs_vm_add(struct vhv_vm *vm)
 {
@@ -340,13 +374,13 @@ int vhv_sysfs_vm_add(struct vhv_vm *vm)
 	lockdep_assert_held(&vhv_reg.lock);
 
 	if (!vm->in_sysfs) {
-		vm->kobj.kset = vms_kset;
-		ret = kobject_add(&vm->kobj, NULL, "%u", vm->id);
+		ret = vhv_sysfs_vm_dir_add(vm);
 		if (ret)
 			return ret;
+		vm->in_sysfs = true;
 	}
-	vm->vcpus_kobj = kobject_create_and_add("vcpus", &vm->kobj);
-	return 0;
+	vm->vcpus_kobj = vhv_sysfs_vcpus_dir_add(vm);
+	return vm->vcpus_kobj ? 0 : -ENOMEM;
 }
 
 /* Context: the worker, vhv_reg.lock not held. */
@@ -361,12 +395,13 @@ void vhv_sysfs_vm_del(struct vhv_vm *vm)
 }
 
 /* Context: the worker, vhv_reg.lock held; the VM has its vcpus directory. */
-int vhv_sysfs_vcpu_add(struct vhv_vcpu *e)
+noinline int vhv_sysfs_vcpu_add(struct vhv_vcpu *e)
 {
 	lockdep_assert_held(&vhv_reg.lock);
 
 	return kobject_add(&e->kobj, e->vm->vcpus_kobj, "%u", e->idx);
 }
+ALLOW_ERROR_INJECTION(vhv_sysfs_vcpu_add, ERRNO);
 
 /* Context: the worker, vhv_reg.lock not held. */
 void vhv_sysfs_vcpu_del(struct vhv_vcpu *e)
@@ -374,22 +409,36 @@ void vhv_sysfs_vcpu_del(struct vhv_vcpu *e)
 	kobject_del(&e->kobj);
 }
 
+static noinline __noclone int vhv_sysfs_uevent_send(struct kobject *kobj,
+						    char *envp[])
+{
+	return kobject_uevent_env(kobj, KOBJ_CHANGE, envp);
+}
+ALLOW_ERROR_INJECTION(vhv_sysfs_uevent_send, ERRNO);
+
 /**
  * vhv_sysfs_vm_uevent() - KOBJ_CHANGE from vms/<id>
  * @vm: the VM
  * @event: value of VHV_EVENT
+ *
+ * A uevent that cannot be sent (out of memory) is lost, with a kernel
+ * message; the files and tracepoints still tell.
  */
 void vhv_sysfs_vm_uevent(struct vhv_vm *vm, const char *event)
 {
 	char ev[32], id[24], pid[24];
 	char *envp[] = { ev, id, pid, NULL };
+	int ret;
 
 	if (!vm->in_sysfs)
 		return;
 	snprintf(ev, sizeof(ev), "VHV_EVENT=%s", event);
 	snprintf(id, sizeof(id), "VHV_VM=%u", vm->id);
 	snprintf(pid, sizeof(pid), "VHV_PID=%d", vm->pid);
-	kobject_uevent_env(&vm->kobj, KOBJ_CHANGE, envp);
+	ret = vhv_sysfs_uevent_send(&vm->kobj, envp);
+	if (ret)
+		pr_warn_ratelimited("cannot send the %s uevent of VM %u (%d)\n",
+				    event, vm->id, ret);
 }
 
 static const char *vms_uevent_name(VHV_UEVENT_KOBJ *kobj)
@@ -401,17 +450,22 @@ static const struct kset_uevent_ops vms_uevent_ops = {
 	.name = vms_uevent_name,
 };
 
+/* Each step may be made to fail by the fail_init parameter (debug kernels). */
 int vhv_sysfs_init(void)
 {
-	int ret;
+	int ret = -ENOMEM;
 
+	if (vhv_params_fail_init())
+		return -ENOMEM;
 	vhv_kobj = kobject_create_and_add("vhv", kernel_kobj);
 	if (!vhv_kobj)
 		return -ENOMEM;
-	ret = sysfs_create_group(vhv_kobj, &host_group);
+	if (!vhv_params_fail_init())
+		ret = sysfs_create_group(vhv_kobj, &host_group);
 	if (ret)
 		goto err_put;
-	vms_kset = kset_create_and_add("vms", &vms_uevent_ops, vhv_kobj);
+	if (!vhv_params_fail_init())
+		vms_kset = kset_create_and_add("vms", &vms_uevent_ops, vhv_kobj);
 	if (!vms_kset) {
 		ret = -ENOMEM;
 		goto err_group;

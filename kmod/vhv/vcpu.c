@@ -9,6 +9,7 @@
  * Those pointers are dereferenced only inside the kvm_entry probe, where
  * the running vCPU keeps them alive.
  */
+#include <linux/error-injection.h>
 #include <linux/hashtable.h>
 #include <linux/kvm_host.h>
 #include <linux/sched.h>
@@ -56,6 +57,20 @@ struct vhv_vcpu *vhv_vcpu_find(struct kvm_vcpu *vcpu)
 	return NULL;
 }
 
+/*
+ * The probe's allocation, in a function of its own that fail_function can
+ * make fail (ALLOW_ERROR_INJECTION; nothing on kernels without
+ * CONFIG_FUNCTION_ERROR_INJECTION). fail_function finds it by name, hence
+ * the prefix of a global symbol; noinline and __noclone keep that symbol
+ * the one the caller calls. Only the slow path that creates objects gets
+ * here.
+ */
+static noinline __noclone struct vhv_vcpu *vhv_vcpu_kzalloc(void)
+{
+	return kzalloc(sizeof(struct vhv_vcpu), GFP_ATOMIC | __GFP_NOWARN);
+}
+ALLOW_ERROR_INJECTION(vhv_vcpu_kzalloc, NULL);
+
 static struct vhv_vcpu *vcpu_alloc(struct kvm_vcpu *vcpu)
 {
 	struct vhv_vcpu *e;
@@ -65,9 +80,12 @@ static struct vhv_vcpu *vcpu_alloc(struct kvm_vcpu *vcpu)
 				    VHV_MAX_VCPUS, current->pid);
 		goto err;
 	}
-	e = kzalloc(sizeof(*e), GFP_ATOMIC | __GFP_NOWARN);
-	if (!e)
+	e = vhv_vcpu_kzalloc();
+	if (!e) {
+		pr_warn_ratelimited("out of memory, thread %d not tracked\n",
+				    current->pid);
 		goto err;
+	}
 	e->key = vcpu;
 	e->kvm = vcpu->kvm;
 	e->vcpu_id = vcpu->vcpu_id;
@@ -79,6 +97,13 @@ static struct vhv_vcpu *vcpu_alloc(struct kvm_vcpu *vcpu)
 err:
 	atomic_dec(&vhv_reg.nr_vcpus_alloc);
 	return NULL;
+}
+
+/* A vCPU that was never published holds nothing yet. */
+static void vcpu_free_unpublished(struct vhv_vcpu *e)
+{
+	kfree(e);
+	atomic_dec(&vhv_reg.nr_vcpus_alloc);
 }
 
 static void vcpu_publish_locked(struct vhv_vcpu *e, struct vhv_vm *vm)
@@ -102,7 +127,9 @@ static void vcpu_publish_locked(struct vhv_vcpu *e, struct vhv_vm *vm)
  * @vcpu: KVM's vCPU, alive (kvm_entry probe)
  *
  * Finds or creates the VM, publishes the object in the hashes and queues
- * it for listing and sysfs (which need process context).
+ * it for listing and sysfs (which need process context). A failure (over
+ * a limit, out of memory) adds one to vhv_reg.track_failures; the caller
+ * tries again in the next epoch.
  *
  * Context: kvm_entry probe: RCU read side, IRQs off.
  * Return: the object, or NULL (over the limit, or out of memory).
@@ -114,7 +141,7 @@ struct vhv_vcpu *vhv_vcpu_create(struct kvm_vcpu *vcpu)
 
 	e = vcpu_alloc(vcpu);
 	if (!e)
-		return NULL;
+		goto untracked;
 
 	spin_lock(&vhv_reg.hash_lock);
 	vm = vhv_vm_find_locked(vcpu->kvm);
@@ -122,9 +149,8 @@ struct vhv_vcpu *vhv_vcpu_create(struct kvm_vcpu *vcpu)
 		spin_unlock(&vhv_reg.hash_lock);
 		nvm = vhv_vm_alloc();
 		if (!nvm) {
-			kfree(e);
-			atomic_dec(&vhv_reg.nr_vcpus_alloc);
-			return NULL;
+			vcpu_free_unpublished(e);
+			goto untracked;
 		}
 		spin_lock(&vhv_reg.hash_lock);
 		vm = vhv_vm_find_locked(vcpu->kvm);
@@ -142,6 +168,10 @@ struct vhv_vcpu *vhv_vcpu_create(struct kvm_vcpu *vcpu)
 	llist_add(&e->pend, &vhv_reg.pending_vcpus);
 	vhv_reg_kick();
 	return e;
+
+untracked:
+	atomic_long_inc(&vhv_reg.track_failures);
+	return NULL;
 }
 
 static void ready_episode(struct vhv_vcpu *e, u64 ns)

@@ -6,6 +6,7 @@
  * only for the instant of a read (mmget_not_zero ... mmput).
  */
 #include <linux/cgroup.h>
+#include <linux/error-injection.h>
 #include <linux/hashtable.h>
 #include <linux/jiffies.h>
 #include <linux/kvm_host.h>
@@ -26,6 +27,13 @@
 /* Protected by vhv_reg.hash_lock. */
 static DEFINE_HASHTABLE(vm_hash, VHV_VM_HASH_BITS);
 
+/* Injectable allocation of the probe path: see vhv_vcpu_kzalloc(). */
+static noinline __noclone struct vhv_vm *vhv_vm_kzalloc(void)
+{
+	return kzalloc(sizeof(struct vhv_vm), GFP_ATOMIC | __GFP_NOWARN);
+}
+ALLOW_ERROR_INJECTION(vhv_vm_kzalloc, NULL);
+
 /**
  * vhv_vm_alloc() - allocate an unpublished VM
  *
@@ -41,9 +49,12 @@ struct vhv_vm *vhv_vm_alloc(void)
 				    VHV_MAX_VMS, current->tgid);
 		goto err;
 	}
-	vm = kzalloc(sizeof(*vm), GFP_ATOMIC | __GFP_NOWARN);
-	if (!vm)
+	vm = vhv_vm_kzalloc();
+	if (!vm) {
+		pr_warn_ratelimited("out of memory, VM of pid %d not tracked\n",
+				    current->tgid);
 		goto err;
+	}
 	INIT_LIST_HEAD(&vm->vcpus);
 	INIT_LIST_HEAD(&vm->hvcpus);
 	INIT_LIST_HEAD(&vm->node);
