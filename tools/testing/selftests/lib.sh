@@ -53,8 +53,14 @@ tap_done() {
 # diag MSG: a TAP comment.
 diag() { echo "# $*"; }
 
-# ksft_skip REASON: skip the whole test.
+# ksft_skip REASON: skip the whole test. make check fails on a skip that is
+# not on the allow-list (tools/testing/selftests/SKIPS): use it only for what
+# a target kernel cannot do, never for what the harness provides.
 ksft_skip() { echo "TAP version 13"; echo "1..0 # SKIP $*"; exit $KSFT_SKIP; }
+
+# tap_bail REASON: the test cannot run (a missing prerequisite the harness
+# guarantees, such as /dev/kvm or a built binary): fail the whole test.
+tap_bail() { echo "TAP version 13"; echo "Bail out! $*"; exit $KSFT_FAIL; }
 
 # poll TIMEOUT_S CMD...: run CMD every 50 ms until it succeeds or time runs out.
 poll() {
