@@ -33,14 +33,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# (VMs go away when their processes are reaped and KVM destroys them: a
+# wait, up to 120 s on a slow machine; what was left is printed.)
 __nothing_left() {
+	WAIT_SEEN="nr_vms $(rd "$SYS/nr_vms"), nr_vcpus $(rd "$SYS/nr_vcpus"), $(vm_count) dirs in vms/"
 	LAST="nr_vms $(rd "$SYS/nr_vms"), nr_vcpus $(rd "$SYS/nr_vcpus"), $(vm_count) dirs in vms/"
 	[ "$(rd "$SYS/nr_vms")" = 0 ] && [ "$(rd "$SYS/nr_vcpus")" = 0 ] && [ "$(vm_count)" = 0 ]
 }
 
 tap_plan 14
 
-poll 10 __nothing_left || diag "before: $LAST (VMs left by another test?)"
+wait_for "no VM left from earlier tests" 120 __nothing_left || diag "before: $LAST (VMs left by another test?)"
 
 trace_new life
 echo 4096 > "$TI/buffer_size_kb"
@@ -72,7 +75,7 @@ nrep=$(grep -c '^started$' "$TMPD/REP.out" || true)
 diag "tvmm -r $REPEAT: exit $rc, $nrep VMs started"
 check "L: one tvmm -r $REPEAT ran $REPEAT VM lifetimes and exited 0" eval '[ "$rc" = 0 ] && [ "$nrep" = "$REPEAT" ]'
 
-if poll 10 __nothing_left; then tap_ok "L: nr_vms and nr_vcpus return to 0 and vms/ is empty"; else tap_notok "L: nr_vms and nr_vcpus return to 0 and vms/ is empty"; fi
+if wait_for "every VM gone" 120 __nothing_left; then tap_ok "L: nr_vms and nr_vcpus return to 0 and vms/ is empty"; else tap_notok "L: nr_vms and nr_vcpus return to 0 and vms/ is empty"; fi
 diag "$LAST"
 
 # What tvmm says: pid per run, tids per run.
@@ -168,23 +171,23 @@ vm_tids_ok() {
 }
 chk_rediscover() {
 	[ -d "$SYS" ] || insmod "$VHV_KO" || return 1
-	vm_wait "${VMM_PID[X]}" 2 30 && vm_tids_ok X || return 1
-	vm_wait "${VMM_PID[Y]}" 1 30 && vm_tids_ok Y || return 1
+	vm_wait "${VMM_PID[X]}" 2 120 && vm_tids_ok X || return 1
+	vm_wait "${VMM_PID[Y]}" 1 120 && vm_tids_ok Y || return 1
 	kill -CONT "${VMM_PID[Z]}"
-	vm_wait "${VMM_PID[Z]}" 1 30 && vm_tids_ok Z || return 1
+	vm_wait "${VMM_PID[Z]}" 1 120 && vm_tids_ok Z || return 1
 	diag "after insmod: $(rd "$SYS/nr_vms") VMs, $(rd "$SYS/nr_vcpus") vCPUs"
 	[ "$(rd "$SYS/nr_vms")" = 3 ] && [ "$(rd "$SYS/nr_vcpus")" = 4 ]
 }
 check "M: insmod again finds the running VMs (the stopped one once continued), with tvmm's tids" chk_rediscover
 vmm_kill_all
-if poll 10 __nothing_left; then tap_ok "M: the VMs ended: nr_vms and nr_vcpus back to 0"; else tap_notok "M: the VMs ended: nr_vms and nr_vcpus back to 0"; fi
+if wait_for "every VM gone" 120 __nothing_left; then tap_ok "M: the VMs ended: nr_vms and nr_vcpus back to 0"; else tap_notok "M: the VMs ended: nr_vms and nr_vcpus back to 0"; fi
 diag "$LAST"
 
 # ---- O: load orders -----------------------------------------------------------------
 # new_vm_seen NAME: start a VM and see vhv find it with tvmm's tids.
 new_vm_seen() {
 	vmm_start "$1" -c 2 -w spin -d 0 && vmm_wait_started "$1" &&
-		vm_wait "${VMM_PID[$1]}" 2 30 && vm_tids_ok "$1"
+		vm_wait "${VMM_PID[$1]}" 2 120 && vm_tids_ok "$1"
 	local rc=$?
 	vmm_stop "$1"
 	return $rc
@@ -195,20 +198,20 @@ chk_vhv_first() {
 	insmod "$VHV_KO" || { diag "insmod vhv without kvm failed"; modprobe "$KVM_VENDOR"; return 1; }
 	[ "$(rd "$SYS/nr_vms")" = 0 ] || return 1
 	modprobe "$KVM_VENDOR" || return 1
-	poll 10 test -c /dev/kvm || return 1
+	wait_for "/dev/kvm after modprobe $KVM_VENDOR" 60 test -c /dev/kvm || return 1
 	new_vm_seen V1
 }
 check "O: rmmod vhv, rmmod $KVM_VENDOR kvm, insmod vhv, modprobe $KVM_VENDOR: a new VM is found" chk_vhv_first
 
 chk_kvm_reload() {
-	poll 10 __nothing_left || return 1
+	wait_for "every VM gone" 120 __nothing_left || return 1
 	if ! rmmod "$KVM_VENDOR" kvm; then
 		diag "with vhv loaded, rmmod $KVM_VENDOR kvm failed: $(lsmod | grep -w '^kvm')"
 		return 1
 	fi
 	[ -d "$SYS" ] || return 1
 	modprobe "$KVM_VENDOR" || return 1
-	poll 10 test -c /dev/kvm || return 1
+	wait_for "/dev/kvm after modprobe $KVM_VENDOR" 60 test -c /dev/kvm || return 1
 	new_vm_seen V2
 }
 [ -d "$SYS" ] || insmod "$VHV_KO"
@@ -218,7 +221,7 @@ check "O: with vhv loaded, $KVM_VENDOR and kvm unload and reload: a new VM is fo
 # ---- K: the kernel's own verdict -------------------------------------------------
 # A debug build (make debug) logs "vm N create/destroy" and "vcpu N/I
 # create/destroy": with no VM left, every object created has been destroyed.
-poll 10 __nothing_left || true
+wait_for "every VM gone" 120 __nothing_left || true
 chk_debug_lines() {
 	local vc vd cc cd
 	vc=$(dmesg | grep -cE 'vhv: vm [0-9]+ create$' || true)

@@ -118,11 +118,45 @@ per_vcpu() {
 	if [ $ok = 1 ]; then tap_ok "$name"; else tap_notok "$name"; fi
 }
 
-# measure: sample w0, sleep a window, sample w1.
+# __entered: every vCPU of the VM under test has entered the guest and
+# exited again (its start-up is behind it).
+__entered() {
+	local idx e r ok=0
+	WAIT_SEEN=
+	for idx in "${!TID[@]}"; do
+		read -r e < "$VMDIR/vcpus/$idx/exits"
+		read -r r < "$VMDIR/vcpus/$idx/run_ns"
+		WAIT_SEEN+="vcpu $idx: exits $e, run_ns $r; "
+		[ "$e" -gt 0 ] && [ "$r" -gt 0 ] || ok=1
+	done
+	return $ok
+}
+# settle: wait (condition, not time) until every vCPU runs guest code.
+settle() { wait_for "every vCPU of $1 to enter the guest and exit" 120 __entered; }
+
+# measure [MIN_PCOUNT]: sample w0, sleep a window, sample w1.  The window
+# is WIN seconds, longer if need be (up to 120 s) until every vCPU has been
+# scheduled in MIN_PCOUNT times: a ratio needs enough episodes, and a slow
+# machine gives fewer per second.
 measure() {
+	local min=${1:-0} idx short t0=$SECONDS
 	sample w0
 	sleep "$WIN"
 	sample w1
+	while :; do
+		short=
+		for idx in "${!TID[@]}"; do
+			[ $(( ${S[w1:$idx:pc]} - ${S[w0:$idx:pc]} )) -ge "$min" ] || short+="$idx "
+		done
+		[ -n "$short" ] || break
+		if [ $((SECONDS - t0)) -ge 120 ]; then
+			diag "window of $((SECONDS - t0)) s: vCPUs $short scheduled in fewer than $min times"
+			break
+		fi
+		sleep 1
+		sample w1
+	done
+	diag "measurement window $((SECONDS - t0)) s"
 }
 
 # kvm_bracket NAME TAG FIELD LAG STAT...: vhv copies KVM's counters at VM
@@ -150,8 +184,8 @@ tap_plan 22
 # ---- A: 4 busy vCPUs sharing CPU 0 ------------------------------------
 vmm_start A -c 4 -w spin -a 0 -d 0
 load_vm A 4
-sleep 1		# past the start-up
-measure
+settle A
+measure 50
 
 check "A: nr_vcpus = 4" [ "$(rd "$VMDIR/nr_vcpus")" = 4 ]
 
@@ -231,11 +265,22 @@ if [ -d "$EV" ]; then
 	: > "$TI/trace"
 	sample t0
 	echo 1 > "$EV/enable"
+	# at least 2 s, and until there are 10 events per vCPU (a slow machine
+	# gives fewer per second).  Counted from the buffer's statistics, not
+	# by reading "trace", which would pause the recording.
+	__traced_enough() {
+		local n
+		n=$(cat "$TI"/per_cpu/cpu*/stats | awk '/^entries:/ { s += $2 } END { print s + 0 }')
+		WAIT_SEEN="$n events in the buffer"
+		[ "$n" -ge $((10 * ${#TID[@]})) ]
+	}
+	t0=$SECONDS
 	sleep 2
+	wait_for "$((10 * ${#TID[@]})) vhv_ready_wait events" 60 __traced_enough || true
 	echo 0 > "$EV/enable"
 	sample t1
 	trace_events "$TI/trace" vhv_ready_wait > "$TMPD/ready.ev"
-	diag "ready_trace_us=1000: $(wc -l < "$TMPD/ready.ev") events in 2 s; first: $(head -n1 "$TMPD/ready.ev")"
+	diag "ready_trace_us=1000: $(wc -l < "$TMPD/ready.ev") events in $((SECONDS - t0)) s; first: $(head -n1 "$TMPD/ready.ev")"
 	vmid=$(rd "$VMDIR/id")
 	chk_events() {
 		local ok=1 idx tid n bad
@@ -277,7 +322,7 @@ vmm_stop A
 # ---- B: 1 busy vCPU, 2 CPUs ---------------------------------------------
 vmm_start B -c 1 -w spin -d 0
 load_vm B 1
-sleep 1
+settle B
 measure
 
 chk_share_max() {
@@ -304,8 +349,8 @@ vmm_stop B
 # ---- C: 2 vCPUs idling in HLT, 10 ms timer --------------------------------
 vmm_start C -c 2 -w hlt -t 10000 -d 0
 load_vm C 2
-sleep 1
-measure
+settle C
+measure 50
 
 chk_halt() {
 	local h r w

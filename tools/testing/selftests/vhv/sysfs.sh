@@ -210,12 +210,13 @@ check "parameters stall_ms and ready_trace_us exist, writable by root only (0644
 vmm_stop V1
 vmm_stop V2
 __back() {
+	WAIT_SEEN="nr_vms $(rd "$SYS/nr_vms"), $(vm_count) dirs (were $N0)"
 	LAST="nr_vms $(rd "$SYS/nr_vms"), $(vm_count) dirs, nr_vcpus $(rd "$SYS/nr_vcpus"), vcpu_ratio $(rd "$SYS/vcpu_ratio"), guest_mem_bytes $(rd "$SYS/guest_mem_bytes"), mem_overcommit $(rd "$SYS/mem_overcommit")"
 	[ "$(vm_count)" = "$N0" ] && [ "$(rd "$SYS/nr_vms")" = "$N0" ] || return 1
 	[ "$N0" != 0 ] || { [ "$(rd "$SYS/vcpu_ratio")" = 0.00 ] && [ "$(rd "$SYS/mem_overcommit")" = 0.00 ] &&
 		[ "$(rd "$SYS/nr_vcpus")" = 0 ] && [ "$(rd "$SYS/guest_mem_bytes")" = 0 ]; }
 }
-if poll 10 __back; then tap_ok "after the VMs exit: counts back (0.00 ratios with no VM)"; else tap_notok "after the VMs exit: counts back (0.00 ratios with no VM)"; fi
+if wait_for "the counts back after the VMs exit" 120 __back; then tap_ok "after the VMs exit: counts back (0.00 ratios with no VM)"; else tap_notok "after the VMs exit: counts back (0.00 ratios with no VM)"; fi
 diag "$LAST"
 
 tap_done

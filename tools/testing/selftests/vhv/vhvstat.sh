@@ -254,7 +254,20 @@ start_vm A 2 -w spin -a 0 -d 0
 [ -n "$DA0" ] && echo 1 > "$DELAYACCT"
 start_vm B 1 -w hlt -t 10000 -d 0
 [ -n "$DA0" ] && echo "$DA0" > "$DELAYACCT"
-sleep 1		# past the start-up
+# past the start-up: every vCPU has entered the guest and exited (a
+# condition, not a time)
+__entered() {
+	local v d ok=0
+	WAIT_SEEN=
+	for v in A B; do
+		for d in "${DIR[$v]}"/vcpus/*; do
+			WAIT_SEEN+="$v/${d##*/}: exits $(rd "$d/exits"), run_ns $(rd "$d/run_ns"); "
+			[ "$(rd "$d/exits")" -gt 0 ] && [ "$(rd "$d/run_ns")" -gt 0 ] || ok=1
+		done
+	done
+	return $ok
+}
+wait_for "every vCPU of A and B to enter the guest" 120 __entered
 
 # text (two snapshots 1 s apart)
 tap_check "text: vcpu show exits 0" run text vcpu show
@@ -296,7 +309,7 @@ tap_check "prometheus: -f saved snapshot, one ready series per vcpu line" prom_f
 
 # top, live, without a terminal: two frames with rates, then exit 0
 top_live() {
-	timeout 30 "$VHVSTAT" top 0.3 2 < /dev/null > "$TMPD/top" &&
+	timeout 120 "$VHVSTAT" top 0.3 2 < /dev/null > "$TMPD/top" &&
 	[ "$(grep -c '^vhvstat top' "$TMPD/top")" = 3 ] &&
 	grep -Eq "^ +${ID[A]} +${PID[A]} +2 " "$TMPD/top"
 }
