@@ -1,0 +1,139 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# runners.sh - the runners, end to end, fed canned failures without a boot:
+#   run.sh        with a fake vm-run (VHV_VM_RUN) and a fake unit runner
+#   run-guest.sh  sourced: run_test and run_suite on fixture suites
+#   userspace/vhvstat/tests/run.sh  on a fake folder whose binary crashes
+# Each defect must turn the run red; a sound control must stay green.
+set -u
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+SELFTESTS=$(cd "$HERE/.." && pwd)
+ROOT=$(cd "$SELFTESTS/../../.." && pwd)
+. "$SELFTESTS/lib.sh"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+# script FILE BODY...: an executable bash script.
+script() {
+	local f=$1
+	shift
+	mkdir -p "$(dirname "$f")"
+	{ echo '#!/bin/bash'; printf '%s\n' "$@"; } > "$f"
+	chmod +x "$f"
+}
+
+# ---- run.sh with a fake guest -------------------------------------------
+script "$TMP/unit" 'printf "TAP version 13\n1..1\nok 1 - fake unit test\n"'
+script "$TMP/vm-run" 'cat "$FAKE_OUT" 2>/dev/null; exit "$FAKE_RC"'
+GUEST_OK='TAP version 13
+1..3
+ok 1 - modules: load (vhv); boot log clean
+ok 2 - vhv: kernel log clean, taint O/E only
+ok 3 - modules: unload (vhv); kernel log clean, taint O/E only'
+
+# run_check WANT_RC GUEST_RC GUEST_OUTPUT: run.sh's exit status is WANT_RC
+# (0 green, 1 red), its last line "N passed, N failed", its output matches
+# $EXPECT.
+run_check() {
+	local want=$1 rc
+	printf '%s' "$3" > "$TMP/guest.out"
+	FAKE_OUT=$TMP/guest.out FAKE_RC=$2 KVERS=fake VHV_VM_RUN=$TMP/vm-run \
+		VHV_RUN_UNIT=$TMP/unit VHV_CHECK_LOG=$TMP/log VHV_SKIPS=/dev/null \
+		"$SELFTESTS/run.sh" > "$TMP/run.out" 2>&1
+	rc=$?
+	sed -n '/^== summary/,$p' "$TMP/run.out"
+	[ "$rc" = "$want" ] || { echo "run.sh exit $rc, wanted $want"; return 1; }
+	tail -n1 "$TMP/run.out" | grep -Eq '^[0-9]+ passed, [0-9]+ failed$' || { echo "bad last line"; return 1; }
+	grep -Eq -- "$EXPECT" "$TMP/run.out" || { echo "no /$EXPECT/ in run.sh's output"; return 1; }
+}
+
+# ---- run-guest.sh, sourced, on fixture suites -----------------------------
+FX=$TMP/suites
+mkdir -p "$FX/fx" "$FX/notests"
+LIBSH=". $SELFTESTS/lib.sh"
+script "$FX/fx/good.sh" "$LIBSH" 'tap_plan 2' 'tap_ok a' 'tap_ok b' 'tap_done'
+script "$FX/fx/plan9.sh" "$LIBSH" 'tap_plan 9' 'tap_ok a' 'tap_ok b' 'exit 0'
+script "$FX/fx/segv.sh" "$LIBSH" 'tap_plan 1' 'tap_ok a' 'kill -SEGV $$'
+script "$FX/fx/hang.sh" "$LIBSH" 'tap_plan 1' 'sleep 60' 'tap_ok a'
+script "$FX/fx/skip.sh" "$LIBSH" 'ksft_skip "no thing"'
+script "$FX/fx/subskip.sh" "$LIBSH" 'tap_plan 2' 'tap_ok a' 'tap_skip b "no thing"' 'tap_done'
+script "$FX/fx/allowed.sh" "$LIBSH" 'ksft_skip "no kmemleak in this kernel"'
+printf 'good.sh\nplan9.sh\n' > "$FX/fx/TESTS"
+echo 'fx/allowed.sh -- fixture: this kernel lacks it' > "$TMP/skips"
+
+# guest TEST WANT: run-guest.sh's run_test gives WANT ("ok" or "not ok") and
+# its output matches $EXPECT.
+guest() {
+	(
+		export VHV_SUITES_DIR=$FX VHV_TEST_TIMEOUT=2 VHV_SKIPS=$TMP/skips
+		. "$SELFTESTS/run-guest.sh"
+		OUT=$TMP/out && mkdir -p "$OUT"
+		run_test "$1"
+	) > "$TMP/guest.tap" 2>&1
+	cat "$TMP/guest.tap"
+	grep -Eq "^$2 1 - $1( |$)" "$TMP/guest.tap" || { echo "no '$2 1 - $1'"; return 1; }
+	grep -Eq -- "$EXPECT" "$TMP/guest.tap" || { echo "no /$EXPECT/"; return 1; }
+}
+# suite SUITE: run_suite with the kernel check stubbed: not ok, matching $EXPECT
+suite() {
+	(
+		export VHV_SUITES_DIR=$FX VHV_SKIPS=$TMP/skips
+		. "$SELFTESTS/run-guest.sh"
+		OUT=$TMP/out && mkdir -p "$OUT"
+		kernel_check() { return 0; }
+		read_suites "$1"
+		echo "1..$(( $(plan) - 2 ))"
+		run_suite "$1"
+	) > "$TMP/suite.tap" 2>&1
+	cat "$TMP/suite.tap"
+	"$SELFTESTS/tap-verdict" -n "suite $1" "$TMP/suite.tap" && { echo "suite $1 passed"; return 1; }
+	grep -Eq -- "$EXPECT" "$TMP/suite.tap" || { echo "no /$EXPECT/"; return 1; }
+}
+
+# ---- userspace unit runner on a fake folder --------------------------------
+# unit_check BODY: test_vhvstat is BODY; tests/run.sh must fail and say $EXPECT.
+unit_check() {
+	local d=$TMP/vhvstat rc
+	script "$d/tests/test_vhvstat" "$1"
+	script "$d/tests/cli.sh" 'printf "TAP version 13\nok 1 - cli\n1..1\n"'
+	"$ROOT/userspace/vhvstat/tests/run.sh" "$d" > "$TMP/unit.out" 2>&1
+	rc=$?
+	cat "$TMP/unit.out"
+	[ "$rc" -ne 0 ] || { echo "tests/run.sh exit 0"; return 1; }
+	grep -Eq -- "$EXPECT" "$TMP/unit.out" || { echo "no /$EXPECT/"; return 1; }
+}
+
+tap_plan 17
+
+EXPECT='^4 passed, 0 failed$' tap_check "run.sh, control: a sound guest is green" run_check 0 0 "$GUEST_OK"
+EXPECT='fake: problem: .*exit status 2' \
+	tap_check "run.sh: a guest that exits 2 with no output is red, the status shown" run_check 1 2 ""
+cp "$TMP/run.out" "$TMP/stub.out"
+EXPECT='planned 9, ran 2' tap_check "run.sh: a guest with plan 9 and 2 results is red" run_check 1 0 \
+	"$(printf 'TAP version 13\n1..9\nok 1 - a\nok 2 - b\n')"
+EXPECT='exit status 125' tap_check "run.sh: all ok but vm-run exit 125 (kernel log) is red" run_check 1 125 "$GUEST_OK"
+EXPECT='not on the allow-list' tap_check "run.sh: a guest's skip not on the allow-list is red" run_check 1 0 \
+	"$(printf 'TAP version 13\n1..2\nok 1 - a\nok 2 - vhv/x.sh # SKIP no x\n')"
+tap_check "run.sh: the per-level breakdown counts the stub guest's failure" \
+	grep -Eq '^# fake: 0 passed, 1 failed' "$TMP/stub.out"
+
+EXPECT='verdict: fx/good.sh: 2 passed' tap_check "run-guest.sh, control: a sound test is ok" guest fx/good.sh ok
+EXPECT='planned 9, ran 2' tap_check "run-guest.sh: a test with plan 9 and 2 results is not ok" guest fx/plan9.sh "not ok"
+EXPECT='killed by SIGSEGV' tap_check "run-guest.sh: a test killed by SIGSEGV is not ok" guest fx/segv.sh "not ok"
+EXPECT='timeout' tap_check "run-guest.sh: a test past its timeout is not ok" guest fx/hang.sh "not ok"
+EXPECT='skip: fx/skip.sh -- no thing \[not on the allow-list\]' \
+	tap_check "run-guest.sh: a test that skips, not on the allow-list, is not ok" guest fx/skip.sh "not ok"
+EXPECT='skip: fx/subskip.sh: b -- no thing \[not on the allow-list\]' \
+	tap_check "run-guest.sh: a sub-check skip not on the allow-list is not ok" guest fx/subskip.sh "not ok"
+EXPECT='SKIP no kmemleak in this kernel' \
+	tap_check "run-guest.sh, control: an allowed skip is ok, with its reason" guest fx/allowed.sh ok
+EXPECT='no folder nosuch' tap_check "run-guest.sh: a missing suite folder fails" suite nosuch
+EXPECT='no notests/TESTS file' tap_check "run-guest.sh: a suite without a TESTS file fails" suite notests
+
+EXPECT='killed by SIGSEGV' tap_check "vhvstat tests/run.sh: a unit binary that segfaults fails the run" \
+	unit_check 'printf "TAP version 13\nok 1 - a\n"; kill -SEGV $$'
+EXPECT='planned 9, ran 2' tap_check "vhvstat tests/run.sh: a unit binary short of its plan fails the run" \
+	unit_check 'printf "TAP version 13\n1..9\nok 1 - a\nok 2 - b\n"'
+
+tap_done
