@@ -190,6 +190,10 @@ run_suite() {
 after_suites() {
 	local rc=0
 	unload_modules || rc=1
+	if [ -n "${KMEMLEAK:-}" ]; then
+		"$KMEMLEAK" check 2>&1 | sed 's/^/# /'
+		[ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
+	fi
 	kernel_check unload || rc=1
 	result "modules: unload (${MODULES[*]}); kernel log clean, taint O/E only" $rc
 }
@@ -210,6 +214,13 @@ main() {
 	echo "TAP version 13"
 	echo "# kernel $VHV_KVER"
 	echo "1..$(plan)"
+	# Debug kernels (make check-debug): forget what boot left to kmemleak,
+	# and scan again once every module is gone (after_suites).
+	KMEMLEAK=""
+	if [ -e /sys/kernel/debug/kmemleak ]; then
+		KMEMLEAK=$VHV_ROOT/tools/testing/debug-kernel/kmemleak.sh
+		"$KMEMLEAK" start 2>&1 | sed 's/^/# /'
+	fi
 	load_modules
 	for s in "${SUITES_RUN[@]}"; do run_suite "$s"; done
 	after_suites
