@@ -55,6 +55,7 @@ else
 	extra=""
 fi
 # KASAN, lockdep and kmemleak under TCG: several times the stock run's time.
+VHV_CHECK_LOG=${VHV_CHECK_LOG:-$ROOT/build/check-debug} VHV_RUN_UNIT= \
 KVERS="${rels[*]}" VHV_KROOT=$kroot VHV_SUITES="$(echo $suites)" \
 VHV_VM_ARGS="-m 3G $extra" VHV_VM_TIMEOUT=${VHV_VM_TIMEOUT:-5400} \
 VHV_GUEST_ENV="VHV_TEST_TIMEOUT=${VHV_TEST_TIMEOUT:-2400}" \

@@ -24,7 +24,7 @@ echo "TAP version 13"
 echo "1..$(echo $bugs | wc -w)"
 for b in $bugs; do
 	n=$((n + 1))
-	VHV_PLANT=$b "$HERE/check-debug.sh" > "$LOG/$b.log" 2>&1
+	VHV_PLANT=$b VHV_CHECK_LOG=$LOG/$b "$HERE/check-debug.sh" > "$LOG/$b.log" 2>&1
 	rc=$?
 	lines=$(grep -cE "^== " "$LOG/$b.log")
 	named=$(grep -cE "${want[$b]}" "$LOG/$b.log")

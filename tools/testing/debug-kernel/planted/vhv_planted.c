@@ -5,11 +5,11 @@
  * loaded by the real suites; see tools/testing/debug-kernel/planted.sh.
  *
  *   bug=lockorder  two locks taken in both orders: lockdep, circular locking
- *   bug=sleep      msleep() under a spinlock: sleeping in atomic context
+ *   bug=sleep      a mutex taken under a spinlock: a sleeping function
+ *                  called from atomic context (DEBUG_ATOMIC_SLEEP)
  *   bug=uaf        a read after kfree(): KASAN use-after-free
  *   bug=leak       one allocation never freed: kmemleak unreferenced object
  */
-#include <linux/delay.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
@@ -21,7 +21,7 @@ MODULE_PARM_DESC(bug, "lockorder, sleep, uaf or leak");
 
 static DEFINE_MUTEX(lock_a);	/* protects nothing: the order is the bug */
 static DEFINE_MUTEX(lock_b);	/* protects nothing: the order is the bug */
-static DEFINE_SPINLOCK(lock_s);	/* protects nothing: held across a sleep */
+static DEFINE_SPINLOCK(lock_s);	/* protects nothing: held across a mutex */
 static void *leaked;		/* cleared so kmemleak sees no reference */
 
 static void plant_lockorder(void)
@@ -37,10 +37,15 @@ static void plant_lockorder(void)
 	mutex_unlock(&lock_b);
 }
 
+/*
+ * mutex_lock() may sleep, so it calls might_sleep(): with the mutex free it
+ * never does sleep, and only DEBUG_ATOMIC_SLEEP can tell.
+ */
 static void plant_sleep(void)
 {
 	spin_lock(&lock_s);
-	msleep(1);
+	mutex_lock(&lock_a);
+	mutex_unlock(&lock_a);
 	spin_unlock(&lock_s);
 }
 
