@@ -90,29 +90,38 @@ node_exporter_reads() {
 		--collector.textfile.directory="$TMP/textfile" \
 		--web.listen-address="127.0.0.1:$port" > "$TMP/ne.log" 2>&1 &
 	pid=$!
+	# A generous deadline: node_exporter starts in well under a second on
+	# an idle machine, in many on a loaded one.
 	body=$(python3 - "$port" <<'PY'
 import sys, time, urllib.request
-for _ in range(100):
+deadline = time.monotonic() + 120
+while True:
     try:
-        print(urllib.request.urlopen("http://127.0.0.1:%s/metrics" % sys.argv[1], timeout=2).read().decode())
+        print(urllib.request.urlopen("http://127.0.0.1:%s/metrics" % sys.argv[1], timeout=10).read().decode())
         break
-    except OSError:
+    except OSError as e:
+        if time.monotonic() > deadline:
+            print("# no answer from node_exporter in 120 s: %s" % e)
+            break
         time.sleep(0.1)
 PY
 )
 	kill "$pid" 2> /dev/null
 	wait "$pid" 2> /dev/null
 	grep -q '^node_textfile_scrape_error 0$' <<< "$body" &&
-	[ "$(grep -c '^vhv_vcpu_ready_seconds_total{' <<< "$body")" -eq 5 ]
+	[ "$(grep -c '^vhv_vcpu_ready_seconds_total{' <<< "$body")" -eq 5 ] && return 0
+	grep -E '^# no answer|scrape_error' <<< "$body"
+	echo "# node_exporter's log:"; sed 's/^/#   /' "$TMP/ne.log"
+	return 1
 }
 top_frames() {
 	local want=$1
 	shift
-	timeout 10 "$BIN" "$@" < /dev/null > "$TMP/a" &&
+	timeout 120 "$BIN" "$@" < /dev/null > "$TMP/a" &&
 	[ "$(grep -c '^vhvstat top' "$TMP/a")" -eq "$want" ]
 }
 top_sorted() {
-	timeout 10 "$BIN" "${TWO[@]}" top 0.01 1 < /dev/null |
+	timeout 120 "$BIN" "${TWO[@]}" top 0.01 1 < /dev/null |
 	awk '/^ +2 +2000/ {a = NR} /^ +1 +1000/ {b = NR} END {exit !(a && b && a < b)}'
 }
 # pty_top q|int ARGS...: top on a pseudo-terminal: alternate screen, a
@@ -125,21 +134,25 @@ pid, fd = pty.fork()
 if pid == 0:
     os.execv(argv[0], argv)
 out = b''
-def drain(t):
+# Read until WANT has arrived (or the child closed the terminal), with a
+# generous deadline: a loaded machine draws the first frame late.
+def drain(want, t=60):
     global out
     end = time.time() + t
-    while time.time() < end:
+    while time.time() < end and want not in out:
         try:
             out += os.read(fd, 65536)
         except OSError:
             break
-drain(0.5)
+drain(b'%RDY')
 if how == 'q':
     os.write(fd, b'q')
 else:
     os.kill(pid, signal.SIGINT)
-drain(0.5)
+drain(b'\x1b[?1049l')
 _, st = os.waitpid(pid, 0)
+if b'%RDY' not in out or not out.endswith(b'\x1b[?1049l'):
+    print('# top on a pty: status %d, output %r' % (st, out[-200:]))
 sys.exit(not (os.WIFEXITED(st) and os.WEXITSTATUS(st) == 0 and
               out.startswith(b'\x1b[?1049h') and b'%RDY' in out and
               out.endswith(b'\x1b[?1049l')))

@@ -11,31 +11,14 @@
 # against the allow-list by make check.
 set -u
 DIR=${1:-$(cd "$(dirname "$0")/.." && pwd)}
-VERDICT=$(cd "$(dirname "$0")/../../.." && pwd)/tools/testing/selftests/tap-verdict
+. "$(cd "$(dirname "$0")/../../.." && pwd)/tools/testing/selftests/tap-merge.sh"
 cd "$DIR" || exit 1
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
-# unit NAME CMD...: run CMD, flatten its checked TAP into $TMP/all.
-unit() {
-	local name=$1 rc
-	shift
-	"$@" > "$TMP/$name.tap" 2>&1
-	rc=$?
-	"$VERDICT" -n "$name" -e "$rc" -F "$name: " "$TMP/$name.tap" |
-		grep -v '^# verdict' >> "$TMP/all"
-}
+MERGE_ALL=$TMP/all
+: > "$MERGE_ALL"
+merge_unit test_vhvstat "test_vhvstat: " ./tests/test_vhvstat tests/fixtures
+merge_unit cli.sh "cli.sh: " ./tests/cli.sh ./vhvstat tests/fixtures
 
-: > "$TMP/all"
-unit test_vhvstat ./tests/test_vhvstat tests/fixtures
-unit cli.sh ./tests/cli.sh ./vhvstat tests/fixtures
-
-echo "TAP version 13"
-awk '
-	/^ok / { n++; pass++; sub(/^ok/, "ok " n); print; next }
-	/^not ok / { n++; fail++; sub(/^not ok/, "not ok " n); print; next }
-	{ print }
-	END {
-		printf "1..%d\n%d passed, %d failed\n", n, pass, fail
-		exit (fail > 0 || n == 0)
-	}' "$TMP/all"
+merge_print
