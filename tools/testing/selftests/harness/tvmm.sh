@@ -46,7 +46,7 @@ kv() {
 }
 
 # sum: add the numbers on stdin.
-sum() { awk '{ s += $1 } END { printf "%d\n", s }'; }
+sum() { awk '{ s += $1 } END { printf "%.0f\n", s }'; }
 
 # all_ge MIN NUMBER...: every NUMBER is >= MIN, and there is at least one.
 all_ge() {

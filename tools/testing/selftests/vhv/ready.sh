@@ -305,7 +305,7 @@ if [ -d "$EV" ]; then
 		local tid s r
 		tid=${TID[$IDX]}
 		s=$(awk -v tid="$tid" '{ delete f; for (i = 1; i <= NF; i++) { k = index($i, "="); f[substr($i, 1, k - 1)] = substr($i, k + 1) } }
-			f["tid"] == tid { s += f["wait_ns"] } END { printf "%d", s }' "$TMPD/ready.ev")
+			f["tid"] == tid { s += f["wait_ns"] } END { printf "%.0f", s }' "$TMPD/ready.ev")
 		r=$(d t0 t1 "$IDX" rd)
 		diag "vcpu $IDX: traced waits sum to $s ns, Δrun_delay $r ns"
 		[ "$s" -le "$r" ] && fcheck "$s >= 0.5 * $r"
