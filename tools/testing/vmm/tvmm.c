@@ -49,6 +49,13 @@
 #define STACK_SIZE	0x400		/* one per vCPU, 64 fit below DATA_START */
 /* hlt: the timer handler counts ticks in the bottom word of the stack area. */
 #define TICKS_ADDR(idx)	(STACK_BASE + (idx) * STACK_SIZE)
+/*
+ * Every workload first sets the word after it to 1: the VMM's proof that
+ * the vCPU ran guest code.  The guest finds it from its initial stack
+ * pointer, the top of its stack area: ENTERED_DISP = 4 - STACK_SIZE.
+ */
+#define ENTERED_ADDR(idx)	(TICKS_ADDR(idx) + 4)
+#define ENTERED_DISP	-0x3fc
 #define DATA_START	0x20000
 #define LAPIC_BASE	0xfee00000
 #define TSS_ADDR	0xfffbd000
@@ -73,6 +80,8 @@
 
 #define S_(x)	#x
 #define S(x)	S_(x)
+/* First instruction of each workload, see ENTERED_ADDR. */
+#define ENTERED	"	movl $1, " S(ENTERED_DISP) "(%esp)\n"
 
 /*
  * Guest code.  It lives in .rodata (the host never executes it) and uses
@@ -113,16 +122,19 @@ __asm__(
 	"	iret\n"
 	/* spin: never leaves guest mode on its own. */
 	"guest_spin:\n"
+	ENTERED
 	"1:	inc %eax\n"
 	"	jmp 1b\n"
 	/* io: one userspace exit per iteration. */
 	"guest_io:\n"
+	ENTERED
 	"	mov $" S(PORT_IO) ", %dx\n"
 	"1:	out %al, (%dx)\n"
 	"	inc %eax\n"
 	"	jmp 1b\n"
 	/* hlt: eax = timer divide config, ecx = initial count, edi: ticks. */
 	"guest_hlt:\n"
+	ENTERED
 	"	mov $" S(LAPIC_BASE) ", %ebx\n"
 	"	movl $(0x100 | " S(VEC_SPURIOUS) "), 0xf0(%ebx)\n" /* SVR */
 	"	mov %eax, 0x3e0(%ebx)\n"			  /* TDCR */
@@ -137,6 +149,7 @@ __asm__(
 	 * do not fault on the same page in lock step.
 	 */
 	"guest_mem:\n"
+	ENTERED
 	"	mov $" S(PORT_PASS) ", %dx\n"
 	"	mov $1, %al\n"
 	"2:	mov %ecx, %ebp\n"
@@ -157,6 +170,8 @@ __asm__(
 extern const unsigned char guest_start[], guest_end[], guest_exc_stubs[],
 	guest_ignore[], guest_timer[], guest_spin[], guest_io[], guest_hlt[],
 	guest_mem[];
+
+_Static_assert(ENTERED_DISP == 4 - STACK_SIZE, "ENTERED_DISP");
 
 enum workload { WL_SPIN, WL_IO, WL_HLT, WL_MEM };
 
@@ -261,7 +276,7 @@ static void usage(FILE *f)
 "output records (stdout, one per line):\n"
 "  vm pid=P vcpus=N mem_bytes=B workload=W\n"
 "  vcpu idx=I tid=T cpu=C|-1        (before the vCPU's first KVM_RUN)\n"
-"  started\n"
+"  started                          (every vCPU has run guest code)\n"
 "  vcpu idx=I exits=E io_exits=E passes=P ticks=T\n"
 "    exits: returns from KVM_RUN; io_exits: of them, guest OUTs;\n"
 "    passes: mem passes over RAM; ticks: hlt timer interrupts\n"
@@ -1124,6 +1139,37 @@ static bool vm_wait(struct vm *vm, const sigset_t *waitset)
 	}
 }
 
+/*
+ * Wait until every vCPU has run guest code (ENTERED_ADDR), so that "started"
+ * and the -d clock begin with a VM that KVM has entered: under load a vCPU
+ * thread can sit runnable for longer than a short run.  A vCPU failure
+ * (SIGUSR2) ends the wait with an error; SIGINT/SIGTERM end it and the run.
+ */
+static int entered_wait(struct vm *vm, const sigset_t *waitset,
+			bool *interrupted)
+{
+	for (;;) {
+		struct timespec ts = { 0, 1000000 };
+		bool all = true;
+		int sig;
+
+		for (int i = 0; i < vm->opt->nr_vcpus && all; i++) {
+			uint32_t *p = (uint32_t *)(vm->mem + ENTERED_ADDR(i));
+
+			all = __atomic_load_n(p, __ATOMIC_ACQUIRE) != 0;
+		}
+		if (all)
+			return 0;
+		if (atomic_load(&vm->failed))
+			return -1;
+		sig = sigtimedwait(waitset, NULL, &ts);
+		if (sig == SIGINT || sig == SIGTERM) {
+			*interrupted = true;
+			return -1;
+		}
+	}
+}
+
 /* After the join: the vCPUs are still, their counters final. */
 static void vm_report(struct vm *vm, double seconds)
 {
@@ -1166,9 +1212,12 @@ static int vm_run_once(const struct options *opt, const sigset_t *waitset,
 		goto out;
 	}
 	vm_release(vm);
-	/* "started": every vCPU thread is past the gate, entering KVM_RUN. */
-	if (reports_wait(vm, 2 * opt->nr_vcpus)) {
+	/* "started": every vCPU thread is past the gate and ran guest code. */
+	if (reports_wait(vm, 2 * opt->nr_vcpus) ||
+	    entered_wait(vm, waitset, interrupted)) {
 		vm_stop_vcpus(vm);
+		if (*interrupted && !atomic_load(&vm->failed))
+			rc = 0;
 		goto out;
 	}
 	t0 = now_sec();
