@@ -12,8 +12,11 @@
 #   H  a VM idling in HLT for 3 s at a time never stalls, although its
 #      heartbeat ages past the threshold
 #
-# The ground truth for "when" is the time of the SIGSTOP, taken as a
-# trace_marker in the same trace buffer (and clock) as vhv's events.
+# The ground truth for "when" is in the same trace buffer (and clock) as
+# vhv's events: the SIGSTOP and SIGCONT as trace_marker lines, and the VM's
+# first guest entry after the SIGCONT as KVM's own kvm:kvm_entry event.
+# Latencies are judged on those timestamps, not on this script's polling,
+# which a loaded machine can delay by seconds.
 
 set -e
 . "$(dirname "${BASH_SOURCE[0]}")/vhv_lib.sh"
@@ -37,7 +40,7 @@ trap cleanup EXIT
 # wr FILE VALUE: write VALUE with a single write(2); status is its success.
 wr() { printf '%s' "$2" 2>/dev/null > "$1"; }
 
-tap_plan 15
+tap_plan 16
 
 # ---- P: the parameter ---------------------------------------------------
 STALL0=$(rd "$PARAMS/stall_ms")
@@ -134,8 +137,7 @@ mark stop
 T_STOP=$(now_us)
 kill -STOP "$PID"
 # Wait generously (a slow machine must not end the wait before vhv can
-# answer), then judge the latency seen: within 3 x stall_ms (+ 2 s for
-# this polling loop itself).
+# answer); the latency is judged on the trace below.
 T_SEEN=
 end=$((T_STOP + 60000000))
 while [ "$(now_us)" -lt "$end" ]; do
@@ -149,28 +151,26 @@ else
 	diag "stalled still 0 60 s after SIGSTOP: stall_count $(rd "$VMDIR/stall_count"), heartbeat_ms $(rd "$VMDIR/heartbeat_ms")"
 	dmesg | tail -n 10 | sed 's/^/#   /'
 fi
-check "S: SIGSTOP of the VMM: stalled=1 within 3 x stall_ms" \
-	eval '[ -n "$T_SEEN" ] && [ $((T_SEEN - T_STOP)) -le $((3 * STALL_MS * 1000 + 2000000)) ]'
+check "S: SIGSTOP of the VMM: stalled=1" eval '[ -n "$T_SEEN" ]'
 
 # Trace timestamps: the stop marker and the stall event, same clock.
 trace_events "$TI/trace" tracing_mark_write > "$TMPD/marks"
 trace_events "$TI/trace" vhv_vm_stall > "$TMPD/stalls"
 TS_STOP=$(awk '/ vhvtest stop$/ { print $1; exit }' "$TMPD/marks" | kv ts)
 TS_STALL=$(grep -m1 " id=$ID " "$TMPD/stalls" | kv ts || true)
-chk_not_early() {
-	local min=$((STALL_MS - PERIOD_MS - SLACK_MS)) ok=1 dt
+chk_stall_time() {
+	local min=$((STALL_MS - PERIOD_MS - SLACK_MS)) max=$((3 * STALL_MS)) ok=1 dt
 	[ -n "$T_SEEN" ] || return 1
 	diag "stalled=1 seen $(( (T_SEEN - T_STOP) / 1000 )) ms after SIGSTOP (minimum $min ms)"
 	[ $(( (T_SEEN - T_STOP) / 1000 )) -ge "$min" ] || ok=0
-	if [ "$HAVE_TP" = 1 ]; then
-		[ -n "$TS_STALL" ] || { diag "no vhv_vm_stall event for id $ID"; return 1; }
-		dt=$(fcalc "($TS_STALL - $TS_STOP) * 1000")
-		diag "vhv_vm_stall traced $dt ms after the stop marker"
-		fcheck "$dt >= $min" || ok=0
-	fi
+	[ "$HAVE_TP" = 1 ] || return 1
+	[ -n "$TS_STALL" ] || { diag "no vhv_vm_stall event for id $ID"; return 1; }
+	dt=$(fcalc "($TS_STALL - $TS_STOP) * 1000")
+	diag "vhv_vm_stall traced $dt ms after the stop marker (expected $min .. $max)"
+	fcheck "$dt >= $min && $dt <= $max" || ok=0
 	[ $ok = 1 ]
 }
-check "S: the stall is not reported before stall_ms - one heartbeat period" chk_not_early
+check "S: the stall is reported after stall_ms - one heartbeat period, within 3 x stall_ms" chk_stall_time
 
 chk_stall_event() {
 	local line idle up
@@ -213,17 +213,28 @@ chk_count() {
 check "S: stall_count grew by one and the snapshot says stalled=1" chk_count
 
 # ---- C: SIGCONT -------------------------------------------------------------
+# KVM's kvm_entry, from this VM's vCPU threads only, from the SIGCONT on.
+HAVE_ENTRY=0
+if [ -d "$TI/events/kvm/kvm_entry" ]; then
+	filt=
+	for d in "$VMDIR"/vcpus/*/; do
+		filt="${filt:+$filt || }common_pid == $(rd "$d/tid")"
+	done
+	echo "$filt" > "$TI/events/kvm/kvm_entry/filter" &&
+		echo 1 > "$TI/events/kvm/kvm_entry/enable" && HAVE_ENTRY=1
+fi
+[ "$HAVE_ENTRY" = 1 ] || diag "cannot trace kvm:kvm_entry"
 mark cont
 T_CONT=$(now_us)
 kill -CONT "$PID"
 __not_stalled() { WAIT_SEEN="stalled $(rd "$VMDIR/stalled"), heartbeat_ms $(rd "$VMDIR/heartbeat_ms")"; [ "$(rd "$VMDIR/stalled")" = 0 ]; }
-# as for the stall: wait generously, judge the latency seen
+# as for the stall: wait generously, judge the latency on the trace
 T_REC=
 wait_for "stalled=0 after SIGCONT" 60 __not_stalled && T_REC=$(now_us)
 [ -z "$T_REC" ] || diag "stalled=0 seen $(( (T_REC - T_CONT) / 1000 )) ms after SIGCONT"
-check "C: SIGCONT: stalled=0 within 3 x stall_ms" \
-	eval '[ -n "$T_REC" ] && [ $((T_REC - T_CONT)) -le $((3 * STALL_MS * 1000)) ]'
+check "C: SIGCONT: stalled=0" eval '[ -n "$T_REC" ]'
 sleep $((2 * STALL_MS / 1000))	# time for duplicate events, if any
+echo 0 > "$TI/events/kvm/kvm_entry/enable" 2>/dev/null || true
 
 trace_events "$TI/trace" tracing_mark_write > "$TMPD/marks"
 trace_events "$TI/trace" vhv_vm_stall > "$TMPD/stalls"
@@ -244,6 +255,20 @@ chk_recover_event() {
 	[ "$(echo "$line" | kv pid)" = "$PID" ] && fcheck "$st >= $lo && $st <= $up"
 }
 check "C: vhv_vm_recover has the VM's id and pid and a stalled_ms that fits the stop" chk_recover_event
+# The VM runs again at its first guest entry (KVM's event): the recovery is
+# reported after it, within 3 x stall_ms (nominally within two periods).
+chk_recover_time() {
+	local ts te dt max=$((3 * STALL_MS))
+	[ "$HAVE_TP" = 1 ] && [ "$HAVE_ENTRY" = 1 ] || return 1
+	ts=$(grep -m1 " id=$ID " "$TMPD/recovers" | kv ts) || true
+	te=$(trace_events "$TI/trace" kvm_entry | awk -v c="$TS_CONT" '{ t = $1; sub("ts=", "", t); if (t + 0 >= c + 0) { print t; exit } }')
+	diag "SIGCONT marker $TS_CONT, first kvm_entry ${te:-none}, vhv_vm_recover ${ts:-none}"
+	[ -n "$ts" ] && [ -n "$te" ] || return 1
+	dt=$(fcalc "($ts - $te) * 1000")
+	diag "recovery traced $dt ms after the VM's first guest entry (expected 0 .. $max)"
+	fcheck "$dt >= 0 && $dt <= $max"
+}
+check "C: the recovery is reported after the VM's first guest entry, within 3 x stall_ms" chk_recover_time
 check "C: uevent ACTION=change VHV_EVENT=recover VHV_VM=id VHV_PID=pid" chk_uevent recover
 
 chk_once() {
