@@ -10,8 +10,8 @@
 #   B  1 busy vCPU on the otherwise idle machine: hardly ever ready
 #   C  2 vCPUs idling in HLT with a 10 ms timer: halted most of the time
 #
-# Each window reads vhv's file and the ground truth back to back at its
-# start and end and compares the differences.
+# Each window reads vhv's files between two reads of the ground truth at
+# its start and end and compares the differences.
 
 set -e
 . "$(dirname "${BASH_SOURCE[0]}")/vhv_lib.sh"
@@ -57,20 +57,24 @@ kvm_read() {
 	done
 }
 
-# sample TAG: per vCPU, vhv's files and the thread's schedstat back to back;
+# sample TAG: per vCPU, vhv's files between two reads of the thread's
+# schedstat (TAG:IDX:rd0/se0 before, rd/se after), so that the ground truth
+# at the moment of vhv's read is bracketed however slow the reads are;
 # KVM's statistics just before (TAG:kb) and just after (TAG:ka) all that.
 sample() {
-	local tag=$1 idx tid d r run a b c st
+	local tag=$1 idx tid d r run a b c a0 b0 st
 	kvm_read "$tag:kb"
 	for idx in "${!TID[@]}"; do
 		tid=${TID[$idx]}
 		d=$VMDIR/vcpus/$idx
 		S[$tag:$idx:t]=${EPOCHREALTIME//[!0-9]/}
+		read -r a0 b0 c < "/proc/$PID/task/$tid/schedstat"
 		read -r r < "$d/ready_ns"
-		read -r a b c < "/proc/$PID/task/$tid/schedstat"
 		read -r run < "$d/run_ns"
+		read -r a b c < "/proc/$PID/task/$tid/schedstat"
 		S[$tag:$idx:ready]=$r S[$tag:$idx:rd]=$b S[$tag:$idx:pc]=$c
 		S[$tag:$idx:run]=$run S[$tag:$idx:se]=$a
+		S[$tag:$idx:rd0]=$b0 S[$tag:$idx:se0]=$a0
 		read -r "S[$tag:$idx:guest]" < "$d/guest_ns"
 		read -ra st < "/proc/$PID/task/$tid/stat"
 		S[$tag:$idx:gt]=${st[42]}
@@ -107,6 +111,23 @@ sum_d() {
 
 # close A B PCT [ABS]: |A-B| <= PCT% of max(A,B), or <= ABS
 close() { within_pct "$1" "$2" "$3" || [ $(( $1 > $2 ? $1 - $2 : $2 - $1 )) -le "${4:-0}" ]; }
+
+# bracketed IDX FIELD TRUTH PCT [ABS]: vhv's Δ of FIELD over the window
+# w0..w1 against the ground truth's Δ, known to lie between LO (truth read
+# after vhv at w0, before it at w1) and HI (the other way round): pass when
+# Δ is within [LO, HI] widened by PCT% (or ABS ns, if larger).
+bracketed() {
+	local x lo hi n=sum_exec_runtime
+	[ "$3" = se ] || n=run_delay
+	x=$(d w0 w1 "$1" "$2")
+	lo=$(( ${S[w1:$1:${3}0]} - ${S[w0:$1:$3]} ))
+	hi=$(( ${S[w1:$1:$3]} - ${S[w0:$1:${3}0]} ))
+	diag "vcpu $1: Δ${2}_ns $x, schedstat Δ$n between $lo and $hi"
+	awk -v x="$x" -v lo="$lo" -v hi="$hi" -v p="$4" -v a="${5:-0}" 'BEGIN {
+		wl = lo * p / 100; if (wl < a) wl = a
+		wh = hi * p / 100; if (wh < a) wh = a
+		exit !(x >= lo - wl && x <= hi + wh) }'
+}
 
 # per_vcpu NAME CMD...: run CMD with IDX set for each vCPU; all must pass.
 per_vcpu() {
@@ -196,12 +217,7 @@ chk_tid() {
 }
 per_vcpu "A: sysfs tid = tvmm's tid for each vCPU" chk_tid
 
-chk_ready_rd() {
-	local a b
-	a=$(d w0 w1 "$IDX" ready); b=$(d w0 w1 "$IDX" rd)
-	diag "vcpu $IDX: Δready_ns $a, Δrun_delay $b"
-	close "$a" "$b" 1 "${1:-0}"
-}
+chk_ready_rd() { bracketed "$IDX" ready rd 1 "${1:-0}"; }
 per_vcpu "A: Δready_ns = Δschedstat run_delay within 1%" chk_ready_rd
 
 chk_share_min() {
@@ -212,12 +228,7 @@ chk_share_min() {
 }
 per_vcpu "A: each vCPU ready > 40% of the wall time" chk_share_min
 
-chk_run() {
-	local a b
-	a=$(d w0 w1 "$IDX" run); b=$(d w0 w1 "$IDX" se)
-	diag "vcpu $IDX: Δrun_ns $a, Δsum_exec_runtime $b"
-	close "$a" "$b" 1 "${1:-0}"
-}
+chk_run() { bracketed "$IDX" run se 1 "${1:-0}"; }
 per_vcpu "A: Δrun_ns = Δschedstat sum_exec_runtime within 1%" chk_run
 
 chk_max() {
