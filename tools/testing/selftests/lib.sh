@@ -180,11 +180,21 @@ wait_for() {
 #          device), so that the next try starts clean.
 # Each failed try prints what was awaited, the time waited, the daemon's
 # logs and the kernel log (wait_for), then STOP runs.  Returns 0 once READY
-# succeeds; 1 after TRIES failed tries.
+# succeeds; 1 after TRIES failed tries.  REF_PAUSE (seconds, default 0):
+# the pause before the second try, doubled before each next one, for a
+# daemon that fails fast when the machine is busy: a burst of load passes.
 start_reference() {
 	local name=$1 tries=$2 t=$3 start=$4 ready=$5 stop=$6 i
+	local pause=${REF_PAUSE:-0}
 	for ((i = 1; i <= tries; i++)); do
-		[ "$i" = 1 ] || diag "$name: start $i of $tries (restarting the reference daemon after a failed start)"
+		if [ "$i" != 1 ]; then
+			if [ "$pause" -gt 0 ]; then
+				diag "$name: pausing ${pause}s before the next start"
+				sleep "$pause"
+				pause=$((pause * 2))
+			fi
+			diag "$name: start $i of $tries (restarting the reference daemon after a failed start)"
+		fi
 		if ! "$start"; then
 			diag "$name: start $i of $tries: '$start' failed"
 		elif wait_for "$name to be ready ($ready)" "$t" "$ready"; then

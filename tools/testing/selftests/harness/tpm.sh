@@ -17,7 +17,8 @@
 source "$(dirname "$0")/../lib.sh"
 set -e
 
-TRIES=4		# the first start and up to 3 restarts
+TRIES=6		# the first start and up to 5 restarts
+REF_PAUSE=5	# before the restarts: 5, 10, 20, 40, 80 s (a burst of load passes)
 DEV_TIMEOUT=120		# per try; scaled by VHV_TIMEOUT_SCALE
 WORK=$(mktemp -d /tmp/vhv-tpm.XXXXXX)
 SWTPM_PID="" STATE="" DEV="" KMARK=0 TRY=0
