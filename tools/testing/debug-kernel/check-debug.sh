@@ -11,6 +11,8 @@
 # Ends with the line "N passed, N failed".
 #
 #   VHV_DEBUG_LINES  kernel lines (default "6.1 6.12")
+#   VHV_DEBUG_SUITES the suites (default: those of SUITES.debug), e.g. to
+#                    split one line's suites over two runs (two cores)
 #   VHV_PLANT=BUG    harness self-test: run only the planted suite with
 #                    vhv_planted.ko bug=BUG (see planted.sh)
 #   VHV_KCACHE       the kernel cache (default /var/cache/vhv/kernels)
@@ -51,7 +53,7 @@ if [ -n "${VHV_PLANT:-}" ]; then
 	suites=planted
 	extra="-e VHV_PLANT=$VHV_PLANT"
 else
-	suites=$(grep -vE '^(#|$)' "$SELF/SUITES.debug")
+	suites=${VHV_DEBUG_SUITES:-$(grep -vE '^(#|$)' "$SELF/SUITES.debug")}
 	extra=""
 fi
 # KASAN, lockdep and kmemleak under TCG: several times the stock run's time.
