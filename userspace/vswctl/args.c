@@ -78,6 +78,9 @@ static int bad_value(const char *usage, const char *kw, const char *v)
 /* Switch name @s into @r. */
 static int switch_name(const char *s, struct vsw_req *r, const char *usage)
 {
+	if (s[0] == '-')
+		return vsw_usage_err(usage, "\"%s\": options go before the object",
+				     s);
 	if (vsw_parse_name(s, r->m.sw.name))
 		return bad_value(usage, "switch name", s);
 	VSW_SET(&r->m.sw, VSWITCH_A_SWITCH_NAME);
