@@ -45,6 +45,7 @@ static const char usage_port[] =
 
 static const char usage_fdb[] =
 	"Usage: vswctl fdb show SWITCH [dev IFNAME | port ID]\n"
+	"       vswctl fdb get SWITCH MAC\n"
 	"       vswctl fdb add SWITCH MAC { dev IFNAME | port ID } [static]\n"
 	"       vswctl fdb del SWITCH MAC\n"
 	"       vswctl fdb flush SWITCH [dev IFNAME | port ID] [static]\n"
@@ -451,6 +452,13 @@ static int parse_fdb_show(int argc, char **argv, struct vsw_req *r)
 	return fdb_args(argc, argv, r, false, true, false);
 }
 
+static int parse_fdb_get(int argc, char **argv, struct vsw_req *r)
+{
+	r->m.cmd = VSWITCH_CMD_FDB_GET;
+	VSW_SET(&r->m.sw, VSWITCH_A_FDB);
+	return fdb_args(argc, argv, r, true, false, false);
+}
+
 static int parse_fdb_add(int argc, char **argv, struct vsw_req *r)
 {
 	r->m.cmd = VSWITCH_CMD_FDB_ADD;
@@ -543,6 +551,7 @@ static const struct vsw_cmd_def port_cmds[] = {
 
 static const struct vsw_cmd_def fdb_cmds[] = {
 	{ "show", parse_fdb_show, vsw_run_fdb_show },
+	{ "get", parse_fdb_get, vsw_run_fdb_show },
 	{ "add", parse_fdb_add, vsw_run_fdb_port },
 	{ "del", parse_fdb_del, vsw_run_do },
 	{ "flush", parse_fdb_flush, vsw_run_fdb_port },

@@ -253,8 +253,10 @@ int vsw_run_fdb_show(struct vsw_ctx *ctx, struct vsw_req *r)
 		VSW_SET(sel, VSWITCH_FDB_A_PORT_ID);
 	if (!err)
 		err = dump_ports(ctx, r->m.sw.name, &ports);
-	if (!err)
+	if (!err && r->dump)
 		err = vsw_nl_dump(&ctx->nl, &r->m, add_fdb, list_reset, &fdb);
+	else if (!err)
+		err = vsw_nl_do(&ctx->nl, &r->m, add_fdb, &fdb);
 	if (!err) {
 		fdb_join(&fdb, &ports);
 		pr_open_array(NULL);

@@ -6,6 +6,7 @@
  * NETLINK_EXT_ACK on the socket and hands every NLMSG_ERROR and
  * NLMSG_DONE here.
  */
+#include <errno.h>
 #include <string.h>
 
 #include <linux/genetlink.h>
@@ -250,6 +251,8 @@ void vsw_extack_print(FILE *f, const struct vsw_extack *ext,
 	fprintf(f, "%s: %s", vsw_prog, strerror(-ext->error));
 	if (ext->msg[0])
 		fprintf(f, ": %s", ext->msg);
+	else if (ext->error == -EPERM)
+		fputs(" (CAP_NET_ADMIN is needed)", f);
 	if (req && ext->has_offs &&
 	    !vsw_attr_name_at(req, ext->offs, name, sizeof(name)))
 		fprintf(f, " (at %s)", name);

@@ -32,6 +32,7 @@ struct exchange {
 	void *arg;
 	struct nl_msg *req;
 	struct vsw_extack ext;
+	uint32_t seq;		/* of the request: other messages are stale */
 	bool done, intr, stopped;
 };
 
@@ -139,6 +140,13 @@ static int on_intr(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
+static int check_seq(struct nl_msg *msg, void *arg)
+{
+	struct exchange *x = arg;
+
+	return nlmsg_hdr(msg)->nlmsg_seq == x->seq ? NL_OK : NL_SKIP;
+}
+
 static struct nl_cb *exchange_cb(struct exchange *x)
 {
 	struct nl_cb *cb = nl_cb_alloc(NL_CB_CUSTOM);
@@ -149,6 +157,7 @@ static struct nl_cb *exchange_cb(struct exchange *x)
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, x);
 	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_finish, x);
 	nl_cb_set(cb, NL_CB_DUMP_INTR, NL_CB_CUSTOM, on_intr, x);
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, check_seq, x);
 	nl_cb_err(cb, NL_CB_CUSTOM, on_error, x);
 	return cb;
 }
@@ -178,6 +187,7 @@ static int exchange(struct vsw_nl *nl, struct exchange *x)
 	if (!cb)
 		return vsw_fail("out of memory"), -ENOMEM;
 	r = nl_send_auto(nl->sk, x->req);
+	x->seq = nlmsg_hdr(x->req)->nlmsg_seq;
 	while (r >= 0 && !x->done)
 		r = nl_recvmsgs(nl->sk, cb);
 	nl_cb_put(cb);

@@ -246,6 +246,8 @@ static void usage_cases(void)
 		{ "fdb add sw0 52:54:00:12:34:56 port 0", "invalid port \"0\"" },
 		{ "fdb del sw0 52:54:00:12:34:56 port 1", "unknown argument \"port\"" },
 		{ "fdb show sw0 static", "unknown argument \"static\"" },
+		{ "fdb get sw0", "a switch name and a MAC address are required" },
+		{ "fdb get sw0 52:54:00:12:34:56 port 1", "unknown argument \"port\"" },
 		{ "stats show", "a switch name is required" },
 		{ "stats show sw0 port 1", "unknown argument \"port\"" },
 		{ "monitor link", "unknown argument \"link\"" },
@@ -372,6 +374,9 @@ static void fdb_stats_monitor_cases(void)
 	ok(!parse("fdb flush sw0 port 2 static", &r, &err) &&
 	   f->has == (VSW_BIT(VSWITCH_FDB_A_PORT_ID) | VSW_BIT(VSWITCH_FDB_A_STATIC)),
 	   "fdb flush: one port, static entries too");
+	ok(!parse("fdb get sw0 52:54:00:00:00:02", &r, &err) && !r.dump &&
+	   r.m.cmd == VSWITCH_CMD_FDB_GET && VSW_HAS(&r.m.sw, VSWITCH_A_FDB) &&
+	   f->has == VSW_BIT(VSWITCH_FDB_A_MAC), "fdb get: one entry by MAC");
 	ok(!parse("fdb show sw0 dev tap1", &r, &err) && r.dump &&
 	   !strcmp(r.dev, "tap1") && !VSW_HAS(&r.m.sw, VSWITCH_A_FDB),
 	   "fdb show: filtered by us, not by the kernel");
@@ -794,7 +799,8 @@ static void test_extack_errors(struct nl_msg *req, int mac, int port, int v6)
 	     "vswctl: Invalid argument (missing switch-name)\n",
 	     "extack: missing top-level attribute, no message");
 	same(printed(error_msg(h, -EPERM, true, NULL), h),
-	     "vswctl: Operation not permitted\n", "extack: none (no TLVs)");
+	     "vswctl: Operation not permitted (CAP_NET_ADMIN is needed)\n",
+	     "extack: none (no TLVs), EPERM explained");
 }
 
 static void test_extack_done_ack(struct nlmsghdr *h)
