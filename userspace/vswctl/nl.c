@@ -41,7 +41,7 @@ static FILE *err_file(void)
 	return vsw_err ? vsw_err : stderr;
 }
 
-int vsw_nl_open(struct vsw_nl *nl)
+int vsw_nl_open_family(struct vsw_nl *nl, const char *family)
 {
 	int one = 1, r;
 
@@ -58,10 +58,10 @@ int vsw_nl_open(struct vsw_nl *nl)
 		   &one, sizeof(one));
 	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_CAP_ACK,
 		   &one, sizeof(one));
-	nl->family = genl_ctrl_resolve(nl->sk, VSWITCH_FAMILY_NAME);
+	nl->family = genl_ctrl_resolve(nl->sk, family);
 	if (nl->family < 0) {
 		vsw_fail("generic netlink family \"%s\" not found "
-			 "(is the vswitch module loaded?)", VSWITCH_FAMILY_NAME);
+			 "(is the %s module loaded?)", family, family);
 		goto err;
 	}
 	return 0;
@@ -69,6 +69,11 @@ err:
 	nl_socket_free(nl->sk);
 	nl->sk = NULL;
 	return -1;
+}
+
+int vsw_nl_open(struct vsw_nl *nl)
+{
+	return vsw_nl_open_family(nl, VSWITCH_FAMILY_NAME);
 }
 
 void vsw_nl_close(struct vsw_nl *nl)

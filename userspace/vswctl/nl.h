@@ -24,6 +24,9 @@ typedef int (*vsw_msg_fn)(const struct vsw_msg *m, void *arg);
 
 /* Connect, enable extended ACKs, resolve the family. Return: 0 or -1. */
 int vsw_nl_open(struct vsw_nl *nl);
+
+/* The same for another family (the tests talk to "nlctrl"). */
+int vsw_nl_open_family(struct vsw_nl *nl, const char *family);
 void vsw_nl_close(struct vsw_nl *nl);
 
 /*

@@ -14,6 +14,7 @@ trap 'rm -rf "$TMP"' EXIT
 MERGE_ALL=$TMP/all
 : > "$MERGE_ALL"
 merge_unit test_vswctl "test_vswctl: " ./tests/test_vswctl "$TMP/printers.json"
+merge_unit test_extack "test_extack: " ./tests/test_extack
 merge_unit cli.sh "cli.sh: " ./tests/cli.sh ./vswctl ./vswitch-ifup "$TMP/printers.json"
 
 merge_print

@@ -5,7 +5,8 @@
  * No kernel module needed: the value parsers, each command line into
  * its request, requests encoded and decoded again, canned replies (built
  * here attribute by attribute, as the kernel's fill functions do) parsed
- * and printed as text and JSON, and extended ACKs named after the request.
+ * and printed as text and JSON. Extended ACKs and the exchanges with a
+ * live kernel are in test_extack.c.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -20,72 +21,10 @@
 
 #include "args.h"
 #include "attrs.h"
-#include "extack.h"
 #include "print.h"
 #include "show.h"
+#include "tap.h"
 #include "util.h"
-
-static int n_test, n_fail;
-
-static void ok(int cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%sok %d - ", cond ? "" : "not ", ++n_test);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	if (!cond)
-		n_fail++;
-}
-
-/* Compare @got with @want; on a difference, show both as comments. */
-static void same(const char *got, const char *want, const char *name)
-{
-	int eq = !strcmp(got, want);
-
-	ok(eq, "%s", name);
-	if (!eq)
-		printf("# got:\n# %s\n# want:\n# %s\n", got, want);
-}
-
-/* ------------------------------------------------------------ capture */
-
-static char *cap_buf;
-static size_t cap_len;
-static FILE *cap;
-
-static void cap_begin(void)
-{
-	cap = open_memstream(&cap_buf, &cap_len);
-}
-
-/* The text captured since cap_begin(); valid until the next capture. */
-static const char *cap_end(void)
-{
-	static char *last;
-
-	fclose(cap);
-	free(last);
-	last = cap_buf;
-	return last;
-}
-
-/* Printer output in text (json false) or compact JSON. */
-static void out_begin(bool json)
-{
-	cap_begin();
-	pr_init(cap, json, false);
-}
-
-static const char *out_end(void)
-{
-	pr_flush();
-	return cap_end();
-}
 
 /* --------------------------------------------------------------- values */
 
@@ -176,30 +115,6 @@ static void test_numbers_names(void)
 }
 
 /* ------------------------------------------------------------ arguments */
-
-/* Parse "OBJECT ARGS..." (split on blanks); @err: the message printed. */
-static int parse(const char *line, struct vsw_req *r, const char **err)
-{
-	const struct vsw_cmd_def *cmd;
-	const struct vsw_object *o;
-	char *copy = strdup(line), *argv[32], *tok, *save = NULL;
-	int argc = 0, ret;
-
-	for (tok = strtok_r(copy, " ", &save); tok && argc < 31;
-	     tok = strtok_r(NULL, " ", &save))
-		argv[argc++] = tok;
-	argv[argc] = NULL;
-	o = vsw_object_find(argv[0]);
-	cap_begin();
-	vsw_err = cap;
-	ret = o ? vsw_args_parse(o, argc - 1, argv + 1, r, &cmd) : -100;
-	vsw_err = NULL;
-	*err = cap_end();
-	free(copy);
-	return ret;
-}
-
-/* Usage errors: exit status 2, a message, and the object's usage. */
 static void usage_cases(void)
 {
 	static const struct { const char *line, *msg; } cases[] = {
@@ -392,27 +307,6 @@ static void fdb_stats_monitor_cases(void)
 
 /* ------------------------------------------------------------- messages */
 
-#define FAMILY	0x1d
-
-static struct nl_msg *genl_msg(uint8_t cmd)
-{
-	struct nl_msg *msg = nlmsg_alloc();
-
-	genlmsg_put(msg, 0, 1, FAMILY, 0, 0, cmd, VSWITCH_FAMILY_VERSION);
-	return msg;
-}
-
-/* The attribute @type of the nest @type_nest of @msg's top level. */
-static struct nlattr *find2(struct nl_msg *msg, int nest, int type)
-{
-	struct nlmsghdr *nlh = nlmsg_hdr(msg);
-	struct nlattr *n = nla_find(genlmsg_attrdata(nlmsg_data(nlh), 0),
-				    genlmsg_attrlen(nlmsg_data(nlh), 0), nest);
-
-	return n ? nla_find(nla_data(n), nla_len(n), type) : NULL;
-}
-
-/* A request from a command line, as it goes on the wire and back. */
 static void test_request(void)
 {
 	struct vsw_msg *back = calloc(1, sizeof(*back));
@@ -714,144 +608,6 @@ static void test_print_stats(struct vsw_msg *m)
 	nlmsg_free(msg);
 }
 
-/* -------------------------------------------------------------- extack */
-
-struct tlvs {
-	const char *msg;
-	int offs, miss_type, miss_nest;		/* -1: absent */
-};
-
-static void put_tlvs(struct nl_msg *msg, const struct tlvs *t)
-{
-	if (t->msg)
-		nla_put_string(msg, NLMSGERR_ATTR_MSG, t->msg);
-	if (t->offs >= 0)
-		nla_put_u32(msg, NLMSGERR_ATTR_OFFS, (uint32_t)t->offs);
-	if (t->miss_type >= 0)
-		nla_put_u32(msg, NLMSGERR_ATTR_MISS_TYPE, (uint32_t)t->miss_type);
-	if (t->miss_nest >= 0)
-		nla_put_u32(msg, NLMSGERR_ATTR_MISS_NEST, (uint32_t)t->miss_nest);
-}
-
-/* An NLMSG_ERROR answering @req, as netlink_ack() builds it. */
-static struct nl_msg *error_msg(struct nlmsghdr *req, int error, bool capped,
-				const struct tlvs *t)
-{
-	int flags = (capped ? NLM_F_CAPPED : 0) | (t ? NLM_F_ACK_TLVS : 0);
-	struct nl_msg *msg = nlmsg_alloc_simple(NLMSG_ERROR, flags);
-	struct nlmsgerr e = { .error = error, .msg = *req };
-
-	nlmsg_append(msg, &e, sizeof(e), NLMSG_ALIGNTO);
-	if (!capped)
-		nlmsg_append(msg, nlmsg_data(req), req->nlmsg_len - NLMSG_HDRLEN,
-			     NLMSG_ALIGNTO);
-	if (t)
-		put_tlvs(msg, t);
-	return msg;
-}
-
-/* The line vswctl prints for @reply to request @req. */
-static const char *printed(struct nl_msg *reply, struct nlmsghdr *req)
-{
-	struct vsw_extack ext;
-
-	cap_begin();
-	if (vsw_extack_parse(nlmsg_hdr(reply), &ext))
-		fputs("(unparsed)", cap);
-	else
-		vsw_extack_print(cap, &ext, req);
-	nlmsg_free(reply);
-	return cap_end();
-}
-
-static int offset_of(struct nl_msg *msg, struct nlattr *a)
-{
-	return (int)((char *)a - (char *)nlmsg_hdr(msg));
-}
-
-static void test_extack_errors(struct nl_msg *req, int mac, int port, int v6)
-{
-	struct nlmsghdr *h = nlmsg_hdr(req);
-	struct tlvs t = { "mac must be a unicast, non-zero address", mac, -1, -1 };
-	const char *want_mac = "vswctl: Invalid argument: mac must be a unicast, "
-			       "non-zero address (at port.mac)\n";
-
-	same(printed(error_msg(h, -EINVAL, true, &t), h), want_mac,
-	     "extack: capped error, offending attribute named");
-	same(printed(error_msg(h, -EINVAL, false, &t), h), want_mac,
-	     "extack: uncapped error (request echoed) read the same");
-	t = (struct tlvs){ "not a unicast IPv6 address", v6, -1, -1 };
-	same(printed(error_msg(h, -EINVAL, true, &t), h),
-	     "vswctl: Invalid argument: not a unicast IPv6 address "
-	     "(at port.addrs.ipv6)\n", "extack: attribute two nests deep");
-	t = (struct tlvs){ "bad", mac + 2, -1, -1 };
-	same(printed(error_msg(h, -EINVAL, true, &t), h),
-	     "vswctl: Invalid argument: bad\n",
-	     "extack: an offset inside an attribute names nothing");
-	t = (struct tlvs){ "vswitch: the port's device (ifindex or ifname) is "
-			   "required", -1, VSWITCH_PORT_A_IFINDEX, port };
-	same(printed(error_msg(h, -EINVAL, true, &t), h),
-	     "vswctl: Invalid argument: vswitch: the port's device (ifindex or "
-	     "ifname) is required (missing port.ifindex)\n",
-	     "extack: missing attribute in a nest");
-	t = (struct tlvs){ NULL, -1, VSWITCH_A_SWITCH_NAME, -1 };
-	same(printed(error_msg(h, -EINVAL, true, &t), h),
-	     "vswctl: Invalid argument (missing switch-name)\n",
-	     "extack: missing top-level attribute, no message");
-	same(printed(error_msg(h, -EPERM, true, NULL), h),
-	     "vswctl: Operation not permitted (CAP_NET_ADMIN is needed)\n",
-	     "extack: none (no TLVs), EPERM explained");
-}
-
-static void test_extack_done_ack(struct nlmsghdr *h)
-{
-	struct tlvs t = { "no switch of this name in this namespace", -1, -1, -1 };
-	struct nl_msg *msg = nlmsg_alloc_simple(NLMSG_DONE,
-						NLM_F_MULTI | NLM_F_ACK_TLVS);
-	int err = -ENOENT;
-
-	nlmsg_append(msg, &err, sizeof(err), NLMSG_ALIGNTO);
-	put_tlvs(msg, &t);
-	same(printed(msg, NULL),
-	     "vswctl: No such file or directory: no switch of this name in this "
-	     "namespace\n", "extack: a dump that failed (NLMSG_DONE)");
-	msg = nlmsg_alloc_simple(NLMSG_DONE, NLM_F_MULTI);
-	err = 0;
-	nlmsg_append(msg, &err, sizeof(err), NLMSG_ALIGNTO);
-	same(printed(msg, NULL), "", "extack: a dump that ended well");
-	t.msg = "ageing rounded to 10 s";
-	same(printed(error_msg(h, 0, true, &t), h),
-	     "vswctl: warning: ageing rounded to 10 s\n",
-	     "extack: an ACK with a warning");
-}
-
-static void test_extack(void)
-{
-	struct nl_msg *req;
-	struct vsw_req r;
-	const char *err;
-	int mac, port, v6;
-
-	parse("port add sw0 dev tap0 mac 52:54:00:12:34:56 ip 10.0.0.2 "
-	      "ip 2001:db8::2", &r, &err);
-	req = genl_msg(r.m.cmd);
-	vsw_msg_put(req, &r.m);
-	mac = offset_of(req, find2(req, VSWITCH_A_PORT, VSWITCH_PORT_A_MAC));
-	port = offset_of(req, find2(req, VSWITCH_A_PORT, VSWITCH_PORT_A_ID)) -
-	       NLA_HDRLEN;	/* no id: find the nest by its first member */
-	{
-		struct nlattr *a = find2(req, VSWITCH_A_PORT, VSWITCH_PORT_A_ADDRS);
-		struct nlattr *first = nla_data(a);
-
-		v6 = offset_of(req, nla_next(first, &(int){ nla_len(a) }));
-		port = offset_of(req, find2(req, VSWITCH_A_PORT,
-					    VSWITCH_PORT_A_IFNAME)) - NLA_HDRLEN;
-	}
-	test_extack_errors(req, mac, port, v6);
-	test_extack_done_ack(nlmsg_hdr(req));
-	nlmsg_free(req);
-}
-
 int main(int argc, char **argv)
 {
 	struct vsw_msg *m = calloc(1, sizeof(*m));
@@ -873,10 +629,8 @@ int main(int argc, char **argv)
 	test_print_fdb(m);
 	test_print_events(m);
 	test_print_stats(m);
-	test_extack();
-	printf("1..%d\n", n_test);
 	free(m);
 	if (json_out)
 		fclose(json_out);
-	return n_fail ? 1 : 0;
+	return tap_done();
 }
