@@ -147,10 +147,19 @@ static bool port_matches(const struct vsw_port *p, const struct vsw_req *r)
 	       !strcmp(sel->ifname, p->ifname);
 }
 
+static size_t count_matches(const struct list *l, const struct vsw_req *r)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < l->n; i++)
+		n += port_matches(list_at(l, i), r);
+	return n;
+}
+
 int vsw_run_port_show(struct vsw_ctx *ctx, struct vsw_req *r)
 {
 	struct list l = { .size = sizeof(struct vsw_port) };
-	size_t i, shown = 0;
+	size_t i;
 	int err;
 
 	if (r->any_switch)
@@ -159,20 +168,17 @@ int vsw_run_port_show(struct vsw_ctx *ctx, struct vsw_req *r)
 		err = vsw_nl_dump(&ctx->nl, &r->m, add_port, list_reset, &l);
 	else
 		err = vsw_nl_do(&ctx->nl, &r->m, add_port, &l);
+	if (!err && !count_matches(&l, r) &&
+	    VSW_HAS(&r->m.port, VSWITCH_PORT_A_IFNAME))
+		err = -vsw_fail("device %s is not a switch port", r->m.port.ifname);
 	if (!err) {
 		pr_open_array(NULL);
-		for (i = 0; i < l.n; i++) {
-			if (!port_matches(list_at(&l, i), r))
-				continue;
-			vsw_show_port(list_at(&l, i), ctx->stats);
-			shown++;
-		}
+		for (i = 0; i < l.n; i++)
+			if (port_matches(list_at(&l, i), r))
+				vsw_show_port(list_at(&l, i), ctx->stats);
 		pr_close_array();
-		pr_flush();
 	}
 	free(l.v);
-	if (!err && !shown && VSW_HAS(&r->m.port, VSWITCH_PORT_A_IFNAME))
-		return vsw_fail("device %s is not a switch port", r->m.port.ifname);
 	return exit_of(err);
 }
 

@@ -527,6 +527,11 @@ static void test_print_objects(struct vsw_msg *m)
 	     "group 3\n"
 	     "    rx: packets 100 bytes 12000  tx: packets 90 bytes 11000\n"
 	     "    drops 4: vlan 1 mac-spoof 3\n", NULL, "port -s");
+	out_begin(true);
+	pr_init(cap, true, true);
+	vsw_show_port(&m->port, false);
+	ok(strstr(out_end(), "{\n    \"switch\": \"sw0\",\n    \"id\": 1,\n") != NULL,
+	   "port: pretty JSON (-p) indented, one member a line");
 	nlmsg_free(msg);
 }
 
