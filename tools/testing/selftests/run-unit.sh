@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Host-side unit tests: every userspace folder's `make check`, then the
+# Host-side unit tests: every userspace folder's `make check`, every
+# tools/testing/unit/ folder's (kernel code built for the host), then the
 # harness self-tests (selftest/TESTS), as one TAP 13 stream, renumbered,
 # each description prefixed by its source ("vhvstat/", "selftest/x.sh: ").
 # Each source's stream is checked by tap-verdict: a crash, a non-zero exit
@@ -18,6 +19,12 @@ for mk in "$ROOT"/userspace/*/Makefile; do
 	d=$(dirname "$mk")
 	grep -q '^check:' "$mk" || continue
 	merge_unit "${d##*/}" "${d##*/}/" make -s -C "$d" check
+done
+
+for mk in "$ROOT"/tools/testing/unit/*/Makefile; do
+	[ -f "$mk" ] || continue
+	d=$(dirname "$mk")
+	merge_unit "unit/${d##*/}" "unit/${d##*/}/" make -s -C "$d" check
 done
 
 if [ -r "$SELF/selftest/TESTS" ]; then

@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * vswitch: an L2 switch for VM ports (tap, veth) and uplinks, configured
+ * over generic netlink. The family is described, attribute by attribute
+ * with every check, in Documentation/netlink/specs/vswitch.yaml.
+ */
+#ifndef _UAPI_LINUX_VSWITCH_H
+#define _UAPI_LINUX_VSWITCH_H
+
+#define VSWITCH_FAMILY_NAME		"vswitch"
+#define VSWITCH_FAMILY_VERSION		1
+#define VSWITCH_MCGRP_EVENTS		"events"
+
+/* Limits (requests beyond them are rejected with an extack message). */
+#define VSWITCH_MAX_SWITCHES		64	/* per network namespace */
+#define VSWITCH_MAX_PORTS		4096	/* per switch; port ids 1..4096 */
+#define VSWITCH_FDB_MAX_HARD		65536	/* hard cap of fdb-max */
+#define VSWITCH_FDB_MAX_DEFAULT		8192
+#define VSWITCH_AGEING_MIN		10	/* seconds */
+#define VSWITCH_AGEING_MAX		1000000
+#define VSWITCH_AGEING_DEFAULT		300
+#define VSWITCH_PORT_MAX_IPV4		8	/* bound addresses per port */
+#define VSWITCH_PORT_MAX_IPV6		8
+
+enum vswitch_cmd {
+	VSWITCH_CMD_UNSPEC,
+	VSWITCH_CMD_SWITCH_NEW,
+	VSWITCH_CMD_SWITCH_DEL,
+	VSWITCH_CMD_SWITCH_SET,
+	VSWITCH_CMD_SWITCH_GET,
+	VSWITCH_CMD_PORT_ADD,
+	VSWITCH_CMD_PORT_DEL,
+	VSWITCH_CMD_PORT_SET,
+	VSWITCH_CMD_PORT_GET,
+	VSWITCH_CMD_FDB_ADD,
+	VSWITCH_CMD_FDB_DEL,
+	VSWITCH_CMD_FDB_GET,
+	VSWITCH_CMD_FDB_FLUSH,
+	VSWITCH_CMD_STATS_GET,
+	/* notifications, on the "events" multicast group */
+	VSWITCH_CMD_SWITCH_NEW_NTF,
+	VSWITCH_CMD_SWITCH_DEL_NTF,
+	VSWITCH_CMD_PORT_NEW_NTF,
+	VSWITCH_CMD_PORT_DEL_NTF,
+	VSWITCH_CMD_FDB_NEW_NTF,
+	VSWITCH_CMD_FDB_DEL_NTF,
+
+	__VSWITCH_CMD_MAX,
+	VSWITCH_CMD_MAX = __VSWITCH_CMD_MAX - 1
+};
+
+/* Top-level attributes. */
+enum vswitch_a {
+	VSWITCH_A_UNSPEC,
+	VSWITCH_A_PAD,
+	VSWITCH_A_SWITCH_NAME,		/* string, 1..15 bytes + NUL */
+	VSWITCH_A_AGEING_TIME,		/* u32, seconds */
+	VSWITCH_A_FDB_MAX,		/* u32, 1..VSWITCH_FDB_MAX_HARD */
+	VSWITCH_A_INTERNAL,		/* flag: create the internal port */
+	VSWITCH_A_INTERNAL_IFINDEX,	/* u32, reply only */
+	VSWITCH_A_N_PORTS,		/* u32, reply only */
+	VSWITCH_A_FDB_COUNT,		/* u32, reply only */
+	VSWITCH_A_PORT,			/* nest, enum vswitch_port_a */
+	VSWITCH_A_FDB,			/* nest, enum vswitch_fdb_a */
+	VSWITCH_A_STATS,		/* nest, enum vswitch_stats_a */
+
+	__VSWITCH_A_MAX,
+	VSWITCH_A_MAX = __VSWITCH_A_MAX - 1
+};
+
+/* Port attributes (VSWITCH_A_PORT). */
+enum vswitch_port_a {
+	VSWITCH_PORT_A_UNSPEC,
+	VSWITCH_PORT_A_PAD,
+	VSWITCH_PORT_A_ID,		/* u32, 1..VSWITCH_MAX_PORTS */
+	VSWITCH_PORT_A_IFINDEX,		/* u32 */
+	VSWITCH_PORT_A_IFNAME,		/* string */
+	VSWITCH_PORT_A_UPLINK,		/* u8, 0 or 1 */
+	VSWITCH_PORT_A_VLAN,		/* u8, 1: forward tagged frames */
+	VSWITCH_PORT_A_DHCP_GUARD,	/* u8, 1: drop DHCP server replies */
+	VSWITCH_PORT_A_SECURITY,	/* u8, 1: SpoofGuard on (needs MAC) */
+	VSWITCH_PORT_A_SEGMENT,		/* u32 tag for the policy */
+	VSWITCH_PORT_A_SECGROUP,	/* u32 tag for the policy */
+	VSWITCH_PORT_A_MAC,		/* binary, 6 bytes, unicast */
+	VSWITCH_PORT_A_ADDRS,		/* nest, enum vswitch_addr_a */
+	VSWITCH_PORT_A_INTERNAL,	/* flag, reply only */
+	VSWITCH_PORT_A_STATS,		/* nest, reply only */
+
+	__VSWITCH_PORT_A_MAX,
+	VSWITCH_PORT_A_MAX = __VSWITCH_PORT_A_MAX - 1
+};
+
+/* Bound addresses (VSWITCH_PORT_A_ADDRS); each attribute may repeat. */
+enum vswitch_addr_a {
+	VSWITCH_ADDR_A_UNSPEC,
+	VSWITCH_ADDR_A_IPV4,		/* binary, 4 bytes, network order */
+	VSWITCH_ADDR_A_IPV6,		/* binary, 16 bytes */
+
+	__VSWITCH_ADDR_A_MAX,
+	VSWITCH_ADDR_A_MAX = __VSWITCH_ADDR_A_MAX - 1
+};
+
+/* Forwarding database entries (VSWITCH_A_FDB). */
+enum vswitch_fdb_a {
+	VSWITCH_FDB_A_UNSPEC,
+	VSWITCH_FDB_A_PAD,
+	VSWITCH_FDB_A_MAC,		/* binary, 6 bytes */
+	VSWITCH_FDB_A_PORT_ID,		/* u32 */
+	VSWITCH_FDB_A_STATIC,		/* flag */
+	VSWITCH_FDB_A_AGE_MS,		/* u64, reply only: since last seen */
+
+	__VSWITCH_FDB_A_MAX,
+	VSWITCH_FDB_A_MAX = __VSWITCH_FDB_A_MAX - 1
+};
+
+/* Counters (VSWITCH_A_STATS, VSWITCH_PORT_A_STATS), all u64. */
+enum vswitch_stats_a {
+	VSWITCH_STATS_A_UNSPEC,
+	VSWITCH_STATS_A_PAD,
+	VSWITCH_STATS_A_RX_PACKETS,
+	VSWITCH_STATS_A_RX_BYTES,
+	VSWITCH_STATS_A_TX_PACKETS,
+	VSWITCH_STATS_A_TX_BYTES,
+	VSWITCH_STATS_A_FLOOD_PACKETS,
+	VSWITCH_STATS_A_FDB_LEARNED,
+	VSWITCH_STATS_A_FDB_FULL,
+	VSWITCH_STATS_A_DROPS_TOTAL,
+	VSWITCH_STATS_A_DROPS,		/* nest: type = enum vswitch_drop */
+
+	__VSWITCH_STATS_A_MAX,
+	VSWITCH_STATS_A_MAX = __VSWITCH_STATS_A_MAX - 1
+};
+
+/*
+ * Why a frame was dropped. Each value is also the attribute type of its
+ * u64 counter inside VSWITCH_STATS_A_DROPS (0 is never reported).
+ */
+enum vswitch_drop {
+	VSWITCH_DROP_NONE,
+	VSWITCH_DROP_MALFORMED,		/* truncated header, bogus length */
+	VSWITCH_DROP_SRC_MAC,		/* source MAC multicast or zero */
+	VSWITCH_DROP_VLAN,		/* tagged frame, port has vlan 0 */
+	VSWITCH_DROP_MAC_SPOOF,		/* source MAC is not the bound MAC */
+	VSWITCH_DROP_IPV4_SPOOF,	/* IPv4 source not bound */
+	VSWITCH_DROP_ARP_SPOOF,		/* ARP sender MAC/IP not bound */
+	VSWITCH_DROP_IPV6_SPOOF,	/* IPv6 source not bound */
+	VSWITCH_DROP_ND_SPOOF,		/* NS/NA target or lladdr not bound */
+	VSWITCH_DROP_DHCP_SERVER,	/* DHCP/DHCPv6 server reply, guarded */
+	VSWITCH_DROP_POLICY,		/* reserved for the policy hook */
+	VSWITCH_DROP_HAIRPIN,		/* destination is the ingress port */
+	VSWITCH_DROP_UPLINK_LOOP,	/* uplink to uplink */
+	VSWITCH_DROP_NO_DEST,		/* flood with no eligible port */
+	VSWITCH_DROP_MTU,		/* longer than the egress MTU */
+	VSWITCH_DROP_PORT_DOWN,		/* egress device not up */
+	VSWITCH_DROP_TX_ERROR,		/* the egress device refused it */
+	VSWITCH_DROP_NOMEM,		/* clone or unshare failed */
+
+	__VSWITCH_DROP_MAX,
+	VSWITCH_DROP_MAX = __VSWITCH_DROP_MAX - 1
+};
+
+#endif /* _UAPI_LINUX_VSWITCH_H */

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The internal port: a netdev the host uses to talk to the switch, like a
+ * bridge device or an OVS internal port. What the host transmits on it
+ * enters the switch as if received on a port; what the switch delivers to
+ * it goes up the host stack. Its standard counters (ip -s link) are kept
+ * per CPU; the switch also counts it as a port.
+ *
+ * It has no rtnl_link_ops, so only the switch creates and deletes it, and
+ * it may not leave its namespace (the switch is per namespace).
+ */
+#include <linux/etherdevice.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <linux/skbuff.h>
+#include <net/dst.h>
+#include <net/netlink.h>
+
+#include "compat.h"
+#include "datapath.h"
+#include "internal.h"
+#include "port.h"
+
+#define INTERNAL_FEATURES (NETIF_F_SG | NETIF_F_FRAGLIST | NETIF_F_HIGHDMA | \
+			   NETIF_F_HW_CSUM | NETIF_F_GSO_SOFTWARE)
+
+/**
+ * struct vsw_internal - private data of an internal device
+ * @port: the port it is, or NULL while detached (RTNL; RCU readers)
+ */
+struct vsw_internal {
+	struct vsw_port __rcu *port;
+};
+
+static netdev_tx_t internal_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct vsw_internal *priv = netdev_priv(dev);
+	struct vsw_port *port;
+
+	/* the caller holds rcu_read_lock_bh(); the pipeline uses plain RCU */
+	rcu_read_lock();
+	port = rcu_dereference(priv->port);
+	if (unlikely(!port)) {
+		dev_core_stats_tx_dropped_inc(dev);
+		kfree_skb(skb);
+	} else {
+		dev_sw_netstats_tx_add(dev, 1, skb->len);
+		vsw_dp_input(port, skb);
+	}
+	rcu_read_unlock();
+	return NETDEV_TX_OK;
+}
+
+static int internal_init(struct net_device *dev)
+{
+	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
+	return dev->tstats ? 0 : -ENOMEM;
+}
+
+static void internal_uninit(struct net_device *dev)
+{
+	free_percpu(dev->tstats);
+}
+
+static const struct net_device_ops internal_ops = {
+	.ndo_init		= internal_init,
+	.ndo_uninit		= internal_uninit,
+	.ndo_start_xmit		= internal_xmit,
+	.ndo_get_stats64	= dev_get_tstats64,
+	.ndo_set_mac_address	= eth_mac_addr,
+	.ndo_validate_addr	= eth_validate_addr,
+};
+
+static void internal_setup(struct net_device *dev)
+{
+	ether_setup(dev);
+	dev->netdev_ops = &internal_ops;
+	dev->needs_free_netdev = true;
+	dev->priv_flags |= IFF_NO_QUEUE;
+	/* the pipeline changes the skb: no shared skbs (pktgen clone_skb) */
+	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
+	vsw_compat_set_lltx(dev);
+	vsw_compat_set_netns_local(dev);
+	dev->features |= INTERNAL_FEATURES;
+	dev->hw_features |= INTERNAL_FEATURES;
+	dev->vlan_features |= INTERNAL_FEATURES;
+	dev->min_mtu = ETH_MIN_MTU;
+	dev->max_mtu = ETH_MAX_MTU;
+	eth_hw_addr_random(dev);
+}
+
+/**
+ * vsw_internal_create() - create and register an internal device
+ * @net: its namespace
+ * @name: its name (checked by the caller with dev_valid_name())
+ * @extack: for the error message
+ *
+ * Context: RTNL held.
+ * Return: the device (not yet attached to a port) or an ERR_PTR().
+ */
+struct net_device *vsw_internal_create(struct net *net, const char *name,
+				       struct netlink_ext_ack *extack)
+{
+	struct net_device *dev;
+	int ret;
+
+	ASSERT_RTNL();
+	dev = alloc_netdev(sizeof(struct vsw_internal), name, NET_NAME_USER,
+			   internal_setup);
+	if (!dev) {
+		NL_SET_ERR_MSG_MOD(extack, "no memory for the internal device");
+		return ERR_PTR(-ENOMEM);
+	}
+	dev_net_set(dev, net);
+	ret = register_netdevice(dev);
+	if (ret) {
+		free_netdev(dev);
+		NL_SET_ERR_MSG_MOD(extack,
+				   "cannot register the internal device (is a device of that name present?)");
+		return ERR_PTR(ret);
+	}
+	return dev;
+}
+
+/* Frames the host sends on @dev enter the switch through @port from now. */
+void vsw_internal_attach(struct net_device *dev, struct vsw_port *port)
+{
+	struct vsw_internal *priv = netdev_priv(dev);
+
+	ASSERT_RTNL();
+	rcu_assign_pointer(priv->port, port);
+}
+
+/* Stops the switch's input from @dev; callers wait a grace period. */
+void vsw_internal_detach(struct net_device *dev)
+{
+	struct vsw_internal *priv = netdev_priv(dev);
+
+	ASSERT_RTNL();
+	RCU_INIT_POINTER(priv->port, NULL);
+}
+
+bool vsw_internal_is(const struct net_device *dev)
+{
+	return dev->netdev_ops == &internal_ops;
+}
+
+/**
+ * vsw_internal_port() - the port an internal device belongs to
+ * @dev: an internal device (vsw_internal_is())
+ *
+ * Context: RTNL held.
+ * Return: the port, or NULL when detached.
+ */
+struct vsw_port *vsw_internal_port(const struct net_device *dev)
+{
+	const struct vsw_internal *priv = netdev_priv(dev);
+
+	return rtnl_dereference(priv->port);
+}
+
+/**
+ * vsw_internal_deliver() - hand a switched frame up the host stack
+ * @port: the internal port
+ * @skb: the frame, data at the Ethernet header; consumed
+ *
+ * Context: packet path.
+ */
+void vsw_internal_deliver(struct vsw_port *port, struct sk_buff *skb)
+{
+	struct net_device *dev = port->dev;
+
+	skb_dst_drop(skb);
+	nf_reset_ct(skb);
+	dev_sw_netstats_rx_add(dev, skb->len);
+	skb->protocol = eth_type_trans(skb, dev);
+	skb_postpull_rcsum(skb, eth_hdr(skb), ETH_HLEN);
+	netif_rx(skb);
+}

@@ -1,0 +1,508 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Generic netlink family "vswitch": policies, the operation table, switch
+ * commands, counters and notifications. Port and fdb commands are in
+ * netlink_port.c. Documentation/netlink/specs/vswitch.yaml describes
+ * every attribute and check.
+ *
+ * Every handler runs under RTNL (taken here; the family is not parallel),
+ * which orders it against the netdevice notifier and namespace exit.
+ * Every rejection carries an extack message.
+ */
+#include <linux/etherdevice.h>
+#include <linux/rtnetlink.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+#include <net/sock.h>
+
+#include "compat.h"
+#include "fdb.h"
+#include "netlink.h"
+#include "port.h"
+#include "switch.h"
+
+/* Cleared before the family goes away; notifiers check it under RCU. */
+static bool nl_live;
+
+#define NAME_POLICY	{ .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 }
+
+/* Ranges beyond s16, which NLA_POLICY_RANGE() cannot hold on 6.1. */
+static struct netlink_range_validation ageing_range = {
+	.min = VSWITCH_AGEING_MIN,
+	.max = VSWITCH_AGEING_MAX,
+};
+
+static struct netlink_range_validation fdb_max_range = {
+	.min = 1,
+	.max = VSWITCH_FDB_MAX_HARD,
+};
+
+static const struct nla_policy addr_policy[VSWITCH_ADDR_A_IPV6 + 1] = {
+	[VSWITCH_ADDR_A_IPV4] = NLA_POLICY_EXACT_LEN(4),
+	[VSWITCH_ADDR_A_IPV6] = NLA_POLICY_EXACT_LEN(16),
+};
+
+const struct nla_policy vsw_nl_port_policy[VSWITCH_PORT_A_ADDRS + 1] = {
+	[VSWITCH_PORT_A_ID] = NLA_POLICY_RANGE(NLA_U32, 1, VSWITCH_MAX_PORTS),
+	[VSWITCH_PORT_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[VSWITCH_PORT_A_IFNAME] = NAME_POLICY,
+	[VSWITCH_PORT_A_UPLINK] = NLA_POLICY_MAX(NLA_U8, 1),
+	[VSWITCH_PORT_A_VLAN] = NLA_POLICY_MAX(NLA_U8, 1),
+	[VSWITCH_PORT_A_DHCP_GUARD] = NLA_POLICY_MAX(NLA_U8, 1),
+	[VSWITCH_PORT_A_SECURITY] = NLA_POLICY_MAX(NLA_U8, 1),
+	[VSWITCH_PORT_A_SEGMENT] = { .type = NLA_U32 },
+	[VSWITCH_PORT_A_SECGROUP] = { .type = NLA_U32 },
+	[VSWITCH_PORT_A_MAC] = NLA_POLICY_ETH_ADDR,
+	[VSWITCH_PORT_A_ADDRS] = NLA_POLICY_NESTED(addr_policy),
+};
+
+const struct nla_policy vsw_nl_port_sel_policy[VSWITCH_PORT_A_IFNAME + 1] = {
+	[VSWITCH_PORT_A_ID] = NLA_POLICY_RANGE(NLA_U32, 1, VSWITCH_MAX_PORTS),
+	[VSWITCH_PORT_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[VSWITCH_PORT_A_IFNAME] = NAME_POLICY,
+};
+
+const struct nla_policy vsw_nl_fdb_add_policy[VSWITCH_FDB_A_PORT_ID + 1] = {
+	[VSWITCH_FDB_A_MAC] = NLA_POLICY_ETH_ADDR,
+	[VSWITCH_FDB_A_PORT_ID] = NLA_POLICY_RANGE(NLA_U32, 1, VSWITCH_MAX_PORTS),
+};
+
+const struct nla_policy vsw_nl_fdb_sel_policy[VSWITCH_FDB_A_MAC + 1] = {
+	[VSWITCH_FDB_A_MAC] = NLA_POLICY_ETH_ADDR,
+};
+
+const struct nla_policy vsw_nl_fdb_flush_policy[VSWITCH_FDB_A_STATIC + 1] = {
+	[VSWITCH_FDB_A_PORT_ID] = NLA_POLICY_RANGE(NLA_U32, 1, VSWITCH_MAX_PORTS),
+	[VSWITCH_FDB_A_STATIC] = { .type = NLA_FLAG },
+};
+
+/* Top-level policies, one per operation. */
+static const struct nla_policy switch_new_policy[VSWITCH_A_INTERNAL + 1] = {
+	[VSWITCH_A_SWITCH_NAME] = NAME_POLICY,
+	[VSWITCH_A_AGEING_TIME] = NLA_POLICY_FULL_RANGE(NLA_U32, &ageing_range),
+	[VSWITCH_A_FDB_MAX] = NLA_POLICY_FULL_RANGE(NLA_U32, &fdb_max_range),
+	[VSWITCH_A_INTERNAL] = { .type = NLA_FLAG },
+};
+
+static const struct nla_policy switch_set_policy[VSWITCH_A_FDB_MAX + 1] = {
+	[VSWITCH_A_SWITCH_NAME] = NAME_POLICY,
+	[VSWITCH_A_AGEING_TIME] = NLA_POLICY_FULL_RANGE(NLA_U32, &ageing_range),
+	[VSWITCH_A_FDB_MAX] = NLA_POLICY_FULL_RANGE(NLA_U32, &fdb_max_range),
+};
+
+static const struct nla_policy switch_sel_policy[VSWITCH_A_SWITCH_NAME + 1] = {
+	[VSWITCH_A_SWITCH_NAME] = NAME_POLICY,
+};
+
+static const struct nla_policy port_policy[VSWITCH_A_PORT + 1] = {
+	[VSWITCH_A_SWITCH_NAME] = NAME_POLICY,
+	[VSWITCH_A_PORT] = NLA_POLICY_NESTED(vsw_nl_port_policy),
+};
+
+static const struct nla_policy port_sel_policy[VSWITCH_A_PORT + 1] = {
+	[VSWITCH_A_SWITCH_NAME] = NAME_POLICY,
+	[VSWITCH_A_PORT] = NLA_POLICY_NESTED(vsw_nl_port_sel_policy),
+};
+
+static const struct nla_policy fdb_add_policy[VSWITCH_A_FDB + 1] = {
+	[VSWITCH_A_SWITCH_NAME] = NAME_POLICY,
+	[VSWITCH_A_FDB] = NLA_POLICY_NESTED(vsw_nl_fdb_add_policy),
+};
+
+static const struct nla_policy fdb_sel_policy[VSWITCH_A_FDB + 1] = {
+	[VSWITCH_A_SWITCH_NAME] = NAME_POLICY,
+	[VSWITCH_A_FDB] = NLA_POLICY_NESTED(vsw_nl_fdb_sel_policy),
+};
+
+static const struct nla_policy fdb_flush_policy[VSWITCH_A_FDB + 1] = {
+	[VSWITCH_A_SWITCH_NAME] = NAME_POLICY,
+	[VSWITCH_A_FDB] = NLA_POLICY_NESTED(vsw_nl_fdb_flush_policy),
+};
+
+/**
+ * vsw_nl_switch() - the switch a request names
+ * @net: the requester's namespace
+ * @tb: parsed top-level attributes
+ * @extack: for the message
+ *
+ * Context: RTNL held.
+ * Return: the switch, or an ERR_PTR().
+ */
+struct vsw_switch *vsw_nl_switch(struct net *net, struct nlattr **tb,
+				 struct netlink_ext_ack *extack)
+{
+	struct vsw_switch *sw;
+	int ret;
+
+	ret = VSW_NL_NEED(extack, NULL, tb, VSWITCH_A_SWITCH_NAME,
+			  "switch name (switch-name) is required");
+	if (ret)
+		return ERR_PTR(ret);
+	sw = vsw_switch_find(net, nla_data(tb[VSWITCH_A_SWITCH_NAME]));
+	if (!sw) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[VSWITCH_A_SWITCH_NAME],
+				    "no switch of this name in this namespace");
+		return ERR_PTR(-ENOENT);
+	}
+	return sw;
+}
+
+/**
+ * vsw_nl_dump_check() - flag the message at @start if the dump raced
+ * @cb: the dump, cb->seq set to the generation the dump saw
+ * @skb: the dump's buffer
+ * @start: offset of the message just added
+ */
+void vsw_nl_dump_check(struct netlink_callback *cb, struct sk_buff *skb,
+		       int start)
+{
+	nl_dump_check_consistent(cb, (struct nlmsghdr *)(skb->data + start));
+}
+
+static int put_drops(struct sk_buff *skb, const struct vsw_stats *st)
+{
+	struct nlattr *nest;
+	u64 total = 0;
+	int r;
+
+	nest = nla_nest_start(skb, VSWITCH_STATS_A_DROPS);
+	if (!nest)
+		return -EMSGSIZE;
+	/* type 0 (VSWITCH_DROP_NONE) is the alignment padding here */
+	for (r = 1; r < __VSWITCH_DROP_MAX; r++) {
+		total += st->drops[r];
+		if (nla_put_u64_64bit(skb, r, st->drops[r], VSWITCH_DROP_NONE))
+			return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return nla_put_u64_64bit(skb, VSWITCH_STATS_A_DROPS_TOTAL, total,
+				 VSWITCH_STATS_A_PAD);
+}
+
+/**
+ * vsw_nl_put_stats() - fold counters into a stats nest
+ * @skb: the message
+ * @type: the nest's attribute type
+ * @pcpu: the counters
+ * @is_switch: add the switch-only counters
+ *
+ * Return: 0 or -EMSGSIZE.
+ */
+int vsw_nl_put_stats(struct sk_buff *skb, int type,
+		     struct vsw_pcpu_stats __percpu *pcpu, bool is_switch)
+{
+	struct vsw_stats st;
+	struct nlattr *nest;
+
+	vsw_stats_fold(pcpu, &st);
+	nest = nla_nest_start(skb, type);
+	if (!nest ||
+	    nla_put_u64_64bit(skb, VSWITCH_STATS_A_RX_PACKETS, st.rx_packets,
+			      VSWITCH_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, VSWITCH_STATS_A_RX_BYTES, st.rx_bytes,
+			      VSWITCH_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, VSWITCH_STATS_A_TX_PACKETS, st.tx_packets,
+			      VSWITCH_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, VSWITCH_STATS_A_TX_BYTES, st.tx_bytes,
+			      VSWITCH_STATS_A_PAD))
+		return -EMSGSIZE;
+	if (is_switch &&
+	    (nla_put_u64_64bit(skb, VSWITCH_STATS_A_FLOOD_PACKETS, st.flood,
+			       VSWITCH_STATS_A_PAD) ||
+	     nla_put_u64_64bit(skb, VSWITCH_STATS_A_FDB_LEARNED, st.learned,
+			       VSWITCH_STATS_A_PAD) ||
+	     nla_put_u64_64bit(skb, VSWITCH_STATS_A_FDB_FULL, st.fdb_full,
+			       VSWITCH_STATS_A_PAD)))
+		return -EMSGSIZE;
+	if (put_drops(skb, &st))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int fill_switch(struct sk_buff *skb, struct vsw_switch *sw, u32 portid,
+		       u32 seq, int flags, u8 cmd)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &vsw_nl_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_string(skb, VSWITCH_A_SWITCH_NAME, sw->name) ||
+	    nla_put_u32(skb, VSWITCH_A_AGEING_TIME, READ_ONCE(sw->ageing_secs)) ||
+	    nla_put_u32(skb, VSWITCH_A_FDB_MAX, READ_ONCE(sw->fdb.max)) ||
+	    nla_put_u32(skb, VSWITCH_A_FDB_COUNT, vsw_fdb_count(sw)) ||
+	    nla_put_u32(skb, VSWITCH_A_N_PORTS, sw->n_ports) ||
+	    (sw->internal && nla_put_u32(skb, VSWITCH_A_INTERNAL_IFINDEX,
+					 sw->internal->dev->ifindex)) ||
+	    vsw_nl_put_stats(skb, VSWITCH_A_STATS, sw->stats, true)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static int switch_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vsw_switch_cfg cfg = {};
+	struct nlattr **tb = info->attrs;
+	struct vsw_switch *sw;
+	int ret;
+
+	ret = VSW_NL_NEED(info->extack, NULL, tb, VSWITCH_A_SWITCH_NAME,
+			  "switch name (switch-name) is required");
+	if (ret)
+		return ret;
+	if (!*(char *)nla_data(tb[VSWITCH_A_SWITCH_NAME])) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[VSWITCH_A_SWITCH_NAME],
+				    "switch name is empty");
+		return -EINVAL;
+	}
+	if (tb[VSWITCH_A_AGEING_TIME])
+		cfg.ageing_secs = nla_get_u32(tb[VSWITCH_A_AGEING_TIME]);
+	if (tb[VSWITCH_A_FDB_MAX])
+		cfg.fdb_max = nla_get_u32(tb[VSWITCH_A_FDB_MAX]);
+	cfg.internal = nla_get_flag(tb[VSWITCH_A_INTERNAL]);
+
+	rtnl_lock();
+	sw = vsw_switch_create(genl_info_net(info),
+			       nla_data(tb[VSWITCH_A_SWITCH_NAME]), &cfg,
+			       info->extack);
+	rtnl_unlock();
+	return PTR_ERR_OR_ZERO(sw);
+}
+
+static int switch_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vsw_switch *sw;
+
+	rtnl_lock();
+	sw = vsw_nl_switch(genl_info_net(info), info->attrs, info->extack);
+	if (!IS_ERR(sw))
+		vsw_switch_destroy(sw);
+	rtnl_unlock();
+	return PTR_ERR_OR_ZERO(sw);
+}
+
+static int switch_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vsw_switch_cfg cfg = {};
+	struct nlattr **tb = info->attrs;
+	struct vsw_switch *sw;
+	int ret;
+
+	if (tb[VSWITCH_A_AGEING_TIME])
+		cfg.ageing_secs = nla_get_u32(tb[VSWITCH_A_AGEING_TIME]);
+	if (tb[VSWITCH_A_FDB_MAX])
+		cfg.fdb_max = nla_get_u32(tb[VSWITCH_A_FDB_MAX]);
+
+	rtnl_lock();
+	sw = vsw_nl_switch(genl_info_net(info), tb, info->extack);
+	ret = IS_ERR(sw) ? PTR_ERR(sw) : vsw_switch_set(sw, &cfg, info->extack);
+	rtnl_unlock();
+	return ret;
+}
+
+static int switch_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vsw_switch *sw;
+	struct sk_buff *msg;
+	int ret;
+
+	msg = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	rtnl_lock();
+	sw = vsw_nl_switch(genl_info_net(info), info->attrs, info->extack);
+	ret = IS_ERR(sw) ? PTR_ERR(sw) :
+	      fill_switch(msg, sw, info->snd_portid, info->snd_seq, 0,
+			  VSWITCH_CMD_SWITCH_GET);
+	rtnl_unlock();
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+struct switch_dump_ctx {
+	unsigned long idx;
+};
+
+static int switch_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct switch_dump_ctx *ctx = (void *)cb->ctx;
+	struct net *net = sock_net(skb->sk);
+	struct vsw_switch *sw;
+	int start;
+
+	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
+	rtnl_lock();
+	cb->seq = vsw_switch_gen(net);
+	for (; (sw = vsw_switch_nth(net, ctx->idx)); ctx->idx++) {
+		start = skb->len;
+		if (fill_switch(skb, sw, NETLINK_CB(cb->skb).portid,
+				cb->nlh->nlmsg_seq, NLM_F_MULTI,
+				VSWITCH_CMD_SWITCH_GET))
+			break;
+		vsw_nl_dump_check(cb, skb, start);
+	}
+	rtnl_unlock();
+	return skb->len;
+}
+
+static int stats_get(struct sk_buff *skb, struct genl_info *info)
+{
+	return vsw_nl_stats_get(skb, info);
+}
+
+static const struct vsw_genl_ops vsw_nl_ops[] = {
+	VSW_OP_DO(VSWITCH_CMD_SWITCH_NEW, switch_new, switch_new_policy,
+		  GENL_ADMIN_PERM),
+	VSW_OP_DO(VSWITCH_CMD_SWITCH_DEL, switch_del, switch_sel_policy,
+		  GENL_ADMIN_PERM),
+	VSW_OP_DO(VSWITCH_CMD_SWITCH_SET, switch_set, switch_set_policy,
+		  GENL_ADMIN_PERM),
+	VSW_OP_DO_DUMP(VSWITCH_CMD_SWITCH_GET, switch_get, switch_dump,
+		       switch_sel_policy, 0),
+	VSW_OP_DO(VSWITCH_CMD_PORT_ADD, vsw_nl_port_add, port_policy,
+		  GENL_ADMIN_PERM),
+	VSW_OP_DO(VSWITCH_CMD_PORT_DEL, vsw_nl_port_del, port_sel_policy,
+		  GENL_ADMIN_PERM),
+	VSW_OP_DO(VSWITCH_CMD_PORT_SET, vsw_nl_port_set, port_policy,
+		  GENL_ADMIN_PERM),
+	VSW_OP_DO_DUMP(VSWITCH_CMD_PORT_GET, vsw_nl_port_get, vsw_nl_port_dump,
+		       port_sel_policy, 0),
+	VSW_OP_DO(VSWITCH_CMD_FDB_ADD, vsw_nl_fdb_add, fdb_add_policy,
+		  GENL_ADMIN_PERM),
+	VSW_OP_DO(VSWITCH_CMD_FDB_DEL, vsw_nl_fdb_del, fdb_sel_policy,
+		  GENL_ADMIN_PERM),
+	VSW_OP_DO_DUMP(VSWITCH_CMD_FDB_GET, vsw_nl_fdb_get, vsw_nl_fdb_dump,
+		       fdb_sel_policy, 0),
+	VSW_OP_DO(VSWITCH_CMD_FDB_FLUSH, vsw_nl_fdb_flush, fdb_flush_policy,
+		  GENL_ADMIN_PERM),
+	VSW_OP_DO(VSWITCH_CMD_STATS_GET, stats_get, port_sel_policy, 0),
+};
+
+enum vsw_nl_mcgrp {
+	VSW_MCGRP_EVENTS,
+};
+
+static const struct genl_multicast_group vsw_nl_mcgrps[] = {
+	[VSW_MCGRP_EVENTS] = { .name = VSWITCH_MCGRP_EVENTS },
+};
+
+struct genl_family vsw_nl_family __ro_after_init = {
+	.name		= VSWITCH_FAMILY_NAME,
+	.version	= VSWITCH_FAMILY_VERSION,
+	.maxattr	= VSWITCH_A_MAX,
+	.netnsok	= true,
+	.module		= THIS_MODULE,
+	VSW_FAMILY_OPS(vsw_nl_ops),
+	.mcgrps		= vsw_nl_mcgrps,
+	.n_mcgrps	= ARRAY_SIZE(vsw_nl_mcgrps),
+};
+
+/**
+ * vsw_nl_listeners() - whether anyone listens for events in @net
+ * @net: namespace
+ *
+ * Return: true when an event is worth building.
+ */
+bool vsw_nl_listeners(struct net *net)
+{
+	bool ret;
+
+	rcu_read_lock();
+	ret = READ_ONCE(nl_live) &&
+	      genl_has_listeners(&vsw_nl_family, net, VSW_MCGRP_EVENTS);
+	rcu_read_unlock();
+	return ret;
+}
+
+/**
+ * vsw_nl_multicast() - send an event to the "events" group of @net
+ * @net: namespace
+ * @msg: the event; consumed
+ */
+void vsw_nl_multicast(struct net *net, struct sk_buff *msg)
+{
+	rcu_read_lock();
+	if (READ_ONCE(nl_live))
+		genlmsg_multicast_netns(&vsw_nl_family, net, msg, 0,
+					VSW_MCGRP_EVENTS, GFP_ATOMIC);
+	else
+		nlmsg_free(msg);
+	rcu_read_unlock();
+}
+
+void vsw_nl_notify_switch(struct vsw_switch *sw, bool del)
+{
+	struct sk_buff *msg;
+
+	if (!vsw_nl_listeners(sw->net))
+		return;
+	msg = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	if (fill_switch(msg, sw, 0, 0, 0, del ? VSWITCH_CMD_SWITCH_DEL_NTF :
+					       VSWITCH_CMD_SWITCH_NEW_NTF)) {
+		nlmsg_free(msg);
+		return;
+	}
+	vsw_nl_multicast(sw->net, msg);
+}
+
+void vsw_nl_notify_port(struct vsw_port *port, bool del)
+{
+	struct net *net = port->sw->net;
+	struct sk_buff *msg;
+
+	if (!vsw_nl_listeners(net))
+		return;
+	msg = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	if (vsw_nl_fill_port(msg, port, 0, 0, 0, del ? VSWITCH_CMD_PORT_DEL_NTF :
+						     VSWITCH_CMD_PORT_NEW_NTF)) {
+		nlmsg_free(msg);
+		return;
+	}
+	vsw_nl_multicast(net, msg);
+}
+
+/* Called from the packet path and under the fdb lock: atomic. */
+void vsw_nl_notify_fdb(struct vsw_switch *sw, const struct vsw_fdb_info *info,
+		       bool del)
+{
+	struct sk_buff *msg;
+
+	if (!vsw_nl_listeners(sw->net))
+		return;
+	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_ATOMIC);
+	if (!msg)
+		return;
+	if (vsw_nl_fill_fdb(msg, sw, info, 0, 0, 0, del ?
+			    VSWITCH_CMD_FDB_DEL_NTF : VSWITCH_CMD_FDB_NEW_NTF)) {
+		nlmsg_free(msg);
+		return;
+	}
+	vsw_nl_multicast(sw->net, msg);
+}
+
+int vsw_nl_init(void)
+{
+	int ret = genl_register_family(&vsw_nl_family);
+
+	if (!ret)
+		WRITE_ONCE(nl_live, true);
+	return ret;
+}
+
+void vsw_nl_exit(void)
+{
+	WRITE_ONCE(nl_live, false);
+	synchronize_rcu();	/* no event is being sent */
+	genl_unregister_family(&vsw_nl_family);
+}

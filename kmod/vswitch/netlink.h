@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _VSW_NETLINK_H
+#define _VSW_NETLINK_H
+
+#include <net/genetlink.h>
+#include <uapi/linux/vswitch.h>
+
+#include "stats.h"
+
+struct vsw_fdb_info;
+struct vsw_port;
+struct vsw_switch;
+
+int vsw_nl_init(void);
+void vsw_nl_exit(void);
+
+/* Events on the "events" group; only the fdb one may be called in atomic context. */
+void vsw_nl_notify_switch(struct vsw_switch *sw, bool del);
+void vsw_nl_notify_port(struct vsw_port *port, bool del);
+void vsw_nl_notify_fdb(struct vsw_switch *sw, const struct vsw_fdb_info *info,
+		       bool del);
+
+/* Shared by netlink.c and netlink_port.c. */
+extern struct genl_family vsw_nl_family;
+
+struct vsw_switch *vsw_nl_switch(struct net *net, struct nlattr **tb,
+				 struct netlink_ext_ack *extack);
+
+/**
+ * VSW_NL_NEED() - reject a request that lacks a required attribute
+ * @extack: for the message
+ * @nest: the nest @tb was parsed from, or NULL (top level)
+ * @tb: parsed attributes
+ * @type: the attribute required
+ * @msg: the message if it is missing (a string literal)
+ *
+ * Return: 0, or -EINVAL with the message and the missing type set.
+ */
+#define VSW_NL_NEED(extack, nest, tb, type, msg) ({			\
+	int __ret = 0;							\
+									\
+	if (!(tb)[type]) {						\
+		NL_SET_ERR_MSG_MOD(extack, msg);			\
+		NL_SET_ERR_ATTR_MISS(extack, nest, type);		\
+		__ret = -EINVAL;					\
+	}								\
+	__ret;								\
+})
+int vsw_nl_put_stats(struct sk_buff *skb, int type,
+		     struct vsw_pcpu_stats __percpu *pcpu, bool is_switch);
+void vsw_nl_multicast(struct net *net, struct sk_buff *msg);
+void vsw_nl_dump_check(struct netlink_callback *cb, struct sk_buff *skb,
+		       int start);
+bool vsw_nl_listeners(struct net *net);
+
+int vsw_nl_fill_port(struct sk_buff *skb, struct vsw_port *port, u32 portid,
+		     u32 seq, int flags, u8 cmd);
+int vsw_nl_fill_fdb(struct sk_buff *skb, struct vsw_switch *sw,
+		    const struct vsw_fdb_info *info, u32 portid, u32 seq,
+		    int flags, u8 cmd);
+
+struct vsw_port *vsw_nl_sel_port(struct vsw_switch *sw, struct nlattr *nest,
+				 struct nlattr **pt,
+				 struct netlink_ext_ack *extack);
+
+int vsw_nl_port_add(struct sk_buff *skb, struct genl_info *info);
+int vsw_nl_port_del(struct sk_buff *skb, struct genl_info *info);
+int vsw_nl_port_set(struct sk_buff *skb, struct genl_info *info);
+int vsw_nl_port_get(struct sk_buff *skb, struct genl_info *info);
+int vsw_nl_port_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int vsw_nl_fdb_add(struct sk_buff *skb, struct genl_info *info);
+int vsw_nl_fdb_del(struct sk_buff *skb, struct genl_info *info);
+int vsw_nl_fdb_get(struct sk_buff *skb, struct genl_info *info);
+int vsw_nl_fdb_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int vsw_nl_fdb_flush(struct sk_buff *skb, struct genl_info *info);
+int vsw_nl_stats_get(struct sk_buff *skb, struct genl_info *info);
+
+/* Nested policies, also used by netlink_port.c to parse the nests. */
+extern const struct nla_policy vsw_nl_port_policy[VSWITCH_PORT_A_ADDRS + 1];
+extern const struct nla_policy vsw_nl_port_sel_policy[VSWITCH_PORT_A_IFNAME + 1];
+extern const struct nla_policy vsw_nl_fdb_add_policy[VSWITCH_FDB_A_PORT_ID + 1];
+extern const struct nla_policy vsw_nl_fdb_sel_policy[VSWITCH_FDB_A_MAC + 1];
+extern const struct nla_policy vsw_nl_fdb_flush_policy[VSWITCH_FDB_A_STATIC + 1];
+
+#endif /* _VSW_NETLINK_H */

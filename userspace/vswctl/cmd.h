@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * cmd.h - what each command does with the kernel
+ */
+#ifndef VSWCTL_CMD_H
+#define VSWCTL_CMD_H
+
+#include <stdbool.h>
+
+#include "args.h"
+#include "nl.h"
+
+struct vsw_ctx {
+	struct vsw_nl nl;
+	bool stats;		/* -s */
+	bool json;		/* -j or -p */
+};
+
+int vsw_run_do(struct vsw_ctx *ctx, struct vsw_req *r);
+int vsw_run_switch_show(struct vsw_ctx *ctx, struct vsw_req *r);
+int vsw_run_port_show(struct vsw_ctx *ctx, struct vsw_req *r);
+int vsw_run_fdb_show(struct vsw_ctx *ctx, struct vsw_req *r);
+int vsw_run_fdb_port(struct vsw_ctx *ctx, struct vsw_req *r);
+int vsw_run_stats(struct vsw_ctx *ctx, struct vsw_req *r);
+int vsw_run_monitor(struct vsw_ctx *ctx, struct vsw_req *r);
+
+#endif /* VSWCTL_CMD_H */

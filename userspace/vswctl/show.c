@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * show.c - text and JSON output from the same calls
+ *
+ * Text is one line per object in the command's own keywords ("dev tap0
+ * vlan drop ..."), so that a line reads like the command that made it;
+ * counters (-s) follow on indented lines. JSON has one object per switch,
+ * port or entry, with the same fields.
+ */
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "print.h"
+#include "show.h"
+#include "util.h"
+
+static const char *const drop_names[VSWITCH_DROP_MAX + 1][2] = {
+	[VSWITCH_DROP_MALFORMED] = { "malformed", "malformed" },
+	[VSWITCH_DROP_SRC_MAC] = { "src-mac", "src_mac" },
+	[VSWITCH_DROP_VLAN] = { "vlan", "vlan" },
+	[VSWITCH_DROP_MAC_SPOOF] = { "mac-spoof", "mac_spoof" },
+	[VSWITCH_DROP_IPV4_SPOOF] = { "ipv4-spoof", "ipv4_spoof" },
+	[VSWITCH_DROP_ARP_SPOOF] = { "arp-spoof", "arp_spoof" },
+	[VSWITCH_DROP_IPV6_SPOOF] = { "ipv6-spoof", "ipv6_spoof" },
+	[VSWITCH_DROP_ND_SPOOF] = { "nd-spoof", "nd_spoof" },
+	[VSWITCH_DROP_DHCP_SERVER] = { "dhcp-server", "dhcp_server" },
+	[VSWITCH_DROP_POLICY] = { "policy", "policy" },
+	[VSWITCH_DROP_HAIRPIN] = { "hairpin", "hairpin" },
+	[VSWITCH_DROP_UPLINK_LOOP] = { "uplink-loop", "uplink_loop" },
+	[VSWITCH_DROP_NO_DEST] = { "no-dest", "no_dest" },
+	[VSWITCH_DROP_MTU] = { "mtu", "mtu" },
+	[VSWITCH_DROP_PORT_DOWN] = { "port-down", "port_down" },
+	[VSWITCH_DROP_TX_ERROR] = { "tx-error", "tx_error" },
+	[VSWITCH_DROP_NOMEM] = { "nomem", "nomem" },
+};
+
+const char *vsw_drop_name(int reason, bool json)
+{
+	if (reason <= VSWITCH_DROP_NONE || reason > VSWITCH_DROP_MAX ||
+	    !drop_names[reason][0])
+		return NULL;
+	return drop_names[reason][json];
+}
+
+/* A u64 counter if present: text " NAME VALUE", JSON "KEY": VALUE. */
+static void counter(const struct vsw_stats *st, int attr, const char *key,
+		    const char *fmt, uint64_t v)
+{
+	if (VSW_HAS(st, attr))
+		pr_u64(PR_ANY, key, fmt, v);
+}
+
+static void show_drops(const struct vsw_stats *st)
+{
+	const char *name;
+	char fmt[64];
+	int r;
+
+	counter(st, VSWITCH_STATS_A_DROPS_TOTAL, "drops_total",
+		"    drops %" PRIu64, st->drops_total);
+	if (!VSW_HAS(st, VSWITCH_STATS_A_DROPS))
+		goto out;
+	pr_text(":");
+	pr_open_object("drops");
+	for (r = 1; r <= VSWITCH_DROP_MAX; r++) {
+		name = vsw_drop_name(r, pr_is_json());
+		if (!name || !(st->drops_has & VSW_BIT(r)))
+			continue;
+		/* text lists the reasons that happened, JSON all of them */
+		if (st->drops[r] || pr_is_json()) {
+			snprintf(fmt, sizeof(fmt), " %s %%" PRIu64,
+				 vsw_drop_name(r, false));
+			pr_u64(PR_ANY, name, fmt, st->drops[r]);
+		}
+	}
+	pr_close_object();
+out:
+	pr_eol();
+}
+
+static void show_stats(const struct vsw_stats *st)
+{
+	if (!st->has)
+		return;
+	pr_eol();
+	pr_open_object("stats");
+	pr_text("    rx:");
+	counter(st, VSWITCH_STATS_A_RX_PACKETS, "rx_packets", " packets %" PRIu64,
+		st->rx_packets);
+	counter(st, VSWITCH_STATS_A_RX_BYTES, "rx_bytes", " bytes %" PRIu64,
+		st->rx_bytes);
+	pr_text("  tx:");
+	counter(st, VSWITCH_STATS_A_TX_PACKETS, "tx_packets", " packets %" PRIu64,
+		st->tx_packets);
+	counter(st, VSWITCH_STATS_A_TX_BYTES, "tx_bytes", " bytes %" PRIu64,
+		st->tx_bytes);
+	pr_eol();
+	if (VSW_HAS(st, VSWITCH_STATS_A_FLOOD_PACKETS)) {
+		counter(st, VSWITCH_STATS_A_FLOOD_PACKETS, "flood_packets",
+			"    flood %" PRIu64, st->flood_packets);
+		counter(st, VSWITCH_STATS_A_FDB_LEARNED, "fdb_learned",
+			" learned %" PRIu64, st->fdb_learned);
+		counter(st, VSWITCH_STATS_A_FDB_FULL, "fdb_full",
+			" fdb-full %" PRIu64, st->fdb_full);
+		pr_eol();
+	}
+	show_drops(st);
+	pr_close_object();
+}
+
+static void show_switch(const char *key, const struct vsw_switch *s,
+			bool stats)
+{
+	pr_open_object(key);
+	pr_str(PR_ANY, "name", "%s:", s->name);
+	if (VSW_HAS(s, VSWITCH_A_N_PORTS))
+		pr_u64(PR_ANY, "ports", " ports %" PRIu64, s->n_ports);
+	if (VSW_HAS(s, VSWITCH_A_FDB_COUNT))
+		pr_u64(PR_ANY, "fdb_count", " fdb %" PRIu64, s->fdb_count);
+	if (VSW_HAS(s, VSWITCH_A_FDB_MAX))
+		pr_u64(PR_ANY, "fdb_max", "/%" PRIu64, s->fdb_max);
+	if (VSW_HAS(s, VSWITCH_A_AGEING_TIME))
+		pr_u64(PR_ANY, "ageing", " ageing %" PRIu64, s->ageing);
+	if (VSW_HAS(s, VSWITCH_A_INTERNAL_IFINDEX))
+		pr_u64(PR_ANY, "internal_ifindex", " internal-ifindex %" PRIu64,
+		       s->internal_ifindex);
+	if (stats)
+		show_stats(&s->stats);
+	else
+		pr_eol();
+	pr_close_object();
+}
+
+/* A u8 0/1 setting: text " KEYWORD on|off", JSON boolean. */
+static void onoff(const struct vsw_port *p, int attr, const char *key,
+		  const char *fmt, uint8_t v)
+{
+	if (!VSW_HAS(p, attr))
+		return;
+	pr_str(PR_TEXT, key, fmt, v ? "on" : "off");
+	pr_bool(PR_JSON, key, NULL, v);
+}
+
+static void show_addrs(const struct vsw_port *p)
+{
+	char buf[VSW_ADDR_STRLEN];
+	int i;
+
+	pr_open_array("ip");
+	for (i = 0; i < p->n_ipv4; i++) {
+		inet_ntop(AF_INET, &p->ipv4[i], buf, sizeof(buf));
+		pr_str(PR_ANY, NULL, " ip %s", buf);
+	}
+	for (i = 0; i < p->n_ipv6; i++) {
+		inet_ntop(AF_INET6, &p->ipv6[i], buf, sizeof(buf));
+		pr_str(PR_ANY, NULL, " ip %s", buf);
+	}
+	pr_close_array();
+}
+
+static void show_port_settings(const struct vsw_port *p)
+{
+	char mac[VSW_MAC_STRLEN];
+
+	if (VSW_HAS(p, VSWITCH_PORT_A_MAC)) {
+		vsw_format_mac(p->mac, mac);
+		pr_str(PR_ANY, "mac", " mac %s", mac);
+	}
+	if (VSW_HAS(p, VSWITCH_PORT_A_ADDRS))
+		show_addrs(p);
+	if (VSW_HAS(p, VSWITCH_PORT_A_UPLINK) && p->uplink)
+		pr_text(" uplink");
+	if (VSW_HAS(p, VSWITCH_PORT_A_UPLINK))
+		pr_bool(PR_JSON, "uplink", NULL, p->uplink);
+	if (VSW_HAS(p, VSWITCH_PORT_A_VLAN))
+		pr_str(PR_ANY, "vlan", " vlan %s", p->vlan ? "forward" : "drop");
+	onoff(p, VSWITCH_PORT_A_DHCP_GUARD, "dhcp_guard", " dhcp-guard %s",
+	      p->dhcp_guard);
+	onoff(p, VSWITCH_PORT_A_SECURITY, "security", " security %s",
+	      p->security);
+	if (VSW_HAS(p, VSWITCH_PORT_A_SEGMENT))
+		pr_u64(PR_ANY, "segment", " segment %" PRIu64, p->segment);
+	if (VSW_HAS(p, VSWITCH_PORT_A_SECGROUP))
+		pr_u64(PR_ANY, "group", " group %" PRIu64, p->secgroup);
+	pr_bool(PR_JSON, "internal", NULL, VSW_HAS(p, VSWITCH_PORT_A_INTERNAL));
+	if (VSW_HAS(p, VSWITCH_PORT_A_INTERNAL))
+		pr_text(" internal");
+}
+
+static void show_port(const char *key, const struct vsw_port *p, bool stats)
+{
+	pr_open_object(key);
+	pr_str(PR_ANY, "switch", "%s", p->sw);
+	if (VSW_HAS(p, VSWITCH_PORT_A_ID))
+		pr_u64(PR_ANY, "id", " port %" PRIu64, p->id);
+	if (VSW_HAS(p, VSWITCH_PORT_A_IFNAME))
+		pr_str(PR_ANY, "dev", " dev %s", p->ifname);
+	if (VSW_HAS(p, VSWITCH_PORT_A_IFINDEX))
+		pr_u64(PR_JSON, "ifindex", NULL, p->ifindex);
+	show_port_settings(p);
+	if (stats)
+		show_stats(&p->stats);
+	else
+		pr_eol();
+	pr_close_object();
+}
+
+static void show_fdb(const char *key, const struct vsw_fdb *f,
+		     bool with_switch)
+{
+	char mac[VSW_MAC_STRLEN];
+
+	pr_open_object(key);
+	if (with_switch)
+		pr_str(PR_ANY, "switch", "%s ", f->sw);
+	vsw_format_mac(f->mac, mac);
+	pr_str(PR_ANY, "mac", "%s", mac);
+	if (f->dev[0])
+		pr_str(PR_ANY, "dev", " dev %s", f->dev);
+	if (VSW_HAS(f, VSWITCH_FDB_A_PORT_ID))
+		pr_u64(PR_ANY, "port", " port %" PRIu64, f->port_id);
+	pr_bool(PR_JSON, "static", NULL, VSW_HAS(f, VSWITCH_FDB_A_STATIC));
+	if (VSW_HAS(f, VSWITCH_FDB_A_STATIC))
+		pr_text(" static");
+	if (VSW_HAS(f, VSWITCH_FDB_A_AGE_MS)) {
+		pr_u64(PR_JSON, "age_ms", NULL, f->age_ms);
+		if (!VSW_HAS(f, VSWITCH_FDB_A_STATIC))
+			pr_text(" age %" PRIu64 ".%" PRIu64 "s", f->age_ms / 1000,
+				f->age_ms % 1000 / 100);
+	}
+	pr_eol();
+	pr_close_object();
+}
+
+void vsw_show_switch(const struct vsw_switch *s, bool stats)
+{
+	show_switch(NULL, s, stats);
+}
+
+void vsw_show_port(const struct vsw_port *p, bool stats)
+{
+	show_port(NULL, p, stats);
+}
+
+void vsw_show_fdb(const struct vsw_fdb *f, bool with_switch)
+{
+	show_fdb(NULL, f, with_switch);
+}
+
+void vsw_show_stats_reply(const struct vsw_msg *m)
+{
+	const struct vsw_port *p = &m->port;
+
+	pr_open_object(NULL);
+	pr_str(PR_ANY, "switch", "%s:", m->sw.name);
+	show_stats(&m->sw.stats);
+	if (VSW_HAS(&m->sw, VSWITCH_A_PORT)) {
+		pr_open_object("port");
+		pr_u64(PR_ANY, "id", "port %" PRIu64 ":", p->id);
+		show_stats(&p->stats);
+		pr_close_object();
+	}
+	pr_close_object();
+}
+
+static const struct {
+	uint8_t cmd;
+	const char *text, *json;
+} events[] = {
+	{ VSWITCH_CMD_SWITCH_NEW_NTF, "switch new ", "switch-new" },
+	{ VSWITCH_CMD_SWITCH_DEL_NTF, "switch del ", "switch-del" },
+	{ VSWITCH_CMD_PORT_NEW_NTF, "port new ", "port-new" },
+	{ VSWITCH_CMD_PORT_DEL_NTF, "port del ", "port-del" },
+	{ VSWITCH_CMD_FDB_NEW_NTF, "fdb new ", "fdb-new" },
+	{ VSWITCH_CMD_FDB_DEL_NTF, "fdb del ", "fdb-del" },
+};
+
+/* Text: "port new " and the port's line; JSON: {"event": .., "port": {..}}. */
+void vsw_show_event(const struct vsw_msg *m, bool stats)
+{
+	size_t i, n = sizeof(events) / sizeof(events[0]);
+
+	for (i = 0; i < n && events[i].cmd != m->cmd; i++)
+		;
+	if (i == n)
+		return;
+	pr_open_object(NULL);
+	pr_str(PR_TEXT, "event", "%s", events[i].text);
+	pr_str(PR_JSON, "event", NULL, events[i].json);
+	switch (m->cmd) {
+	case VSWITCH_CMD_SWITCH_NEW_NTF:
+	case VSWITCH_CMD_SWITCH_DEL_NTF:
+		show_switch("switch", &m->sw, stats);
+		break;
+	case VSWITCH_CMD_PORT_NEW_NTF:
+	case VSWITCH_CMD_PORT_DEL_NTF:
+		show_port("port", &m->port, stats);
+		break;
+	default:
+		show_fdb("fdb", &m->fdb, true);
+	}
+	pr_close_object();
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * show.h - text and JSON output of switches, ports, fdb entries,
+ * counters and events, from the same calls (print.h)
+ *
+ * Printers take parsed structs only, print the attributes present and
+ * nothing else, and leave JSON arrays to the caller.
+ */
+#ifndef VSWCTL_SHOW_H
+#define VSWCTL_SHOW_H
+
+#include <stdbool.h>
+
+#include "model.h"
+
+/* Names of drop reasons: "mac-spoof" (text), "mac_spoof" (JSON). */
+const char *vsw_drop_name(int reason, bool json);
+
+void vsw_show_switch(const struct vsw_switch *s, bool stats);
+void vsw_show_port(const struct vsw_port *p, bool stats);
+void vsw_show_fdb(const struct vsw_fdb *f, bool with_switch);
+
+/* The reply of the stats command: the switch's counters, the port's. */
+void vsw_show_stats_reply(const struct vsw_msg *m);
+
+/* One event of the "events" group, one line (one JSON object). */
+void vsw_show_event(const struct vsw_msg *m, bool stats);
+
+#endif /* VSWCTL_SHOW_H */

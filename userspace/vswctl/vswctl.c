@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vswctl - configure vswitch L2 switches over generic netlink
+ *
+ *   vswctl [OPTIONS] OBJECT COMMAND [ARGS]
+ *   OBJECT := { switch | port | fdb | stats | monitor }
+ *
+ * Exit status: 0 success, 1 the kernel (or the system) refused (message
+ * on stderr, with the kernel's extended ACK), 2 usage error.
+ */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "args.h"
+#include "cmd.h"
+#include "print.h"
+#include "util.h"
+
+#define VSWCTL_VERSION	"1.0"
+
+static const struct option long_opts[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ "pretty", no_argument, NULL, 'p' },
+	{ "stats", no_argument, NULL, 's' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Options; returns -1 to go on, else the exit status. */
+static int parse_opts(int argc, char **argv, struct vsw_ctx *ctx, bool *pretty)
+{
+	int c;
+
+	opterr = 0;
+	/* "+": options end at the object, as in ip(8) */
+	while ((c = getopt_long(argc, argv, "+jpsVh", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			ctx->json = true;
+			break;
+		case 'p':
+			ctx->json = *pretty = true;
+			break;
+		case 's':
+			ctx->stats = true;
+			break;
+		case 'V':
+			printf("vswctl %s (vswitch family version %d)\n",
+			       VSWCTL_VERSION, VSWITCH_FAMILY_VERSION);
+			return 0;
+		case 'h':
+			return vsw_help(vsw_usage_main);
+		default:
+			return vsw_usage_err(vsw_usage_main, "unknown option \"%s\"",
+					     argv[optind - 1]);
+		}
+	}
+	return -1;
+}
+
+static int run(struct vsw_ctx *ctx, const struct vsw_cmd_def *cmd,
+	       struct vsw_req *r)
+{
+	int ret;
+
+	if (vsw_nl_open(&ctx->nl))
+		return EXIT_KERNEL;
+	ret = cmd->run(ctx, r);
+	pr_flush();
+	vsw_nl_close(&ctx->nl);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	const struct vsw_cmd_def *cmd = NULL;
+	const struct vsw_object *o;
+	struct vsw_ctx ctx = { 0 };
+	struct vsw_req req;
+	bool pretty = false;
+	int ret;
+
+	ret = parse_opts(argc, argv, &ctx, &pretty);
+	if (ret >= 0)
+		return ret;
+	argc -= optind;
+	argv += optind;
+	if (!argc)
+		return vsw_usage_err(vsw_usage_main, "an object is required");
+	if (!strcmp(argv[0], "help"))
+		return vsw_help(vsw_usage_main);
+	o = vsw_object_find(argv[0]);
+	if (!o)
+		return vsw_usage_err(vsw_usage_main, "unknown object \"%s\"",
+				     argv[0]);
+	ret = vsw_args_parse(o, argc - 1, argv + 1, &req, &cmd);
+	if (ret)
+		return ret == VSW_HELP ? 0 : ret;
+	pr_init(stdout, ctx.json, pretty);
+	return run(&ctx, cmd, &req);
+}
