@@ -27,6 +27,10 @@ vhv_require
 
 MEM_MB=256
 MAX_MB=96
+# W: a 128 MiB guest is enough (each pass swaps >= 32 MiB back in at 2 ms a
+# read) and starts swapping in after half the first-touch work: with 256 MiB
+# the debug kernel had not swapped in a page after 600 s.
+W_MEM_MB=128
 PAGE=$(getconf PAGESIZE)
 CG=/sys/fs/cgroup/vhv-swap-$$
 ZNUM='' ZADDED='' ZMOD='' SWAPON='' DACCT0='' SCHED0='' DMMOD='' DMNAME='' DMDEV=''
@@ -320,7 +324,7 @@ if [ -n "$DMDEV" ] && mkswap "$DMDEV" > /dev/null && swapon -p 32767 "$DMDEV"; t
 	# thread is often preempted between a VM exit and its I/O wait.
 	taskset -c 0 sh -c 'while :; do :; done' &
 	VMM_ALL+=("$!")
-	vmm_start_in "$CG" W -c 1 -w mem -m "$MEM_MB" -a 0 -d 0
+	vmm_start_in "$CG" W -c 1 -w mem -m "$W_MEM_MB" -a 0 -d 0
 	vmm_wait_started W
 	PID=${VMM_PID[W]}
 	vm_wait "$PID" 1
