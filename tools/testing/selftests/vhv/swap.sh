@@ -337,9 +337,11 @@ if [ -n "$DMDEV" ] && mkswap "$DMDEV" > /dev/null && swapon -p 32767 "$DMDEV"; t
 		local w
 		w=$(rd "$VMDIR/vcpus/0/swap_wait_ns")
 		LAST="swap_wait_ns $w, iowait_sum $(iowait_ns) ns, majflt $(rd "$VMDIR/vcpus/0/majflt")"
-		[ "$w" -ge 3000000000 ]
+		[ "$w" -ge 1000000000 ]
 	}
-	tap_poll "W: with swap-in waiting for I/O, swap_wait_ns grows (past 3 s within 600 s)" 600 __waits
+	# 1 s of waits is a few hundred blocks; a debug kernel (KASAN) reaches
+	# about 1.8 s in 600 s.
+	tap_poll "W: with swap-in waiting for I/O, swap_wait_ns grows (past 1 s within 600 s)" 600 __waits
 	kill -STOP "$PID"
 	# a block in progress at the stop ends (its I/O completes) before the
 	# vCPU thread takes the stop: wait for it to be stopped, not for a time
@@ -362,7 +364,7 @@ if [ -n "$DMDEV" ] && mkswap "$DMDEV" > /dev/null && swapon -p 32767 "$DMDEV"; t
 	lost=$(cat "$TI"/per_cpu/cpu*/stats 2>/dev/null | awk '/^overrun:/ { s += $2 } END { print s + 0 }')
 	diag "whole life: swap_wait_ns $w; traced D time $blocked ns in $nblk blocks ($(fcalc "100 * $w / ($blocked + 1)")%); iowait_sum $i ns; $lost events lost"
 	check "W: swap_wait_ns = the vCPU thread's blocked time (sched_switch D to sched_wakeup) within 2.5% (+10 ms)" \
-		eval '[ "$lost" = 0 ] && [ "$blocked" -gt 1000000000 ] && close_ns "$w" "$blocked" 2.5 10000000'
+		eval '[ "$lost" = 0 ] && [ "$blocked" -gt 500000000 ] && close_ns "$w" "$blocked" 2.5 10000000'
 	__wait_vm() {
 		LAST="VM swap_wait_ns $(rd "$VMDIR/swap_wait_ns"), its vCPU's $(rd "$VMDIR/vcpus/0/swap_wait_ns")"
 		[ "$(rd "$VMDIR/swap_wait_ns")" = "$(rd "$VMDIR/vcpus/0/swap_wait_ns")" ]
