@@ -54,13 +54,16 @@ static bool too_big(const struct net_device *dev, const struct sk_buff *skb,
 static void port_xmit(struct vsw_port *out, struct sk_buff *skb)
 {
 	unsigned int len = skb->len;
+	int ret;
 
 	if (READ_ONCE(out->flags) & VSW_PORT_F_INTERNAL) {
 		vsw_internal_deliver(out, skb);
 	} else {
 		skb->dev = out->dev;
 		skb_clear_tstamp(skb);
-		if (net_xmit_eval(dev_queue_xmit(skb))) {
+		/* net_xmit_eval() evaluates its argument twice */
+		ret = dev_queue_xmit(skb);
+		if (net_xmit_eval(ret)) {
 			vsw_stats_drop(out->stats, VSWITCH_DROP_TX_ERROR);
 			vsw_stats_drop(out->sw->stats, VSWITCH_DROP_TX_ERROR);
 			return;
