@@ -23,6 +23,7 @@ PKGS=(
 	# in-guest tools and reference peers
 	procps util-linux iproute2 iputils-ping nftables conntrack openvswitch-switch
 	python3 python3-scapy iperf3 tpm2-tools swtpm swtpm-tools
+	ethtool tcpdump libcap2-bin
 	prometheus-node-exporter
 )
 if [ "${1:-}" = --debug ]; then
