@@ -113,6 +113,15 @@ sum_d() {
 # close A B PCT [ABS]: |A-B| <= PCT% of max(A,B), or <= ABS
 close() { within_pct "$1" "$2" "$3" || [ $(( $1 > $2 ? $1 - $2 : $2 - $1 )) -le "${4:-0}" ]; }
 
+# in_bracket X LO HI PCT [ABS]: LO <= X <= HI, the bracket widened by PCT%
+# of each end (or ABS, if larger).
+in_bracket() {
+	awk -v x="$1" -v lo="$2" -v hi="$3" -v p="$4" -v a="${5:-0}" 'BEGIN {
+		wl = lo * p / 100; if (wl < a) wl = a
+		wh = hi * p / 100; if (wh < a) wh = a
+		exit !(x >= lo - wl && x <= hi + wh) }'
+}
+
 # bracketed IDX FIELD TRUTH PCT [ABS]: vhv's Δ of FIELD over the window
 # w0..w1 against the ground truth's Δ, known to lie between LO (truth read
 # after vhv at w0, before it at w1) and HI (the other way round): pass when
@@ -124,10 +133,7 @@ bracketed() {
 	lo=$(( ${S[w1:$1:${3}0]} - ${S[w0:$1:$3]} ))
 	hi=$(( ${S[w1:$1:$3]} - ${S[w0:$1:${3}0]} ))
 	diag "vcpu $1: Δ${2}_ns $x, schedstat Δ$n between $lo and $hi"
-	awk -v x="$x" -v lo="$lo" -v hi="$hi" -v p="$4" -v a="${5:-0}" 'BEGIN {
-		wl = lo * p / 100; if (wl < a) wl = a
-		wh = hi * p / 100; if (wh < a) wh = a
-		exit !(x >= lo - wl && x <= hi + wh) }'
+	in_bracket "$x" "$lo" "$hi" "$4" "${5:-0}"
 }
 
 # per_vcpu NAME CMD...: run CMD with IDX set for each vCPU; all must pass.
@@ -258,7 +264,7 @@ chk_vm_sum() {
 	a=$(sum_d w0 w1 ready)
 	lo=$((${S[w1:vmready0]} - ${S[w0:vmready]})) hi=$((${S[w1:vmready]} - ${S[w0:vmready0]}))
 	diag "sum of vCPUs' Δready_ns $a; VM Δready_ns between $lo and $hi"
-	awk -v x="$a" -v lo="$lo" -v hi="$hi" 'BEGIN { exit !(x >= lo * 0.99 && x <= hi * 1.01) }'
+	in_bracket "$a" "$lo" "$hi" 1
 }
 check "A: VM ready_ns grows as the sum of its vCPUs' within 1%" chk_vm_sum
 
