@@ -9,11 +9,15 @@ import on an emulated guest, and raw sockets are all these tests need).
       Ethernet header included, no FCS), EtherType 0x88b5 (local
       experimental), whose payload is MARKER, a space, the frame's number.
 
+  l2.py sendhex IFACE HEX...
+      Send each HEX, a whole frame, from IFACE.
+
   l2.py recv IFACE OUT
       Count the frames of EtherType 0x88b5 that IFACE receives (not those it
       sends), by MARKER, until killed. Prints "ready" once the socket is
       bound; OUT, rewritten (atomically) at each frame, holds the lines
-      "MARKER COUNT".
+      "MARKER COUNT"; OUT.MARKER the last frame of MARKER, in hex (written
+      before OUT counts it).
 
   l2.py tapvm IFNAME MAC IP [-o LOG]
       A QEMU-like reader of a tap device: opens /dev/net/tun with
@@ -63,6 +67,14 @@ def cmd_send(a):
     s.close()
 
 
+def cmd_sendhex(a):
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    s.bind((a.iface, 0))
+    for h in a.frames:
+        s.send(bytes.fromhex(h))
+    s.close()
+
+
 def cmd_recv(a):
     # Bound to one EtherType: outgoing frames are not seen (only ETH_P_ALL
     # sockets see those), and neither is the rest of the traffic.
@@ -74,6 +86,8 @@ def cmd_recv(a):
         data = s.recv(65536)
         marker = data[14:].split(b' ', 1)[0].decode(errors='replace')
         counts[marker] = counts.get(marker, 0) + 1
+        with open('%s.%s' % (a.out, marker), 'w') as f:
+            f.write(data.hex())
         with open(a.out + '.tmp', 'w') as f:
             f.write(''.join('%s %d\n' % kv for kv in counts.items()))
         os.rename(a.out + '.tmp', a.out)
@@ -208,6 +222,9 @@ def main():
     s = sub.add_parser('send')
     s.add_argument('iface')
     s.add_argument('frames', nargs='+')
+    h = sub.add_parser('sendhex')
+    h.add_argument('iface')
+    h.add_argument('frames', nargs='+')
     r = sub.add_parser('recv')
     r.add_argument('iface')
     r.add_argument('out')
@@ -219,6 +236,8 @@ def main():
     a = p.parse_args()
     if a.cmd == 'send':
         cmd_send(a)
+    elif a.cmd == 'sendhex':
+        cmd_sendhex(a)
     elif a.cmd == 'recv':
         cmd_recv(a)
     else:

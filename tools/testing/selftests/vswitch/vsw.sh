@@ -188,6 +188,41 @@ vsw_delta() {
 	awk -v k="$3" 'FNR == 1 { n++ } $1 == k { v[n] = $2 } END { print v[2] - v[1] }' "$1" "$2"
 }
 
+# vsw_compare SNAP0 SNAP1: between two snaps (vsw_snap), every port's rx/tx
+# packets/bytes grew as its device's did (a device's rx is what the VM sent
+# into the switch, its tx what the switch sent the VM), the switch's as
+# their sums. The numbers, as TAP comments; false when one differs.
+vsw_compare() {
+	awk '
+	FNR == 1 { n++ }
+	{ v[n, $1] = $2; split($1, p, "."); if (p[1] == "port") dev[p[2]] = 1 }
+	END {
+		ok = 1
+		split("rx_packets rx_bytes tx_packets tx_bytes", keys, " ")
+		for (d in dev) {
+			line = d ":"
+			for (i = 1; i <= 4; i++) {
+				k = keys[i]
+				a = v[2, "port." d "." k] - v[1, "port." d "." k]
+				b = v[2, "dev." d "." k] - v[1, "dev." d "." k]
+				sum[k] += b
+				line = line sprintf(" %s %d/%d", k, a, b)
+				if (a != b) ok = 0
+			}
+			print "# " line " (port/device)"
+		}
+		line = "switch:"
+		for (i = 1; i <= 4; i++) {
+			k = keys[i]
+			a = v[2, "switch." k] - v[1, "switch." k]
+			line = line sprintf(" %s %d/%d", k, a, sum[k])
+			if (a != sum[k]) ok = 0
+		}
+		print "# " line " (switch/sum of the devices)"
+		exit !ok
+	}' "$1" "$2"
+}
+
 # vsw_cleanup: remove what the helpers made (namespaces take their veths).
 vsw_cleanup() {
 	local n
