@@ -24,7 +24,7 @@ import on an emulated guest, and raw sockets are all these tests need).
       TUNSETIFF IFF_TAP|IFF_NO_PI as IFNAME, prints "ready", and plays a VM
       with address MAC/IP: answers ARP requests and ICMP echo requests for
       IP. Commands on stdin, one per line:
-        send HEX       write the frame HEX to the tap
+        send HEX       write the frame HEX to the tap, reply "sent"
         expect HEX     reply "got" once the frame HEX was read (byte for
                        byte; frames read before the command count too),
                        "timeout" after 30 s
@@ -186,6 +186,7 @@ class TapVM:
             return True
         if words[0] == 'send':
             self.write(bytes.fromhex(words[1]))
+            print('sent', flush=True)
         elif words[0] == 'expect':
             self.wanted = (bytes.fromhex(words[1]), time.monotonic() + 30)
         elif words[0] == 'stats':

@@ -99,12 +99,12 @@ check "learning: the tap VM's MAC is on the tap's port" learned
 diag "[${SECONDS}s] frames"
 # 1514 bytes: a full frame at MTU 1500, payload "T2A " and random bytes
 T2A=${MACA//:/}${TMAC//:/}88b5$(text_hex "T2A ")$(hex 1496)
-tapvm send "$T2A" > /dev/null
+sent=$(tapvm send "$T2A")
 t2a() {
 	local got
 	vsw_recv_wait "$TMPD/rA" T2A 1 || return 1
 	got=$(cat "$TMPD/rA.T2A")
-	diag "A got $(vsw_recv_count "$TMPD/rA" T2A) frame(s) T2A, ${#got} hex digits, $([ "$got" = "$T2A" ] && echo equal || echo DIFFERENT) to the ${#T2A} written"
+	diag "the reader: $sent; A got $(vsw_recv_count "$TMPD/rA" T2A) frame(s) T2A, ${#got} hex digits, $([ "$got" = "$T2A" ] && echo equal || echo DIFFERENT) to the ${#T2A} written"
 	[ "$got" = "$T2A" ] && [ "$(vsw_recv_count "$TMPD/rA" T2A)" = 1 ]
 }
 check "tap VM -> A: a 1514-byte frame arrives byte for byte" t2a
