@@ -164,7 +164,7 @@ vswctl switch set "$SW" ageing 10
 # A's is first seen gone, the silence is at most the age last seen plus
 # the time since that reading began; below 10 s, it went too early.
 age_of() { vswctl -j fdb get "$SW" "$1" 2> /dev/null | sed -n 's/.*"age_ms": *\([0-9]*\).*/\1/p'; }
-LAST_AGE= LAST_T=0 GONE_T=0
+LAST_AGE='' LAST_T=0 GONE_T=0
 note_age() {
 	local before=${EPOCHREALTIME/./} a
 	a=$(age_of "$MACA")

@@ -62,7 +62,7 @@ MACA=$(vsw_mac "$A")
 
 # QEMU's host has tun loaded; this guest may not have it yet.
 [ -c /dev/net/tun ] || modprobe tun || tap_bail "no /dev/net/tun, and tun does not load"
-coproc TAPVM { exec $VSW_L2 tapvm "$TAP" $TMAC $IPT -o "$TMPD/tapvm.log" 2>&1; }
+coproc TAPVM { exec "$PY" "$VSW_L2" tapvm "$TAP" $TMAC $IPT -o "$TMPD/tapvm.log" 2>&1; }
 read -r -t "$(wait_scaled 60)" ready <&"${TAPVM[0]}" || ready="(nothing)"
 if [ "$ready" != ready ]; then
 	while read -r -t 5 line <&"${TAPVM[0]}"; do ready+=" | $line"; done
@@ -115,7 +115,7 @@ a2t() {
 	diag "the reader, waiting for A's 1514-byte frame: $got"
 	[ "$got" = got ]
 }
-ip netns exec "$A" $VSW_L2 sendhex eth0 "$A2T"
+ip netns exec "$A" "$PY" "$VSW_L2" sendhex eth0 "$A2T"
 check "A -> tap VM: a 1514-byte frame arrives byte for byte" a2t
 
 # ---- counters -------------------------------------------------------------

@@ -96,7 +96,7 @@ vsw_eventually() {
 
 # ---- raw frames (l2.py) ------------------------------------------------
 
-VSW_L2="$PY $VHV_ROOT/tools/testing/selftests/vswitch/l2.py"
+VSW_L2=$VHV_ROOT/tools/testing/selftests/vswitch/l2.py
 VSW_PIDS=()
 
 # vsw_send NS IFACE FRAMES...: raw frames from IFACE in NS, each FRAMES
@@ -104,7 +104,7 @@ VSW_PIDS=()
 vsw_send() {
 	local ns=$1
 	shift
-	ip netns exec "$ns" $VSW_L2 send "$@"
+	ip netns exec "$ns" "$PY" "$VSW_L2" send "$@"
 }
 
 # vsw_recv_start FILE NS IFACE: count the frames IFACE in NS receives, by
@@ -112,7 +112,7 @@ vsw_send() {
 # vsw_recv_ready FILE... waits until their sockets are bound.
 vsw_recv_start() {
 	rm -f "$1" "$1.log"
-	ip netns exec "$2" $VSW_L2 recv "$3" "$1" > "$1.log" 2>&1 &
+	ip netns exec "$2" "$PY" "$VSW_L2" recv "$3" "$1" > "$1.log" 2>&1 &
 	VSW_PIDS+=($!)
 }
 
@@ -160,6 +160,7 @@ vsw_snap() {
 		# shellcheck disable=SC2086 # one device name per word
 		d1=$(__vsw_devstats $devs) || return
 		{ "$VSWCTL" -s switch show "$sw" && "$VSWCTL" -s port show "$sw"; } > "$out.sw" || return
+		# shellcheck disable=SC2086
 		d2=$(__vsw_devstats $devs)
 		[ "$d1" = "$d2" ] && break
 		sleep 0.1
