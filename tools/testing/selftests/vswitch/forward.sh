@@ -94,6 +94,9 @@ vsw_vm "$SW" "$C" $IPC/24 || tap_bail "cannot create VM $C"
 MACA=$(vsw_mac "$A") MACB=$(vsw_mac "$B") MACC=$(vsw_mac "$C")
 diag "A $MACA $IPA, B $MACB $IPB, C $MACC $IPC"
 snap s0 || tap_bail "cannot read the counters"
+# Each VM counts the frames of EtherType 0x88b5 it receives, by marker
+# (started now: a python start takes seconds on a busy emulated guest).
+for x in A B C; do vsw_recv_start "$TMPD/r$x" "${!x}" eth0; done
 
 # ---- ping ---------------------------------------------------------------
 diag "[${SECONDS}s] ping"
@@ -119,15 +122,15 @@ iperf3_run() {
 	wait_for "iperf3 server in $sns to report" 60 __gone "$pid"
 }
 
-# jget FILE PATH...: values of a JSON file, one per PATH (a.b.c), on one
-# line.
+# jget FILE PATH [FILE PATH]...: values in JSON files (PATH: a.b.c), on
+# one line.
 jget() {
 	$PY - "$@" <<'EOF'
 import json, sys
-j = json.load(open(sys.argv[1]))
 out = []
-for path in sys.argv[2:]:
-    v = j
+args = sys.argv[1:]
+for f, path in zip(args[::2], args[1::2]):
+    v = json.load(open(f))
     for k in path.split('.'):
         v = v[k]
     out.append(str(v))
@@ -145,8 +148,9 @@ iperf3_run tcp "$B" "$A" $IPB -n $TCP_BYTES
 snap t1
 tcp_check() {
 	local sent rcvd txb
-	sent=$(jget "$TMPD/tcp.cli" end.sum_sent.bytes) || return 1
-	rcvd=$(jget "$TMPD/tcp.srv" end.sum_received.bytes) || return 1
+	read -r sent rcvd <<< "$(jget "$TMPD/tcp.cli" end.sum_sent.bytes \
+		"$TMPD/tcp.srv" end.sum_received.bytes)"
+	[ -n "$rcvd" ] || return 1
 	txb=$(d t0 t1 "port.$B-p.tx_bytes")
 	diag "TCP: asked $TCP_BYTES, sent $sent, receiver counted $rcvd; the switch sent $txb bytes to B's port"
 	# The receiver stops counting when the sender says it is done, which
@@ -163,9 +167,10 @@ e1=$(udp_rcvbuf_errors "$A")
 snap t2
 udp_check() {
 	local sent n lost rcvd txp drops txerr
-	sent=$(jget "$TMPD/udp.cli" end.sum_sent.packets) || return 1
-	read -r n lost rcvd <<< "$(jget "$TMPD/udp.srv" end.sum_received.packets \
-		end.sum_received.lost_packets end.sum_received.bytes)" || return 1
+	read -r sent n lost rcvd <<< "$(jget "$TMPD/udp.cli" end.sum_sent.packets \
+		"$TMPD/udp.srv" end.sum_received.packets "$TMPD/udp.srv" end.sum_received.lost_packets \
+		"$TMPD/udp.srv" end.sum_received.bytes)"
+	[ -n "$rcvd" ] || return 1
 	rcvd=$((rcvd / 1000))
 	txp=$(d t1 t2 "port.$A-p.tx_packets")
 	drops=$(d t1 t2 switch.drops_total)
@@ -186,8 +191,6 @@ vsw_eventually "port and switch rx/tx packets/bytes = the veth peers' (ping, ipe
 
 # ---- flooding -----------------------------------------------------------
 diag "[${SECONDS}s] flooding"
-# Each VM counts the frames of EtherType 0x88b5 it receives, by marker.
-for x in A B C; do vsw_recv_start "$TMPD/r$x" "${!x}" eth0; done
 vsw_recv_ready "$TMPD/rA" "$TMPD/rB" "$TMPD/rC" || tap_bail "no frame counters"
 UNKNOWN=02:00:5e:10:00:99
 snap f0
