@@ -218,6 +218,8 @@ check "static: after ageing, frames to the static entry still reach C only" coun
 
 # ---- del ------------------------------------------------------------------
 diag "[${SECONDS}s] del"
+# back to a long ageing time: what is learned from here on stays
+vswctl switch set "$SW" ageing 300
 vswctl fdb del "$SW" $SMAC
 deleted() {
 	local out rc=0
@@ -239,7 +241,6 @@ check "del: deleting an unknown MAC fails with a message, nothing changes" del_u
 
 # ---- flush ----------------------------------------------------------------
 diag "[${SECONDS}s] flush"
-vswctl switch set "$SW" ageing 300
 pings || diag "a ping failed"
 vswctl fdb add "$SW" $SMAC dev "$B-p" static
 vswctl fdb flush "$SW" dev "$A-p"
