@@ -201,7 +201,8 @@ check "ageing: ageing 10 set, the age field grows while A is silent" grows
 __aged() {
 	note_age
 	WAIT_SEEN="$(vswctl fdb show "$SW" | paste -sd';')"
-	[ "$(vswctl fdb show "$SW" | wc -l)" = 1 ] && [ -n "$(fdb_line $SMAC)" ]
+	# until a reading of A's age found it gone (GONE_T)
+	[ "$GONE_T" != 0 ] && [ "$(vswctl fdb show "$SW" | wc -l)" = 1 ] && [ -n "$(fdb_line $SMAC)" ]
 }
 wait_for "the learned entries to age out" 90 __aged
 aged() {
