@@ -4,9 +4,10 @@
 import on an emulated guest, and raw sockets are all these tests need).
 
   l2.py send IFACE FRAMES...
-      Send frames from IFACE; each FRAMES is DST,SRC,MARKER[,COUNT[,SIZE]]:
-      COUNT (default 1) frames DST <- SRC of SIZE bytes (default 60;
-      Ethernet header included, no FCS), EtherType 0x88b5 (local
+      Send frames from IFACE; each FRAMES is
+      DST,SRC,MARKER[,COUNT[,SIZE[,VID]]]: COUNT (default 1) frames DST <-
+      SRC of SIZE bytes (default 60; Ethernet header included, no FCS),
+      with an 802.1Q tag of VLAN VID if given, EtherType 0x88b5 (local
       experimental), whose payload is MARKER, a space, the frame's number.
 
   l2.py sendhex IFACE HEX...
@@ -14,7 +15,8 @@ import on an emulated guest, and raw sockets are all these tests need).
 
   l2.py recv IFACE OUT
       Count the frames of EtherType 0x88b5 that IFACE receives (not those it
-      sends), by MARKER, until killed. Prints "ready" once the socket is
+      sends; tagged ones too, when no VLAN device takes them), by MARKER,
+      until killed. Prints "ready" once the socket is
       bound; OUT, rewritten (atomically) at each frame, holds the lines
       "MARKER COUNT"; OUT.MARKER the last frame of MARKER, in hex (written
       before OUT counts it).
@@ -48,8 +50,9 @@ def mac_bytes(mac):
     return bytes(int(x, 16) for x in mac.split(':'))
 
 
-def frame(dst, src, ethertype, payload, size):
-    f = mac_bytes(dst) + mac_bytes(src) + struct.pack('!H', ethertype) + payload
+def frame(dst, src, ethertype, payload, size, vid=None):
+    tag = struct.pack('!HH', 0x8100, vid) if vid else b''
+    f = mac_bytes(dst) + mac_bytes(src) + tag + struct.pack('!H', ethertype) + payload
     return f + bytes(max(0, size - len(f)))
 
 
@@ -61,9 +64,10 @@ def cmd_send(a):
         dst, src, marker = f[:3]
         count = int(f[3]) if len(f) > 3 else 1
         size = int(f[4]) if len(f) > 4 else 60
+        vid = int(f[5]) if len(f) > 5 else None
         for i in range(count):
             payload = marker.encode() + b' %d ' % i
-            s.send(frame(dst, src, EXP_TYPE, payload, max(size, 60)))
+            s.send(frame(dst, src, EXP_TYPE, payload, max(size, 60), vid))
     s.close()
 
 
