@@ -54,7 +54,12 @@ snap() { vsw_snap "$TMPD/$1" "$SW"; }
 # d S0 S1 NAME: growth of counter NAME between snaps S0 and S1.
 d() { vsw_delta "$TMPD/$1" "$TMPD/$2" "$3"; }
 
-compare() { vsw_compare "$TMPD/$1" "$TMPD/$2"; }
+# compare S0 S1: vsw_compare, knowing the tagged frames each VM sent from a
+# raw socket (TAGS_A...: their 4-byte tags, counted by the veth only).
+TAGS_A=0 TAGS_B=0 TAGS_C=0
+compare() {
+	vsw_compare "$TMPD/$1" "$TMPD/$2" "$A-p=$((4 * TAGS_A))" "$B-p=$((4 * TAGS_B))" "$C-p=$((4 * TAGS_C))"
+}
 
 # ping_pair NS1 NS2 IP2 IP1: NS1 pings IP2 and NS2 pings IP1.
 ping_pair() {
@@ -277,6 +282,7 @@ else
 	vsw_send "$B" eth0 "$MACA,$MACB,VT,2,60,10"
 	vsw_recv_wait "$TMPD/rA" VT 2
 	burst vt "$MACB,$MACA,VT,2,60,10"
+	TAGS_A=$((TAGS_A + 2)) TAGS_B=$((TAGS_B + 2))
 	vt() { counts A VT 2 B VT 2 C VT 0; }
 	check "VLAN: tagged frames pass A <-> B (both ports vlan forward)" vt
 fi
@@ -286,6 +292,7 @@ fi
 # the egress port's.
 snap v0
 burst ve "$MACC,$MACA,VE,3,60,20"
+TAGS_A=$((TAGS_A + 3))
 vlan_egress() {
 	local p
 	snap v1
@@ -298,6 +305,7 @@ vsw_eventually "VLAN: 3 tagged frames to C (vlan drop) dropped on egress, as vla
 # C -> A, broadcast and unicast: dropped as they enter.
 snap v1
 vsw_send "$C" eth0 "$BCAST,$MACC,VI,2,60,20" "$MACA,$MACC,VI,2,60,20" "$BCAST,$MACC,vi-end"
+TAGS_C=$((TAGS_C + 4))
 vsw_recv_wait "$TMPD/rA" vi-end 1 && vsw_recv_wait "$TMPD/rB" vi-end 1
 vlan_ingress() {
 	local p tx
