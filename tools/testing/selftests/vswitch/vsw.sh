@@ -34,11 +34,20 @@ vsw_netns() {
 # address ADDR (CIDR, e.g. 10.0.0.1/24), the peer NAME-p up and a port of
 # SWITCH with SETTINGS (`vswctl port add SWITCH dev NAME-p SETTINGS`).
 # NAME is at most 13 characters (NAME-p is a device name).
+# With VSW_IPV6=off, IPv6 is off on both ends before they come up: no
+# router solicitation, DAD or MLD frame crosses the switch unasked, so that
+# counters can be compared exactly.
 vsw_vm() {
 	local sw=$1 name=$2 addr=$3
 	shift 3
 	vsw_netns "$name" || return
+	if [ "${VSW_IPV6:-}" = off ]; then
+		ip netns exec "$name" sysctl -qw net.ipv6.conf.default.disable_ipv6=1 || return
+	fi
 	ip link add "$name-p" type veth peer name eth0 netns "$name" || return
+	if [ "${VSW_IPV6:-}" = off ]; then
+		sysctl -qw "net.ipv6.conf.$name-p.disable_ipv6=1" || return
+	fi
 	ip -n "$name" addr add "$addr" dev eth0 nodad || return
 	ip -n "$name" link set eth0 up || return
 	ip link set "$name-p" up || return
@@ -64,9 +73,172 @@ vsw_link_stat() {
 		$PY -c 'import json,sys; print(json.load(sys.stdin)[0]["stats64"][sys.argv[1]][sys.argv[2]])' "$3" "$4"
 }
 
+# vsw_eventually NAME CMD...: run CMD until it succeeds, for up to 30 s
+# (scaled): a frame a device counted may still wait in a backlog before the
+# switch sees it. One TAP line, with the output of CMD's last run.
+vsw_eventually() {
+	local name=$1 t end out
+	shift
+	t=$(wait_scaled 30)
+	end=$((SECONDS + t))
+	until out=$("$@" 2>&1); do
+		if [ "$SECONDS" -ge "$end" ]; then
+			echo "$out"
+			diag "still failing after ${t}s"
+			tap_notok "$name"
+			return
+		fi
+		sleep 0.5
+	done
+	echo "$out"
+	tap_ok "$name"
+}
+
+# ---- raw frames (l2.py) ------------------------------------------------
+
+VSW_L2=$VHV_ROOT/tools/testing/selftests/vswitch/l2.py
+VSW_PIDS=()
+
+# vsw_send NS IFACE FRAMES...: raw frames from IFACE in NS, each FRAMES
+# DST,SRC,MARKER[,COUNT[,SIZE]] (l2.py send).
+vsw_send() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" "$PY" "$VSW_L2" send "$@"
+}
+
+# vsw_recv_start FILE NS IFACE: count the frames IFACE in NS receives, by
+# marker, into FILE, in the background until cleanup (l2.py recv).
+# vsw_recv_ready FILE... waits until their sockets are bound.
+vsw_recv_start() {
+	rm -f "$1" "$1.log"
+	ip netns exec "$2" "$PY" "$VSW_L2" recv "$3" "$1" > "$1.log" 2>&1 &
+	VSW_PIDS+=($!)
+}
+
+__vsw_ready() {
+	local f
+	for f; do grep -qx ready "$f.log" || return 1; done
+}
+vsw_recv_ready() { wait_for "the frame counters to start ($*)" 60 __vsw_ready "$@"; }
+
+# vsw_recv_count FILE MARKER: how many frames of MARKER came so far.
+vsw_recv_count() {
+	[ -e "$1" ] || { echo 0; return; }
+	awk -v m="$2" '$1 == m { n = $2 } END { print n + 0 }' "$1"
+}
+
+# vsw_recv_wait FILE MARKER N: wait until N frames of MARKER came.
+__vsw_got() {
+	WAIT_SEEN="$(vsw_recv_count "$1" "$2") frames $2"
+	[ "$(vsw_recv_count "$1" "$2")" -ge "$3" ]
+}
+vsw_recv_wait() { wait_for "$3 frames $2 in $1" 60 __vsw_got "$@"; }
+
+# ---- counters -----------------------------------------------------------
+
+# vsw_snap FILE SWITCH: the counters of SWITCH, of each of its ports and of
+# each port's device (the ground truth), one "NAME VALUE" line each:
+# switch.rx_packets, switch.flood_packets, switch.drops.mtu,
+# port.DEV.tx_bytes, port.DEV.drops.hairpin, dev.DEV.rx_packets... Drop
+# reasons are named as in `vswctl -s` text. The devices' counters are read
+# before and after the switch's, and the read is kept only when they did
+# not move meanwhile.
+__vsw_devstats() {
+	local d k v
+	for d; do
+		for k in rx_packets rx_bytes tx_packets tx_bytes; do
+			read -r v < "/sys/class/net/$d/statistics/$k" || return
+			echo "dev.$d.$k $v"
+		done
+	done
+}
+vsw_snap() {
+	local out=$1 sw=$2 devs i d1 d2
+	for ((i = 0; i < 50; i++)); do
+		devs=$("$VSWCTL" port show "$sw" | awk '{ print $5 }') || return
+		# shellcheck disable=SC2086 # one device name per word
+		d1=$(__vsw_devstats $devs) || return
+		{ "$VSWCTL" -s switch show "$sw" && "$VSWCTL" -s port show "$sw"; } > "$out.sw" || return
+		# shellcheck disable=SC2086
+		d2=$(__vsw_devstats $devs)
+		[ "$d1" = "$d2" ] && break
+		sleep 0.1
+	done
+	[ "$d1" = "$d2" ] || { echo "vsw_snap: device counters kept moving" >&2; return 1; }
+	{
+		echo "$d1"
+		awk '
+		/^[^ ]/ { obj = ($2 == "port") ? "port." $5 : "switch" }
+		/^ +rx:/ { print obj ".rx_packets", $3; print obj ".rx_bytes", $5
+			   print obj ".tx_packets", $8; print obj ".tx_bytes", $10 }
+		/^ +flood / { print "switch.flood_packets", $2; print "switch.fdb_learned", $4
+			      print "switch.fdb_full", $6 }
+		/^ +drops / { sub(":", "", $2); print obj ".drops_total", $2
+			      for (i = 3; i < NF; i += 2) print obj ".drops." $i, $(i + 1) }
+		' "$out.sw"
+	} > "$out"
+	rm -f "$out.sw"
+	grep -q '^switch.rx_packets ' "$out"
+}
+
+# vsw_delta SNAP0 SNAP1 NAME: how much counter NAME grew between two snaps
+# (a counter a snap does not list is 0 there: drop reasons that never
+# happened).
+vsw_delta() {
+	awk -v k="$3" 'FNR == 1 { n++ } $1 == k { v[n] = $2 } END { print v[2] - v[1] }' "$1" "$2"
+}
+
+# vsw_compare SNAP0 SNAP1 [DEV=BYTES]...: between two snaps (vsw_snap),
+# every port's rx/tx packets/bytes grew as its device's did (a device's rx
+# is what the VM sent into the switch, its tx what the switch sent the
+# VM), the switch's as their sums. DEV=BYTES: DEV's rx_bytes grew by BYTES
+# more than its port's: the 802.1Q tags of frames sent tagged from a raw
+# socket, which the veth counts and the receive path takes out of the frame
+# (into skb metadata) before the switch sees it. The numbers, as TAP
+# comments; false when one differs.
+vsw_compare() {
+	local f0=$1 f1=$2
+	shift 2
+	awk -v extra="$*" '
+	BEGIN { ne = split(extra, e, " "); for (i = 1; i <= ne; i++) { split(e[i], kv, "="); tag[kv[1]] = kv[2] } }
+	FNR == 1 { n++ }
+	{ v[n, $1] = $2; split($1, p, "."); if (p[1] == "port") dev[p[2]] = 1 }
+	END {
+		ok = 1
+		split("rx_packets rx_bytes tx_packets tx_bytes", keys, " ")
+		for (d in dev) {
+			line = d ":"
+			for (i = 1; i <= 4; i++) {
+				k = keys[i]
+				a = v[2, "port." d "." k] - v[1, "port." d "." k]
+				b = v[2, "dev." d "." k] - v[1, "dev." d "." k]
+				if (k == "rx_bytes") b -= tag[d]
+				sum[k] += b
+				line = line sprintf(" %s %d/%d", k, a, b)
+				if (a != b) ok = 0
+			}
+			print "# " line " (port/device" (tag[d] ? sprintf(", device rx_bytes less %d of tags", tag[d]) : "") ")"
+		}
+		line = "switch:"
+		for (i = 1; i <= 4; i++) {
+			k = keys[i]
+			a = v[2, "switch." k] - v[1, "switch." k]
+			line = line sprintf(" %s %d/%d", k, a, sum[k])
+			if (a != sum[k]) ok = 0
+		}
+		print "# " line " (switch/sum of the devices)"
+		exit !ok
+	}' "$f0" "$f1"
+}
+
 # vsw_cleanup: remove what the helpers made (namespaces take their veths).
 vsw_cleanup() {
 	local n
+	# first: a process in a namespace keeps it, and its devices, alive
+	for n in "${VSW_PIDS[@]}"; do
+		kill "$n" 2>/dev/null || true
+	done
 	for n in "${VSW_NETNS[@]}"; do
 		ip netns del "$n" 2>/dev/null || true
 	done

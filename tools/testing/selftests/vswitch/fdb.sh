@@ -1,0 +1,316 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# fdb.sh - the forwarding database of a switch with three VMs (netns +
+# veth): learning, ageing, static entries, del, flush and the fdb-max
+# limit. Ground truth: the MACs read in the namespaces, the ports' ids, the
+# frames each VM receives (raw sockets count them by marker), and the veth
+# peers' counters (the VMs' silence while entries age).
+#
+#   learning  after pings, `fdb show` has each VM's MAC on its own port (dev
+#             and id), `fdb show dev` one port's only, `fdb get` each MAC
+#   static    `fdb add ... static` on C's port for a MAC no VM has: frames
+#             to it reach C only, also after B sent from that MAC (a static
+#             entry does not move), and after every learned entry aged
+#   ageing    `switch set ageing 10`: the age field grows while the VMs are
+#             silent, the learned entries go after 10 s (not earlier), the
+#             static one stays
+#   del       the static entry deleted: `fdb get` fails, frames to it are
+#             flooded; deleting an unknown MAC fails with a message
+#   flush     per port (only that port's entries go, frames to its VM are
+#             flooded again), all learned, then static too
+#   fdb-max   fdb-max 4: of 6 new source MACs, 4 are learned and the others
+#             counted as fdb-full; frames to an unlearned MAC are flooded,
+#             to a learned one forwarded; a limit below the entry count
+#             and a static entry in a full table are refused with a message
+source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/vsw.sh"
+
+SW=fsw$$
+A=fa$$ B=fb$$ C=fc$$
+IPA=10.0.1.1 IPB=10.0.1.2 IPC=10.0.1.3
+BCAST=ff:ff:ff:ff:ff:ff
+SMAC=02:00:5e:00:00:5c		# a static entry's MAC, no VM's
+TMPD=$(mktemp -d)
+SECONDS=0
+VSW_IPV6=off
+
+cleanup() {
+	vsw_cleanup
+	rm -rf "$TMPD"
+}
+trap cleanup EXIT
+
+check() {
+	local name=$1
+	shift
+	if "$@"; then tap_ok "$name"; else tap_notok "$name"; fi
+}
+
+# counts X MARKER N...: VM X's frame counter saw N frames of MARKER, for
+# each triple.
+counts() {
+	local got
+	while [ $# -ge 3 ]; do
+		got=$(vsw_recv_count "$TMPD/r$1" "$2")
+		[ "$got" = "$3" ] || { diag "$1 got $got frames $2, expected $3"; return 1; }
+		shift 3
+	done
+}
+
+# burst X NAME FRAMES...: send FRAMES from VM X, then a broadcast NAME-end,
+# and wait until the other two VMs got it: what was sent before has been
+# switched.
+burst() {
+	local x=$1 name=$2 mac y
+	shift 2
+	mac=MAC$x
+	vsw_send "${!x}" eth0 "$@" "$BCAST,${!mac},$name-end" || return
+	for y in A B C; do
+		[ "$y" = "$x" ] || vsw_recv_wait "$TMPD/r$y" "$name-end" 1 || return
+	done
+}
+
+# fdb_line MAC: the entry of MAC in `fdb show` ("MAC dev DEV port N age Ts"
+# or "... static"), empty when there is none.
+fdb_line() { vswctl fdb show "$SW" | awk -v m="$1" '$1 == m'; }
+# field WORD: the word after WORD in the line on stdin.
+field() { awk -v w="$1" '{ for (i = 1; i < NF; i++) if ($i == w) print $(i + 1) }'; }
+port_id() { vswctl port show "$SW" dev "$1" | awk '{ print $3 }'; }
+fdb_count() { vswctl switch show "$SW" | field fdb | cut -d/ -f1; }
+sw_counter() { vswctl -s switch show "$SW" | field "$1"; }
+
+pings() {
+	ip netns exec "$A" ping -c 1 -W 10 -q $IPB > /dev/null &&
+		ip netns exec "$A" ping -c 1 -W 10 -q $IPC > /dev/null &&
+		ip netns exec "$B" ping -c 1 -W 10 -q $IPC > /dev/null
+}
+
+tap_plan 16
+
+vsw_switch "$SW" || tap_bail "cannot create switch $SW"
+vsw_vm "$SW" "$A" $IPA/24 || tap_bail "cannot create VM $A"
+vsw_vm "$SW" "$B" $IPB/24 || tap_bail "cannot create VM $B"
+vsw_vm "$SW" "$C" $IPC/24 || tap_bail "cannot create VM $C"
+for x in A B C; do vsw_recv_start "$TMPD/r$x" "${!x}" eth0; done
+MACA=$(vsw_mac "$A") MACB=$(vsw_mac "$B") MACC=$(vsw_mac "$C")
+# Permanent neighbours: no ARP probe leaves a VM unasked (an entry in use
+# is confirmed by one, seconds after a ping), so a VM is silent between
+# the frames the test makes it send.
+for x in A:B B:C C:A; do
+	v=${x%:*} w=${x#*:}
+	ipv=IP$v ipw=IP$w macv=MAC$v macw=MAC$w
+	ip -n "${!v}" neigh replace "${!ipw}" lladdr "${!macw}" dev eth0 nud permanent
+	ip -n "${!w}" neigh replace "${!ipv}" lladdr "${!macv}" dev eth0 nud permanent
+done
+PA=$(port_id "$A-p") PB=$(port_id "$B-p") PC=$(port_id "$C-p")
+diag "A $MACA port $PA, B $MACB port $PB, C $MACC port $PC"
+vsw_recv_ready "$TMPD/rA" "$TMPD/rB" "$TMPD/rC" || tap_bail "no frame counters"
+
+# ---- learning -------------------------------------------------------------
+diag "[${SECONDS}s] learning"
+pings || diag "a ping failed"
+learned() {
+	local x mac dev line
+	vswctl fdb show "$SW" | sed 's/^/# /'
+	[ "$(vswctl fdb show "$SW" | wc -l)" = 3 ] || return 1
+	for x in A B C; do
+		mac=MAC$x
+		dev=${!x}-p
+		line=$(fdb_line "${!mac}")
+		[ "$(field dev <<< "$line")" = "$dev" ] &&
+			[ "$(field port <<< "$line")" = "$(port_id "$dev")" ] || return 1
+	done
+}
+check "learning: fdb show has the 3 VMs' MACs, each on its own port" learned
+by_dev() {
+	local out
+	out=$(vswctl fdb show "$SW" dev "$B-p")
+	diag "fdb show dev $B-p: $out"
+	[ "$(wc -l <<< "$out")" = 1 ] && [ "$(awk '{ print $1 }' <<< "$out")" = "$MACB" ]
+}
+check "learning: fdb show dev B's port has B's MAC only" by_dev
+get_each() {
+	local x mac p got
+	for x in A B C; do
+		mac=MAC$x p=P$x
+		got=$(vswctl fdb get "$SW" "${!mac}" | field port)
+		[ "$got" = "${!p}" ] || { diag "fdb get ${!mac}: port '$got', expected ${!p}"; return 1; }
+	done
+}
+check "learning: fdb get gives each VM's port" get_each
+
+# ---- static ---------------------------------------------------------------
+diag "[${SECONDS}s] static"
+vswctl fdb add "$SW" $SMAC dev "$C-p" static
+burst A st1 "$SMAC,$MACA,ST1,2"
+check "static: frames to a static entry of C's port reach C only" counts A ST1 0 B ST1 0 C ST1 2
+# B claims the MAC as its source: a learned entry would move to B's port.
+burst B mv "$BCAST,$SMAC,MV"
+burst A st2 "$SMAC,$MACA,ST2,2"
+moved() {
+	local line
+	line=$(fdb_line $SMAC)
+	diag "after B sent from $SMAC: $line"
+	[ "$(field port <<< "$line")" = "$PC" ] && grep -qw static <<< "$line" &&
+		counts A ST2 0 B ST2 0 C ST2 2
+}
+check "static: the entry stays on C's port when B sends from its MAC" moved
+
+# ---- ageing ---------------------------------------------------------------
+diag "[${SECONDS}s] ageing"
+vswctl switch set "$SW" ageing 10
+# An entry may only go once 10 s passed without a frame from its MAC: when
+# A's is first seen gone, the silence is at most the age last seen plus
+# the time since that reading began; below 10 s, it went too early.
+age_of() { vswctl -j fdb get "$SW" "$1" 2> /dev/null | sed -n 's/.*"age_ms": *\([0-9]*\).*/\1/p'; }
+LAST_AGE='' LAST_T=0 GONE_T=0
+note_age() {
+	local before=${EPOCHREALTIME/./} a
+	a=$(age_of "$MACA")
+	if [ -n "$a" ]; then
+		LAST_AGE=$a LAST_T=$before
+	elif [ "$GONE_T" = 0 ]; then
+		GONE_T=${EPOCHREALTIME/./}
+	fi
+	AGE=$a
+}
+# A frame from A first, so that its entry is young, then two readings of
+# its age, one after the other. (On a busy machine seconds may pass
+# between two commands: an entry that aged out meanwhile is refreshed and
+# read again.)
+__grows() {
+	local a1
+	vsw_send "$A" eth0 "$BCAST,$MACA,AG" || return
+	note_age
+	a1=$AGE
+	note_age
+	WAIT_SEEN="age_ms '$a1', then '$AGE'"
+	[ -n "$a1" ] && [ -n "$AGE" ] && [ "$AGE" -gt "$a1" ] || return 1
+	AGES="$a1 -> $AGE ms"
+}
+AGES=
+wait_for "A's entry to show a growing age" 60 __grows
+GONE_T=0	# a reading that found the entry gone before the last refresh
+rx_vms() { cat /sys/class/net/{"$A","$B","$C"}-p/statistics/rx_packets | paste -sd' '; }
+rx0=$(rx_vms)
+diag "switch: $(vswctl switch show "$SW"); A's age: $AGES"
+grows() { [ "$(vswctl switch show "$SW" | field ageing)" = 10 ] && [ -n "$AGES" ]; }
+check "ageing: ageing 10 set, the age field grows while A is silent" grows
+
+__aged() {
+	note_age
+	WAIT_SEEN="$(vswctl fdb show "$SW" | paste -sd';')"
+	# until a reading of A's age found it gone (GONE_T)
+	[ "$GONE_T" != 0 ] && [ "$(vswctl fdb show "$SW" | wc -l)" = 1 ] && [ -n "$(fdb_line $SMAC)" ]
+}
+wait_for "the learned entries to age out" 90 __aged
+aged() {
+	local silent rx1
+	rx1=$(rx_vms)
+	silent=$(( LAST_AGE + (GONE_T - LAST_T) / 1000 ))
+	diag "fdb: $(vswctl fdb show "$SW" | paste -sd';'); A's entry last seen at age ${LAST_AGE} ms, seen gone ${silent} ms after A's last frame at most; VMs' frames: $rx0 -> $rx1"
+	[ "$(vswctl fdb show "$SW" | wc -l)" = 1 ] && [ -n "$(fdb_line $SMAC)" ] &&
+		[ "$LAST_T" != 0 ] && [ "$GONE_T" != 0 ] && [ "$silent" -ge 10000 ] && [ "$rx0" = "$rx1" ]
+}
+check "ageing: the learned entries went after 10 s of silence, the static one stayed" aged
+burst A st3 "$SMAC,$MACA,ST3,2"
+check "static: after ageing, frames to the static entry still reach C only" counts A ST3 0 B ST3 0 C ST3 2
+
+# ---- del ------------------------------------------------------------------
+diag "[${SECONDS}s] del"
+# back to a long ageing time: what is learned from here on stays
+vswctl switch set "$SW" ageing 300
+vswctl fdb del "$SW" $SMAC
+deleted() {
+	local out rc=0
+	out=$(vswctl fdb get "$SW" $SMAC 2>&1) || rc=$?
+	diag "fdb get after del: exit $rc: $out"
+	[ "$rc" = 1 ] && grep -q "no fdb entry" <<< "$out" && counts A DEL 0 B DEL 2 C DEL 2
+}
+burst A del "$SMAC,$MACA,DEL,2"
+check "del: the static entry is gone, frames to its MAC are flooded" deleted
+del_unknown() {
+	local out rc=0 n0 n1
+	n0=$(fdb_count)
+	out=$(vswctl fdb del "$SW" 02:00:5e:00:00:77 2>&1) || rc=$?
+	n1=$(fdb_count)
+	diag "fdb del of an unknown MAC: exit $rc: $out; entries $n0 -> $n1"
+	[ "$rc" = 1 ] && grep -q "no fdb entry for this MAC" <<< "$out" && [ "$n0" = "$n1" ]
+}
+check "del: deleting an unknown MAC fails with a message, nothing changes" del_unknown
+
+# ---- flush ----------------------------------------------------------------
+diag "[${SECONDS}s] flush"
+pings || diag "a ping failed"
+vswctl fdb add "$SW" $SMAC dev "$B-p" static
+vswctl fdb flush "$SW" dev "$A-p"
+flush_port() {
+	local out
+	out=$(vswctl fdb show "$SW")
+	diag "after flush dev $A-p: $(paste -sd';' <<< "$out")"
+	[ "$(wc -l <<< "$out")" = 3 ] && [ -z "$(fdb_line "$MACA")" ] &&
+		[ -n "$(fdb_line "$MACB")" ] && [ -n "$(fdb_line "$MACC")" ] &&
+		[ -n "$(fdb_line $SMAC)" ] && counts A FA 1 B FA 1 C FA 0 A FB 0 B FB 1
+}
+burst C fp "$MACA,$MACC,FA" "$MACB,$MACC,FB"
+check "flush dev A's port: only A's entry went, frames to A are flooded again" flush_port
+vswctl fdb flush "$SW"
+flush_all() {
+	local out
+	out=$(vswctl fdb show "$SW")
+	diag "after flush: $(paste -sd';' <<< "$out")"
+	[ "$(wc -l <<< "$out")" = 1 ] && [ -n "$(fdb_line $SMAC)" ]
+}
+check "flush: every learned entry went, the static one stayed" flush_all
+vswctl fdb flush "$SW" static
+flush_static() {
+	local out
+	out=$(vswctl fdb show "$SW")
+	diag "after flush static: '$out', switch: $(vswctl switch show "$SW")"
+	[ -z "$out" ] && [ "$(fdb_count)" = 0 ]
+}
+check "flush static: the table is empty" flush_static
+
+# ---- fdb-max ----------------------------------------------------------------
+diag "[${SECONDS}s] fdb-max"
+vswctl switch set "$SW" fdb-max 4
+full0=$(sw_counter fdb-full)
+F=02:00:5e:00:01:0
+burst A fm "$BCAST,${F}1,FM" "$BCAST,${F}2,FM" "$BCAST,${F}3,FM" \
+	"$BCAST,${F}4,FM" "$BCAST,${F}5,FM" "$BCAST,${F}6,FM"
+limited() {
+	local out full n i
+	out=$(vswctl fdb show "$SW")
+	full=$(( $(sw_counter fdb-full) - full0 ))
+	diag "fdb: $(paste -sd';' <<< "$out"); fdb-full +$full; switch: $(vswctl switch show "$SW")"
+	n=0
+	for i in 1 2 3 4 5 6; do [ -n "$(fdb_line "$F$i")" ] && n=$((n + 1)); done
+	[ "$(wc -l <<< "$out")" = 4 ] && [ "$n" = 4 ] && [ "$(fdb_count)" = 4 ] &&
+		[ "$full" -ge 2 ] && counts B FM 6 C FM 6
+}
+check "fdb-max 4: 4 of 6 new source MACs learned, the rest counted as fdb-full" limited
+# one learned and one unlearned of the six, both on A's side
+for i in 1 2 3 4 5 6; do
+	if [ -n "$(fdb_line "$F$i")" ]; then IN=$F$i; else OUT=$F$i; fi
+done
+full_fwd() {
+	diag "to $IN (learned): A $(vsw_recv_count "$TMPD/rA" TI), C $(vsw_recv_count "$TMPD/rC" TI); to $OUT (not learned): A $(vsw_recv_count "$TMPD/rA" TO), C $(vsw_recv_count "$TMPD/rC" TO)"
+	counts A TI 1 C TI 0 A TO 1 C TO 1
+}
+burst B ff "$IN,$MACB,TI" "$OUT,$MACB,TO"
+check "fdb-max: with the table full, an unlearned MAC is flooded, a learned one forwarded" full_fwd
+refused() {
+	local out1 out2 rc1=0 rc2=0
+	out1=$(vswctl switch set "$SW" fdb-max 2 2>&1) || rc1=$?
+	out2=$(vswctl fdb add "$SW" $SMAC dev "$C-p" 2>&1) || rc2=$?
+	diag "fdb-max 2: exit $rc1: $out1"
+	diag "fdb add in a full table: exit $rc2: $out2"
+	diag "switch: $(vswctl switch show "$SW")"
+	[ "$rc1" = 1 ] && grep -q "flush it first" <<< "$out1" &&
+		[ "$rc2" = 1 ] && grep -q "fdb table is full" <<< "$out2" &&
+		[ "$(vswctl switch show "$SW" | field fdb)" = 4/4 ] && [ -z "$(fdb_line $SMAC)" ]
+}
+check "fdb-max: a limit below the entry count, or a static entry when full, refused" refused
+diag "ran ${SECONDS}s"
+tap_done
