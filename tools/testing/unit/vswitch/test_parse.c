@@ -149,6 +149,10 @@ static void test_ipv4(void)
 	ok(parse(&f, &key) == VSWITCH_DROP_NONE && key.l4,
 	   "ipv4/udp: padding after tot_len is fine");
 
+	f.b[ETH_HLEN + 3] = 22;	/* tot_len: 2 bytes of UDP, ports in the padding */
+	ok(parse(&f, &key) == VSWITCH_DROP_MALFORMED,
+	   "ipv4/udp: ports cut off by tot_len are not read from the padding");
+
 	eth(&f, MAC_B, ETH_P_IP);
 	ipv4_udp(&f, 28, 0x0010, 68, 67);	/* offset 16*8: later fragment */
 	ok(parse(&f, &key) == VSWITCH_DROP_NONE && !key.l4 && !key.sport,
@@ -262,6 +266,13 @@ static void test_ipv6(void)
 	zero(&f, 8);
 	ok(parse(&f, &key) == VSWITCH_DROP_MALFORMED,
 	   "ipv6: payload_len past the frame is malformed");
+
+	eth(&f, MAC_B, ETH_P_IPV6);
+	ipv6_hdr(&f, 2, IPPROTO_UDP, V6_A);
+	put16(&f, 547); put16(&f, 546);	/* past payload_len: padding */
+	zero(&f, 4);
+	ok(parse(&f, &key) == VSWITCH_DROP_MALFORMED,
+	   "ipv6: ports cut off by payload_len are not read from the padding");
 
 	eth(&f, MAC_B, ETH_P_IPV6);
 	ipv6_hdr(&f, 9 * 8, IPPROTO_DSTOPTS, V6_A);
