@@ -206,7 +206,7 @@ static bool skip_ipv6_ext(struct vsw_frame *f, unsigned int *off,
 	unsigned int len;
 	int n;
 
-	for (n = 0; n < MAX_IPV6_EXTHDRS; n++) {
+	for (n = 0; n <= MAX_IPV6_EXTHDRS; n++) {
 		switch (*nexthdr) {
 		case IPPROTO_HOPOPTS:
 		case IPPROTO_ROUTING:
@@ -217,6 +217,8 @@ static bool skip_ipv6_ext(struct vsw_frame *f, unsigned int *off,
 		default:
 			return true;
 		}
+		if (n == MAX_IPV6_EXTHDRS)	/* one more than allowed */
+			return false;
 		if (end - *off < 8)
 			return false;
 		p = vsw_frame_pull(f, *off, 8);

@@ -282,6 +282,16 @@ static void test_ipv6(void)
 	}
 	ok(parse(&f, &key) == VSWITCH_DROP_MALFORMED,
 	   "ipv6: more than 8 extension headers is malformed");
+
+	eth(&f, MAC_B, ETH_P_IPV6);
+	ipv6_hdr(&f, 8 * 8 + 8, IPPROTO_DSTOPTS, V6_A);
+	for (int i = 0; i < 8; i++) {
+		put8(&f, i < 7 ? IPPROTO_DSTOPTS : IPPROTO_UDP); put8(&f, 0);
+		zero(&f, 6);
+	}
+	put16(&f, 547); put16(&f, 546); put16(&f, 8); put16(&f, 0);
+	ok(parse(&f, &key) == VSWITCH_DROP_NONE && key.l4 &&
+	   key.dport == htons(546), "ipv6: 8 extension headers are fine");
 }
 
 static void test_vlan(void)
