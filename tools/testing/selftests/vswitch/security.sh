@@ -17,7 +17,8 @@
 #
 #   D  DAD with security on: b sees a's NS from :: for its link-local and
 #      global address, and a's addresses leave tentative
-#   P  ping v4, v6, v6 link-local from a to b before, during and after
+#   P  ping v4, v6 and v6 link-local from a to b before and after the
+#      spoofs, v4 and v6 in a loop while they are sent
 #   S  spoofs (source MAC, IPv4 source, ARP sender IP/MAC, IPv6 source,
 #      NS/NA source, target or link-layer option, DHCP/DHCPv6 server
 #      replies) are dropped, and counted under their reason on the port
@@ -180,7 +181,8 @@ done
 REASONS=(malformed src_mac vlan mac_spoof ipv4_spoof arp_spoof ipv6_spoof
 	 nd_spoof dhcp_server)
 
-# per phase: its cases, a ping line (P_SPOOF), a counter line
+# D, ping before; S: cases, counters, ping during, ping after; G: cases,
+# counters; N: cases, counters, no ping, ping again; O: cases, counters
 tap_plan $((2 + ${#P_SPOOF[@]} + 3 + ${#P_NOGUARD[@]} + 1 + ${#P_NONE[@]} + 2 + 1 + ${#P_OFF[@]} + 1))
 
 # ---- helpers -----------------------------------------------------------------
@@ -189,7 +191,7 @@ ll_addr() {
 	ip -n "$1" -6 -o addr show dev eth0 scope link | awk '{ sub("/.*", "", $4); print $4 }'
 }
 
-# pings FROM_NS V4 V6 LL: one echo each way round, all answered.
+# pings FROM_NS V4 V6 LL: one echo request to each address, all answered.
 pings() {
 	local ns=$1 a
 	for a in "$2" "$3" "$4%eth0"; do
