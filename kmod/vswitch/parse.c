@@ -70,14 +70,17 @@ static unsigned int parse_eth(struct vsw_frame *f, struct vsw_key *key)
 	return off;
 }
 
-/* TCP/UDP ports at @off, when the protocol has them. */
+/* TCP/UDP ports at @off, when the protocol has them; @end: the L3 end. */
 static enum vswitch_drop parse_ports(struct vsw_frame *f, unsigned int off,
-				     struct vsw_key *key)
+				     unsigned int end, struct vsw_key *key)
 {
 	const __be16 *ports;
 
 	if (key->ip_proto != IPPROTO_UDP && key->ip_proto != IPPROTO_TCP)
 		return VSWITCH_DROP_NONE;
+	/* not from the Ethernet padding after the datagram */
+	if (end - off < 4)
+		return VSWITCH_DROP_MALFORMED;
 	ports = vsw_frame_pull(f, off, 4);
 	if (!ports)
 		return VSWITCH_DROP_MALFORMED;
@@ -112,7 +115,7 @@ static enum vswitch_drop parse_ipv4(struct vsw_frame *f, unsigned int off,
 	if (later_frag)
 		return VSWITCH_DROP_NONE;
 	key->l4 = true;
-	return parse_ports(f, off + ihl, key);
+	return parse_ports(f, off + ihl, off + tot_len, key);
 }
 
 static enum vswitch_drop parse_arp(struct vsw_frame *f, unsigned int off,
@@ -203,7 +206,7 @@ static bool skip_ipv6_ext(struct vsw_frame *f, unsigned int *off,
 	unsigned int len;
 	int n;
 
-	for (n = 0; n < MAX_IPV6_EXTHDRS; n++) {
+	for (n = 0; n <= MAX_IPV6_EXTHDRS; n++) {
 		switch (*nexthdr) {
 		case IPPROTO_HOPOPTS:
 		case IPPROTO_ROUTING:
@@ -214,6 +217,8 @@ static bool skip_ipv6_ext(struct vsw_frame *f, unsigned int *off,
 		default:
 			return true;
 		}
+		if (n == MAX_IPV6_EXTHDRS)	/* one more than allowed */
+			return false;
 		if (end - *off < 8)
 			return false;
 		p = vsw_frame_pull(f, *off, 8);
@@ -268,7 +273,7 @@ static enum vswitch_drop parse_ipv6(struct vsw_frame *f, unsigned int off,
 	key->l4 = true;
 	if (nexthdr == IPPROTO_ICMPV6)
 		return parse_icmp6(f, off, end, key);
-	return parse_ports(f, off, key);
+	return parse_ports(f, off, end, key);
 }
 
 /**

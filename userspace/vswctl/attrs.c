@@ -245,7 +245,8 @@ static int put_addrs(struct nl_msg *msg, const struct vsw_port *p)
 	for (i = 0; i < p->n_ipv6; i++)
 		if (nla_put(msg, VSWITCH_ADDR_A_IPV6, 16, &p->ipv6[i]))
 			return -NLE_NOMEM;
-	return nla_nest_end(msg, nest);
+	/* "ip none" is an empty nest, which nla_nest_end() would drop */
+	return nla_nest_end_keep_empty(msg, nest);
 }
 
 static int put_port(struct nl_msg *msg, const struct vsw_port *p)

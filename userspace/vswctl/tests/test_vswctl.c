@@ -336,6 +336,13 @@ static void test_request(void)
 	   !memcmp(&back->port.ipv6[0], &r.m.port.ipv6[0], 16) &&
 	   back->port.segment == 7, "request: decodes to what was parsed");
 	nlmsg_free(msg);
+
+	parse("port set sw0 id 2 ip none", &r, &err);
+	msg = genl_msg(r.m.cmd);
+	a = vsw_msg_put(msg, &r.m) ? NULL :
+	    find2(msg, VSWITCH_A_PORT, VSWITCH_PORT_A_ADDRS);
+	ok(a && nla_len(a) == 0, "request: ip none is an empty port.addrs nest");
+	nlmsg_free(msg);
 	free(back);
 }
 

@@ -232,6 +232,30 @@ vsw_compare() {
 	}' "$f0" "$f1"
 }
 
+# vsw_counters SWITCH [IFNAME...]: the counters of SWITCH and of its ports
+# IFNAME, one "NAME VALUE" line each: rx_packets, tx_packets, ... and every
+# drop reason as drop_REASON (vswctl -j names: drop_mac_spoof); a port's
+# names start with "IFNAME.". One python for all of them: e.g.
+#   declare -A c; while read -r k v; do c[$k]=$v; done < <(vsw_counters sw0 a-p)
+#   echo "${c[drop_malformed]} ${c[a-p.rx_packets]}"
+vsw_counters() {
+	$PY - "$VSWCTL" "$@" <<'PY'
+import json, subprocess, sys
+vswctl, sw = sys.argv[1:3]
+for dev in [None] + sys.argv[3:]:
+    args = ["port", "show", sw, "dev", dev] if dev else ["switch", "show", sw]
+    out = subprocess.run([vswctl, "-j", "-s"] + args, check=True,
+                         stdout=subprocess.PIPE).stdout
+    pfx = dev + "." if dev else ""
+    for k, v in json.loads(out)[0]["stats"].items():
+        if k == "drops":
+            for r, n in v.items():
+                print("%sdrop_%s %d" % (pfx, r, n))
+        else:
+            print("%s%s %d" % (pfx, k, v))
+PY
+}
+
 # vsw_cleanup: remove what the helpers made (namespaces take their veths).
 vsw_cleanup() {
 	local n

@@ -149,6 +149,10 @@ static void test_ipv4(void)
 	ok(parse(&f, &key) == VSWITCH_DROP_NONE && key.l4,
 	   "ipv4/udp: padding after tot_len is fine");
 
+	f.b[ETH_HLEN + 3] = 22;	/* tot_len: 2 bytes of UDP, ports in the padding */
+	ok(parse(&f, &key) == VSWITCH_DROP_MALFORMED,
+	   "ipv4/udp: ports cut off by tot_len are not read from the padding");
+
 	eth(&f, MAC_B, ETH_P_IP);
 	ipv4_udp(&f, 28, 0x0010, 68, 67);	/* offset 16*8: later fragment */
 	ok(parse(&f, &key) == VSWITCH_DROP_NONE && !key.l4 && !key.sport,
@@ -264,6 +268,13 @@ static void test_ipv6(void)
 	   "ipv6: payload_len past the frame is malformed");
 
 	eth(&f, MAC_B, ETH_P_IPV6);
+	ipv6_hdr(&f, 2, IPPROTO_UDP, V6_A);
+	put16(&f, 547); put16(&f, 546);	/* past payload_len: padding */
+	zero(&f, 4);
+	ok(parse(&f, &key) == VSWITCH_DROP_MALFORMED,
+	   "ipv6: ports cut off by payload_len are not read from the padding");
+
+	eth(&f, MAC_B, ETH_P_IPV6);
 	ipv6_hdr(&f, 9 * 8, IPPROTO_DSTOPTS, V6_A);
 	for (int i = 0; i < 9; i++) {
 		put8(&f, i < 8 ? IPPROTO_DSTOPTS : IPPROTO_UDP); put8(&f, 0);
@@ -271,6 +282,16 @@ static void test_ipv6(void)
 	}
 	ok(parse(&f, &key) == VSWITCH_DROP_MALFORMED,
 	   "ipv6: more than 8 extension headers is malformed");
+
+	eth(&f, MAC_B, ETH_P_IPV6);
+	ipv6_hdr(&f, 8 * 8 + 8, IPPROTO_DSTOPTS, V6_A);
+	for (int i = 0; i < 8; i++) {
+		put8(&f, i < 7 ? IPPROTO_DSTOPTS : IPPROTO_UDP); put8(&f, 0);
+		zero(&f, 6);
+	}
+	put16(&f, 547); put16(&f, 546); put16(&f, 8); put16(&f, 0);
+	ok(parse(&f, &key) == VSWITCH_DROP_NONE && key.l4 &&
+	   key.dport == htons(546), "ipv6: 8 extension headers are fine");
 }
 
 static void test_vlan(void)
