@@ -4,12 +4,15 @@
  * bridge device or an OVS internal port. What the host transmits on it
  * enters the switch as if received on a port; what the switch delivers to
  * it goes up the host stack. Its standard counters (ip -s link) are kept
- * per CPU; the switch also counts it as a port.
+ * per CPU; the switch also counts it as a port, and ethtool -S shows that
+ * port's counters, from the switch's side (rx: into the switch, from the
+ * host), under the names vswctl -j -s gives them.
  *
  * It has no rtnl_link_ops, so only the switch creates and deletes it, and
  * it may not leave its namespace (the switch is per namespace).
  */
 #include <linux/etherdevice.h>
+#include <linux/ethtool.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 #include <linux/skbuff.h>
@@ -71,10 +74,99 @@ static const struct net_device_ops internal_ops = {
 	.ndo_validate_addr	= eth_validate_addr,
 };
 
+/* ethtool -S: the internal port's counters, named as in vswctl -j -s. */
+static const char *const stat_names[] = {
+	"rx_packets", "rx_bytes", "tx_packets", "tx_bytes", "drops_total",
+};
+
+/* Per drop reason, "drops_" and vswctl's JSON key; index enum vswitch_drop. */
+static const char *const drop_names[__VSWITCH_DROP_MAX] = {
+	[VSWITCH_DROP_MALFORMED]	= "malformed",
+	[VSWITCH_DROP_SRC_MAC]		= "src_mac",
+	[VSWITCH_DROP_VLAN]		= "vlan",
+	[VSWITCH_DROP_MAC_SPOOF]	= "mac_spoof",
+	[VSWITCH_DROP_IPV4_SPOOF]	= "ipv4_spoof",
+	[VSWITCH_DROP_ARP_SPOOF]	= "arp_spoof",
+	[VSWITCH_DROP_IPV6_SPOOF]	= "ipv6_spoof",
+	[VSWITCH_DROP_ND_SPOOF]		= "nd_spoof",
+	[VSWITCH_DROP_DHCP_SERVER]	= "dhcp_server",
+	[VSWITCH_DROP_POLICY]		= "policy",
+	[VSWITCH_DROP_HAIRPIN]		= "hairpin",
+	[VSWITCH_DROP_UPLINK_LOOP]	= "uplink_loop",
+	[VSWITCH_DROP_NO_DEST]		= "no_dest",
+	[VSWITCH_DROP_MTU]		= "mtu",
+	[VSWITCH_DROP_PORT_DOWN]	= "port_down",
+	[VSWITCH_DROP_TX_ERROR]		= "tx_error",
+	[VSWITCH_DROP_NOMEM]		= "nomem",
+};
+
+/* drop reasons 1..VSWITCH_DROP_MAX follow the fixed counters */
+#define N_STATS (ARRAY_SIZE(stat_names) + VSWITCH_DROP_MAX)
+
+static void internal_get_drvinfo(struct net_device *dev,
+				 struct ethtool_drvinfo *info)
+{
+	strscpy(info->driver, KBUILD_MODNAME, sizeof(info->driver));
+}
+
+static int internal_get_sset_count(struct net_device *dev, int sset)
+{
+	return sset == ETH_SS_STATS ? N_STATS : -EOPNOTSUPP;
+}
+
+static void internal_get_strings(struct net_device *dev, u32 sset, u8 *data)
+{
+	unsigned int i;
+
+	if (sset != ETH_SS_STATS)
+		return;
+	for (i = 0; i < ARRAY_SIZE(stat_names); i++)
+		ethtool_sprintf(&data, "%s", stat_names[i]);
+	for (i = 1; i <= VSWITCH_DROP_MAX; i++)
+		ethtool_sprintf(&data, "drops_%s", drop_names[i]);
+}
+
+static void internal_get_ethtool_stats(struct net_device *dev,
+				       struct ethtool_stats *estats, u64 *data)
+{
+	struct vsw_internal *priv = netdev_priv(dev);
+	struct vsw_port *port;
+	struct vsw_stats st;
+	u64 total = 0;
+	int i;
+
+	memset(&st, 0, sizeof(st));
+	/* the port is freed after a grace period (port_free_rcu) */
+	rcu_read_lock();
+	port = rcu_dereference(priv->port);
+	if (port)	/* else detached: zeros */
+		vsw_stats_fold(port->stats, &st);
+	rcu_read_unlock();
+
+	for (i = 1; i <= VSWITCH_DROP_MAX; i++)
+		total += st.drops[i];
+	*data++ = st.rx_packets;
+	*data++ = st.rx_bytes;
+	*data++ = st.tx_packets;
+	*data++ = st.tx_bytes;
+	*data++ = total;
+	for (i = 1; i <= VSWITCH_DROP_MAX; i++)
+		*data++ = st.drops[i];
+}
+
+static const struct ethtool_ops internal_ethtool_ops = {
+	.get_drvinfo		= internal_get_drvinfo,
+	.get_link		= ethtool_op_get_link,
+	.get_sset_count		= internal_get_sset_count,
+	.get_strings		= internal_get_strings,
+	.get_ethtool_stats	= internal_get_ethtool_stats,
+};
+
 static void internal_setup(struct net_device *dev)
 {
 	ether_setup(dev);
 	dev->netdev_ops = &internal_ops;
+	dev->ethtool_ops = &internal_ethtool_ops;
 	dev->needs_free_netdev = true;
 	dev->priv_flags |= IFF_NO_QUEUE;
 	/* the pipeline changes the skb: no shared skbs (pktgen clone_skb) */
@@ -173,6 +265,12 @@ void vsw_internal_deliver(struct vsw_port *port, struct sk_buff *skb)
 	skb_dst_drop(skb);
 	nf_reset_ct(skb);
 	dev_sw_netstats_rx_add(dev, skb->len);
+	/*
+	 * eth_type_trans() sets pkt_type only for frames not to @dev's own
+	 * address: one the ingress port's eth_type_trans() marked OTHERHOST
+	 * would stay so, and the stack would drop it.
+	 */
+	skb->pkt_type = PACKET_HOST;
 	skb->protocol = eth_type_trans(skb, dev);
 	skb_postpull_rcsum(skb, eth_hdr(skb), ETH_HLEN);
 	netif_rx(skb);

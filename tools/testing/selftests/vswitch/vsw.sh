@@ -129,7 +129,7 @@ vsw_recv_count() {
 }
 
 # vsw_recv_wait FILE MARKER N: wait until N frames of MARKER came.
-__vsw_got() {
+__vsw_udp_got() {
 	WAIT_SEEN="$(vsw_recv_count "$1" "$2") frames $2"
 	[ "$(vsw_recv_count "$1" "$2")" -ge "$3" ]
 }
@@ -256,13 +256,75 @@ for dev in [None] + sys.argv[3:]:
 PY
 }
 
+# ---- UDP endpoints: datagrams with a marker, sent and received in VMs ----
+VSW_TMP=
+
+# vsw_agent NS...: a UDP endpoint on port 9999 in each namespace NS, until
+# cleanup (started together, then waited for). Each datagram an agent
+# receives is a line "MARKER SOURCE-ADDRESS" in $VSW_TMP/NS.rx (the first
+# line is "ready", once it listens); see vsw_udp_send. Call it from the test's
+# shell, not in a subshell.
+vsw_agent() {
+	local ns
+	[ -n "$VSW_TMP" ] || VSW_TMP=$(mktemp -d) || return
+	for ns in "$@"; do
+		mkfifo "$VSW_TMP/$ns.cmd" || return
+		ip netns exec "$ns" "$PY" -I -S -c "$VSW_AGENT_PY" \
+			"$VSW_TMP/$ns.rx" "$VSW_TMP/$ns.cmd" &
+		VSW_PIDS+=($!)
+	done
+	for ns in "$@"; do
+		wait_for "the UDP agent in $ns" 60 grep -qx ready "$VSW_TMP/$ns.rx" || return
+	done
+}
+VSW_AGENT_PY='
+import os, select, socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
+s.bind(("0.0.0.0", 9999))
+cmd = os.open(sys.argv[2], os.O_RDWR)
+out = open(sys.argv[1], "a")
+out.write("ready\n")
+out.flush()
+buf = b""
+while True:
+    r = select.select([s, cmd], [], [])[0]
+    if s in r:
+        d, a = s.recvfrom(2048)
+        out.write("%s %s\n" % (d.decode(errors="replace"), a[0]))
+    if cmd in r:
+        buf += os.read(cmd, 4096)
+        while b"\n" in buf:
+            line, buf = buf.split(b"\n", 1)
+            dst, marker, n = line.decode().split()
+            for i in range(int(n)):
+                s.sendto(marker.encode(), (dst, 9999))
+            out.write("sent %s\n" % marker)
+    out.flush()
+'
+
+# vsw_udp_send NS DST MARKER [COUNT]: NS's agent sends COUNT (1) datagrams
+# MARKER (no blanks) to DST:9999 (a broadcast address allowed).
+vsw_udp_send() {
+	echo "$2 $3 ${4:-1}" > "$VSW_TMP/$1.cmd"
+	wait_for "$1 to send $3" 30 grep -qx "sent $3" "$VSW_TMP/$1.rx"
+}
+
+# vsw_udp_got NS MARKER: NS's agent has received MARKER (sets WAIT_SEEN).
+vsw_udp_got() {
+	WAIT_SEEN="$1 received: $(grep -v '^ready$\|^sent ' "$VSW_TMP/$1.rx" | tr '\n' ' ')"
+	grep -q "^$2 " "$VSW_TMP/$1.rx"
+}
+
 # vsw_cleanup: remove what the helpers made (namespaces take their veths).
 vsw_cleanup() {
 	local n
 	# first: a process in a namespace keeps it, and its devices, alive
 	for n in "${VSW_PIDS[@]}"; do
 		kill "$n" 2>/dev/null || true
+		wait "$n" 2>/dev/null || true
 	done
+	[ -z "$VSW_TMP" ] || rm -rf "$VSW_TMP"
 	for n in "${VSW_NETNS[@]}"; do
 		ip netns del "$n" 2>/dev/null || true
 	done
