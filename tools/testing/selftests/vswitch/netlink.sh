@@ -130,7 +130,7 @@ switch_names() {
 		jq_py '" ".join(sorted(s["name"] for s in j))'
 }
 
-tap_plan 92
+tap_plan 94
 
 # ---- setup: two switches with internal ports, ports, static entries ------
 # Every device stays down: nothing is learned while the test runs.
