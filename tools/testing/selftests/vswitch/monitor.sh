@@ -8,8 +8,9 @@
 # monitor` running, the test creates, changes and deletes a switch, ports
 # and fdb entries: static add and del, two addresses learned from a ping
 # between two VMs (the ping arriving is the ground truth of the traffic),
-# their ageing out (ageing 10; fdb show empty), a device deleted under the
-# switch (its static entry, then its port), port and switch deletion.
+# their ageing out (ageing 10; fdb show empty), a device renamed, a device
+# deleted under the switch (its static entry, then its port), port and
+# switch deletion.
 # Both monitors must print exactly the expected events, in order, with the
 # expected fields. A third monitor in another namespace sees that
 # namespace's switch and nothing of the first one; the first two see
@@ -184,8 +185,11 @@ fdb_empty() {
 }
 check "both addresses age out (ageing 10)" wait_for "the fdb of m0 to empty" 90 fdb_empty
 
+# a renamed device: its port shows the new name (a live device cannot be renamed)
+ip -n "$NM" link set b-p down
+ip -n "$NM" link set b-p name b-q
 nsv "$NM" fdb add m0 02:00:00:00:00:45 port 7
-ip -n "$NM" link del b-p
+ip -n "$NM" link del b-q
 nsv "$NM" port del m0 dev a-p
 nsv "$NM" switch del m0
 msync "$NM" "$T/text" "$T/json"
@@ -235,14 +239,16 @@ EXPECT = [
      r"fdb del m0 %s port 2 age \d+\.\ds" % A, 1),
     ("fdb-del", "fdb", dict(switch="m0", mac=B, port=7, static=False),
      r"fdb del m0 %s port 7 age \d+\.\ds" % B, 1),
+    ("port-new", "port", dict(switch="m0", id=7, dev="b-q", internal=False),
+     r"port new m0 port 7 dev b-q" + P % "off", 0),
     ("fdb-new", "fdb", dict(switch="m0", mac="02:00:00:00:00:45", port=7,
                             static=True),
      r"fdb new m0 02:00:00:00:00:45 port 7 static", 0),
     ("fdb-del", "fdb", dict(switch="m0", mac="02:00:00:00:00:45", port=7,
                             static=True),
      r"fdb del m0 02:00:00:00:00:45 port 7 static", 0),
-    ("port-del", "port", dict(switch="m0", id=7, dev="b-p"),
-     r"port del m0 port 7 dev b-p" + P % "off", 0),
+    ("port-del", "port", dict(switch="m0", id=7, dev="b-q"),
+     r"port del m0 port 7 dev b-q" + P % "off", 0),
     ("port-del", "port", dict(switch="m0", id=2, dev="a-p", mac=A,
                               security=True),
      r"port del m0 port 2 dev a-p mac %s ip 10\.7\.0\.1" % A + P % "on", 0),
