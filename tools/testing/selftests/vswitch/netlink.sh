@@ -43,6 +43,7 @@ NB=vnl-b-$$
 NL=vnl-l-$$
 NZ=vnl-z-$$
 T=$(mktemp -d)
+NOSW="No such file or directory: no switch of this name in this namespace (at switch-name)"
 
 cleanup() {
 	set +e
@@ -151,8 +152,113 @@ SNAP_SW=("$SW0" "$SW1")
 SNAP=$(snapshot)
 diag "$(vswctl switch show | tr '\n' ';')"
 
+# ---- namespaces --------------------------------------------------------------
+vsw_netns "$NA"
+vsw_netns "$NB"
+ip link add nsp0 type veth peer name nsa0 netns "$NA"
+ip -n "$NA" link add nsa1 type veth peer name nsb1 netns "$NB"
+nsv "$NA" switch add nssw internal
+nsv "$NA" port add nssw dev nsa0
+nsv "$NA" port add nssw dev nsa1
+SNAP_NS=$NA SNAP_SW=(nssw)
+SNAP=$(snapshot)
+here=$(switch_names)
+there=$(switch_names "$NB")
+diag "switches here: $here; in $NB: ${there:-none}"
+check "a switch is not seen from other namespaces" \
+	eval '[[ " $here " != *" nssw "* ]] && [ -z "$there" ]'
+refused "deleting it from another namespace" 1 "$NOSW" nsv "$NB" switch del nssw
+refused "a device of another namespace as a port" 1 \
+	"No such device: no device with this name in this namespace (at port.ifname)" \
+	nsv "$NA" port add nssw dev nsb1
+same_name() {
+	nsv "$NB" switch add nssw internal &&
+	[ "$(switch_names "$NB")" = nssw ] && [ "$(switch_names "$NA")" = nssw ] &&
+	[ "$(nsv "$NA" -j switch show | jq_py 'j[0]["ports"]')" = 3 ] &&
+	[ "$(nsv "$NB" -j switch show | jq_py 'j[0]["ports"]')" = 1 ]
+}
+check "the same switch name in another namespace" same_name
+moved() {
+	local left
+	ip -n "$NA" link set nsa1 netns "$NB" &&
+	left=$(nsv "$NA" -j port show nssw | jq_py '" ".join(p["dev"] for p in j)') &&
+	diag "ports left in $NA: $left" &&
+	[ "$left" = "nssw nsa0" ] &&
+	nsv "$NB" port add nssw dev nsa1 &&
+	nsv "$NB" port show nssw dev nsa1 | grep -q '^nssw port 2 dev nsa1 '
+}
+check "a port's device moved away leaves the switch, and is a port there" moved
+# Deleting NA destroys its switch: ports released, internal device gone.
+# Its cleanup (netns work) runs its devices down, then waits for their last
+# references; the next namespace's cleanup runs only after it, so NZ's
+# going proves NA's cleanup completed.
+gone() { ! ip link show "$1" > /dev/null 2>&1; }
+ip netns del "$NA"
+check "deleting a namespace with a switch: its cleanup runs past the switch" \
+	wait_for "nsp0 (peer of nsa0 in $NA) to go" 120 gone nsp0
+vsw_netns "$NZ"
+ip link add nzp0 type veth peer name nza0 netns "$NZ"
+ip netns del "$NZ"
+check "and its cleanup completes (the next namespace's cleanup runs)" \
+	wait_for "nzp0 (peer of nza0 in $NZ) to go" 120 gone nzp0
+if dmesg | grep -q 'waiting for .* to become free'; then
+	dmesg | grep 'to become free' | tail -n 3 | sed 's/^/#   /'
+fi
+other() {
+	nsv "$NB" port show nssw dev nsa1 > /dev/null &&
+	[ "$(nsv "$NB" -j switch show | jq_py 'j[0]["ports"]')" = 2 ]
+}
+check "the switch of the same name in another namespace is untouched" other
+# (NA may be made again: nothing of the old one is left to collide with.)
+again() {
+	vsw_netns "$NA" && nsv "$NA" switch add nssw internal &&
+	[ "$(nsv "$NA" -j switch show | jq_py 'j[0]["ports"]')" = 1 ]
+}
+check "a new namespace of the same name starts empty" again
+SNAP_NS= SNAP_SW=("$SW0" "$SW1")
+SNAP=$(snapshot)
+
+# ---- the per-namespace limit -------------------------------------------------
+vsw_netns "$NL"
+ip netns exec "$NL" "$GENL" -r 64 switch-new switch-name=s%i > /dev/null
+n=$(nsv "$NL" -j switch show | jq_py 'len(j)')
+diag "namespace $NL: $n switches"
+check "64 switches in a namespace" [ "$n" = 64 ]
+SNAP_NS=$NL SNAP_SW=()
+SNAP=$(snapshot)
+refused "the 65th switch in a namespace" 1 \
+	"No space left on device: vswitch: namespace has the maximum number of switches" \
+	nsv "$NL" switch add s65
+nsv "$NL" switch del s7
+check "after one is deleted, another fits" nsv "$NL" switch add s65
+n=$(nsv "$NL" -j switch show | jq_py 'len(j)')
+check "the namespace again has 64" [ "$n" = 64 ]
+ip netns del "$NL"
+SNAP_NS= SNAP_SW=("$SW0" "$SW1")
+SNAP=$(snapshot)
+
+# ---- without CAP_NET_ADMIN (uid 0) -----------------------------------------
+noadmin() { setpriv --bounding-set=-net_admin --inh-caps=-net_admin "$@"; }
+capeff=$(noadmin awk '/^CapEff/ { print $2 }' /proc/self/status)
+diag "CapEff without CAP_NET_ADMIN: $capeff"
+check "setpriv drops CAP_NET_ADMIN (bit 12) and keeps the others" \
+	[ "$(( 0x$capeff >> 12 & 1 )):$(( 0x$capeff >> 21 & 1 ))" = 0:1 ]
+EPERM="Operation not permitted (CAP_NET_ADMIN is needed)"
+for c in "switch add nlsw9" "switch set $SW0 ageing 20" "switch del $SW0" \
+	 "port add $SW0 dev nla3" "port set $SW0 dev nla0 uplink" \
+	 "port del $SW0 dev nla0" "fdb add $SW0 02:00:00:00:00:be port 2" \
+	 "fdb del $SW0 02:00:00:00:00:aa" "fdb flush $SW0 static"; do
+	# shellcheck disable=SC2086
+	refused "without CAP_NET_ADMIN: $c" 1 "$EPERM" noadmin "$VSWCTL" $c
+done
+shows_same() {
+	local s
+	s=$(SX_WRAP=noadmin snapshot)
+	[ "$s" = "$SNAP" ] || { diff <(echo "$SNAP") <(echo "$s") | head -n 20 | sed 's/^/#   /'; return 1; }
+}
+check "without CAP_NET_ADMIN: switch, port and fdb show print what root sees" shows_same
+
 # ---- objects that do not exist --------------------------------------------
-NOSW="No such file or directory: no switch of this name in this namespace (at switch-name)"
 refused "switch del of an unknown switch" 1 "$NOSW" vswctl switch del nosuch
 refused "switch set of an unknown switch" 1 "$NOSW" vswctl switch set nosuch ageing 20
 refused "port add to an unknown switch" 1 "$NOSW" vswctl port add nosuch dev nla3
@@ -404,108 +510,5 @@ else
 	diff <(echo "$SNAP") <(echo "$after") | head -n 30 | sed 's/^/#   /' || true
 	SNAP=$after
 fi
-
-# ---- without CAP_NET_ADMIN (uid 0) -----------------------------------------
-noadmin() { setpriv --bounding-set=-net_admin --inh-caps=-net_admin "$@"; }
-capeff=$(noadmin awk '/^CapEff/ { print $2 }' /proc/self/status)
-diag "CapEff without CAP_NET_ADMIN: $capeff"
-check "setpriv drops CAP_NET_ADMIN (bit 12) and keeps the others" \
-	[ "$(( 0x$capeff >> 12 & 1 )):$(( 0x$capeff >> 21 & 1 ))" = 0:1 ]
-EPERM="Operation not permitted (CAP_NET_ADMIN is needed)"
-for c in "switch add nlsw9" "switch set $SW0 ageing 20" "switch del $SW0" \
-	 "port add $SW0 dev nla3" "port set $SW0 dev nla0 uplink" \
-	 "port del $SW0 dev nla0" "fdb add $SW0 02:00:00:00:00:be port 2" \
-	 "fdb del $SW0 02:00:00:00:00:aa" "fdb flush $SW0 static"; do
-	# shellcheck disable=SC2086
-	refused "without CAP_NET_ADMIN: $c" 1 "$EPERM" noadmin "$VSWCTL" $c
-done
-shows_same() {
-	local s
-	s=$(SX_WRAP=noadmin snapshot)
-	[ "$s" = "$SNAP" ] || { diff <(echo "$SNAP") <(echo "$s") | head -n 20 | sed 's/^/#   /'; return 1; }
-}
-check "without CAP_NET_ADMIN: switch, port and fdb show print what root sees" shows_same
-
-# ---- the per-namespace limit -------------------------------------------------
-vsw_netns "$NL"
-ip netns exec "$NL" "$GENL" -r 64 switch-new switch-name=s%i > /dev/null
-n=$(nsv "$NL" -j switch show | jq_py 'len(j)')
-diag "namespace $NL: $n switches"
-check "64 switches in a namespace" [ "$n" = 64 ]
-SNAP_NS=$NL SNAP_SW=()
-SNAP=$(snapshot)
-refused "the 65th switch in a namespace" 1 \
-	"No space left on device: vswitch: namespace has the maximum number of switches" \
-	nsv "$NL" switch add s65
-nsv "$NL" switch del s7
-check "after one is deleted, another fits" nsv "$NL" switch add s65
-n=$(nsv "$NL" -j switch show | jq_py 'len(j)')
-check "the namespace again has 64" [ "$n" = 64 ]
-ip netns del "$NL"
-
-# ---- namespaces --------------------------------------------------------------
-vsw_netns "$NA"
-vsw_netns "$NB"
-ip link add nsp0 type veth peer name nsa0 netns "$NA"
-ip -n "$NA" link add nsa1 type veth peer name nsb1 netns "$NB"
-nsv "$NA" switch add nssw internal
-nsv "$NA" port add nssw dev nsa0
-nsv "$NA" port add nssw dev nsa1
-SNAP_NS=$NA SNAP_SW=(nssw)
-SNAP=$(snapshot)
-here=$(switch_names)
-there=$(switch_names "$NB")
-diag "switches here: $here; in $NB: ${there:-none}"
-check "a switch is not seen from other namespaces" \
-	eval '[[ " $here " != *" nssw "* ]] && [ -z "$there" ]'
-refused "deleting it from another namespace" 1 "$NOSW" nsv "$NB" switch del nssw
-refused "a device of another namespace as a port" 1 \
-	"No such device: no device with this name in this namespace (at port.ifname)" \
-	nsv "$NA" port add nssw dev nsb1
-same_name() {
-	nsv "$NB" switch add nssw internal &&
-	[ "$(switch_names "$NB")" = nssw ] && [ "$(switch_names "$NA")" = nssw ] &&
-	[ "$(nsv "$NA" -j switch show | jq_py 'j[0]["ports"]')" = 3 ] &&
-	[ "$(nsv "$NB" -j switch show | jq_py 'j[0]["ports"]')" = 1 ]
-}
-check "the same switch name in another namespace" same_name
-moved() {
-	local left
-	ip -n "$NA" link set nsa1 netns "$NB" &&
-	left=$(nsv "$NA" -j port show nssw | jq_py '" ".join(p["dev"] for p in j)') &&
-	diag "ports left in $NA: $left" &&
-	[ "$left" = "nssw nsa0" ] &&
-	nsv "$NB" port add nssw dev nsa1 &&
-	nsv "$NB" port show nssw dev nsa1 | grep -q '^nssw port 2 dev nsa1 '
-}
-check "a port's device moved away leaves the switch, and is a port there" moved
-# Deleting NA destroys its switch: ports released, internal device gone.
-# Its cleanup (netns work) runs its devices down, then waits for their last
-# references; the next namespace's cleanup runs only after it, so NZ's
-# going proves NA's cleanup completed.
-gone() { ! ip link show "$1" > /dev/null 2>&1; }
-ip netns del "$NA"
-check "deleting a namespace with a switch removes its ports' devices" \
-	wait_for "nsp0 (peer of nsa0 in $NA) to go" 60 gone nsp0
-vsw_netns "$NZ"
-ip link add nzp0 type veth peer name nza0 netns "$NZ"
-ip netns del "$NZ"
-check "and its cleanup completes (the next namespace's cleanup runs)" \
-	wait_for "nzp0 (peer of nza0 in $NZ) to go" 60 gone nzp0
-if dmesg | grep -q 'waiting for .* to become free'; then
-	dmesg | grep 'to become free' | tail -n 3 | sed 's/^/#   /'
-fi
-other() {
-	nsv "$NB" port show nssw dev nsa1 > /dev/null &&
-	[ "$(nsv "$NB" -j switch show | jq_py 'j[0]["ports"]')" = 2 ]
-}
-check "the switch of the same name in another namespace is untouched" other
-# (NA may be made again: nothing of the old one is left to collide with.)
-again() {
-	vsw_netns "$NA" && nsv "$NA" switch add nssw internal &&
-	[ "$(nsv "$NA" -j switch show | jq_py 'j[0]["ports"]')" = 1 ]
-}
-check "a new namespace of the same name starts empty" again
-SNAP_NS=
 
 tap_done
