@@ -4,18 +4,23 @@
 # fuzz.sh - the vswitch generic netlink family under a fuzzer (nlfuzz.c)
 #
 # nlfuzz runs in a namespace of its own with three veth pairs, whose six
-# devices it attaches to and detaches from switches of a small name pool.
+# devices it attaches to and detaches from switches of a small name pool,
+# and three devices a port add must refuse or undo: a VRF (it takes no rx
+# handler), a bridge's port (enslaved) and a bridge.
 #
-#   1  as root, FUZZ_COUNT requests (default 100000; FUZZ_SEED replays a
-#      run): nlfuzz exits 0, i.e. every rejection carried an extack message
-#      but those the netlink/genetlink core makes before the family's code
-#      runs, which nlfuzz classifies by errno and cause
+#   1  as root, FUZZ_COUNT requests (default 100000, 10000 on a debug
+#      kernel, where a request takes ~50 times as long; FUZZ_SEED replays
+#      a run): nlfuzz exits 0, i.e. every rejection carried an extack
+#      message but those the netlink/genetlink core makes before the
+#      family's code runs, which nlfuzz classifies by errno and cause; an
+#      ENOENT points at the switch-name exactly when the switch is missing;
+#      sampled rejected admin requests changed nothing the dumps show
 #   2  the fuzz reached the state-changing paths: `ip monitor link` saw
 #      internal devices come and go and the veths turn promiscuous
 #   3  nlfuzz's cleanup left nothing: no switch (vswctl switch show), no
 #      internal device, no promiscuous veth (ip link)
 #   4  without CAP_NET_ADMIN (capsh --drop), FUZZ_UNPRIV_COUNT requests
-#      (default 5000) on a namespace with switches, ports and fdb entries:
+#      (default 5000, 1000 on a debug kernel) on a namespace with switches, ports and fdb entries:
 #      nlfuzz -U exits 0, i.e. every admin-perm command was refused with
 #      EPERM (or by a core check that comes first)
 #   5  ... and nothing changed: vswctl switch/port/fdb show and ip -d link
@@ -30,11 +35,15 @@ set -e
 
 NLFUZZ=$VHV_ROOT/tools/testing/selftests/vswitch/nlfuzz
 [ -x "$NLFUZZ" ] || tap_bail "nlfuzz is not built: $NLFUZZ"
-COUNT=${FUZZ_COUNT:-100000}
-UCOUNT=${FUZZ_UNPRIV_COUNT:-5000}
+# debug kernels (kmemleak, KASAN, lockdep: make check-debug) are much slower
+if [ -e /sys/kernel/debug/kmemleak ]; then
+	COUNT=${FUZZ_COUNT:-10000} UCOUNT=${FUZZ_UNPRIV_COUNT:-1000}
+else
+	COUNT=${FUZZ_COUNT:-100000} UCOUNT=${FUZZ_UNPRIV_COUNT:-5000}
+fi
 SEED=${FUZZ_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 NS=vswfz-$$
-DEVS=(fzva0 fzvb0 fzva1 fzvb1 fzva2 fzvb2)
+DEVS=(fzva0 fzvb0 fzva1 fzvb1 fzva2 fzvb2 fzvrf fzbr fzvc0 fzvd0)
 TMPD=$(mktemp -d)
 MON_PID=
 T0=$EPOCHREALTIME
@@ -64,6 +73,10 @@ for i in 0 1 2; do
 	ip -n "$NS" link set "fzva$i" up
 	ip -n "$NS" link set "fzvb$i" up
 done
+ip -n "$NS" link add fzvrf type vrf table 100
+ip -n "$NS" link add fzbr type bridge
+ip -n "$NS" link add fzvc0 type veth peer name fzvd0
+ip -n "$NS" link set fzvc0 master fzbr
 
 # ---- 1-3: as root ----------------------------------------------------------
 phase "fuzz as root"
@@ -104,8 +117,9 @@ tap_check "root: the fuzz created and deleted internal devices and attached veth
 	test "$n_new" -gt 0 -a "$n_del" -gt 0 -a "$n_promisc" -gt 0
 
 left_sw=$(ip netns exec "$NS" "$VSWCTL" switch show 2>&1)
-left_dev=$(ip -n "$NS" -br link show | awk '$1 != "lo" && $1 !~ /^fzv[ab][0-2]@/')
-promisc=$(ip -n "$NS" -d link show | awk '/^[0-9]+: / { dev = $2 } /promiscuity [1-9]/ { print dev }')
+left_dev=$(ip -n "$NS" -br link show | awk '$1 !~ /^(lo|fzvrf|fzbr|fz(v[ab][0-2]|vc0|vd0)@.*)$/')
+# (fzvc0 is promiscuous as a bridge port)
+promisc=$(ip -n "$NS" -d link show | awk '/^[0-9]+: / { dev = $2 } /promiscuity [1-9]/ && dev !~ /^fzvc0@/ { print dev }')
 diag "after cleanup: switches [${left_sw}], other devices [${left_dev}], promiscuous [${promisc}]"
 tap_check "root: nothing left after nlfuzz's cleanup (vswctl switch show, ip link)" \
 	test -z "$left_sw$left_dev$promisc"

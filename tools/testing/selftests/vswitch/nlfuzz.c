@@ -100,6 +100,7 @@ static struct {
 	long errors, err_msg, err_core[N_CAUSES], err_nomsg;
 	long no_reply, late, stray, bad_reply, bad_offs, perm_viol;
 	long events, event_bad, event_overflow, cleaned;
+	long enoent_checked, wrong_attr, snaps, changed;	/* oracles */
 	long err_errno[256], ok_cmd[MAX_CMD];
 	long rounds_cmd[MAX_CMD];
 	double secs_cmd[MAX_CMD];
@@ -303,6 +304,7 @@ struct req {
 	uint8_t cmd;
 	bool dump, admin, certain, done;
 	bool after_dump;	/* follows a dump in the same datagram */
+	bool failed;		/* an error came back */
 	enum kind_msg kind;
 	const char *what;
 	long idx;
@@ -361,7 +363,7 @@ static int build(struct req *r, const struct tree *t, const struct hdr *h)
 	r->dump = (h->flags & NLM_F_DUMP) == NLM_F_DUMP;
 	r->admin = ops[r->cmd].present && (ops[r->cmd].flags & GENL_ADMIN_PERM);
 	r->what = h->what;
-	r->done = false;
+	r->done = r->failed = false;
 	/*
 	 * Certain: the request ends with an NLMSG_ERROR or NLMSG_DONE of its
 	 * own. Otherwise a sync request after it tells when it is over.
@@ -666,12 +668,33 @@ static bool offs_ok(const struct req *r, long offs)
 	return offs < 0 || (offs >= NLMSG_HDRLEN && offs < req_view(r));
 }
 
+/*
+ * ENOENT says what is missing. When the switch a request names does not
+ * exist, the extack must point at its switch-name; when it exists, at
+ * something else. Every fourth ENOENT of a do request is checked by asking
+ * for the switch once the request is answered (check_enoent()).
+ */
+static struct { struct req *r; long offs; } enoent[2];
+static int n_enoent;
+static long enoent_seen;
+
+static void note_enoent(struct req *r, int err, const struct tlvs *ti, bool in_done)
+{
+	if (!is_vswitch || err != ENOENT || in_done || r->dump ||
+	    r->cmd == VSWITCH_CMD_SWITCH_NEW || (enoent_seen++ & 3) || n_enoent >= 2)
+		return;
+	enoent[n_enoent].r = r;
+	enoent[n_enoent++].offs = ti->offs;
+}
+
 static void on_error(struct req *r, int err, const struct tlvs *ti, bool in_done)
 {
 	int c;
 
+	r->failed = true;
 	st.errors++;
 	st.err_errno[err < 256 ? err : 255]++;
+	note_enoent(r, err, ti, in_done);
 	if (!offs_ok(r, ti->offs) || !offs_ok(r, ti->miss_nest)) {
 		st.bad_offs++;
 		offend(r, err, "extack offset outside the request");
@@ -1504,6 +1527,182 @@ static void mutate(struct tree *t, struct hdr *h)
 			return;
 }
 
+
+/* ---- oracles: extack attribute, and rejections that change nothing ---- */
+
+/* A request of our own (not counted), answered by an ACK or error: its error. */
+static int ask(uint8_t cmd, const char *name, uint16_t flags,
+	       void (*on_reply)(const struct nlmsghdr *))
+{
+	struct { struct nlmsghdr n; struct genlmsghdr g; struct nlattr a; char s[IFNAMSIZ]; } q = {};
+	struct nlmsghdr *h;
+	int n;
+
+	q.n.nlmsg_type = fam_id;
+	q.n.nlmsg_flags = NLM_F_REQUEST | flags;
+	q.n.nlmsg_seq = ++ms.seq;
+	q.g.cmd = cmd;
+	q.g.version = VSWITCH_FAMILY_VERSION;
+	q.n.nlmsg_len = NLMSG_HDRLEN + GENL_HDRLEN;
+	if (name) {
+		q.a.nla_type = VSWITCH_A_SWITCH_NAME;
+		q.a.nla_len = NLA_HDRLEN + strlen(name) + 1;
+		strcpy(q.s, name);
+		q.n.nlmsg_len += NLA_ALIGN(q.a.nla_len);
+	}
+	if (nl_send(ms.fd, &q, q.n.nlmsg_len))
+		return -EIO;
+	st.datagrams--;
+	for (;;) {
+		n = nl_recv(ms.fd, true);
+		if (n <= 0)
+			return -ETIMEDOUT;
+		for (h = (struct nlmsghdr *)rxbuf; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
+			if (h->nlmsg_seq != q.n.nlmsg_seq)
+				continue;
+			if (h->nlmsg_type == NLMSG_ERROR)
+				return ((struct nlmsgerr *)NLMSG_DATA(h))->error;
+			if (h->nlmsg_type == NLMSG_DONE)
+				return *(int *)NLMSG_DATA(h);
+			if (on_reply)
+				on_reply(h);
+		}
+	}
+}
+
+/* The switch-name the kernel uses (the last one), and its offset; -1: none. */
+static int name_attr(const struct req *r, char *name)
+{
+	int len = req_view(r) - GENL_MIN, off = -1;
+	const struct nlattr *a;
+
+	if (len <= 0)
+		return -1;
+	for_each_nla(a, r->buf + GENL_MIN, len)
+		if ((a->nla_type & NLA_TYPE_MASK) == VSWITCH_A_SWITCH_NAME &&
+		    memchr(NLA_DATA(a), 0, NLA_PLEN(a) < IFNAMSIZ ? NLA_PLEN(a) : IFNAMSIZ)) {
+			off = (const uint8_t *)a - r->buf;
+			strcpy(name, (const char *)NLA_DATA(a));
+		}
+	return off;
+}
+
+static void check_enoent(void)
+{
+	char name[IFNAMSIZ];
+	int i, off, e;
+
+	for (i = 0; i < n_enoent; i++) {
+		off = name_attr(enoent[i].r, name);
+		if (off < 0)
+			continue;
+		e = ask(VSWITCH_CMD_SWITCH_GET, name, NLM_F_ACK, NULL);
+		if (e && e != -ENOENT)
+			continue;
+		st.enoent_checked++;
+		if (!e && enoent[i].offs == off) {
+			st.wrong_attr++;
+			offend(enoent[i].r, ENOENT, "ENOENT points at switch-name, but the switch exists");
+		} else if (e && enoent[i].offs != off) {
+			st.wrong_attr++;
+			offend(enoent[i].r, ENOENT, "ENOENT for a missing switch does not point at switch-name");
+		}
+	}
+	n_enoent = 0;
+}
+
+/*
+ * The state as dumps show it, counters and ages left out, in snap[i]:
+ * every switch, and the ports and fdb entries of each.
+ */
+#define SNAP_EVERY	200	/* one admin request in this many */
+static uint8_t snap[2][1 << 18];
+static int snap_len[2], snap_cur;
+static bool snap_collect;	/* note the switch names seen */
+static char snap_names[VSWITCH_MAX_SWITCHES * 2][IFNAMSIZ];
+static int snap_n;
+
+static void snap_put(const void *p, int len)
+{
+	if (snap_len[snap_cur] + len <= (int)sizeof(snap[0])) {
+		memcpy(snap[snap_cur] + snap_len[snap_cur], p, len);
+		snap_len[snap_cur] += len;
+	}
+}
+
+static void snap_attrs(const uint8_t *p, int len, int parent)
+{
+	const struct nlattr *a;
+	uint16_t t, l;
+
+	for_each_nla(a, p, len) {
+		t = a->nla_type & NLA_TYPE_MASK;
+		if ((!parent && t == VSWITCH_A_STATS) ||
+		    (parent == VSWITCH_A_PORT && t == VSWITCH_PORT_A_STATS) ||
+		    (parent == VSWITCH_A_FDB && t == VSWITCH_FDB_A_AGE_MS))
+			continue;
+		l = NLA_PLEN(a);
+		snap_put(&t, 2);
+		if (!parent && (t == VSWITCH_A_PORT || t == VSWITCH_A_FDB)) {
+			snap_attrs(NLA_DATA(a), l, t);
+			snap_put("}", 1);
+		} else {
+			snap_put(&l, 2);
+			snap_put(NLA_DATA(a), l);
+		}
+		if (snap_collect && !parent && t == VSWITCH_A_SWITCH_NAME && snap_n < VSWITCH_MAX_SWITCHES * 2 &&
+		    l <= IFNAMSIZ && memchr(NLA_DATA(a), 0, l))
+			strcpy(snap_names[snap_n++], (const char *)NLA_DATA(a));
+	}
+}
+
+static void snap_reply(const struct nlmsghdr *h)
+{
+	const struct genlmsghdr *g = NLMSG_DATA(h);
+
+	snap_put(&g->cmd, 1);
+	snap_attrs((const uint8_t *)g + GENL_HDRLEN,
+		   (int)h->nlmsg_len - GENL_MIN, 0);
+}
+
+/* The switches of the namespace into snap_names; their number, or -1. */
+static int list_switches(void)
+{
+	int e;
+
+	snap_n = 0;
+	snap_collect = true;
+	e = ask(VSWITCH_CMD_SWITCH_GET, NULL, NLM_F_DUMP, snap_reply);
+	snap_collect = false;
+	return e ? -1 : snap_n;
+}
+
+static void snapshot(int i)
+{
+	int k, n;
+
+	snap_cur = i;
+	snap_len[i] = 0;
+	n = list_switches();
+	for (k = 0; k < n; k++) {
+		ask(VSWITCH_CMD_PORT_GET, snap_names[k], NLM_F_DUMP, snap_reply);
+		ask(VSWITCH_CMD_FDB_GET, snap_names[k], NLM_F_DUMP, snap_reply);
+	}
+}
+
+/* After a sampled admin request: if it was rejected, nothing may have changed. */
+static void check_unchanged(struct req *r)
+{
+	if (!r->failed)
+		return;
+	snapshot(1);
+	st.snaps++;
+	if (snap_len[0] != snap_len[1] || memcmp(snap[0], snap[1], snap_len[0])) {
+		st.changed++;
+		offend(r, 0, "rejected, but the state changed (dumps differ)");
+	}
+}
+
 /* ---- one round ------------------------------------------------------- */
 
 static struct tree tree;
@@ -1544,9 +1743,12 @@ static void set_seq(struct nlsock *s, struct req *r)
 	((struct nlmsghdr *)r->buf)->nlmsg_seq = r->seq;
 }
 
+static long n_admin;
+
 static void round_main(long idx)
 {
 	double t0 = now();
+	bool sampled;
 	int len;
 
 	reqs[1].len = 0;
@@ -1562,11 +1764,18 @@ static void round_main(long idx)
 		memcpy(dgram + NLMSG_ALIGN(len), reqs[1].buf, reqs[1].len);
 		len = NLMSG_ALIGN(len) + reqs[1].len;
 	}
+	sampled = is_vswitch && !reqs[1].len && reqs[0].admin &&
+		  !(n_admin++ % SNAP_EVERY);
+	if (sampled)
+		snapshot(0);
 	if (nl_send(ms.fd, dgram, len))
 		return;
 	if (!reqs[0].certain || (reqs[1].len && !reqs[1].certain))
 		send_sync(&ms);
 	wait_replies(&ms);
+	check_enoent();
+	if (sampled)
+		check_unchanged(&reqs[0]);
 	st.rounds_cmd[reqs[0].cmd]++;
 	st.secs_cmd[reqs[0].cmd] += now() - t0;
 }
@@ -1618,89 +1827,25 @@ static void slow_dump_step(long idx)
 
 /* ---- cleanup: delete every switch of the namespace -------------------- */
 
-static int list_switches(char names[][IFNAMSIZ], int max)
-{
-	struct { struct nlmsghdr n; struct genlmsghdr g; } q = {};
-	struct nlmsghdr *h;
-	struct nlattr *a;
-	int n, count = 0;
-
-	q.n.nlmsg_len = sizeof(q);
-	q.n.nlmsg_type = fam_id;
-	q.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	q.n.nlmsg_seq = ++ms.seq;
-	q.g.cmd = VSWITCH_CMD_SWITCH_GET;
-	q.g.version = VSWITCH_FAMILY_VERSION;
-	if (nl_send(ms.fd, &q, sizeof(q)))
-		return -1;
-	for (;;) {
-		n = nl_recv(ms.fd, true);
-		if (n <= 0)
-			return -1;
-		for (h = (struct nlmsghdr *)rxbuf; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
-			if (h->nlmsg_seq != q.n.nlmsg_seq)
-				continue;
-			if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR)
-				return count;
-			for_each_nla(a, (uint8_t *)NLMSG_DATA(h) + GENL_HDRLEN,
-				     (int)h->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN)
-				if ((a->nla_type & NLA_TYPE_MASK) == VSWITCH_A_SWITCH_NAME &&
-				    count < max && NLA_PLEN(a) <= IFNAMSIZ) {
-					memcpy(names[count], NLA_DATA(a), NLA_PLEN(a));
-					names[count++][IFNAMSIZ - 1] = 0;
-				}
-		}
-	}
-}
-
-static int del_switch(const char *name)
-{
-	struct { struct nlmsghdr n; struct genlmsghdr g; struct nlattr a; char s[IFNAMSIZ]; } q = {};
-	struct nlmsghdr *h;
-	int n;
-
-	q.n.nlmsg_type = fam_id;
-	q.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	q.n.nlmsg_seq = ++ms.seq;
-	q.g.cmd = VSWITCH_CMD_SWITCH_DEL;
-	q.g.version = VSWITCH_FAMILY_VERSION;
-	q.a.nla_type = VSWITCH_A_SWITCH_NAME;
-	q.a.nla_len = NLA_HDRLEN + strlen(name) + 1;
-	strcpy(q.s, name);
-	q.n.nlmsg_len = NLMSG_HDRLEN + GENL_HDRLEN + NLA_ALIGN(q.a.nla_len);
-	if (nl_send(ms.fd, &q, q.n.nlmsg_len))
-		return -1;
-	for (;;) {
-		n = nl_recv(ms.fd, true);
-		if (n <= 0)
-			return -1;
-		for (h = (struct nlmsghdr *)rxbuf; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n))
-			if (h->nlmsg_seq == q.n.nlmsg_seq && h->nlmsg_type == NLMSG_ERROR)
-				return ((struct nlmsgerr *)NLMSG_DATA(h))->error;
-	}
-}
-
 /* Returns the number of switches left. */
 static int cleanup(void)
 {
-	char names[VSWITCH_MAX_SWITCHES * 2][IFNAMSIZ];
-	int n, i, pass;
+	int n, i, e, pass;
 
 	for (pass = 0; pass < 3; pass++) {
-		n = list_switches(names, VSWITCH_MAX_SWITCHES * 2);
+		n = list_switches();
 		if (n <= 0)
 			return n;
 		for (i = 0; i < n; i++) {
-			int e = del_switch(names[i]);
-
+			e = ask(VSWITCH_CMD_SWITCH_DEL, snap_names[i], NLM_F_ACK, NULL);
 			if (e)
 				fprintf(stderr, "nlfuzz: cleanup: deleting switch %s: %s\n",
-					names[i], strerror(-e));
+					snap_names[i], strerror(-e));
 			else
 				st.cleaned++;
 		}
 	}
-	return list_switches(names, VSWITCH_MAX_SWITCHES * 2);
+	return list_switches();
 }
 
 /* ---- report ---------------------------------------------------------- */
@@ -1771,6 +1916,9 @@ static void print_report(double secs)
 	printf("events %ld (malformed %ld, overflows %ld); late replies %ld, stray %ld; "
 	       "acks with a warning %ld\n", st.events, st.event_bad, st.event_overflow,
 	       st.late, st.stray, st.ack_msg);
+	printf("oracles: ENOENT checked %ld (pointing elsewhere: %ld); rejected admin "
+	       "requests sampled %ld (state changed: %ld)\n", st.enoent_checked,
+	       st.wrong_attr, st.snaps, st.changed);
 	if (opt_verbose) {
 		printf("time by command:");
 		for (i = 0; i < MAX_CMD; i++)
@@ -1787,12 +1935,14 @@ static void print_report(double secs)
 	print_offenders();
 	printf("nlfuzz: seed %llu: %ld sent in %.1fs: %ld acks, %ld replies, %ld dump replies, "
 	       "%ld errors (%ld with extack, %ld core without, %ld WITHOUT extack), "
-	       "%ld no reply, %ld malformed, %ld bad offsets, %ld perm violations: %s\n",
+	       "%ld no reply, %ld malformed, %ld bad offsets, %ld wrong attributes, "
+	       "%ld changed by a rejection, %ld perm violations: %s\n",
 	       (unsigned long long)opt_seed, st.sent, secs, st.acks, st.replies,
 	       st.dump_replies, st.errors, st.err_msg,
 	       st.err_core[0] + st.err_core[1] + st.err_core[2] + st.err_core[3],
 	       st.err_nomsg,
-	       st.no_reply, st.bad_reply, st.bad_offs, st.perm_viol,
+	       st.no_reply, st.bad_reply, st.bad_offs, st.wrong_attr, st.changed,
+	       st.perm_viol,
 	       n_fail ? "FAIL" : "PASS");
 }
 
