@@ -305,6 +305,7 @@ struct req {
 	bool dump, admin, certain, done;
 	bool after_dump;	/* follows a dump in the same datagram */
 	bool failed;		/* an error came back */
+	bool last;		/* no request after it in its datagram */
 	enum kind_msg kind;
 	const char *what;
 	long idx;
@@ -364,6 +365,7 @@ static int build(struct req *r, const struct tree *t, const struct hdr *h)
 	r->admin = ops[r->cmd].present && (ops[r->cmd].flags & GENL_ADMIN_PERM);
 	r->what = h->what;
 	r->done = r->failed = false;
+	r->last = true;
 	/*
 	 * Certain: the request ends with an NLMSG_ERROR or NLMSG_DONE of its
 	 * own. Otherwise a sync request after it tells when it is over.
@@ -680,7 +682,8 @@ static long enoent_seen;
 
 static void note_enoent(struct req *r, int err, const struct tlvs *ti, bool in_done)
 {
-	if (!is_vswitch || err != ENOENT || in_done || r->dump ||
+	/* (a later request of the datagram may have created the switch) */
+	if (!is_vswitch || err != ENOENT || in_done || r->dump || !r->last ||
 	    r->cmd == VSWITCH_CMD_SWITCH_NEW || (enoent_seen++ & 3) || n_enoent >= 2)
 		return;
 	enoent[n_enoent].r = r;
@@ -1759,6 +1762,7 @@ static void round_main(long idx)
 	memcpy(dgram, reqs[0].buf, reqs[0].len);
 	len = reqs[0].len;
 	if (reqs[1].len) {
+		reqs[0].last = false;
 		set_seq(&ms, &reqs[1]);
 		ms.cur[ms.ncur++] = &reqs[1];
 		memcpy(dgram + NLMSG_ALIGN(len), reqs[1].buf, reqs[1].len);
