@@ -26,15 +26,19 @@
  * Every reply is read and counted. Every error (NLMSG_ERROR with a
  * negative error, or NLMSG_DONE with one) must carry an extack message
  * (NLMSGERR_ATTR_MSG), with one exception: errors that the netlink and
- * genetlink core return before the family's policy runs carry none on
- * these kernels; they are classified by cause and errno:
+ * genetlink core return before the family's code runs carry none on
+ * these kernels (6.1, 6.12); they are classified by errno and cause:
  *   EINVAL      nlmsg_len shorter than the genetlink header
  *   EOPNOTSUPP  no such command, or no do (dump) handler for it
  *   EPERM       an admin-perm command without CAP_NET_ADMIN
- * and not counted as failures. A bad-attribute offset must point into the
- * request. With -U (run without CAP_NET_ADMIN) every command the family
- * marks admin-perm must be refused with EPERM (or by the core checks that
- * come first).
+ *   EBUSY       a dump while the datagram's first dump still runs
+ * and not counted as failures. Further checks: a bad-attribute offset
+ * points into the request; an ENOENT points at the switch-name exactly
+ * when that switch does not exist (every fourth one is checked); an
+ * admin request in 200 is bracketed by dumps of every switch, port and
+ * fdb entry, which must not differ if it was rejected. With -U (run
+ * without CAP_NET_ADMIN) every command the family marks admin-perm must
+ * be refused with EPERM (or by the core checks that come first).
  *
  * At the end, unless -U, every switch of the namespace is deleted (run
  * it in a namespace of its own). Exit status: 0 when no check failed, 1
@@ -314,7 +318,7 @@ struct req {
 /* Bytes of @r the kernel parses as the request. */
 static int req_view(const struct req *r)
 {
-	return (int)r->nlmsg_len < r->len ? (int)r->nlmsg_len : r->len;
+	return r->nlmsg_len < (uint32_t)r->len ? (int)r->nlmsg_len : r->len;
 }
 
 static int build(struct req *r, const struct tree *t, const struct hdr *h)
