@@ -127,22 +127,20 @@ tap_check "root: nothing left after nlfuzz's cleanup (vswctl switch show, ip lin
 # ---- 4-5: without CAP_NET_ADMIN ------------------------------------------
 phase "without CAP_NET_ADMIN"
 
-nsvsw() { ip netns exec "$NS" "$VSWCTL" "$@"; }
-nsvsw switch add fz0 internal ageing 60 fdb-max 100
-nsvsw switch add fz1
-nsvsw port add fz0 dev fzva0 mac 02:f2:00:00:00:01 ip 10.0.0.1 security on
-nsvsw port add fz0 dev fzva1 uplink vlan forward
-nsvsw port add fz1 dev fzvb2 id 7 dhcp-guard on segment 3 group 9
-nsvsw fdb add fz0 02:f2:00:00:00:05 port 1 static
-nsvsw fdb add fz1 02:f2:00:00:00:06 port 7 static
+# in_ns SCRIPT: bash commands in the fuzz namespace ($V: vswctl), one exec
+in_ns() { ip netns exec "$NS" bash -ec "V=$VSWCTL; $1"; }
+in_ns '
+	$V switch add fz0 internal ageing 60 fdb-max 100
+	$V switch add fz1
+	$V port add fz0 dev fzva0 mac 02:f2:00:00:00:01 ip 10.0.0.1 security on
+	$V port add fz0 dev fzva1 uplink vlan forward
+	$V port add fz1 dev fzvb2 id 7 dhcp-guard on segment 3 group 9
+	$V fdb add fz0 02:f2:00:00:00:05 port 1 static
+	$V fdb add fz1 02:f2:00:00:00:06 port 7 static'
 
 # what a user sees: the switches' state (no counters) and the devices
 snapshot() {
-	nsvsw switch show
-	nsvsw port show
-	nsvsw fdb show fz0
-	nsvsw fdb show fz1
-	ip -n "$NS" -d link show
+	in_ns '$V switch show; $V port show; $V fdb show fz0; $V fdb show fz1; ip -d link show'
 }
 snapshot > "$TMPD/before" 2>&1
 
@@ -161,8 +159,7 @@ else
 	diff "$TMPD/before" "$TMPD/after" | sed 's/^/# /'
 	tap_notok "no CAP_NET_ADMIN: nothing changed (vswctl show, ip -d link)"
 fi
-nsvsw switch del fz0
-nsvsw switch del fz1
+in_ns '$V switch del fz0; $V switch del fz1'
 
 # ---- 6: the kernel still works -------------------------------------------
 phase "sanity"
