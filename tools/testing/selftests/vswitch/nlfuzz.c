@@ -406,7 +406,9 @@ static int nl_open(bool extack)
 		perror("nlfuzz: netlink socket");
 		exit(2);
 	}
-	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	/* beyond rmem_max when allowed: a lost reply would be a failure */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
 	/* a reply that does not come within the timeout is a failure */
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	if (extack &&
