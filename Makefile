@@ -27,7 +27,8 @@ KVERS := $(KVER)
 endif
 kdir = $(if $(KDIR),$(KDIR),/lib/modules/$(1)/build)
 
-USERSPACE := userspace/vhvstat userspace/vswctl tools/testing/vmm
+USERSPACE := userspace/vhvstat userspace/vswctl tools/testing/vmm \
+	tools/testing/selftests/vswitch
 
 .PHONY: all modules userspace setup check check-debug check-debug-planted unit \
 	demo bench debug clean help \

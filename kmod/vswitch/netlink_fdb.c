@@ -144,7 +144,7 @@ int vsw_nl_fdb_del(struct sk_buff *skb, struct genl_info *info)
 	ret = IS_ERR(sw) ? PTR_ERR(sw) :
 	      vsw_fdb_del(sw, nla_data(ft[VSWITCH_FDB_A_MAC]));
 	rtnl_unlock();
-	if (ret == -ENOENT)
+	if (ret == -ENOENT && !IS_ERR(sw))
 		NL_SET_ERR_MSG_ATTR(info->extack, ft[VSWITCH_FDB_A_MAC],
 				    "no fdb entry for this MAC");
 	return ret;

@@ -243,10 +243,12 @@ static void port_link(struct vsw_port *port)
 	vsw_nl_notify_port(port, false);
 }
 
-/* Undo port_alloc() for a port the packet path never saw. */
+/* Undo port_alloc() and cfg_apply() for a port the packet path never saw. */
 static void port_unalloc(struct vsw_port *port)
 {
 	xa_erase(&port->sw->port_ids, port->id);
+	/* never published: no reader to wait for */
+	kfree(rcu_dereference_protected(port->sec, true));
 	netdev_put(port->dev, &port->dev_tracker);
 	free_percpu(port->stats);
 	kfree(port);
