@@ -31,8 +31,13 @@
 #            IPv4, not a fragment -> output to b1), put in directly: the
 #            kernel datapath's steady state without ovs-vswitchd, which
 #            would only add userspace work on the single CPU
-#   vswitch-sec  (SECURITY=1, informational) vswitch with port security on
-#            both ports, bound MAC and IP: the cost of the checks
+#   redirect the floor: no switch, a tc rule on a1's ingress redirects every
+#            frame to b1 (clsact, matchall, mirred). What a switch costs
+#            beyond it is printed (informational): the instructions the
+#            switches themselves spend, without the common path
+#   vswitch-sec  (SECURITY=1, informational) vswitch with port security and
+#            the DHCP guard on the sending port (bound MAC and IP): the cost
+#            of the checks
 #
 # Environment: ROUNDS (5), COUNT frames per run (50000), SECURITY (0).
 set -eu
@@ -49,7 +54,7 @@ MAC_B0=02:5e:00:00:00:02	# the receiver's own address
 MAC_TO=02:5e:00:00:00:03	# where the frames go: behind b1, not b0
 IP_A0=10.97.0.1 IP_TO=10.97.0.2
 
-SWITCHES=(vswitch bridge ovs)
+SWITCHES=(vswitch bridge ovs redirect)
 [ "$SECURITY" = 1 ] && SWITCHES+=(vswitch-sec)
 
 PARKED=()
@@ -97,6 +102,12 @@ ovs_up() {
 		"recirc_id(0),in_port(1),eth(src=$MAC_A0,dst=$MAC_TO),eth_type(0x0800),ipv4(frag=no)" 2
 }
 ovs_down() { ovs-dpctl del-dp vsbovs; }
+
+redirect_up() {
+	tc qdisc add dev a1 clsact
+	tc filter add dev a1 ingress matchall action mirred egress redirect dev b1
+}
+redirect_down() { tc qdisc del dev a1 clsact; }
 
 # --- the generator ---------------------------------------------------------
 # The sender's pktgen files and the receiver's /proc/net/dev are read and
@@ -194,6 +205,8 @@ for r in $(seq "$ROUNDS"); do
 		"${sw}_up" > /dev/null
 		run "$COUNT"
 		"${sw}_down"
+		# more: frames of the switch's own (the bridge device sends
+		# IGMPv3 reports once it is up); fewer: frames lost
 		[ "$RCVD" -eq "$SENT" ] ||
 			echo "  note: $sw: $SENT sent, $RCVD received" >&2
 		[ "$RCVD" -gt 0 ] || die "$sw: no frame reached b0"
@@ -218,6 +231,9 @@ spread() {
 		     END {printf "per-round %.4f..%.4f", lo, hi}'
 }
 echo "vswitch/bridge $(spread vswitch bridge), vswitch/ovs $(spread vswitch ovs)"
+echo "beyond the redirect, ns/frame (under -I: instructions/frame):$(for sw in "${SWITCHES[@]}"; do
+	[ $sw = redirect ] || awk -v sw=$sw -v a="${MED[$sw]}" -v b="${MED[redirect]}" \
+		'BEGIN {printf " %s %+.0f", sw, 1e9 / a - 1e9 / b}'; done)"
 [ "$SECURITY" = 1 ] &&
 	echo "vswitch-sec/vswitch = $(ratio vswitch-sec vswitch) (the cost of port security, informational)"
 echo "RATIO vswitch/bridge = $(ratio vswitch bridge) (target >= 1.0)"
