@@ -17,8 +17,16 @@ k=${BENCH_KVER:-$(echo $KVERS | tr ' ' '\n' | grep '^6\.1\.' | head -n1)}
 LOGS=$ROOT/build/bench
 mkdir -p "$LOGS"
 
+BENCHES=${BENCH:-vhv vswitch}
+for b in $BENCHES; do
+	case $b in
+	vhv|vswitch) ;;
+	*) echo "run.sh: no benchmark '$b' (vhv, vswitch)" >&2; exit 2 ;;
+	esac
+done
+
 status=0
-for b in ${BENCH:-vhv vswitch}; do
+for b in $BENCHES; do
 	case $b in
 	vhv)
 		"$ROOT/tools/testing/qemu/vm-run" -k "$k" -t 1800 -C "$ROOT" \
@@ -29,12 +37,9 @@ for b in ${BENCH:-vhv vswitch}; do
 			-e "ROUNDS=${ROUNDS:-5}" -e "COUNT=${COUNT:-50000}" \
 			-e "SECURITY=${SECURITY:-0}" \
 			-- "$SELF/vswitch-bench.sh" ;;
-	*)
-		echo "run.sh: no benchmark '$b' (vhv, vswitch)" >&2
-		false ;;
 	esac 2>&1 | tee "$LOGS/$b.log" || status=1
 done
-summary=$(cd "$LOGS" && for b in ${BENCH:-vhv vswitch}; do
+summary=$(cd "$LOGS" && for b in $BENCHES; do
 	sed -n 's/^RATIO \(.*\) (target \(.*\))$/\1 (\2)/p' "$b.log" 2>/dev/null
 done | paste -sd ';' | sed 's/;/; /g')
 echo "bench $k: ${summary:-no ratio}$([ $status = 0 ] || echo ' [a run FAILED]')"
