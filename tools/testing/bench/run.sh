@@ -2,11 +2,45 @@
 # SPDX-License-Identifier: GPL-2.0
 # `make bench`: benchmarks that compare against a peer in the same VM boot
 # and print ratios (absolute rates mean nothing under TCG emulation).
+#   vhv      vhv-bench.sh, exit-heavy guest with and without vhv
+#   vswitch  vswitch-bench.sh, vswitch against a bridge and OVS's datapath,
+#            in its own boot with deterministic guest time (vm-run -I)
+# BENCH picks them (default "vhv vswitch"), BENCH_KVER the kernel (6.1).
+# The outputs are kept in build/bench/; the last line sums up the ratios.
 set -u
+set -o pipefail
 SELF=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$SELF/../../.." && pwd)
 KVERS=${KVERS:-$(ls /lib/modules)}
 k=${BENCH_KVER:-$(echo $KVERS | tr ' ' '\n' | grep '^6\.1\.' | head -n1)}
 [ -n "$k" ] || k=$(echo $KVERS | awk '{print $1}')
-exec "$ROOT/tools/testing/qemu/vm-run" -k "$k" -t 1800 -C "$ROOT" \
-	-e "ROUNDS=${ROUNDS:-5}" -e "SECS=${SECS:-4}" -- "$SELF/vhv-bench.sh"
+LOGS=$ROOT/build/bench
+mkdir -p "$LOGS"
+
+BENCHES=${BENCH:-vhv vswitch}
+for b in $BENCHES; do
+	case $b in
+	vhv|vswitch) ;;
+	*) echo "run.sh: no benchmark '$b' (vhv, vswitch)" >&2; exit 2 ;;
+	esac
+done
+
+status=0
+for b in $BENCHES; do
+	case $b in
+	vhv)
+		"$ROOT/tools/testing/qemu/vm-run" -k "$k" -t 1800 -C "$ROOT" \
+			-e "ROUNDS=${ROUNDS:-5}" -e "SECS=${SECS:-4}" \
+			-- "$SELF/vhv-bench.sh" ;;
+	vswitch)
+		"$ROOT/tools/testing/qemu/vm-run" -I -k "$k" -t 1800 -C "$ROOT" \
+			-e "ROUNDS=${ROUNDS:-5}" -e "COUNT=${COUNT:-50000}" \
+			-e "SECURITY=${SECURITY:-0}" \
+			-- "$SELF/vswitch-bench.sh" ;;
+	esac 2>&1 | tee "$LOGS/$b.log" || status=1
+done
+summary=$(cd "$LOGS" && for b in $BENCHES; do
+	sed -n 's/^RATIO \(.*\) (target \(.*\))$/\1 (\2)/p' "$b.log" 2>/dev/null
+done | paste -sd ';' | sed 's/;/; /g')
+echo "bench $k: ${summary:-no ratio}$([ $status = 0 ] || echo ' [a run FAILED]')"
+exit $status
