@@ -173,6 +173,12 @@ void vsw_internal_deliver(struct vsw_port *port, struct sk_buff *skb)
 	skb_dst_drop(skb);
 	nf_reset_ct(skb);
 	dev_sw_netstats_rx_add(dev, skb->len);
+	/*
+	 * eth_type_trans() sets pkt_type only for frames not to @dev's own
+	 * address: one the ingress port's eth_type_trans() marked OTHERHOST
+	 * would stay so, and the stack would drop it.
+	 */
+	skb->pkt_type = PACKET_HOST;
 	skb->protocol = eth_type_trans(skb, dev);
 	skb_postpull_rcsum(skb, eth_hdr(skb), ETH_HLEN);
 	netif_rx(skb);
