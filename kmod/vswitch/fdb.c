@@ -97,6 +97,7 @@ static void fdb_delete(struct vsw_switch *sw, struct vsw_fdb_entry *e)
 	hlist_del_rcu(&e->node);
 	sw->fdb.count--;
 	fdb_notify(sw, e, true);
+	pr_debug("fdb %s %pM destroy\n", sw->name, e->addr);
 	kfree_rcu(e, rcu);
 }
 
@@ -120,6 +121,7 @@ static struct vsw_fdb_entry *fdb_insert(struct vsw_switch *sw,
 	hlist_add_head_rcu(&e->node, head);
 	sw->fdb.count++;
 	fdb_notify(sw, e, false);
+	pr_debug("fdb %s %pM create\n", sw->name, e->addr);
 	return e;
 }
 
