@@ -48,7 +48,11 @@ vsw_vm() {
 	if [ "${VSW_IPV6:-}" = off ]; then
 		sysctl -qw "net.ipv6.conf.$name-p.disable_ipv6=1" || return
 	fi
-	ip -n "$name" addr add "$addr" dev eth0 nodad || return
+	# nodad: an IPv6 address usable at once (ip warns about it for IPv4)
+	case $addr in
+	*:*) ip -n "$name" addr add "$addr" dev eth0 nodad || return ;;
+	*) ip -n "$name" addr add "$addr" dev eth0 || return ;;
+	esac
 	ip -n "$name" link set eth0 up || return
 	ip link set "$name-p" up || return
 	"$VSWCTL" port add "$sw" dev "$name-p" "$@"
