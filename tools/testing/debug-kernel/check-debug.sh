@@ -16,6 +16,9 @@
 #   VHV_PLANT=BUG    harness self-test: run only the planted suite with
 #                    vhv_planted.ko bug=BUG (see planted.sh)
 #   VHV_KCACHE       the kernel cache (default /var/cache/vhv/kernels)
+#   VHV_GUEST_ENV    more NAME=VALUE words for the guest's tests (run.sh)
+#   VHV_VM_TIMEOUT   the whole guest run's limit in seconds (default 14400:
+#                    every test has its own, VHV_TEST_TIMEOUT, default 2400)
 set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../../.." && pwd)
@@ -59,6 +62,6 @@ fi
 # KASAN, lockdep and kmemleak under TCG: several times the stock run's time.
 VHV_CHECK_LOG=${VHV_CHECK_LOG:-$ROOT/build/check-debug} VHV_RUN_UNIT= \
 KVERS="${rels[*]}" VHV_KROOT=$kroot VHV_SUITES="$(echo $suites)" \
-VHV_VM_ARGS="-m 3G $extra" VHV_VM_TIMEOUT=${VHV_VM_TIMEOUT:-5400} \
-VHV_GUEST_ENV="VHV_TEST_TIMEOUT=${VHV_TEST_TIMEOUT:-2400}" \
+VHV_VM_ARGS="-m 3G $extra" VHV_VM_TIMEOUT=${VHV_VM_TIMEOUT:-14400} \
+VHV_GUEST_ENV="VHV_TEST_TIMEOUT=${VHV_TEST_TIMEOUT:-2400} ${VHV_GUEST_ENV:-}" \
 	exec "$SELF/run.sh"
