@@ -7,7 +7,9 @@
  * IPv4 and ARP must claim a bound IPv4 address (0.0.0.0 is allowed for
  * DHCP discovery and ARP probes), IPv6 a bound IPv6 address (:: only for
  * ICMPv6: DAD and MLD), and NS/NA must carry the bound MAC as link-layer
- * option; an NA may only advertise a bound address.
+ * option; an NA may only advertise a bound address, and a DAD probe (an NS
+ * from ::) may only probe one: a VM that probed its neighbours' addresses
+ * could make a VM that is configuring one give it up as a duplicate.
  */
 #include <linux/etherdevice.h>
 #include <linux/in.h>
@@ -20,6 +22,7 @@
 #define DHCP_SERVER_PORT	67
 #define DHCP_CLIENT_PORT	68
 #define DHCPV6_SERVER_PORT	547
+#define ND_NS			135
 #define ND_NA			136
 
 static bool ipv4_bound(const struct vsw_sec *sec, __be32 addr)
@@ -90,6 +93,9 @@ static enum vswitch_drop check_ipv6(const struct vsw_sec *sec,
 	if (key->nd_has_lladdr && !ether_addr_equal(key->nd_lladdr, sec->mac))
 		return VSWITCH_DROP_ND_SPOOF;
 	if (key->icmp6_type == ND_NA && !ipv6_bound(sec, &key->nd_target))
+		return VSWITCH_DROP_ND_SPOOF;
+	if (key->icmp6_type == ND_NS && ipv6_addr_any(&key->ipv6_src) &&
+	    !ipv6_bound(sec, &key->nd_target))
 		return VSWITCH_DROP_ND_SPOOF;
 	return VSWITCH_DROP_NONE;
 }

@@ -20,19 +20,21 @@
 #   P  ping v4, v6 and v6 link-local from a to b before and after the
 #      spoofs, v4 and v6 in a loop while they are sent
 #   S  spoofs (source MAC, IPv4 source, ARP sender IP/MAC, IPv6 source,
-#      NS/NA source, target or link-layer option, DHCP/DHCPv6 server
-#      replies) are dropped, and counted under their reason on the port
-#      and the switch; legitimate frames of the same kinds pass
+#      NS/NA source, target or link-layer option, a DAD probe for an
+#      address a does not own, DHCP/DHCPv6 server replies) are dropped,
+#      and counted under their reason on the port and the switch; legitimate frames of the same kinds pass
 #   G  dhcp-guard off: the server replies pass
-#   N  ip none: a's own addresses are refused, DAD, ARP probes and DHCP
-#      discovery still pass; ping fails, and rebinding restores it
+#   N  ip none: a's own addresses are refused, DAD for them too; ARP
+#      probes and DHCP discovery still pass; ping fails, and rebinding
+#      restores it
 #   O  security off: every spoof passes; dhcp-guard alone still drops
 #      the server replies
 #
 # What the module lets through with security on (security.c): IPv4 and
 # ARP from 0.0.0.0 (DHCP discovery 0.0.0.0:68 -> :67 and ARP probes, with
 # the bound sender MAC), ICMPv6 from :: (DAD, MLD) as long as an NS/NA
-# link-layer option is the bound MAC and an NA advertises a bound address;
+# link-layer option is the bound MAC, an NA advertises a bound address and
+# a DAD probe (NS from ::) probes one;
 # IPv6 link-local addresses must be bound like any other.
 
 source "$(dirname "$0")/../lib.sh"
@@ -128,7 +130,8 @@ F = {
                                         pdst=A4),
     "ok-ns": lambda: ns(A6, B6, MA),
     "ok-na": lambda: na(A6, A6, MA),
-    "ok-dad": lambda: ns("::", X6),
+    "dad-target": lambda: ns("::", X6),
+    "ok-dad": lambda: ns("::", A6),
     "ok-dhcp4-client": lambda: (eth(dst="ff:ff:ff:ff:ff:ff") /
                                 dhcp4(1, "0.0.0.0", "255.255.255.255",
                                       68, 67, "discover", MA)),
@@ -160,7 +163,7 @@ P_SPOOF=(
 	arp-ip=arp_spoof arp-mac=arp_spoof
 	ipv6=ipv6_spoof ipv6-unspec=ipv6_spoof ns-src=ipv6_spoof
 	ns-lladdr=nd_spoof dad-lladdr=nd_spoof na-target=nd_spoof
-	na-lladdr=nd_spoof na-unspec=nd_spoof
+	na-lladdr=nd_spoof na-unspec=nd_spoof dad-target=nd_spoof
 	dhcp4-server=dhcp_server dhcp6-server=dhcp_server
 	ok-ipv4=pass ok-ipv6=pass ok-ipv6-ll=pass ok-arp=pass ok-arp-probe=pass
 	ok-ns=pass ok-na=pass ok-dad=pass ok-dhcp4-client=pass ok-dhcp6-client=pass
@@ -169,7 +172,7 @@ P_NOGUARD=(dhcp4-server=pass dhcp6-server=pass)
 P_NONE=(
 	ok-ipv4=ipv4_spoof ok-arp=arp_spoof ok-ipv6=ipv6_spoof
 	ok-ipv6-ll=ipv6_spoof ok-ns=ipv6_spoof ok-dhcp6-client=ipv6_spoof
-	ok-arp-probe=pass ok-dad=pass ok-dhcp4-client=pass
+	ok-arp-probe=pass ok-dad=nd_spoof ok-dhcp4-client=pass
 )
 P_OFF=()
 for c in "${P_SPOOF[@]}"; do
