@@ -65,9 +65,13 @@ burst() {
 	local x=$1 name=$2 mac y
 	shift 2
 	mac=MAC$x
-	vsw_send "${!x}" eth0 "$@" "$BCAST,${!mac},$name-end" || return
+	# (a burst that did not get through would make every "reached no
+	# one" after it true for nothing)
+	vsw_send "${!x}" eth0 "$@" "$BCAST,${!mac},$name-end" ||
+		tap_bail "burst $name: $x could not send"
 	for y in A B C; do
-		[ "$y" = "$x" ] || vsw_recv_wait "$TMPD/r$y" "$name-end" 1 || return
+		[ "$y" = "$x" ] || vsw_recv_wait "$TMPD/r$y" "$name-end" 1 ||
+			tap_bail "burst $name: its end marker did not reach $y"
 	done
 }
 

@@ -88,8 +88,11 @@ counts() {
 burst() {
 	local name=$1
 	shift
+	# (a burst that did not get through would make every "reached no
+	# one" below true for nothing)
 	vsw_send "$A" eth0 "$@" "$BCAST,$MACA,$name-end" &&
-		vsw_recv_wait "$TMPD/rB" "$name-end" 1 && vsw_recv_wait "$TMPD/rC" "$name-end" 1
+		vsw_recv_wait "$TMPD/rB" "$name-end" 1 && vsw_recv_wait "$TMPD/rC" "$name-end" 1 ||
+		tap_bail "burst $name: its end marker did not reach B and C"
 }
 
 tap_plan 17

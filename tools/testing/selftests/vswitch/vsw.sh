@@ -133,7 +133,7 @@ vsw_recv_count() {
 }
 
 # vsw_recv_wait FILE MARKER N: wait until N frames of MARKER came.
-__vsw_udp_got() {
+__vsw_got() {
 	WAIT_SEEN="$(vsw_recv_count "$1" "$2") frames $2"
 	[ "$(vsw_recv_count "$1" "$2")" -ge "$3" ]
 }
