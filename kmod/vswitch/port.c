@@ -240,7 +240,6 @@ static void port_link(struct vsw_port *port)
 	sw->n_ports++;
 	sw->gen++;
 	pr_debug("port %s/%u (%s) create\n", sw->name, port->id, port->dev->name);
-	vsw_nl_notify_port(port, false);
 }
 
 /* Undo port_alloc() and cfg_apply() for a port the packet path never saw. */
@@ -301,6 +300,7 @@ struct vsw_port *vsw_port_add(struct vsw_switch *sw, struct net_device *dev,
 	}
 	dev_disable_lro(dev);
 	port_link(port);
+	vsw_nl_notify_port(port, false);
 	return port;
 
 err:
@@ -312,6 +312,8 @@ err:
  * vsw_port_internal_add() - make @dev the internal port of @sw
  * @sw: the switch
  * @dev: a registered internal device
+ *
+ * No notification: vsw_switch_create() sends it after the switch's.
  *
  * Context: RTNL held.
  * Return: the port, or an ERR_PTR().

@@ -174,7 +174,12 @@ struct vsw_switch *vsw_switch_create(struct net *net, const char *name,
 	vn->n_switches++;
 	vn->gen++;
 	pr_debug("switch %s create\n", sw->name);
+	/* the switch first, then its internal port: a listener learns of a
+	 * port's switch before the port
+	 */
 	vsw_nl_notify_switch(sw, false);
+	if (sw->internal)
+		vsw_nl_notify_port(sw->internal, false);
 	return sw;
 
 nomem:

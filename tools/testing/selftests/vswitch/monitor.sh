@@ -210,11 +210,11 @@ cat > "$T/expect.py" << EOF
 A, B = "$MACA", "$MACB"
 P = " vlan drop dhcp-guard off security %s segment 0 group 0"
 EXPECT = [
-    ("port-new", "port", dict(switch="m0", id=1, dev="m0", internal=True),
-     r"port new m0 port 1 dev m0" + P % "off" + " internal", 0),
     ("switch-new", "switch", dict(name="m0", ports=1, fdb_count=0,
                                   fdb_max=8192, ageing=10),
      r"switch new m0: ports 1 fdb 0/8192 ageing 10 internal-ifindex \d+", 0),
+    ("port-new", "port", dict(switch="m0", id=1, dev="m0", internal=True),
+     r"port new m0 port 1 dev m0" + P % "off" + " internal", 0),
     ("switch-new", "switch", dict(name="m0", ports=1, fdb_max=100, ageing=10),
      r"switch new m0: ports 1 fdb 0/100 ageing 10 internal-ifindex \d+", 0),
     ("port-new", "port", dict(switch="m0", id=2, dev="a-p", security=False,
