@@ -320,7 +320,7 @@ others() {
 import json, sys
 ev = [json.loads(l) for l in sys.stdin]
 names = [(e["event"], e.get("switch", e.get("port", e.get("fdb", {})))) for e in ev]
-want = ["port-new", "switch-new", "port-new", "fdb-new", "port-del", "fdb-del",
+want = ["switch-new", "port-new", "port-new", "fdb-new", "port-del", "fdb-del",
         "port-del", "switch-del"]
 got = [n for n, _ in names]
 ok = got == want and all(
