@@ -157,31 +157,40 @@ check "ping B <-> C" pings_ok BC CB
 diag "[${SECONDS}s] iperf3"
 __listening() { [ -n "$(ip netns exec "$1" ss -Hltn 'sport = :5201')" ]; }
 __gone() { ! kill -0 "$1" 2>/dev/null; }
-# iperf3_run NAME SERVER-NS CLIENT-NS SERVER-IP SERVER-PID CLIENT-ARGS...:
-# one test against the server started above; the client's report is
-# $TMPD/NAME.cli.
-iperf3_run() {
-	local name=$1 sns=$2 cns=$3 ip=$4 pid=$5
-	shift 5
+# iperf3_start NAME SERVER-NS CLIENT-NS SERVER-IP CLIENT-ARGS...: one test
+# against a server started above, in the background; the client's report
+# is $TMPD/NAME.cli.
+iperf3_start() {
+	local name=$1 sns=$2 cns=$3 ip=$4
+	shift 4
 	wait_for "iperf3 server in $sns" 60 __listening "$sns" || return 1
-	ip netns exec "$cns" iperf3 -c "$ip" -J "$@" > "$TMPD/$name.cli" 2>&1 ||
-		{ diag "iperf3 client failed:"; tail -n 5 "$TMPD/$name.cli" | sed 's/^/#   /'; }
-	wait_for "iperf3 server in $sns to report" 60 __gone "$pid"
+	ip netns exec "$cns" iperf3 -c "$ip" -J "$@" > "$TMPD/$name.cli" 2>&1 &
+	printf -v "CLI_$name" %s $!
+}
+# iperf3_end NAME SERVER-PID: the client and the server are done.
+iperf3_end() {
+	local cli=CLI_$1
+	wait "${!cli}" || { diag "iperf3 client $1 failed:"; tail -n 5 "$TMPD/$1.cli" | sed 's/^/#   /'; }
+	wait_for "iperf3 server of $1 to report" 60 __gone "$2"
 }
 
 udp_rcvbuf_errors() {
 	ip netns exec "$1" awk '/^Udp:/ { if (!h) { for (i = 1; i <= NF; i++) n[$i] = i; h = 1 } else print $n["RcvbufErrors"] }' /proc/net/snmp
 }
 
+# TCP A -> B and UDP C -> A at once: the fixed costs of an iperf3 run
+# overlap. What each check reads is its own: the TCP data goes to B's
+# port only, the UDP datagrams to A's; refusals are counted per port.
 TCP_BYTES=$((512 * 1024))
 UDP_N=300
-snap t0
-iperf3_run tcp "$B" "$A" $IPB "$SRV_TCP" -n $TCP_BYTES
-snap t1
 e0=$(udp_rcvbuf_errors "$A")
-iperf3_run udp "$A" "$C" $IPA "$SRV_UDP" -u -b 20M -l 1000 -n $((UDP_N * 1000))
-e1=$(udp_rcvbuf_errors "$A")
+snap t0
+iperf3_start tcp "$B" "$A" $IPB -n $TCP_BYTES
+iperf3_start udp "$A" "$C" $IPA -u -b 20M -l 1000 -n $((UDP_N * 1000))
+iperf3_end tcp "$SRV_TCP"
+iperf3_end udp "$SRV_UDP"
 snap t2
+e1=$(udp_rcvbuf_errors "$A")
 # the four reports' numbers, one jq for all
 read -r T_SENT T_RCVD U_SENT U_N U_LOST U_RCVD <<< "$(jq -rs '[.[0].end.sum_sent.bytes,
 	.[1].end.sum_received.bytes, .[2].end.sum_sent.packets, .[3].end.sum_received.packets,
@@ -191,7 +200,7 @@ num() { case $1 in '' | *[!0-9]*) return 1 ;; esac; }
 tcp_check() {
 	local txb
 	num "$T_SENT" && num "$T_RCVD" || { diag "no numbers in the TCP reports: '$T_SENT' '$T_RCVD'"; return 1; }
-	txb=$(d t0 t1 "port.$B-p.tx_bytes")
+	txb=$(d t0 t2 "port.$B-p.tx_bytes")
 	diag "TCP: asked $TCP_BYTES, sent $T_SENT, receiver counted $T_RCVD; the switch sent $txb bytes to B's port"
 	# The receiver stops counting when the sender says it is done, which
 	# may come before the last segments are read.
@@ -201,19 +210,20 @@ tcp_check() {
 check "iperf3 TCP A -> B: 512 KiB sent; what the receiver counted crossed the switch" tcp_check
 
 udp_check() {
-	local rcvd txp drops txerr
+	local rcvd txp drops txerr txall
 	num "$U_SENT" && num "$U_N" && num "$U_LOST" && num "$U_RCVD" ||
 		{ diag "no numbers in the UDP reports: '$U_SENT' '$U_N' '$U_LOST' '$U_RCVD'"; return 1; }
 	rcvd=$((U_RCVD / 1000))
-	txp=$(d t1 t2 "port.$A-p.tx_packets")
-	drops=$(d t1 t2 switch.drops_total)
-	txerr=$(d t1 t2 switch.drops.tx-error)
-	diag "UDP: sent $U_SENT datagrams; receiver: $rcvd received, $U_LOST lost of $U_N; A's UDP socket buffer overflowed $((e1 - e0)) times; the switch sent A's port $txp frames, dropped $drops ($txerr refused by A's veth)"
+	txp=$(d t0 t2 "port.$A-p.tx_packets")
+	drops=$(d t0 t2 switch.drops_total)
+	txerr=$(d t0 t2 "port.$A-p.drops.tx-error")
+	txall=$(d t0 t2 switch.drops.tx-error)
+	diag "UDP: sent $U_SENT datagrams; receiver: $rcvd received, $U_LOST lost of $U_N; A's UDP socket buffer overflowed $((e1 - e0)) times; the switch sent A's port $txp frames, dropped $drops ($txall refused by a veth, $txerr by A's)"
 	# A datagram lost must be the receiving stack's drop (its socket's, or
 	# its veth's backlog's, which the switch sees as a refusal), never a
 	# drop of the switch's own.
 	[ "$U_SENT" -ge "$UDP_N" ] && [ "$rcvd" -gt 0 ] && [ "$U_LOST" -le $((e1 - e0 + txerr)) ] &&
-		[ "$txp" -ge "$rcvd" ] && [ "$drops" = "$txerr" ]
+		[ "$txp" -ge "$rcvd" ] && [ "$drops" = "$txall" ]
 }
 check "iperf3 UDP C -> A: every datagram the receiver missed is its own socket's drop" udp_check
 

@@ -139,7 +139,7 @@ closed() {
 check "close: the reader closed the tap, the device and its port are gone" closed
 after_close() {
 	local out rc=0
-	out=$(ip netns exec "$A" ping -c 1 -W 3 $IPT 2>&1) || rc=1
+	out=$(ip netns exec "$A" ping -c 1 -W 1 $IPT 2>&1) || rc=1
 	diag "ping after close: $(grep transmitted <<< "$out"); switch: $(vswctl switch show "$SW")"
 	[ "$rc" = 1 ] && [ "$(vswctl switch show "$SW" | awk '{ print $3 }')" = 1 ]
 }
