@@ -29,6 +29,8 @@ source "$(dirname "$0")/vsw.sh"
 SW=fsw$$
 A=fa$$ B=fb$$ C=fc$$
 IPA=10.0.1.1 IPB=10.0.1.2 IPC=10.0.1.3
+# set, not read: a read is a process, and processes cost on an emulated guest
+MACA=02:76:73:02:00:01 MACB=02:76:73:02:00:02 MACC=02:76:73:02:00:03
 BCAST=ff:ff:ff:ff:ff:ff
 SMAC=02:00:5e:00:00:5c		# a static entry's MAC, no VM's
 TMPD=$(mktemp -d)
@@ -75,39 +77,52 @@ burst() {
 	done
 }
 
-# fdb_line MAC: the entry of MAC in `fdb show` ("MAC dev DEV port N age Ts"
-# or "... static"), empty when there is none.
-fdb_line() { vswctl fdb show "$SW" | awk -v m="$1" '$1 == m'; }
+# FDB: `fdb show`, read by fdb_read (one process for many questions).
+fdb_read() { FDB=$(vswctl fdb show "$SW"); }
+# fdb_line MAC: the entry of MAC in $FDB ("MAC dev DEV port N age Ts" or
+# "... static"), empty when there is none.
+fdb_line() {
+	local l
+	while read -r l; do [ "${l%% *}" = "$1" ] && echo "$l"; done <<< "$FDB"
+}
+# fdb_n: the entries in $FDB.
+fdb_n() { if [ -z "$FDB" ]; then echo 0; else wc -l <<< "$FDB"; fi; }
 # field WORD: the word after WORD in the line on stdin.
-field() { awk -v w="$1" '{ for (i = 1; i < NF; i++) if ($i == w) print $(i + 1) }'; }
-port_id() { vswctl port show "$SW" dev "$1" | awk '{ print $3 }'; }
+field() {
+	local w i
+	while read -r -a w; do
+		for ((i = 0; i < ${#w[@]} - 1; i++)); do
+			[ "${w[i]}" = "$1" ] && echo "${w[i + 1]}"
+		done
+	done
+	return 0
+}
 fdb_count() { vswctl switch show "$SW" | field fdb | cut -d/ -f1; }
-sw_counter() { vswctl -s switch show "$SW" | field "$1"; }
+sw_counter() { vswctl -s switch show "$SW" | awk -v w="$1" '{ for (i = 1; i < NF; i++) if ($i == w) print $(i + 1) }'; }
 
+# pings: A -> B, A -> C, B -> C, at once.
 pings() {
-	ip netns exec "$A" ping -c 1 -W 10 -q $IPB > /dev/null &&
-		ip netns exec "$A" ping -c 1 -W 10 -q $IPC > /dev/null &&
-		ip netns exec "$B" ping -c 1 -W 10 -q $IPC > /dev/null
+	local p1 p2 p3
+	ip netns exec "$A" ping -c 1 -W 10 -q $IPB > /dev/null & p1=$!
+	ip netns exec "$A" ping -c 1 -W 10 -q $IPC > /dev/null & p2=$!
+	ip netns exec "$B" ping -c 1 -W 10 -q $IPC > /dev/null & p3=$!
+	wait $p1 && wait $p2 && wait $p3
 }
 
 tap_plan 16
 
 vsw_switch "$SW" || tap_bail "cannot create switch $SW"
-vsw_vm "$SW" "$A" $IPA/24 || tap_bail "cannot create VM $A"
-vsw_vm "$SW" "$B" $IPB/24 || tap_bail "cannot create VM $B"
-vsw_vm "$SW" "$C" $IPC/24 || tap_bail "cannot create VM $C"
-for x in A B C; do vsw_recv_start "$TMPD/r$x" "${!x}" eth0; done
-MACA=$(vsw_mac "$A") MACB=$(vsw_mac "$B") MACC=$(vsw_mac "$C")
 # Permanent neighbours: no ARP probe leaves a VM unasked (an entry in use
 # is confirmed by one, seconds after a ping), so a VM is silent between
 # the frames the test makes it send.
-for x in A:B B:C C:A; do
-	v=${x%:*} w=${x#*:}
-	ipv=IP$v ipw=IP$w macv=MAC$v macw=MAC$w
-	ip -n "${!v}" neigh replace "${!ipw}" lladdr "${!macw}" dev eth0 nud permanent
-	ip -n "${!w}" neigh replace "${!ipv}" lladdr "${!macv}" dev eth0 nud permanent
-done
-PA=$(port_id "$A-p") PB=$(port_id "$B-p") PC=$(port_id "$C-p")
+vsw_vm_batch "$SW" "$A,$IPA/24,$MACA,$IPB=$MACB,$IPC=$MACC" \
+	"$B,$IPB/24,$MACB,$IPA=$MACA,$IPC=$MACC" "$C,$IPC/24,$MACC,$IPA=$MACA,$IPB=$MACB" ||
+	tap_bail "cannot create the VMs"
+vsw_recv_start "$TMPD/rA" "$A" eth0 "$TMPD/rB" "$B" eth0 "$TMPD/rC" "$C" eth0
+# the ports' ids: the 3rd word of `port show` (one read)
+while read -r -a w; do
+	for x in A B C; do [ "${w[4]}" = "${!x}-p" ] && printf -v "P$x" %s "${w[2]}"; done
+done <<< "$(vswctl port show "$SW")"
 diag "A $MACA port $PA, B $MACB port $PB, C $MACC port $PC"
 vsw_recv_ready "$TMPD/rA" "$TMPD/rB" "$TMPD/rC" || tap_bail "no frame counters"
 
@@ -115,15 +130,15 @@ vsw_recv_ready "$TMPD/rA" "$TMPD/rB" "$TMPD/rC" || tap_bail "no frame counters"
 diag "[${SECONDS}s] learning"
 pings || diag "a ping failed"
 learned() {
-	local x mac dev line
-	vswctl fdb show "$SW" | sed 's/^/# /'
-	[ "$(vswctl fdb show "$SW" | wc -l)" = 3 ] || return 1
+	local x mac p line
+	fdb_read
+	diag "fdb show: ${FDB//$'\n'/; }"
+	[ "$(fdb_n)" = 3 ] || return 1
 	for x in A B C; do
-		mac=MAC$x
-		dev=${!x}-p
+		mac=MAC$x p=P$x
 		line=$(fdb_line "${!mac}")
-		[ "$(field dev <<< "$line")" = "$dev" ] &&
-			[ "$(field port <<< "$line")" = "$(port_id "$dev")" ] || return 1
+		[ "$(field dev <<< "$line")" = "${!x}-p" ] &&
+			[ "$(field port <<< "$line")" = "${!p}" ] || return 1
 	done
 }
 check "learning: fdb show has the 3 VMs' MACs, each on its own port" learned
@@ -154,6 +169,7 @@ burst B mv "$BCAST,$SMAC,MV"
 burst A st2 "$SMAC,$MACA,ST2,2"
 moved() {
 	local line
+	fdb_read
 	line=$(fdb_line $SMAC)
 	diag "after B sent from $SMAC: $line"
 	[ "$(field port <<< "$line")" = "$PC" ] && grep -qw static <<< "$line" &&
@@ -204,17 +220,20 @@ check "ageing: ageing 10 set, the age field grows while A is silent" grows
 
 __aged() {
 	note_age
-	WAIT_SEEN="$(vswctl fdb show "$SW" | paste -sd';')"
 	# until a reading of A's age found it gone (GONE_T)
-	[ "$GONE_T" != 0 ] && [ "$(vswctl fdb show "$SW" | wc -l)" = 1 ] && [ -n "$(fdb_line $SMAC)" ]
+	[ "$GONE_T" != 0 ] || return 1
+	fdb_read
+	WAIT_SEEN=${FDB//$'\n'/;}
+	[ "$(fdb_n)" = 1 ] && [ -n "$(fdb_line $SMAC)" ]
 }
 wait_for "the learned entries to age out" 90 __aged
 aged() {
 	local silent rx1
 	rx1=$(rx_vms)
 	silent=$(( LAST_AGE + (GONE_T - LAST_T) / 1000 ))
-	diag "fdb: $(vswctl fdb show "$SW" | paste -sd';'); A's entry last seen at age ${LAST_AGE} ms, seen gone ${silent} ms after A's last frame at most; VMs' frames: $rx0 -> $rx1"
-	[ "$(vswctl fdb show "$SW" | wc -l)" = 1 ] && [ -n "$(fdb_line $SMAC)" ] &&
+	fdb_read
+	diag "fdb: ${FDB//$'\n'/;}; A's entry last seen at age ${LAST_AGE} ms, seen gone ${silent} ms after A's last frame at most; VMs' frames: $rx0 -> $rx1"
+	[ "$(fdb_n)" = 1 ] && [ -n "$(fdb_line $SMAC)" ] &&
 		[ "$LAST_T" != 0 ] && [ "$GONE_T" != 0 ] && [ "$silent" -ge 10000 ] && [ "$rx0" = "$rx1" ]
 }
 check "ageing: the learned entries went after 10 s of silence, the static one stayed" aged
@@ -250,10 +269,9 @@ pings || diag "a ping failed"
 vswctl fdb add "$SW" $SMAC dev "$B-p" static
 vswctl fdb flush "$SW" dev "$A-p"
 flush_port() {
-	local out
-	out=$(vswctl fdb show "$SW")
-	diag "after flush dev $A-p: $(paste -sd';' <<< "$out")"
-	[ "$(wc -l <<< "$out")" = 3 ] && [ -z "$(fdb_line "$MACA")" ] &&
+	fdb_read
+	diag "after flush dev $A-p: ${FDB//$'\n'/;}"
+	[ "$(fdb_n)" = 3 ] && [ -z "$(fdb_line "$MACA")" ] &&
 		[ -n "$(fdb_line "$MACB")" ] && [ -n "$(fdb_line "$MACC")" ] &&
 		[ -n "$(fdb_line $SMAC)" ] && counts A FA 1 B FA 1 C FA 0 A FB 0 B FB 1
 }
@@ -261,18 +279,19 @@ burst C fp "$MACA,$MACC,FA" "$MACB,$MACC,FB"
 check "flush dev A's port: only A's entry went, frames to A are flooded again" flush_port
 vswctl fdb flush "$SW"
 flush_all() {
-	local out
-	out=$(vswctl fdb show "$SW")
-	diag "after flush: $(paste -sd';' <<< "$out")"
-	[ "$(wc -l <<< "$out")" = 1 ] && [ -n "$(fdb_line $SMAC)" ]
+	fdb_read
+	diag "after flush: ${FDB//$'\n'/;}"
+	[ "$(fdb_n)" = 1 ] && [ -n "$(fdb_line $SMAC)" ]
 }
 check "flush: every learned entry went, the static one stayed" flush_all
 vswctl fdb flush "$SW" static
 flush_static() {
-	local out
-	out=$(vswctl fdb show "$SW")
-	diag "after flush static: '$out', switch: $(vswctl switch show "$SW")"
-	[ -z "$out" ] && [ "$(fdb_count)" = 0 ]
+	local sw n
+	fdb_read
+	sw=$(vswctl switch show "$SW")
+	n=$(field fdb <<< "$sw")
+	diag "after flush static: '$FDB', switch: $sw"
+	[ -z "$FDB" ] && [ "${n%%/*}" = 0 ]
 }
 check "flush static: the table is empty" flush_static
 
@@ -284,17 +303,19 @@ F=02:00:5e:00:01:0
 burst A fm "$BCAST,${F}1,FM" "$BCAST,${F}2,FM" "$BCAST,${F}3,FM" \
 	"$BCAST,${F}4,FM" "$BCAST,${F}5,FM" "$BCAST,${F}6,FM"
 limited() {
-	local out full n i
-	out=$(vswctl fdb show "$SW")
+	local full n i sw
+	fdb_read
 	full=$(( $(sw_counter fdb-full) - full0 ))
-	diag "fdb: $(paste -sd';' <<< "$out"); fdb-full +$full; switch: $(vswctl switch show "$SW")"
+	sw=$(vswctl switch show "$SW")
+	diag "fdb: ${FDB//$'\n'/;}; fdb-full +$full; switch: $sw"
 	n=0
 	for i in 1 2 3 4 5 6; do [ -n "$(fdb_line "$F$i")" ] && n=$((n + 1)); done
-	[ "$(wc -l <<< "$out")" = 4 ] && [ "$n" = 4 ] && [ "$(fdb_count)" = 4 ] &&
+	[ "$(fdb_n)" = 4 ] && [ "$n" = 4 ] && [ "$(field fdb <<< "$sw")" = 4/4 ] &&
 		[ "$full" -ge 2 ] && counts B FM 6 C FM 6
 }
 check "fdb-max 4: 4 of 6 new source MACs learned, the rest counted as fdb-full" limited
 # one learned and one unlearned of the six, both on A's side
+fdb_read
 for i in 1 2 3 4 5 6; do
 	if [ -n "$(fdb_line "$F$i")" ]; then IN=$F$i; else OUT=$F$i; fi
 done
@@ -305,15 +326,17 @@ full_fwd() {
 burst B ff "$IN,$MACB,TI" "$OUT,$MACB,TO"
 check "fdb-max: with the table full, an unlearned MAC is flooded, a learned one forwarded" full_fwd
 refused() {
-	local out1 out2 rc1=0 rc2=0
+	local out1 out2 rc1=0 rc2=0 sw
 	out1=$(vswctl switch set "$SW" fdb-max 2 2>&1) || rc1=$?
 	out2=$(vswctl fdb add "$SW" $SMAC dev "$C-p" 2>&1) || rc2=$?
 	diag "fdb-max 2: exit $rc1: $out1"
 	diag "fdb add in a full table: exit $rc2: $out2"
-	diag "switch: $(vswctl switch show "$SW")"
+	sw=$(vswctl switch show "$SW")
+	fdb_read
+	diag "switch: $sw"
 	[ "$rc1" = 1 ] && grep -q "flush it first" <<< "$out1" &&
 		[ "$rc2" = 1 ] && grep -q "fdb table is full" <<< "$out2" &&
-		[ "$(vswctl switch show "$SW" | field fdb)" = 4/4 ] && [ -z "$(fdb_line $SMAC)" ]
+		[ "$(field fdb <<< "$sw")" = 4/4 ] && [ -z "$(fdb_line $SMAC)" ]
 }
 check "fdb-max: a limit below the entry count, or a static entry when full, refused" refused
 diag "ran ${SECONDS}s"

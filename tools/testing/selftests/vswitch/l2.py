@@ -21,6 +21,18 @@ import on an emulated guest, and raw sockets are all these tests need).
       "MARKER COUNT"; OUT.MARKER the last frame of MARKER, in hex (written
       before OUT counts it).
 
+  l2.py agent CMD ACK NS:IFACE:OUT...
+      recv IFACE OUT for IFACE in each network namespace NS (a name in
+      /run/netns, or - for this one), writing "ready" to OUT.log once
+      bound, and a sender too: one python start for all, not one per VM
+      and burst. Reads commands from the FIFO CMD, one a line, where VM is
+      the index of a NS:IFACE:OUT (from 0),
+        ID send VM FRAMES...          as l2.py send
+        ID sendhex VM HEX...          as l2.py sendhex
+        ID wait VM MARKER N SECS      until N frames of MARKER came
+      and writes "done ID" to the FIFO ACK once done, "timeout ID COUNT"
+      when a wait ran out of time.
+
   l2.py tapvm IFNAME MAC IP [-o LOG]
       A QEMU-like reader of a tap device: opens /dev/net/tun with
       TUNSETIFF IFF_TAP|IFF_NO_PI as IFNAME, prints "ready", and plays a VM
@@ -33,9 +45,6 @@ import on an emulated guest, and raw sockets are all these tests need).
         stats          reply with a JSON object of what was seen
         quit           close the tap (its device goes away) and exit
 """
-import argparse
-import fcntl
-import json
 import os
 import select
 import socket
@@ -56,10 +65,8 @@ def frame(dst, src, ethertype, payload, size, vid=None):
     return f + bytes(max(0, size - len(f)))
 
 
-def cmd_send(a):
-    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-    s.bind((a.iface, 0))
-    for spec in a.frames:
+def send_specs(s, specs):
+    for spec in specs:
         f = spec.split(',')
         dst, src, marker = f[:3]
         count = int(f[3]) if len(f) > 3 else 1
@@ -68,33 +75,122 @@ def cmd_send(a):
         for i in range(count):
             payload = marker.encode() + b' %d ' % i
             s.send(frame(dst, src, EXP_TYPE, payload, max(size, 60), vid))
+
+
+def send_socket(iface):
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    s.bind((iface, 0))
+    return s
+
+
+def cmd_send(a):
+    s = send_socket(a.iface)
+    send_specs(s, a.frames)
     s.close()
 
 
 def cmd_sendhex(a):
-    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-    s.bind((a.iface, 0))
+    s = send_socket(a.iface)
     for h in a.frames:
         s.send(bytes.fromhex(h))
     s.close()
 
 
+class Counter:
+    """Frames of EtherType EXP_TYPE received on an interface, by marker."""
+
+    def __init__(self, iface, out):
+        # Bound to one EtherType: outgoing frames are not seen (only
+        # ETH_P_ALL sockets see those), and neither is the rest of the
+        # traffic.
+        self.s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
+                               socket.htons(EXP_TYPE))
+        self.s.bind((iface, EXP_TYPE))
+        self.out = out
+        self.counts = {}
+
+    def frame_in(self):
+        data = self.s.recv(65536)
+        marker = data[14:].split(b' ', 1)[0].decode(errors='replace')
+        self.counts[marker] = self.counts.get(marker, 0) + 1
+        with open('%s.%s' % (self.out, marker), 'w') as f:
+            f.write(data.hex())
+        with open(self.out + '.tmp', 'w') as f:
+            f.write(''.join('%s %d\n' % kv for kv in self.counts.items()))
+        os.rename(self.out + '.tmp', self.out)
+
+
 def cmd_recv(a):
-    # Bound to one EtherType: outgoing frames are not seen (only ETH_P_ALL
-    # sockets see those), and neither is the rest of the traffic.
-    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(EXP_TYPE))
-    s.bind((a.iface, EXP_TYPE))
-    counts = {}
+    c = Counter(a.iface, a.out)
     print('ready', flush=True)
     while True:
-        data = s.recv(65536)
-        marker = data[14:].split(b' ', 1)[0].decode(errors='replace')
-        counts[marker] = counts.get(marker, 0) + 1
-        with open('%s.%s' % (a.out, marker), 'w') as f:
-            f.write(data.hex())
-        with open(a.out + '.tmp', 'w') as f:
-            f.write(''.join('%s %d\n' % kv for kv in counts.items()))
-        os.rename(a.out + '.tmp', a.out)
+        c.frame_in()
+
+
+def setns(fd):
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.setns(fd, 0x40000000) != 0:     # CLONE_NEWNET
+        e = ctypes.get_errno()
+        raise OSError(e, os.strerror(e))
+
+
+def cmd_agent(a):
+    # Sockets belong to the namespace they are made in: make each VM's in
+    # its namespace, then come back.
+    home = os.open('/proc/self/ns/net', os.O_RDONLY)
+    vms = []
+    for spec in a.vms:
+        ns, iface, out = spec.split(':', 2)
+        if ns != '-':
+            nsfd = os.open('/run/netns/' + ns, os.O_RDONLY)
+            setns(nsfd)
+            os.close(nsfd)
+        vms.append((Counter(iface, out), send_socket(iface)))
+        setns(home)
+    # O_RDWR: neither open waits for the other end; the FIFOs live as
+    # long as the agent does.
+    cmd = os.open(a.cmdfifo, os.O_RDWR)
+    ack = os.open(a.ackfifo, os.O_RDWR)
+    for c, _ in vms:
+        with open(c.out + '.log', 'a') as f:
+            f.write('ready\n')
+    socks = {c.s: c for c, _ in vms}
+    waits = []      # [id, counter, marker, n, deadline]
+    buf = b''
+    while True:
+        r = select.select(list(socks) + [cmd], [], [], 0.5 if waits else None)[0]
+        for sk in r:
+            if sk in socks:
+                socks[sk].frame_in()
+        if cmd in r:
+            buf += os.read(cmd, 65536)
+            while b'\n' in buf:
+                line, buf = buf.split(b'\n', 1)
+                w = line.decode().split()
+                if len(w) < 3:
+                    continue
+                c, tx = vms[int(w[2])]
+                if w[1] == 'send':
+                    send_specs(tx, w[3:])
+                elif w[1] == 'sendhex':
+                    for h in w[3:]:
+                        tx.send(bytes.fromhex(h))
+                elif w[1] == 'wait':
+                    waits.append([w[0], c, w[3], int(w[4]),
+                                  time.monotonic() + float(w[5])])
+                    continue
+                os.write(ack, b'done %s\n' % w[0].encode())
+        now = time.monotonic()
+        for wt in waits[:]:
+            got = wt[1].counts.get(wt[2], 0)
+            if got >= wt[3]:
+                os.write(ack, b'done %s\n' % wt[0].encode())
+            elif now > wt[4]:
+                os.write(ack, b'timeout %s %d\n' % (wt[0].encode(), got))
+            else:
+                continue
+            waits.remove(wt)
 
 
 # ---- tapvm -------------------------------------------------------------
@@ -116,6 +212,7 @@ def csum(data):
 class TapVM:
     def __init__(self, ifname, mac, ip, log):
         self.fd = os.open('/dev/net/tun', os.O_RDWR)
+        import fcntl
         fcntl.ioctl(self.fd, TUNSETIFF,
                     struct.pack('16sH', ifname.encode(), IFF_TAP | IFF_NO_PI))
         self.mac = mac_bytes(mac)
@@ -194,6 +291,7 @@ class TapVM:
         elif words[0] == 'expect':
             self.wanted = (bytes.fromhex(words[1]), time.monotonic() + 30)
         elif words[0] == 'stats':
+            import json
             print(json.dumps(self.seen), flush=True)
         elif words[0] == 'quit':
             return False
@@ -222,6 +320,13 @@ class TapVM:
 
 
 def main():
+    if len(sys.argv) > 4 and sys.argv[1] == 'agent':
+        # (argparse takes long to import on an emulated guest)
+        class Args:
+            cmdfifo, ackfifo, vms = sys.argv[2], sys.argv[3], sys.argv[4:]
+        cmd_agent(Args)
+        return
+    import argparse
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest='cmd', required=True)
     s = sub.add_parser('send')
@@ -233,6 +338,10 @@ def main():
     r = sub.add_parser('recv')
     r.add_argument('iface')
     r.add_argument('out')
+    g = sub.add_parser('agent')
+    g.add_argument('cmdfifo')
+    g.add_argument('ackfifo')
+    g.add_argument('vms', nargs='+')
     t = sub.add_parser('tapvm')
     t.add_argument('ifname')
     t.add_argument('mac')
@@ -245,6 +354,8 @@ def main():
         cmd_sendhex(a)
     elif a.cmd == 'recv':
         cmd_recv(a)
+    elif a.cmd == 'agent':
+        cmd_agent(a)
     else:
         TapVM(a.ifname, a.mac, a.ip, a.log).run()
 

@@ -22,6 +22,7 @@ SW=tsw$$
 A=ta$$
 TAP=tvm$$
 IPA=10.0.2.1 IPT=10.0.2.9
+MACA=02:76:73:03:00:01		# set, not read: a read costs a process
 TMAC=52:54:00:12:34:56		# the tap VM's MAC, as QEMU's default
 TMPD=$(mktemp -d)
 SECONDS=0
@@ -55,14 +56,13 @@ text_hex() { printf '%s' "$1" | od -An -tx1 | tr -d ' \n'; }
 
 tap_plan 7
 
-vsw_switch "$SW" || tap_bail "cannot create switch $SW"
-vsw_vm "$SW" "$A" $IPA/24 || tap_bail "cannot create VM $A"
-vsw_recv_start "$TMPD/rA" "$A" eth0
-MACA=$(vsw_mac "$A")
-
 # QEMU's host has tun loaded; this guest may not have it yet.
 [ -c /dev/net/tun ] || modprobe tun || tap_bail "no /dev/net/tun, and tun does not load"
-coproc TAPVM { exec "$PY" "$VSW_L2" tapvm "$TAP" $TMAC $IPT -o "$TMPD/tapvm.log" 2>&1; }
+# (the reader first: its python starts while the rest is set up)
+coproc TAPVM { exec "$PY" -I -S "$VSW_L2" tapvm "$TAP" $TMAC $IPT -o "$TMPD/tapvm.log" 2>&1; }
+vsw_switch "$SW" || tap_bail "cannot create switch $SW"
+vsw_vm_batch "$SW" "$A,$IPA/24,$MACA" || tap_bail "cannot create VM $A"
+vsw_recv_start "$TMPD/rA" "$A" eth0
 read -r -t "$(wait_scaled 60)" ready <&"${TAPVM[0]}" || ready="(nothing)"
 if [ "$ready" != ready ]; then
 	while read -r -t 5 line <&"${TAPVM[0]}"; do ready+=" | $line"; done
@@ -73,14 +73,14 @@ sysctl -qw "net.ipv6.conf.$TAP.disable_ipv6=1"
 ip link set "$TAP" up
 vswctl port add "$SW" dev "$TAP" || tap_bail "cannot add $TAP to $SW"
 vsw_recv_ready "$TMPD/rA" || tap_bail "no frame counter in $A"
-diag "A $MACA $IPA; tap VM $TMAC $IPT on $TAP ($(cat /sys/class/net/$TAP/address))"
+diag "A $MACA $IPA; tap VM $TMAC $IPT on $TAP ($(< /sys/class/net/$TAP/address))"
 vsw_snap "$TMPD/s0" "$SW" || tap_bail "cannot read the counters"
 
 # ---- ping ---------------------------------------------------------------
 diag "[${SECONDS}s] ping"
 ping_tap() {
 	local out rc=0 st
-	out=$(ip netns exec "$A" ping -c 3 -i 0.3 -W 10 $IPT 2>&1) || rc=1
+	out=$(ip netns exec "$A" ping -c 2 -i 0.05 -W 10 $IPT 2>&1) || rc=1
 	st=$(tapvm stats)
 	diag "$(grep transmitted <<< "$out"); the reader: $st"
 	[ "$rc" = 0 ] && grep -q '"arp_replies": [1-9]' <<< "$st" && grep -q '"echo_replies": [1-9]' <<< "$st"
@@ -115,7 +115,7 @@ a2t() {
 	diag "the reader, waiting for A's 1514-byte frame: $got"
 	[ "$got" = got ]
 }
-ip netns exec "$A" "$PY" "$VSW_L2" sendhex eth0 "$A2T"
+vsw_sendhex "$A" eth0 "$A2T"
 check "A -> tap VM: a 1514-byte frame arrives byte for byte" a2t
 
 # ---- counters -------------------------------------------------------------
@@ -139,7 +139,7 @@ closed() {
 check "close: the reader closed the tap, the device and its port are gone" closed
 after_close() {
 	local out rc=0
-	out=$(ip netns exec "$A" ping -c 1 -W 3 $IPT 2>&1) || rc=1
+	out=$(ip netns exec "$A" ping -c 1 -W 1 $IPT 2>&1) || rc=1
 	diag "ping after close: $(grep transmitted <<< "$out"); switch: $(vswctl switch show "$SW")"
 	[ "$rc" = 1 ] && [ "$(vswctl switch show "$SW" | awk '{ print $3 }')" = 1 ]
 }

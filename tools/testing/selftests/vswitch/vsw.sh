@@ -58,6 +58,44 @@ vsw_vm() {
 	"$VSWCTL" port add "$sw" dev "$name-p" "$@"
 }
 
+# vsw_vm_batch SWITCH NAME,ADDR,MAC[,NEIGH-IP=NEIGH-MAC...]...: vsw_vm for
+# each VM, with VSW_IPV6=off, in few processes (each costs much on an
+# emulated guest whose root is shared from the host): eth0 has MAC, and a
+# permanent neighbour entry for each NEIGH-IP; ports with default settings.
+vsw_vm_batch() {
+	local sw=$1 v f host='' up='' pids=() p n
+	shift
+	for v; do
+		IFS=, read -r -a f <<< "$v"
+		host+="netns add ${f[0]}"$'\n'
+		host+="link add ${f[0]}-p type veth peer name eth0 address ${f[2]} netns ${f[0]}"$'\n'
+		up+="link set ${f[0]}-p up"$'\n'
+		VSW_NETNS+=("${f[0]}")
+	done
+	ip -b - <<< "$host" || return
+	for v; do
+		IFS=, read -r -a f <<< "$v"
+		echo 1 > "/proc/sys/net/ipv6/conf/${f[0]}-p/disable_ipv6" || return
+		{
+			ip netns exec "${f[0]}" sysctl -qw net.ipv6.conf.eth0.disable_ipv6=1 || exit
+			{
+				echo "link set lo up"
+				echo "addr add ${f[1]} dev eth0"
+				for n in "${f[@]:3}"; do
+					echo "neigh replace ${n%%=*} lladdr ${n#*=} dev eth0 nud permanent"
+				done
+				echo "link set eth0 up"
+			} | ip -n "${f[0]}" -b -
+		} &
+		pids+=($!)
+	done
+	for p in "${pids[@]}"; do wait "$p" || return; done
+	ip -b - <<< "$up" || return
+	for v; do
+		"$VSWCTL" port add "$sw" dev "${v%%,*}-p" || return
+	done
+}
+
 # vsw_mac NS [DEV]: the MAC address of DEV (default eth0) in namespace NS.
 vsw_mac() { ip netns exec "$1" cat "/sys/class/net/${2:-eth0}/address"; }
 
@@ -104,32 +142,87 @@ VSW_L2=$VHV_ROOT/tools/testing/selftests/vswitch/l2.py
 VSW_PIDS=()
 
 # vsw_send NS IFACE FRAMES...: raw frames from IFACE in NS, each FRAMES
-# DST,SRC,MARKER[,COUNT[,SIZE]] (l2.py send).
-vsw_send() {
-	local ns=$1
-	shift
-	ip netns exec "$ns" "$PY" "$VSW_L2" send "$@"
+# DST,SRC,MARKER[,COUNT[,SIZE[,VID]]] (l2.py send); through the agent of
+# vsw_recv_start when IFACE in NS has one (no python start), returning
+# once they are sent.
+# vsw_sendhex NS IFACE HEX...: whole frames in hex (l2.py sendhex), alike.
+declare -A VSW_L2CMD VSW_L2ACK VSW_L2VM VSW_L2LOG
+VSW_L2SEQ=0 VSW_L2T=60
+# __vsw_l2ask KEY ID CMD...: ask the agent of KEY (NS/IFACE or FILE), wait
+# for its answer to ID (60 s, scaled), into VSW_L2ANSWER.
+__vsw_l2ask() {
+	local key=$1 id=$2 line end
+	shift 2
+	echo "$id $*" >&"${VSW_L2CMD[$key]}" || return
+	end=$((SECONDS + VSW_L2T + 30))
+	VSW_L2ANSWER="(no answer from the agent)"
+	while [ "$SECONDS" -lt "$end" ]; do
+		read -r -t 5 line <&"${VSW_L2ACK[$key]}" || continue
+		case $line in
+		"done $id") VSW_L2ANSWER=$line; return 0 ;;
+		"timeout $id "*) VSW_L2ANSWER=$line; return 1 ;;
+		esac
+	done
+	return 1
 }
+__vsw_l2() {
+	local ns=$1 iface=$2 op=$3
+	shift 3
+	if [ -z "${VSW_L2VM[$ns/$iface]:-}" ]; then
+		ip netns exec "$ns" "$PY" "$VSW_L2" "$op" "$iface" "$@"
+		return
+	fi
+	VSW_L2SEQ=$((VSW_L2SEQ + 1))
+	__vsw_l2ask "$ns/$iface" $VSW_L2SEQ "$op" "${VSW_L2VM[$ns/$iface]}" "$@" && return
+	echo "vsw_send: the agent did not send from $iface in $ns: $VSW_L2ANSWER ($op $*)" >&2
+	return 1
+}
+vsw_send() { __vsw_l2 "$1" "$2" send "${@:3}"; }
+vsw_sendhex() { __vsw_l2 "$1" "$2" sendhex "${@:3}"; }
 
-# vsw_recv_start FILE NS IFACE: count the frames IFACE in NS receives, by
-# marker, into FILE, in the background until cleanup (l2.py recv).
-# vsw_recv_ready FILE... waits until their sockets are bound.
+# vsw_recv_start FILE NS IFACE [FILE NS IFACE]...: count the frames IFACE
+# in NS receives, by marker, into FILE, in the background until cleanup;
+# the same process (one for all: a python start costs seconds on an
+# emulated guest) sends what vsw_send asks IFACE in NS to, and answers
+# vsw_recv_wait (l2.py agent). Call it from the test's shell, not in a
+# subshell. vsw_recv_ready FILE... waits until their sockets are bound.
 vsw_recv_start() {
-	rm -f "$1" "$1.log"
-	ip netns exec "$2" "$PY" "$VSW_L2" recv "$3" "$1" > "$1.log" 2>&1 &
+	local cmd ack fifo=$1 vms=() i=0
+	rm -f "$fifo.cmd" "$fifo.ack"
+	mkfifo "$fifo.cmd" "$fifo.ack" || return
+	# read-write: opening a FIFO so never waits for the other end
+	exec {cmd}<> "$fifo.cmd"
+	exec {ack}<> "$fifo.ack"
+	VSW_L2T=$(wait_scaled 60)
+	while [ $# -ge 3 ]; do
+		rm -f "$1" "$1.log"
+		VSW_L2CMD[$2/$3]=$cmd VSW_L2ACK[$2/$3]=$ack VSW_L2VM[$2/$3]=$i
+		VSW_L2CMD[$1]=$cmd VSW_L2ACK[$1]=$ack VSW_L2VM[$1]=$i VSW_L2LOG[$1]=$fifo.agent.log
+		vms+=("$2:$3:$1")
+		i=$((i + 1))
+		shift 3
+	done
+	"$PY" -I -S "$VSW_L2" agent "$fifo.cmd" "$fifo.ack" "${vms[@]}" > "$fifo.agent.log" 2>&1 &
 	VSW_PIDS+=($!)
 }
 
 __vsw_ready() {
-	local f
-	for f; do grep -qx ready "$f.log" || return 1; done
+	local f l
+	for f; do
+		l=
+		[ -e "$f.log" ] && read -r l < "$f.log"
+		[ "$l" = ready ] || return 1
+	done
 }
 vsw_recv_ready() { wait_for "the frame counters to start ($*)" 60 __vsw_ready "$@"; }
 
 # vsw_recv_count FILE MARKER: how many frames of MARKER came so far.
 vsw_recv_count() {
-	[ -e "$1" ] || { echo 0; return; }
-	awk -v m="$2" '$1 == m { n = $2 } END { print n + 0 }' "$1"
+	local m n c=0
+	if [ -e "$1" ]; then
+		while read -r m n; do [ "$m" = "$2" ] && c=$n; done < "$1"
+	fi
+	echo "$c"
 }
 
 # vsw_recv_wait FILE MARKER N: wait until N frames of MARKER came.
@@ -137,7 +230,18 @@ __vsw_got() {
 	WAIT_SEEN="$(vsw_recv_count "$1" "$2") frames $2"
 	[ "$(vsw_recv_count "$1" "$2")" -ge "$3" ]
 }
-vsw_recv_wait() { wait_for "$3 frames $2 in $1" 60 __vsw_got "$@"; }
+vsw_recv_wait() {
+	local t=$VSW_L2T
+	if [ -z "${VSW_L2VM[$1]:-}" ]; then
+		wait_for "$3 frames $2 in $1" 60 __vsw_got "$@"
+		return
+	fi
+	VSW_L2SEQ=$((VSW_L2SEQ + 1))
+	__vsw_l2ask "$1" $VSW_L2SEQ wait "${VSW_L2VM[$1]}" "$2" "$3" "$t" && return
+	diag "timed out waiting for $3 frames $2 in $1 (limit ${t}s): $VSW_L2ANSWER; counted: $(paste -sd' ' "$1" 2>/dev/null)"
+	dump_state "${VSW_L2LOG[$1]}"
+	return 1
+}
 
 # ---- counters -----------------------------------------------------------
 
@@ -147,50 +251,69 @@ vsw_recv_wait() { wait_for "$3 frames $2 in $1" 60 __vsw_got "$@"; }
 # port.DEV.tx_bytes, port.DEV.drops.hairpin, dev.DEV.rx_packets... Drop
 # reasons are named as in `vswctl -s` text. The devices' counters are read
 # before and after the switch's, and the read is kept only when they did
-# not move meanwhile.
+# not move meanwhile (and the ports were those of the last read: the
+# device names are remembered per switch, to read them without a process).
+declare -A VSW_SNAP_DEVS
 __vsw_devstats() {
 	local d k v
+	__VSW_DS=
 	for d; do
 		for k in rx_packets rx_bytes tx_packets tx_bytes; do
 			read -r v < "/sys/class/net/$d/statistics/$k" || return
-			echo "dev.$d.$k $v"
+			__VSW_DS+="dev.$d.$k $v"$'\n'
 		done
 	done
 }
 vsw_snap() {
-	local out=$1 sw=$2 devs i d1 d2
+	local out=$1 sw=$2 devs now i d1 d2 line w
 	for ((i = 0; i < 50; i++)); do
-		devs=$("$VSWCTL" port show "$sw" | awk '{ print $5 }') || return
+		devs=${VSW_SNAP_DEVS[$sw]:-}
 		# shellcheck disable=SC2086 # one device name per word
-		d1=$(__vsw_devstats $devs) || return
+		__vsw_devstats $devs || devs=-
+		d1=$__VSW_DS
 		{ "$VSWCTL" -s switch show "$sw" && "$VSWCTL" -s port show "$sw"; } > "$out.sw" || return
 		# shellcheck disable=SC2086
-		d2=$(__vsw_devstats $devs)
-		[ "$d1" = "$d2" ] && break
-		sleep 0.1
+		__vsw_devstats $devs || devs=-
+		d2=$__VSW_DS
+		now=
+		while read -r -a w; do
+			[ "${w[1]:-}" = port ] && now+=" ${w[4]}"
+		done < "$out.sw"
+		VSW_SNAP_DEVS[$sw]=$now
+		if [ "$devs" = "$now" ]; then
+			[ "$d1" = "$d2" ] && break
+			sleep 0.1
+		fi
 	done
-	[ "$d1" = "$d2" ] || { echo "vsw_snap: device counters kept moving" >&2; return 1; }
+	[ "$d1" = "$d2" ] && [ "$devs" = "$now" ] ||
+		{ echo "vsw_snap: device counters kept moving" >&2; return 1; }
 	{
-		echo "$d1"
+		printf '%s' "$d1"
 		awk '
 		/^[^ ]/ { obj = ($2 == "port") ? "port." $5 : "switch" }
 		/^ +rx:/ { print obj ".rx_packets", $3; print obj ".rx_bytes", $5
-			   print obj ".tx_packets", $8; print obj ".tx_bytes", $10 }
+			   print obj ".tx_packets", $8; print obj ".tx_bytes", $10
+			   if (obj == "switch") sw = 1 }
 		/^ +flood / { print "switch.flood_packets", $2; print "switch.fdb_learned", $4
 			      print "switch.fdb_full", $6 }
 		/^ +drops / { sub(":", "", $2); print obj ".drops_total", $2
 			      for (i = 3; i < NF; i += 2) print obj ".drops." $i, $(i + 1) }
+		END { exit !sw }
 		' "$out.sw"
 	} > "$out"
+	line=$?
 	rm -f "$out.sw"
-	grep -q '^switch.rx_packets ' "$out"
+	return $line
 }
 
 # vsw_delta SNAP0 SNAP1 NAME: how much counter NAME grew between two snaps
 # (a counter a snap does not list is 0 there: drop reasons that never
 # happened).
 vsw_delta() {
-	awk -v k="$3" 'FNR == 1 { n++ } $1 == k { v[n] = $2 } END { print v[2] - v[1] }' "$1" "$2"
+	local k v a=0 b=0
+	while read -r k v; do [ "$k" = "$3" ] && { a=$v; break; }; done < "$1"
+	while read -r k v; do [ "$k" = "$3" ] && { b=$v; break; }; done < "$2"
+	echo $((b - a))
 }
 
 # vsw_compare SNAP0 SNAP1 [DEV=BYTES]...: between two snaps (vsw_snap),
