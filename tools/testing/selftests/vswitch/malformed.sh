@@ -51,12 +51,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The sender: SENDER PHASE MAC CASE... sends, on a's eth0, a control frame
-# "VSWMAL:PHASE:0;", then each CASE's frame followed by the control frame
-# with the next number; writes "CASE HEX" lines to $TMP/PHASE.sent.
-# SENDER runt: tries a 13-byte frame, prints the errno.
+# The sender: SENDER PHASE MAC PCAP CASE... sends, on a's eth0, a control
+# frame "VSWMAL:PHASE:0;", then each CASE's frame followed by the control
+# frame with the next number; waits until b's capture PCAP holds the last
+# control frame and prints what it shows (below). In phase "on",
+# it first tries a 13-byte frame and prints "runt ERRNO" (or "runt sent").
 SENDER=$(cat <<'PY'
-import errno, socket, struct, sys
+import errno, os, socket, struct, sys, time
 from socket import inet_aton, inet_pton, AF_INET6
 
 A4, B4, A6, B6 = "10.78.0.1", "10.78.0.2", "fd78::1", "fd78::2"
@@ -64,15 +65,15 @@ UNK = bytes.fromhex("02005e1000bb")	# nobody's MAC: flooded to b
 
 sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
 sock.bind(("eth0", 0))
-if sys.argv[1] == "runt":
+if sys.argv[1] == "on":
     try:
         sock.send(b"\xff" * 13)
-        print("sent")
+        print("runt sent")
     except OSError as e:
-        print(errno.errorcode[e.errno])
-    sys.exit(0)
+        print("runt", errno.errorcode[e.errno])
 
-phase, ma, cases = sys.argv[1], bytes.fromhex(sys.argv[2].replace(":", "")), sys.argv[3:]
+phase, ma, pcap = sys.argv[1], bytes.fromhex(sys.argv[2].replace(":", "")), sys.argv[3]
+cases, timeout = sys.argv[5:], float(sys.argv[4])
 
 def eth(t):
     return UNK + ma + struct.pack("!H", t)
@@ -179,26 +180,25 @@ assert len(F["big-ns"]()) > 4096 and len(F["big-ipv6-udp"]()) > 4096
 def ctl(i):
     return eth(0x88b5) + ("VSWMAL:%s:%d;" % (phase, i)).encode()
 
-out = []
+sent = []
 sock.send(ctl(0))
 for i, c in enumerate(cases, 1):
     f = F[c]()
-    out.append("%s %s\n" % (c, f.hex()))
+    sent.append((c, f))
     sock.send(f)
     sock.send(ctl(i))
-sys.stdout.write("".join(out))
-PY
-)
+last = ("VSWMAL:%s:%d;" % (phase, len(cases))).encode()
+end = time.monotonic() + timeout
+while last not in open(pcap, "rb").read():
+    if time.monotonic() > end:
+        print("timeout: b's capture has no %s after %ds" % (last.decode(), timeout))
+        sys.exit(1)
+    time.sleep(0.1)
 
-# What b's capture shows for PHASE: "CASE FRAMES SAME CTL" per case, with
-# FRAMES the frames from a between the control frame before the case and
-# the one after it, SAME 1 when that is one frame equal to the one sent,
-# CTL 1 when the control frame after it was seen.
-ANALYSE=$(cat <<'PY'
-import struct, sys
-pcap, phase, sent, ma = sys.argv[1:5]
-ma = bytes.fromhex(ma.replace(":", ""))
-sent = [l.split() for l in open(sent)]
+# What b's capture shows: "CASE FRAMES SAME CTL" per case, with FRAMES the
+# frames from a between the control frame before the case and the one
+# after it, SAME 1 when that is one frame equal to the one sent, CTL 1
+# when the control frame after it was seen.
 data = open(pcap, "rb").read()
 end = "<" if data[:4] == b"\xd4\xc3\xb2\xa1" else ">"
 off, frames = 24, []
@@ -218,9 +218,9 @@ for f in frames:
         segs[cur] = []
     elif cur is not None:
         segs[cur].append(f)
-for i, (case, hexf) in enumerate(sent, 1):
+for i, (case, f) in enumerate(sent, 1):
     seg = segs.get(i - 1, [])
-    same = len(seg) == 1 and seg[0] == bytes.fromhex(hexf)
+    same = len(seg) == 1 and seg[0] == f
     print(case, len(seg), int(same), int(i in segs))
 PY
 )
@@ -254,20 +254,28 @@ REASONS=(malformed src_mac vlan mac_spoof ipv4_spoof arp_spoof ipv6_spoof
 
 tap_plan $((1 + 2 * (${#CASES[@]} + 1)))
 
-# vm NAME ADDR: vsw_vm's VM, without IPv6 (off before its eth0 exists, and
-# on the port device) so that no stack sends frames of its own; MTU 9000;
-# port "vlan forward".
+# vm NAME MAC ADDR: vsw_vm's VM, without IPv6 (off before its eth0 exists,
+# and on the port device) so that no stack sends frames of its own; MTU
+# 9000; eth0's MAC is MAC; port "vlan forward".
 vm() {
 	vsw_netns "$1"
 	ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
 		net.ipv6.conf.default.disable_ipv6=1
-	ip link add "$1-p" mtu 9000 type veth peer name eth0 mtu 9000 netns "$1"
+	ip link add "$1-p" mtu 9000 type veth peer name eth0 mtu 9000 address "$2" netns "$1"
 	# the port's own stack would send to b too (router solicitations)
 	sysctl -qw "net.ipv6.conf.$1-p.disable_ipv6=1"
-	ip -n "$1" addr add "$2" dev eth0
-	ip -n "$1" link set eth0 up
+	ip -n "$1" -b - <<-EOF
+	addr add $3 dev eth0
+	link set eth0 up
+	EOF
 	ip link set "$1-p" up
 	vswctl port add "$SW" dev "$1-p" vlan forward
+}
+
+# b_rx: the packets b's eth0 received (ip -s link: the line after "RX:").
+b_rx() {
+	ip -n "$B" -s link show dev eth0 |
+		awk '$1 == "RX:" { getline; print $2; exit }'
 }
 
 counters() {
@@ -277,8 +285,6 @@ counters() {
 	__c=()
 	while read -r k v; do __c[$k]=$v; done < <(vsw_counters "$@")
 }
-
-pcap_has() { grep -a -q -F "$1" "$PCAP"; }
 
 # run_phase PHASE: send every case; one TAP line per case, one for the
 # counters.
@@ -293,16 +299,19 @@ run_phase() {
 	done
 	[ "$phase" = on ] || exp[arp-other]=pass
 	counters b "$SW" "$A-p" "$B-p"
-	brx=$(vsw_link_stat "$B" eth0 rx packets)
+	brx=$(b_rx)
 
-	ip netns exec "$A" taskset -c 0 "$PY" -c "$SENDER" "$phase" "$MA" \
-		"${names[@]}" > "$TMP/$phase.sent"
+	# the sender waits (up to 60 s) for b's tcpdump to see its last
+	# control frame, then reads the capture
+	ip netns exec "$A" taskset -c 0 "$PY" -I -S -c "$SENDER" "$phase" "$MA" \
+		"$PCAP" "$(wait_scaled 60)" "${names[@]}" > "$TMP/$phase.got" || true
 	last=${#names[@]}
-	wait_for "b's tcpdump to see control frame $last of $phase" 60 \
-		pcap_has "VSWMAL:$phase:$last;"
-
-	while read -r c n s k; do got[$c]="$n $s $k"; done < \
-		<($PY -c "$ANALYSE" "$PCAP" "$phase" "$TMP/$phase.sent" "$MA")
+	if [ "$phase" = on ]; then
+		r=$(sed -n 's/^runt //p' "$TMP/$phase.got")
+		tap_check "a 13-byte frame cannot be sent (AF_PACKET: $r)" test "$r" = EINVAL
+	fi
+	grep '^timeout' "$TMP/$phase.got" | sed 's/^/# /' || true
+	while read -r c n s k; do got[$c]="$n $s $k"; done < "$TMP/$phase.got"
 	for c in "${names[@]}"; do
 		read -r n s k <<< "${got[$c]:-? ? ?}"
 		e=${exp[$c]}
@@ -323,7 +332,7 @@ run_phase() {
 	done
 
 	counters a "$SW" "$A-p" "$B-p"
-	brx2=$(vsw_link_stat "$B" eth0 rx packets)
+	brx2=$(b_rx)
 	# the control frames: one more than the cases
 	n=$((${a[$A-p.rx_packets]} - ${b[$A-p.rx_packets]}))
 	line="a rx $n (want $((nreach + last + 1)))"
@@ -350,9 +359,9 @@ run_phase() {
 }
 
 vsw_switch "$SW"
-vm "$A" "$A4/24"
-vm "$B" "$B4/24"
-MA=$(vsw_mac "$A")
+MA=02:78:00:00:00:01
+vm "$A" "$MA" "$A4/24"
+vm "$B" 02:78:00:00:00:02 "$B4/24"
 diag "a: $MA $A4 $A6"
 
 ip netns exec "$B" tcpdump -i eth0 -U -n -w "$PCAP" 2> "$TMP/tcpdump.err" &
@@ -361,9 +370,6 @@ __td_ready() { grep -q "listening on" "$TMP/tcpdump.err"; }
 WAIT_FILES=("$TMP/tcpdump.err")
 wait_for "tcpdump on b to listen" 60 __td_ready
 WAIT_FILES=()
-
-r=$(ip netns exec "$A" $PY -c "$SENDER" runt)
-tap_check "a 13-byte frame cannot be sent (AF_PACKET: $r)" test "$r" = EINVAL
 
 vswctl port set "$SW" dev "$A-p" mac "$MA" ip "$A4" ip "$A6" security on
 run_phase on

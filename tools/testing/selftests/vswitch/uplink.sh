@@ -22,47 +22,56 @@ set -e
 cleanup() { vsw_cleanup; }
 trap cleanup EXIT
 
-nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+nsx() { local ns=$1; shift; nsenter --net="/run/netns/$ns" "$@"; }
+# hvsw HOST ARGS...: vswctl in HOST's namespace (setns only: cheaper than
+# ip netns exec, which also mounts a /sys for it)
+hvsw() { local ns=$1; shift; nsenter --net="/run/netns/$ns" "$VSWCTL" "$@"; }
 
 # host NAME: a host namespace with IPv6 off on its devices (no background
 # traffic through the tunnels) and a switch "sw".
 host() {
 	vsw_netns "$1"
-	nsx "$1" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
-	nsx "$1" "$VSWCTL" switch add sw
+	nsenter --net="/run/netns/$1" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+	hvsw "$1" switch add sw
 }
 
 # underlay H1 DEV1 ADDR1 H2 DEV2 ADDR2: a veth between two hosts (/24).
 underlay() {
 	ip -n "$1" link add "$2" type veth peer name "$5" netns "$4"
-	ip -n "$1" addr add "$3/24" dev "$2"
-	ip -n "$4" addr add "$6/24" dev "$5"
-	ip -n "$1" link set "$2" up
-	ip -n "$4" link set "$5" up
+	ip -n "$1" -b - <<-EOF
+	addr add $3/24 dev $2
+	link set $2 up
+	EOF
+	ip -n "$4" -b - <<-EOF
+	addr add $6/24 dev $5
+	link set $5 up
+	EOF
 }
 
 # uplink HOST DEV: DEV up, an uplink port of HOST's switch.
 uplink() {
 	ip -n "$1" link set "$2" up
-	nsx "$1" "$VSWCTL" port add sw dev "$2" uplink
+	hvsw "$1" port add sw dev "$2" uplink
 }
 
-# vm HOST NAME N: VM NAME on HOST's switch, 10.0.0.N/24 and fd00::N/64.
+# vm HOST NAME N: VM NAME on HOST's switch, 10.0.0.N/24 and fd00::N/64,
+# MAC 02:00:00:00:00:N (in MAC[NAME]).
 vm() {
 	vsw_netns "$2"
-	ip -n "$1" link add "$2-p" type veth peer name eth0 netns "$2"
+	MAC[$2]=02:00:00:00:00:$3
+	ip -n "$1" link add "$2-p" type veth peer name eth0 address "${MAC[$2]}" netns "$2"
 	ip -n "$2" -b - <<-EOF
 	addr add 10.0.0.$3/24 dev eth0
 	addr add fd00::$3/64 dev eth0 nodad
 	link set eth0 up
 	EOF
 	ip -n "$1" link set "$2-p" up
-	nsx "$1" "$VSWCTL" port add sw dev "$2-p"
+	hvsw "$1" port add sw dev "$2-p"
 }
 
 # fdb_dev HOST MAC: the device HOST's switch has learned MAC behind.
 fdb_dev() {
-	nsx "$1" "$VSWCTL" fdb show sw |
+	hvsw "$1" fdb show sw |
 		awk -v m="$2" '$1 == m { for (i = 2; i < NF; i++) if ($i == "dev") print $(i + 1) }'
 }
 
@@ -70,7 +79,7 @@ fdb_dev() {
 # text names it) on port DEV of HOST's switch and on the switch. The text
 # lists the reasons seen; the port's counters follow the line "port N:".
 drops() {
-	nsx "$1" "$VSWCTL" -s stats show sw dev "$2" |
+	hvsw "$1" -s stats show sw dev "$2" |
 		awk -v r="$3" 'BEGIN { p = 0 } /^port [0-9]+:/ { p = 1 }
 			{ for (i = 1; i < NF; i++) if ($i == r) v[p] = $(i + 1) }
 			END { print v[1] + 0, v[0] + 0 }'
@@ -97,20 +106,17 @@ vm H1 a2 12
 vm H2 b1 21
 vm H3 c1 31
 vsw_agent a1 a2 b1 c1
-for v in a1 a2 b1 c1; do
-	MAC[$v]=$(vsw_mac "$v")
-done
 diag "MACs: a1 ${MAC[a1]} a2 ${MAC[a2]} b1 ${MAC[b1]} c1 ${MAC[c1]}"
-nsx H1 "$VSWCTL" port show sw | sed 's/^/# H1: /'
+hvsw H1 port show sw | sed 's/^/# H1: /'
 
 # ---- across VXLAN --------------------------------------------------------
 # (the first ARP may wait for the underlay's own: -W covers it)
 tap_check "a1 (H1) pings b1 (H2) across the VXLAN uplinks" \
-	nsx a1 ping -c 3 -i 0.2 -W 10 -q 10.0.0.21
+	nsx a1 ping -c 2 -i 0.1 -W 10 -q 10.0.0.21
 tap_check "b1 (H2) pings a2 (H1) across the VXLAN uplinks" \
-	nsx b1 ping -c 3 -i 0.2 -W 10 -q 10.0.0.12
+	nsx b1 ping -c 2 -i 0.1 -W 10 -q 10.0.0.12
 v6() {
-	nsx a1 ping -6 -c 3 -i 0.2 -W 10 -q fd00::21 && nsx b1 ping -6 -c 3 -i 0.2 -W 10 -q fd00::12
+	nsx a1 ping -6 -c 2 -i 0.1 -W 10 -q fd00::21 && nsx b1 ping -6 -c 2 -i 0.1 -W 10 -q fd00::12
 }
 tap_check "IPv6: a1 pings b1, b1 pings a2 across the VXLAN uplinks" v6
 
@@ -127,8 +133,8 @@ tap_check "each switch learned the remote VMs' MACs behind its uplink (fdb show)
 
 # ---- across Geneve -------------------------------------------------------
 geneve() {
-	nsx c1 ping -c 3 -i 0.2 -W 10 -q 10.0.0.11 || return
-	nsx c1 ping -6 -c 3 -i 0.2 -W 10 -q fd00::11 || return
+	nsx c1 ping -c 2 -i 0.1 -W 10 -q 10.0.0.11 || return
+	nsx c1 ping -6 -c 2 -i 0.1 -W 10 -q fd00::11 || return
 	echo "H1: c1 behind '$(fdb_dev H1 "${MAC[c1]}")'"
 	[ "$(fdb_dev H1 "${MAC[c1]}")" = gnv3 ]
 }
@@ -165,7 +171,7 @@ tap_check "b1's broadcast entering H1 by uplink vx2 was not sent out uplink gnv3
 # and must drop it as an uplink loop; a1's unicast to c1 still arrives.
 no_transit_ucast() {
 	local before
-	nsx H1 "$VSWCTL" fdb get sw "${MAC[c1]}"
+	hvsw H1 fdb get sw "${MAC[c1]}"
 	ip -n b1 neigh replace 10.0.0.31 lladdr "${MAC[c1]}" dev eth0 nud permanent
 	before=$(drops H1 vx2 uplink-loop)
 	vsw_udp_send b1 10.0.0.31 to-c1-from-b1 3

@@ -366,7 +366,7 @@ vsw_compare() {
 #   declare -A c; while read -r k v; do c[$k]=$v; done < <(vsw_counters sw0 a-p)
 #   echo "${c[drop_malformed]} ${c[a-p.rx_packets]}"
 vsw_counters() {
-	$PY - "$VSWCTL" "$@" <<'PY'
+	$PY -I -S - "$VSWCTL" "$@" <<'PY'
 import json, subprocess, sys
 vswctl, sw = sys.argv[1:3]
 for dev in [None] + sys.argv[3:]:
