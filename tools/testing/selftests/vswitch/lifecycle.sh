@@ -66,7 +66,8 @@ cnt() {
 	if [ -n "$1" ]; then
 		ip netns exec "$1" cat "/sys/class/net/$2/statistics/$3"
 	else
-		cat "/sys/class/net/$2/statistics/$3"
+		local v
+		read -r v < "/sys/class/net/$2/statistics/$3" && echo "$v"
 	fi
 }
 
@@ -82,8 +83,35 @@ __grows() {
 # router solicitations and MLD reports to its VM, once it is no port
 noip6() { echo 1 > "/proc/sys/net/ipv6/conf/$1/disable_ipv6"; }
 
-# vm SWITCH NAME ADDR: vsw_vm, quietly, without IPv6 on the port device
-vm() { vsw_vm "$@" > /dev/null && noip6 "$2-p"; }
+# vms SWITCH NAME ADDR [NAME ADDR]...: for each, what vsw_vm makes, with
+# fewer commands (an ip -batch for this namespace's side, one in each
+# VM): namespace NAME with lo up and eth0 at ADDR, its peer NAME-p up,
+# without IPv6, and a port of SWITCH
+vms() {
+	local sw=$1 n add= up= i j
+	shift
+	for ((i = 1; i < $#; i += 2)); do
+		n=${!i}
+		ip netns add "$n" || return
+		VSW_NETNS+=("$n")
+		add+="link add $n-p type veth peer name eth0 netns $n"$'\n'
+		up+="link set $n-p up"$'\n'
+	done
+	ip -batch - <<< "$add" || return
+	for ((i = 1; i < $#; i += 2)); do
+		n=${!i}
+		noip6 "$n-p"
+		j=$((i + 1))
+		ip -n "$n" -batch - <<< "link set lo up
+addr add ${!j} dev eth0
+link set eth0 up" || return
+	done
+	ip -batch - <<< "$up" || return
+	for ((i = 1; i < $#; i += 2)); do
+		n=${!i}
+		"$VSWCTL" port add "$sw" dev "$n-p" > /dev/null || return
+	done
+}
 
 # gone SWITCH DEV MAC: DEV is no port of SWITCH and MAC not in its fdb
 gone() {
@@ -133,9 +161,7 @@ PIDS+=($!)
 # ---- 1: port removal while traffic runs ----------------------------------------
 diag "[${SECONDS}s] 1: port removal while traffic runs"
 vsw_switch "$SW" internal
-vm "$SW" "$A" 10.7.0.1/24
-vm "$SW" "$B" 10.7.0.2/24
-vm "$SW" "$C" 10.7.0.3/24
+vms "$SW" "$A" 10.7.0.1/24 "$B" 10.7.0.2/24 "$C" 10.7.0.3/24
 MACB=$(vsw_mac "$B")
 # A keeps addressing B and C whatever ARP says (permanent neighbours), so
 # that frames for B go on entering the switch once B's port is gone
@@ -188,8 +214,7 @@ kill "$PB" "$PC" 2>/dev/null || true
 
 # ---- 2: devices deleted under the switch ---------------------------------------
 diag "[${SECONDS}s] 2: devices deleted under the switch"
-vm "$SW" "$D" 10.7.0.4/24
-vm "$SW" "$E" 10.7.0.5/24
+vms "$SW" "$D" 10.7.0.4/24 "$E" 10.7.0.5/24
 MACD=$(vsw_mac "$D")
 MACE=$(vsw_mac "$E")
 ping1 "$A" 10.7.0.4
@@ -235,7 +260,7 @@ tap_check "2: deleting a namespace that holds a switch destroys it, its internal
 
 # ---- 3: a port device moved to another namespace ---------------------------------
 diag "[${SECONDS}s] 3: a port device moved to another namespace"
-vm "$SW" "$F" 10.7.0.6/24
+vms "$SW" "$F" 10.7.0.6/24
 MACF=$(vsw_mac "$F")
 ping1 "$A" 10.7.0.6
 vsw_netns "$X"
@@ -277,8 +302,7 @@ tap_check "3: the internal device refuses to leave its namespace and stays a por
 # ---- 4: module unload with switches, ports and fdb entries ----------------------
 diag "[${SECONDS}s] 4: module unload with switches, ports and fdb entries"
 vsw_switch "$SW2"
-vm "$SW2" "$G" 10.8.0.1/24
-vm "$SW2" "$H" 10.8.0.2/24
+vms "$SW2" "$G" 10.8.0.1/24 "$H" 10.8.0.2/24
 ip link set "$G-p" promisc on	# someone else's promiscuity must stay
 vswctl fdb add "$SW2" 02:00:00:00:77:01 dev "$G-p" static
 ping1 "$G" 10.8.0.2

@@ -540,14 +540,16 @@ raw "the pad attribute" "$EINVAL Unsupported attribute (at pad)" \
 	switch-new switch-name=nlsw9 pad:hex=00000000
 "$GENL" -b < "$T/raw" > "$T/raw.out" 2>&1 || diag "genl.py -b: exit $?"
 after=$(snapshot)
+mapfile -t RAW_OUT < "$T/raw.out"
+mapfile -t RAW_REQ < "$T/raw"
 for i in "${!RAW_NAMES[@]}"; do
-	line=$(sed -n "$((i + 1))p" "$T/raw.out")
+	line=${RAW_OUT[i]}
 	diag "${line#1 }"
 	if [ "${line%% *}" = 1 ] && [[ "$line" == *"${RAW_PHRASES[i]}"* ]]; then
 		tap_ok "${RAW_NAMES[i]}"
 	else
 		tap_notok "${RAW_NAMES[i]}"
-		diag "request: $(sed -n "$((i + 1))p" "$T/raw")"
+		diag "request: ${RAW_REQ[i]}"
 		diag "expected status 1 and: ${RAW_PHRASES[i]}"
 	fi
 done
