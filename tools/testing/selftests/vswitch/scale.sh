@@ -251,6 +251,23 @@ chk_dump() {
 }
 tap_check "P: the port dump spans many datagrams and holds the same $N ports" chk_dump
 
+# The VMs' links must be up as linkwatch sees them: until it has handled
+# a device's carrier (2000 new devices queue up before it), the device
+# has no qdisc and drops what it sends. (operstate UP is set in the same
+# step that attaches the qdisc.)
+__links_up() {
+	local l s=
+	for l in "$VA eth0" "$VB eth0" "$NS s1" "$NS s$N"; do
+		# shellcheck disable=SC2086
+		set -- $l
+		s+="$2 in $1: $(ip -n "$1" -br link show "$2" | awk '{ print $2 }'); "
+	done
+	WAIT_SEEN=$s
+	[[ "$s" != *DOWN* ]] && [[ "$s" != *UNKNOWN* ]] && [[ "$s" != *LOWERLAYER* ]] &&
+		[ "$(grep -o UP <<< "$s" | wc -l)" = 4 ]
+}
+wait_for "the links of the VMs on s1 and s$N to be up" 120 __links_up
+
 # ---- T: traffic between two of the 1000 ---------------------------------------------
 rx0=$(rxp "$VB")
 tap_check "T: VMs on port s1 and s$N ping each other" ip netns exec "$VA" ping -c 3 -i 0.05 -W 30 -q 10.9.0.2
