@@ -169,7 +169,7 @@ vsw_switch "$SW"
 vsw_vm "$SW" "fz$$a" 10.77.0.1/24
 vsw_vm "$SW" "fz$$b" 10.77.0.2/24
 tap_check "the kernel still works: ping between two VMs on a new switch" \
-	ip netns exec "fz$$a" ping -c 3 -W 30 -q 10.77.0.2
+	ip netns exec "fz$$a" ping -c 3 -i 0.05 -W 30 -q 10.77.0.2
 
 # ---- 7: the fuzzer can fail ------------------------------------------------
 phase "nlctrl"

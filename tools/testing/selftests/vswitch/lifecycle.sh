@@ -20,8 +20,8 @@
 #      (promiscuity as before, no master), joins a Linux bridge that
 #      forwards; the internal device is gone; insmod again
 #   5  rmmod with a UDP stream (iperf3) crossing the switch and the host
-#      pinging A through the internal device (A's replies reach it), three
-#      times: rmmod succeeds,
+#      pinging A through the internal device (A's replies reach it), once (VSW_LC_ROUNDS:
+#      more): rmmod succeeds,
 #      C's eth0 receives nothing more while A still sends
 #   6  the module's create/destroy lines (pr_debug, switched on with
 #      dyndbg=+p at every insmod here): every switch, port and fdb entry
@@ -41,7 +41,7 @@ SW=lc$$ SW2=ld$$ SWX=lx$$ SWY=ly$$
 A=lca$$ B=lcb$$ C=lcc$$ D=lcd$$ E=lce$$ F=lcf$$ G=lcg$$ H=lch$$ X=lcx$$
 Y=lcy$$
 BR=lbr$$
-ROUNDS=3
+ROUNDS=${VSW_LC_ROUNDS:-1}	# one round shows it; more: VSW_LC_ROUNDS
 TMPD=$(mktemp -d)
 PIDS=()
 MARK="vswitch lifecycle.sh $$: start"
@@ -64,9 +64,15 @@ trap cleanup EXIT
 # kernel's device statistics give it; NS "" is this namespace.
 cnt() {
 	if [ -n "$1" ]; then
-		ip netns exec "$1" cat "/sys/class/net/$2/statistics/$3"
+		# (ip -n: one exec, no netns exec and its sysfs mount; the
+		# same device statistics, as rtnetlink's stats64)
+		local j re="\"${3%%_*}\":\\{\"bytes\":[0-9]+,\"packets\":([0-9]+)"
+		j=$(ip -n "$1" -s -j link show "$2") || return
+		[[ "$j" =~ $re ]] || { echo "cnt: no ${3%%_*} packets in: $j" >&2; return 1; }
+		echo "${BASH_REMATCH[1]}"
 	else
-		cat "/sys/class/net/$2/statistics/$3"
+		local v
+		read -r v < "/sys/class/net/$2/statistics/$3" && echo "$v"
 	fi
 }
 
@@ -82,8 +88,35 @@ __grows() {
 # router solicitations and MLD reports to its VM, once it is no port
 noip6() { echo 1 > "/proc/sys/net/ipv6/conf/$1/disable_ipv6"; }
 
-# vm SWITCH NAME ADDR: vsw_vm, quietly, without IPv6 on the port device
-vm() { vsw_vm "$@" > /dev/null && noip6 "$2-p"; }
+# vms SWITCH NAME ADDR [NAME ADDR]...: for each, what vsw_vm makes, with
+# fewer commands (an ip -batch for this namespace's side, one in each
+# VM): namespace NAME with lo up and eth0 at ADDR, its peer NAME-p up,
+# without IPv6, and a port of SWITCH
+vms() {
+	local sw=$1 n add= up= i j
+	shift
+	for ((i = 1; i < $#; i += 2)); do
+		n=${!i}
+		ip netns add "$n" || return
+		VSW_NETNS+=("$n")
+		add+="link add $n-p type veth peer name eth0 netns $n"$'\n'
+		up+="link set $n-p up"$'\n'
+	done
+	ip -batch - <<< "$add" || return
+	for ((i = 1; i < $#; i += 2)); do
+		n=${!i}
+		noip6 "$n-p"
+		j=$((i + 1))
+		ip -n "$n" -batch - <<< "link set lo up
+addr add ${!j} dev eth0
+link set eth0 up" || return
+	done
+	ip -batch - <<< "$up" || return
+	for ((i = 1; i < $#; i += 2)); do
+		n=${!i}
+		"$VSWCTL" port add "$sw" dev "$n-p" > /dev/null || return
+	done
+}
 
 # gone SWITCH DEV MAC: DEV is no port of SWITCH and MAC not in its fdb
 gone() {
@@ -131,10 +164,9 @@ insmod "$KO" dyndbg=+p
 PIDS+=($!)
 
 # ---- 1: port removal while traffic runs ----------------------------------------
+diag "[${SECONDS}s] 1: port removal while traffic runs"
 vsw_switch "$SW" internal
-vm "$SW" "$A" 10.7.0.1/24
-vm "$SW" "$B" 10.7.0.2/24
-vm "$SW" "$C" 10.7.0.3/24
+vms "$SW" "$A" 10.7.0.1/24 "$B" 10.7.0.2/24 "$C" 10.7.0.3/24
 MACB=$(vsw_mac "$B")
 # A keeps addressing B and C whatever ARP says (permanent neighbours), so
 # that frames for B go on entering the switch once B's port is gone
@@ -186,8 +218,8 @@ tap_check "1: B's eth0 rx counter stops while A sends on; A<->C goes on (C and A
 kill "$PB" "$PC" 2>/dev/null || true
 
 # ---- 2: devices deleted under the switch ---------------------------------------
-vm "$SW" "$D" 10.7.0.4/24
-vm "$SW" "$E" 10.7.0.5/24
+diag "[${SECONDS}s] 2: devices deleted under the switch"
+vms "$SW" "$D" 10.7.0.4/24 "$E" 10.7.0.5/24
 MACD=$(vsw_mac "$D")
 MACE=$(vsw_mac "$E")
 ping1 "$A" 10.7.0.4
@@ -209,7 +241,7 @@ chk_survives() {
 	ports=$(vswctl port show "$SW" | awk '{ for (i = 1; i < NF; i++) if ($i == "dev") print $(i + 1) }' | sort | tr '\n' ' ')
 	diag "ports of $SW: $ports"
 	[ "$ports" = "$(printf '%s\n' "$A-p" "$C-p" "$SW" | sort | tr '\n' ' ')" ] &&
-		ip netns exec "$A" ping -c 3 -W 30 -q 10.7.0.3
+		ip netns exec "$A" ping -c 3 -i 0.05 -W 30 -q 10.7.0.3
 }
 tap_check "2: the switch lives on with its internal port, A's and C's; A pings C" chk_survives
 # a namespace that holds a switch goes: pernet exit destroys the switch,
@@ -232,7 +264,8 @@ chk_ns_switch() {
 tap_check "2: deleting a namespace that holds a switch destroys it, its internal and veth ports and fdb" chk_ns_switch
 
 # ---- 3: a port device moved to another namespace ---------------------------------
-vm "$SW" "$F" 10.7.0.6/24
+diag "[${SECONDS}s] 3: a port device moved to another namespace"
+vms "$SW" "$F" 10.7.0.6/24
 MACF=$(vsw_mac "$F")
 ping1 "$A" 10.7.0.6
 vsw_netns "$X"
@@ -248,7 +281,7 @@ chk_free_in_x() {
 	[ "$info" = "0 - -" ] || return
 	ip -n "$X" addr add 10.7.0.100/24 dev "$F-p" &&
 		ip -n "$X" link set "$F-p" up &&
-		ip netns exec "$X" ping -c 2 -W 30 -q 10.7.0.6
+		ip netns exec "$X" ping -c 2 -i 0.05 -W 30 -q 10.7.0.6
 }
 tap_check "3: in X the device is free: promiscuity 0, no master, X's stack pings F over it" chk_free_in_x
 chk_x_switch() {
@@ -272,9 +305,9 @@ chk_internal_stays() {
 tap_check "3: the internal device refuses to leave its namespace and stays a port" chk_internal_stays
 
 # ---- 4: module unload with switches, ports and fdb entries ----------------------
+diag "[${SECONDS}s] 4: module unload with switches, ports and fdb entries"
 vsw_switch "$SW2"
-vm "$SW2" "$G" 10.8.0.1/24
-vm "$SW2" "$H" 10.8.0.2/24
+vms "$SW2" "$G" 10.8.0.1/24 "$H" 10.8.0.2/24
 ip link set "$G-p" promisc on	# someone else's promiscuity must stay
 vswctl fdb add "$SW2" 02:00:00:00:77:01 dev "$G-p" static
 ping1 "$G" 10.8.0.2
@@ -320,7 +353,7 @@ chk_bridge() {
 	done
 	ip -n "$X" link add brx type bridge && ip -n "$X" link set "$F-p" master brx || return
 	ip link set "$BR" up
-	ip netns exec "$A" ping -c 2 -W 30 -q 10.7.0.3 && ip netns exec "$G" ping -c 2 -W 30 -q 10.8.0.2
+	ip netns exec "$A" ping -c 2 -i 0.05 -W 30 -q 10.7.0.3 && ip netns exec "$G" ping -c 2 -i 0.05 -W 30 -q 10.8.0.2
 }
 tap_check "4: they all join Linux bridges, which forward (A pings C, G pings H)" chk_bridge
 ip link del "$BR"
@@ -333,6 +366,7 @@ chk_insmod() {
 tap_check "4: insmod again: the family answers, with no switch" chk_insmod
 
 # ---- 5: module unload while a UDP stream crosses the switch -------------------------
+diag "[${SECONDS}s] 5: module unload while a UDP stream crosses the switch"
 ip -n "$A" neigh replace 10.7.0.3 lladdr "$(vsw_mac "$C")" dev eth0 nud permanent
 ip netns exec "$C" iperf3 -s -D -B 10.7.0.3 -I "$TMPD/iperf.pid"
 __iperf_up() { [ -s "$TMPD/iperf.pid" ] && ip netns exec "$C" ss -ltn | grep -q '10.7.0.3:5201'; }
@@ -380,11 +414,12 @@ tap_check "5: after each rmmod, C's eth0 receives nothing more while A sends on"
 kill "${PI:-}" 2>/dev/null || true
 
 # ---- 6: every object created was destroyed --------------------------------------
+diag "[${SECONDS}s] 6: every object created was destroyed"
 chk_lines() {
 	local o c d bad=0 min
 	# (section 5 ends unloaded, unless it failed midway)
 	[ ! -d /sys/module/vswitch ] || rmmod vswitch || return
-	for o in switch:7 port:18 fdb:9; do
+	for o in switch:$((4 + ROUNDS)) port:18 fdb:9; do
 		min=${o#*:}
 		c=$(count_lines "${o%:*}" create)
 		d=$(count_lines "${o%:*}" destroy)

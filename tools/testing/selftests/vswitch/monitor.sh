@@ -16,7 +16,7 @@
 # namespace's switch and nothing of the first one; the first two see
 # nothing of it.
 #
-# Then `help` at every level exits 0 with the usage on stdout, and bad
+# While the learned addresses age, `help` at every level exits 0 with the usage on stdout, and bad
 # keywords, options and missing words exit 2 with the usage on stderr.
 
 source "$(dirname "$0")/../lib.sh"
@@ -68,28 +68,7 @@ HELP=("help" "-h" "--help" "switch help" "switch add help" "port help"
 BAD=("bogus" "switch bogus" "port add sw0 dev eth0 bogus" "fdb flush sw0 bogus"
      "monitor bogus" "-x switch show" "fdb" "" "switch set sw0" "port set sw0 dev eth0")
 tap_plan $(( ${#HELP[@]} + ${#BAD[@]} + 6 ))
-
-helps() {
-	local rc=0
-	# shellcheck disable=SC2086
-	"$VSWCTL" $1 > "$T/out" 2> "$T/err" || rc=$?
-	diag "vswctl $1: exit $rc, $(head -n 1 "$T/out")"
-	[ "$rc" = 0 ] && head -n 1 "$T/out" | grep -q '^Usage: vswctl ' && [ ! -s "$T/err" ]
-}
-for a in "${HELP[@]}"; do
-	check "vswctl $a: exit 0, usage on stdout" helps "$a"
-done
-usage_err() {
-	local rc=0
-	# shellcheck disable=SC2086
-	"$VSWCTL" $1 > "$T/out" 2> "$T/err" || rc=$?
-	diag "vswctl $1: exit $rc, $(head -n 1 "$T/err")"
-	[ "$rc" = 2 ] && [ ! -s "$T/out" ] && head -n 1 "$T/err" | grep -q '^vswctl: ' &&
-		grep -q '^Usage: vswctl ' "$T/err"
-}
-for a in "${BAD[@]}"; do
-	check "vswctl ${a:-(nothing)}: exit 2, message and usage on stderr" usage_err "$a"
-done
+diag "[${SECONDS}s] namespaces"
 
 # ---- the namespaces --------------------------------------------------------
 quiet_netns "$NM"
@@ -154,12 +133,6 @@ nsv "$NM" port set m0 dev a-p mac "$MACA" ip 10.7.0.1 security on
 nsv "$NM" fdb add m0 02:00:00:00:00:44 dev b-p
 nsv "$NM" fdb del m0 02:00:00:00:00:44
 
-# another namespace's switch, port and entry: not shown in NM
-nsv "$NO" switch add o0 internal
-nsv "$NO" port add o0 dev o-p
-nsv "$NO" fdb add o0 02:00:00:00:00:55 dev o-p
-nsv "$NO" switch del o0
-
 LINKS=("$NM a-p" "$NM b-p" "$NA eth0" "$NB eth0")
 for l in "${LINKS[@]}"; do
 	# shellcheck disable=SC2086
@@ -179,10 +152,45 @@ links_up() {
 wait_for "the VMs' links to be up" 60 links_up
 check "a ping from VM A to VM B arrives (two addresses learned)" \
 	ip netns exec "$NA" ping -c 1 -W 30 -q 10.7.0.2
+# (while the two addresses age: help and usage errors)
+diag "[${SECONDS}s] help and usage errors"
+# (bash builtins only: each case costs one exec, vswctl's)
+helps() {
+	local rc=0 out= err=
+	# shellcheck disable=SC2086
+	"$VSWCTL" $1 > "$T/out" 2> "$T/err" || rc=$?
+	read -r out < "$T/out" || true
+	read -r err < "$T/err" || true
+	diag "vswctl $1: exit $rc, $out"
+	[ "$rc" = 0 ] && [[ "$out" == "Usage: vswctl "* ]] && [ -z "$err" ] && [ ! -s "$T/err" ]
+}
+for a in "${HELP[@]}"; do
+	check "vswctl $a: exit 0, usage on stdout" helps "$a"
+done
+usage_err() {
+	local rc=0 out= err= l usage=
+	# shellcheck disable=SC2086
+	"$VSWCTL" $1 > "$T/out" 2> "$T/err" || rc=$?
+	read -r err < "$T/err" || true
+	diag "vswctl $1: exit $rc, $err"
+	while read -r l; do [[ "$l" == "Usage: vswctl "* ]] && usage=1; done < "$T/err"
+	[ "$rc" = 2 ] && [ ! -s "$T/out" ] && [[ "$err" == "vswctl: "* ]] && [ -n "$usage" ]
+}
+for a in "${BAD[@]}"; do
+	check "vswctl ${a:-(nothing)}: exit 2, message and usage on stderr" usage_err "$a"
+done
+
 fdb_empty() {
 	WAIT_SEEN=$(nsv "$NM" fdb show m0 | tr '\n' ';')
 	[ -z "$WAIT_SEEN" ]
 }
+# and, meanwhile too, another namespace's switch, port and entry: not
+# shown in NM
+nsv "$NO" switch add o0 internal
+nsv "$NO" port add o0 dev o-p
+nsv "$NO" fdb add o0 02:00:00:00:00:55 dev o-p
+nsv "$NO" switch del o0
+diag "[${SECONDS}s] waiting for ageing"
 check "both addresses age out (ageing 10)" wait_for "the fdb of m0 to empty" 90 fdb_empty
 
 # a renamed device: its port shows the new name (a live device cannot be renamed)
@@ -259,54 +267,83 @@ EXPECT = [
 ]
 EOF
 
-# check.py KIND FILE START: the events of FILE after line START (the
-# closing sync's left out) against EXPECT; prints what differs.
+# check.py EXPECT [KIND FILE START]...: the events of each FILE after line
+# START (the syncs left out) against EXPECT (text, json), or those of the
+# other namespace (other); what differs in FILE.KIND.out, the verdict in
+# FILE.KIND.rc. One python for all three.
 cat > "$T/check.py" << 'EOF'
 import json, re, sys
-exec(open(sys.argv[4]).read())
-kind, path, start = sys.argv[1], sys.argv[2], int(sys.argv[3])
-lines = [l.rstrip("\n") for l in open(path)][start:]
-lines = [l for l in lines if not re.search(r"\bsync\d+\b", l)]
-print("# %d events after the start" % len(lines))
-bad = 0
+exec(open(sys.argv[1]).read())
 
-def match(line, exp):
-    ev, key, fields, text, _ = exp
-    if kind == "text":
-        return re.fullmatch(text, line) is not None
-    o = json.loads(line)
-    return o.get("event") == ev and all(o.get(key, {}).get(k) == v
-                                        for k, v in fields.items())
+def check(kind, path, start, out):
+    lines = [l.rstrip("\n") for l in open(path)][start:]
+    lines = [l for l in lines if not re.search(r"\bsync\d+\b", l)]
+    if kind == "other":
+        names = [(e["event"], e.get("switch", e.get("port", e.get("fdb", {}))))
+                 for e in map(json.loads, lines)]
+        want = ["switch-new", "port-new", "port-new", "fdb-new", "port-del",
+                "fdb-del", "port-del", "switch-del"]
+        got = [n for n, _ in names]
+        out.write("# events seen in the other namespace: %s\n" % " ".join(got))
+        return got == want and all(o.get("name", o.get("switch")) == "o0"
+                                   for _, o in names)
+    out.write("# %d events after the start\n" % len(lines))
+    bad = 0
 
-i = 0
-while i < max(len(EXPECT), len(lines)):
-    if i >= len(EXPECT) or i >= len(lines):
-        bad += 1
-        print("# event %d: %s" % (i, "unexpected: " + lines[i] if i < len(lines)
-                                  else "missing: " + EXPECT[i][3]))
-        i += 1
-        continue
-    group = EXPECT[i][4]
-    j = i + 1
-    while group and j < len(EXPECT) and EXPECT[j][4] == group:
-        j += 1
-    got, want = lines[i:j], list(EXPECT[i:j])
-    for line in got:
-        hit = [e for e in want if match(line, e)]
-        if hit:
-            want.remove(hit[0])
-        else:
+    def match(line, exp):
+        ev, key, fields, text, _ = exp
+        if kind == "text":
+            return re.fullmatch(text, line) is not None
+        o = json.loads(line)
+        return o.get("event") == ev and all(o.get(key, {}).get(k) == v
+                                            for k, v in fields.items())
+
+    i = 0
+    while i < max(len(EXPECT), len(lines)):
+        if i >= len(EXPECT) or i >= len(lines):
             bad += 1
-            print("# event %d: %s" % (i, line))
-            print("#   expected one of: %s" % " | ".join(e[3] if kind == "text"
-                  else "%s %s" % (e[0], e[2]) for e in EXPECT[i:j]))
-    i = j
-sys.exit(1 if bad else 0)
+            out.write("# event %d: %s\n" % (i, "unexpected: " + lines[i] if i < len(lines)
+                                            else "missing: " + EXPECT[i][3]))
+            i += 1
+            continue
+        group = EXPECT[i][4]
+        j = i + 1
+        while group and j < len(EXPECT) and EXPECT[j][4] == group:
+            j += 1
+        got, want = lines[i:j], list(EXPECT[i:j])
+        for line in got:
+            hit = [e for e in want if match(line, e)]
+            if hit:
+                want.remove(hit[0])
+            else:
+                bad += 1
+                out.write("# event %d: %s\n" % (i, line))
+                out.write("#   expected one of: %s\n" % " | ".join(
+                    e[3] if kind == "text" else "%s %s" % (e[0], e[2])
+                    for e in EXPECT[i:j]))
+        i = j
+    return bad == 0
+
+args = sys.argv[2:]
+for k in range(0, len(args), 3):
+    kind, path, start = args[k], args[k + 1], int(args[k + 2])
+    with open("%s.%s.out" % (path, kind), "w") as out:
+        try:
+            ok = check(kind, path, start, out)
+        except Exception as e:
+            out.write("# %s: %r\n" % (path, e))
+            ok = False
+    open("%s.%s.rc" % (path, kind), "w").write("0\n" if ok else "1\n")
 EOF
-check "vswctl monitor: each event once, in order, with its fields" \
-	$PY "$T/check.py" text "$T/text" "$start_text" "$T/expect.py"
-check "vswctl -j monitor: each event once, in order, with its fields" \
-	$PY "$T/check.py" json "$T/json" "$start_json" "$T/expect.py"
+$PY "$T/check.py" "$T/expect.py" text "$T/text" "$start_text" \
+	json "$T/json" "$start_json" other "$T/other" "$start_other" || true
+# verdict KIND FILE: the verdict check.py wrote, with what it printed.
+verdict() {
+	cat "$2.$1.out" 2> /dev/null
+	[ "$(cat "$2.$1.rc" 2> /dev/null)" = 0 ]
+}
+check "vswctl monitor: each event once, in order, with its fields" verdict text "$T/text"
+check "vswctl -j monitor: each event once, in order, with its fields" verdict json "$T/json"
 sed -n "$((start_text + 1)),\$p" "$T/text" | grep -v "sync[0-9]" | sed "s/^/#   /"
 
 others() {
@@ -316,17 +353,7 @@ others() {
 	[ "$in_m" = 0 ] || return 1
 	diag "the monitor in $NO:"
 	sed -n "$((start_other + 1)),\$p" "$T/other" | grep -v 'sync' | sed 's/^/#   /'
-	sed -n "$((start_other + 1)),\$p" "$T/other" | grep -v sync | $PY -c '
-import json, sys
-ev = [json.loads(l) for l in sys.stdin]
-names = [(e["event"], e.get("switch", e.get("port", e.get("fdb", {})))) for e in ev]
-want = ["switch-new", "port-new", "port-new", "fdb-new", "port-del", "fdb-del",
-        "port-del", "switch-del"]
-got = [n for n, _ in names]
-ok = got == want and all(
-    o.get("name", o.get("switch")) == "o0" for _, o in names)
-print("# events seen in the other namespace: %s" % " ".join(got))
-sys.exit(0 if ok else 1)'
+	verdict other "$T/other"
 }
 check "events of another namespace: not shown here, shown there" others
 

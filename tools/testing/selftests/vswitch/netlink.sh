@@ -87,21 +87,24 @@ snapshot() {
 }
 
 # refused NAME STATUS PHRASE CMD...: CMD exits with STATUS and prints PHRASE
-# on stderr (and, from vswctl with 2, the usage); what snapshot shows is
-# as it was ($SNAP, then updated).
+# on stderr (and, from vswctl with 2, the usage). That it changed nothing
+# is checked for a batch of refusals at once: see unchanged.
+PENDING=()
 refused() {
-	local name=$1 want=$2 phrase=$3 rc=0 after bad=
+	local name=$1 want=$2 phrase=$3 rc=0 bad= err all
 	shift 3
 	"$@" > "$T/out" 2> "$T/err" || rc=$?
-	after=$(snapshot)
+	PENDING+=("$name")
+	# (bash builtins from here: one exec per case, the command's)
+	mapfile -t err < "$T/err"
+	printf -v all '\n%s' "${err[@]}"	# each line after a newline
 	[ "$rc" = "$want" ] || bad+=" exit status $rc, not $want;"
-	grep -qF -- "$phrase" "$T/err" || bad+=" the message lacks \"$phrase\";"
+	[[ "$all" == *"$phrase"* ]] || bad+=" the message lacks \"$phrase\";"
 	if [ "$want" = 2 ] && [[ "$*" == *vswctl* ]] &&
-	   ! grep -q '^Usage: ' "$T/err"; then
+	   [[ "$all" != *$'\nUsage: '* ]]; then
 		bad+=" no usage;"
 	fi
-	[ "$after" = "$SNAP" ] || bad+=" the state changed;"
-	diag "$(head -n 1 "$T/err")"
+	diag "${err[0]}"
 	if [ -z "$bad" ]; then
 		tap_ok "$name"
 		return 0
@@ -109,8 +112,23 @@ refused() {
 	tap_notok "$name"
 	diag "$*:$bad"
 	sed 's/^/#   stderr: /' "$T/err"
-	diff <(echo "$SNAP") <(echo "$after") | head -n 30 | sed 's/^/#   /' || true
-	SNAP=$after
+}
+
+# unchanged WHAT: what snapshot shows is as it was ($SNAP) after the
+# refusals since the last call (one TAP line for them; on a difference,
+# the diff and the refusals, and $SNAP updated).
+unchanged() {
+	local after n=${#PENDING[@]}
+	after=$(snapshot)
+	if [ "$after" = "$SNAP" ]; then
+		tap_ok "$1: the $n refusals changed nothing (vswctl show, fdb show, ip -d link)"
+	else
+		tap_notok "$1: the $n refusals changed nothing (vswctl show, fdb show, ip -d link)"
+		diag "one of: $(printf '%s; ' "${PENDING[@]}")"
+		diff <(echo "$SNAP") <(echo "$after") | head -n 30 | sed 's/^/#   /' || true
+		SNAP=$after
+	fi
+	PENDING=()
 }
 
 # vswctl in namespace NS.
@@ -120,20 +138,23 @@ nsv() {
 	ip netns exec "$ns" "$VSWCTL" "$@"
 }
 
-# jq_py EXPR: EXPR of the JSON on stdin (bound to j).
-jq_py() {
-	$PY -c 'import json,sys; j = json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"
+# sv [NS] ARGS...: vswctl in NS (empty: this namespace).
+sv() {
+	local ns=$1
+	shift
+	if [ -n "$ns" ]; then nsv "$ns" "$@"; else vswctl "$@"; fi
 }
 
-# switch_names [NS]: the switches of NS (default here), one line.
-switch_names() {
-	if [ -n "$1" ]; then nsv "$1" -j switch show; else vswctl -j switch show; fi |
-		jq_py '" ".join(sorted(s["name"] for s in j))'
-}
+# switch_names [NS]: the switches of NS (default here), sorted, one line.
+switch_names() { sv "$1" switch show | awk -F: '{ print $1 }' | sort | paste -sd ' '; }
 
-tap_plan 94
+# nports NS: the number of ports of NS's only switch ("NAME: ports N ...").
+nports() { nsv "$1" switch show | awk '{ print $3 }'; }
+
+tap_plan 105
 
 # ---- setup: two switches with internal ports, ports, static entries ------
+diag "[${SECONDS}s] setup: two switches with internal ports, ports, static entries"
 # Every device stays down: nothing is learned while the test runs.
 for i in 0 1 2 3 4; do
 	ip link add nla$i type veth peer name nlb$i
@@ -149,10 +170,10 @@ vswctl fdb add $SW0 02:00:00:00:00:aa port 2
 vswctl fdb add $SW0 02:00:00:00:00:ab port 2
 vswctl fdb add $SW1 02:00:00:00:00:ac port 2
 SNAP_SW=("$SW0" "$SW1")
-SNAP=$(snapshot)
 diag "$(vswctl switch show | tr '\n' ';')"
 
 # ---- namespaces --------------------------------------------------------------
+diag "[${SECONDS}s] namespaces"
 vsw_netns "$NA"
 vsw_netns "$NB"
 ip link add nsp0 type veth peer name nsa0 netns "$NA"
@@ -171,17 +192,18 @@ refused "deleting it from another namespace" 1 "$NOSW" nsv "$NB" switch del nssw
 refused "a device of another namespace as a port" 1 \
 	"No such device: no device with this name in this namespace (at port.ifname)" \
 	nsv "$NA" port add nssw dev nsb1
+unchanged "$NA, seen from $NB"
 same_name() {
 	nsv "$NB" switch add nssw internal &&
 	[ "$(switch_names "$NB")" = nssw ] && [ "$(switch_names "$NA")" = nssw ] &&
-	[ "$(nsv "$NA" -j switch show | jq_py 'j[0]["ports"]')" = 3 ] &&
-	[ "$(nsv "$NB" -j switch show | jq_py 'j[0]["ports"]')" = 1 ]
+	[ "$(nports "$NA")" = 3 ] &&
+	[ "$(nports "$NB")" = 1 ]
 }
 check "the same switch name in another namespace" same_name
 moved() {
 	local left
 	ip -n "$NA" link set nsa1 netns "$NB" &&
-	left=$(nsv "$NA" -j port show nssw | jq_py '" ".join(p["dev"] for p in j)') &&
+	left=$(nsv "$NA" port show nssw | awk '{ print $5 }' | paste -sd ' ') &&
 	diag "ports left in $NA: $left" &&
 	[ "$left" = "nssw nsa0" ] &&
 	nsv "$NB" port add nssw dev nsa1 &&
@@ -206,22 +228,22 @@ if dmesg | grep -q 'waiting for .* to become free'; then
 fi
 other() {
 	nsv "$NB" port show nssw dev nsa1 > /dev/null &&
-	[ "$(nsv "$NB" -j switch show | jq_py 'j[0]["ports"]')" = 2 ]
+	[ "$(nports "$NB")" = 2 ]
 }
 check "the switch of the same name in another namespace is untouched" other
 # (NA may be made again: nothing of the old one is left to collide with.)
 again() {
 	vsw_netns "$NA" && nsv "$NA" switch add nssw internal &&
-	[ "$(nsv "$NA" -j switch show | jq_py 'j[0]["ports"]')" = 1 ]
+	[ "$(nports "$NA")" = 1 ]
 }
 check "a new namespace of the same name starts empty" again
 SNAP_NS= SNAP_SW=("$SW0" "$SW1")
-SNAP=$(snapshot)
 
 # ---- the per-namespace limit -------------------------------------------------
+diag "[${SECONDS}s] the per-namespace limit"
 vsw_netns "$NL"
 ip netns exec "$NL" "$GENL" -r 64 switch-new switch-name=s%i > /dev/null
-n=$(nsv "$NL" -j switch show | jq_py 'len(j)')
+n=$(nsv "$NL" switch show | wc -l)
 diag "namespace $NL: $n switches"
 check "64 switches in a namespace" [ "$n" = 64 ]
 SNAP_NS=$NL SNAP_SW=()
@@ -229,15 +251,17 @@ SNAP=$(snapshot)
 refused "the 65th switch in a namespace" 1 \
 	"No space left on device: vswitch: namespace has the maximum number of switches" \
 	nsv "$NL" switch add s65
+unchanged "the 65th switch"
 nsv "$NL" switch del s7
 check "after one is deleted, another fits" nsv "$NL" switch add s65
-n=$(nsv "$NL" -j switch show | jq_py 'len(j)')
+n=$(nsv "$NL" switch show | wc -l)
 check "the namespace again has 64" [ "$n" = 64 ]
 ip netns del "$NL"
 SNAP_NS= SNAP_SW=("$SW0" "$SW1")
 SNAP=$(snapshot)
 
 # ---- without CAP_NET_ADMIN (uid 0) -----------------------------------------
+diag "[${SECONDS}s] without CAP_NET_ADMIN (uid 0)"
 noadmin() { setpriv --bounding-set=-net_admin --inh-caps=-net_admin "$@"; }
 capeff=$(noadmin awk '/^CapEff/ { print $2 }' /proc/self/status)
 diag "CapEff without CAP_NET_ADMIN: $capeff"
@@ -251,6 +275,7 @@ for c in "switch add nlsw9" "switch set $SW0 ageing 20" "switch del $SW0" \
 	# shellcheck disable=SC2086
 	refused "without CAP_NET_ADMIN: $c" 1 "$EPERM" noadmin "$VSWCTL" $c
 done
+unchanged "without CAP_NET_ADMIN"
 shows_same() {
 	local s
 	s=$(SX_WRAP=noadmin snapshot)
@@ -259,6 +284,7 @@ shows_same() {
 check "without CAP_NET_ADMIN: switch, port and fdb show print what root sees" shows_same
 
 # ---- objects that do not exist --------------------------------------------
+diag "[${SECONDS}s] objects that do not exist"
 refused "switch del of an unknown switch" 1 "$NOSW" vswctl switch del nosuch
 refused "switch set of an unknown switch" 1 "$NOSW" vswctl switch set nosuch ageing 20
 refused "port add to an unknown switch" 1 "$NOSW" vswctl port add nosuch dev nla3
@@ -284,7 +310,10 @@ refused "port add of an unknown device" 1 \
 	"No such device: no device with this name in this namespace (at port.ifname)" \
 	vswctl port add $SW0 dev nosuchdev
 
+unchanged "objects that do not exist"
+
 # ---- duplicates -------------------------------------------------------------
+diag "[${SECONDS}s] duplicates"
 refused "a second switch of the same name" 1 \
 	"File exists: vswitch: a switch of this name exists" vswctl switch add $SW0
 refused "the same device twice" 1 \
@@ -300,7 +329,10 @@ refused "the same static entry twice" 1 \
 	"File exists: vswitch: a static entry for this MAC exists" \
 	vswctl fdb add $SW0 02:00:00:00:00:aa port 2
 
+unchanged "duplicates"
+
 # ---- devices that cannot be ports -----------------------------------------
+diag "[${SECONDS}s] devices that cannot be ports"
 refused "loopback as a port" 1 \
 	"Invalid argument: vswitch: a loopback device cannot be a port" \
 	vswctl port add $SW0 dev lo
@@ -318,7 +350,10 @@ refused "a vswitch port enslaved to a bridge: ip refuses, EBUSY" 2 \
 	"RTNETLINK answers: Device or resource busy" \
 	ip link set nla0 master nlbr
 
+unchanged "devices that cannot be ports"
+
 # ---- names -----------------------------------------------------------------
+diag "[${SECONDS}s] names"
 refused "a switch name of 16 characters" 2 \
 	'invalid switch name "0123456789abcdef"' vswctl switch add 0123456789abcdef
 refused "an empty switch name" 2 'invalid switch name ""' vswctl switch add ""
@@ -332,7 +367,10 @@ refused "internal with the name of an existing device" 1 \
 	"File exists: vswitch: cannot register the internal device" \
 	vswctl switch add nla3 internal
 
+unchanged "names"
+
 # ---- ranges ----------------------------------------------------------------
+diag "[${SECONDS}s] ranges"
 refused "ageing 9 (below the minimum)" 2 'invalid ageing "9" (10..1000000)' \
 	vswctl switch set $SW0 ageing 9
 refused "ageing 1000001 (above the maximum)" 2 \
@@ -343,13 +381,16 @@ refused "fdb-max 0 (below the minimum)" 2 'invalid fdb-max "0" (1..65536)' \
 refused "fdb-max 65537 (above the maximum)" 2 \
 	'invalid fdb-max "65537" (1..65536)' vswctl switch set $SW0 fdb-max 65537
 
+unchanged "ranges"
+# ageing_max SWITCH: "(AGEING, FDB-MAX)" ("NAME: ports N fdb C/MAX ageing A ...")
+ageing_max() { vswctl switch show "$1" | awk '{ split($5, f, "/"); print "(" $7 ", " f[2] ")" }'; }
 ends() {
 	local lo hi
 	vswctl switch set $SW0 ageing 10 fdb-max 2 &&
-	lo=$(vsw_json '(j[0]["ageing"], j[0]["fdb_max"])' switch show $SW0) &&
+	lo=$(ageing_max $SW0) &&
 	vswctl switch add nlsw9 ageing 1000000 fdb-max 65536 &&
 	VSW_SWITCHES+=(nlsw9) &&
-	hi=$(vsw_json '(j[0]["ageing"], j[0]["fdb_max"])' switch show nlsw9) &&
+	hi=$(ageing_max nlsw9) &&
 	vswctl switch del nlsw9 &&
 	vswctl switch set $SW0 ageing 300 fdb-max 8192 &&
 	diag "ageing, fdb-max: low ends $lo, high ends $hi" &&
@@ -364,17 +405,21 @@ refused "a static entry in a full fdb" 1 \
 	"No space left on device: vswitch: fdb table is full (fdb-max)" \
 	vswctl fdb add $SW1 02:00:00:00:00:ad port 2
 
+unchanged "fdb-max and a full fdb"
+
 # ---- addresses -------------------------------------------------------------
+diag "[${SECONDS}s] addresses"
 IP4=() IP6=()
 for i in 1 2 3 4 5 6 7 8; do IP4+=(ip 10.9.0.$i); IP6+=(ip 2001:db8::$i); done
 refused "9 IPv4 addresses on a port" 2 "at most 8 addresses per family" \
 	vswctl port set $SW0 dev nla0 "${IP4[@]}" ip 10.9.0.9
 refused "9 IPv6 addresses on a port" 2 "at most 8 addresses per family" \
 	vswctl port set $SW0 dev nla0 "${IP6[@]}" ip 2001:db8::9
+unchanged "9 addresses"
 eight() {
 	local n
 	vswctl port set $SW0 dev nla0 "${IP4[@]}" "${IP6[@]}" &&
-	n=$(vsw_json 'len(j[0]["ip"])' port show $SW0 dev nla0) &&
+	n=$(vswctl port show $SW0 dev nla0 | awk '{ for (i = 1; i <= NF; i++) n += $i == "ip" } END { print n + 0 }') &&
 	diag "port $SW0 nla0 has $n addresses" && [ "$n" = 16 ]
 }
 check "8 IPv4 and 8 IPv6 addresses on a port are accepted" eight
@@ -403,7 +448,10 @@ refused "security on without a bound MAC" 1 \
 refused "a malformed MAC" 2 'invalid mac "02:00:00:00:00"' \
 	vswctl port set $SW0 dev nla0 mac 02:00:00:00:00
 
+unchanged "addresses and MACs"
+
 # ---- raw requests vswctl cannot make (strict policies) ---------------------
+diag "[${SECONDS}s] raw requests vswctl cannot make (strict policies)"
 # One genl.py for all of them (each request a line), then one TAP line each:
 # exit status 1 and the phrase; and one for the state, as it was.
 RAW_NAMES=() RAW_PHRASES=()
@@ -492,14 +540,16 @@ raw "the pad attribute" "$EINVAL Unsupported attribute (at pad)" \
 	switch-new switch-name=nlsw9 pad:hex=00000000
 "$GENL" -b < "$T/raw" > "$T/raw.out" 2>&1 || diag "genl.py -b: exit $?"
 after=$(snapshot)
+mapfile -t RAW_OUT < "$T/raw.out"
+mapfile -t RAW_REQ < "$T/raw"
 for i in "${!RAW_NAMES[@]}"; do
-	line=$(sed -n "$((i + 1))p" "$T/raw.out")
+	line=${RAW_OUT[i]}
 	diag "${line#1 }"
 	if [ "${line%% *}" = 1 ] && [[ "$line" == *"${RAW_PHRASES[i]}"* ]]; then
 		tap_ok "${RAW_NAMES[i]}"
 	else
 		tap_notok "${RAW_NAMES[i]}"
-		diag "request: $(sed -n "$((i + 1))p" "$T/raw")"
+		diag "request: ${RAW_REQ[i]}"
 		diag "expected status 1 and: ${RAW_PHRASES[i]}"
 	fi
 done

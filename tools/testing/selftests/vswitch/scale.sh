@@ -11,7 +11,7 @@
 #   T  the first and the last port's VMs ping each other across the switch
 #   D  deleting the switch releases all 1000: no switch left, every device
 #      back to promiscuity 0, the VMs no longer reach each other
-#   F  scapy sends from 600 source MACs: `fdb show` lists every one of them
+#   F  VM A sends frames from 600 source MACs (a raw socket): `fdb show` lists every one of them
 #      on the sender's port (and the dump came in several datagrams); the
 #      receiving VM's rx counter saw the frames
 #
@@ -49,7 +49,8 @@ vsc() { nsx "$VSWCTL" "$@"; }
 # family: "add SWITCH BATCH DEV..." adds ports, BATCH requests per
 # sendmsg, and prints one line per refusal and a summary; "dump port|fdb
 # SWITCH" dumps and prints JSON: datagrams, messages, the port devices or
-# fdb MACs (with their port ids), and whether the dump was interrupted.
+# fdb MACs with their port ids, one "ITEM ID" line each, then a line
+# "# datagrams N messages N intr 0|1" (1: the dump was interrupted).
 cat > "$TMPD/gnl.py" <<'PYEOF'
 import json, socket, struct, sys
 
@@ -152,7 +153,7 @@ def add(g, sw, batch, devs):
 
 def dump(g, what, sw):
     g.s.send(g.msg(CMD[what], attr(A_NAME, sw.encode() + b"\0"), F_REQUEST | F_DUMP))
-    res = {"datagrams": 0, "messages": 0, "intr": False, "items": []}
+    res = {"datagrams": 0, "messages": 0, "intr": 0, "items": []}
     while True:
         data = g.s.recv(1 << 20)
         res["datagrams"] += 1
@@ -160,9 +161,12 @@ def dump(g, what, sw):
             if t == T_ERROR:
                 raise OSError(*g.error(fl, body))
             if fl & F_INTR:
-                res["intr"] = True
+                res["intr"] = 1
             if t == T_DONE:
-                print(json.dumps(res))
+                for item in res["items"]:
+                    print("%s %d" % tuple(item))
+                print("# datagrams %d messages %d intr %d"
+                      % (res["datagrams"], res["messages"], res["intr"]))
                 return True
             res["messages"] += 1
             a = attrs(body[4:])
@@ -218,41 +222,55 @@ add_all() {
 tap_check "P: $N veth devices added as ports of one switch (2 by vswctl, $((N - 2)) in batches of $BATCH)" add_all
 diag "ports added in $((SECONDS - t0)) s"
 
-# vswctl's view: exactly s1..sN, each once, ids distinct
+# vswctl's view: exactly s1..sN, each once, ids distinct ("big port ID dev DEV ...")
 chk_show() {
-	vsc -j port show big > "$TMPD/show.json" || return
-	$PY - "$TMPD/show.json" "$N" <<-'EOF'
-	import json, sys
-	j = json.load(open(sys.argv[1])); n = int(sys.argv[2])
-	devs = [p["dev"] for p in j]; ids = [p["id"] for p in j]
-	want = {"s%d" % i for i in range(1, n + 1)}
-	print("port show: %d entries, %d distinct devices, %d distinct ids; missing %s, extra %s"
-	      % (len(j), len(set(devs)), len(set(ids)), sorted(want - set(devs))[:5],
-	         sorted(set(devs) - want)[:5]))
-	sys.exit(not (len(j) == n and set(devs) == want and len(set(ids)) == n))
-	EOF
+	vsc port show big > "$TMPD/show.txt" || return
+	awk -v n="$N" '
+	{ c++; if (!dev[$5]++) nd++; if (!id[$3]++) ni++ }
+	END {
+		for (i = 1; i <= n; i++) if (!(("s" i) in dev)) { miss++; if (miss <= 5) m = m " s" i }
+		for (d in dev) if (d !~ /^s[0-9]+$/ || substr(d, 2) + 0 < 1 || substr(d, 2) + 0 > n) { extra++; if (extra <= 5) x = x " " d }
+		printf "port show: %d entries, %d distinct devices, %d distinct ids; missing%s, extra%s\n", c, nd, ni, m ? m : " none", x ? x : " none"
+		exit !(c == n && nd == n && ni == n && !miss && !extra)
+	}' "$TMPD/show.txt"
 }
 tap_check "P: vswctl port show lists exactly the $N devices, with $N distinct port ids" chk_show
 
 # the dump itself, read by an independent client: many datagrams, and
 # the same 1000 (device, id) pairs as vswctl printed
+# dump_sum FILE: "DATAGRAMS MESSAGES INTR" of a gnl.py dump
+dump_sum() { awk '$1 == "#" { print $3, $5, $7 }' "$1"; }
 chk_dump() {
-	gnl dump port big > "$TMPD/dump.json" || return
-	$PY - "$TMPD/dump.json" "$TMPD/show.json" "$N" <<-'EOF'
-	import json, sys
-	d = json.load(open(sys.argv[1])); s = json.load(open(sys.argv[2]))
-	n = int(sys.argv[3])
-	mine = sorted(map(tuple, d["items"])); cli = sorted((p["dev"], p["id"]) for p in s)
-	print("dump: %d messages in %d datagrams, interrupted %s; same pairs as vswctl: %s"
-	      % (d["messages"], d["datagrams"], d["intr"], mine == cli))
-	sys.exit(not (d["messages"] == n and d["datagrams"] > 1 and not d["intr"] and mine == cli))
-	EOF
+	local dg msgs intr same
+	gnl dump port big > "$TMPD/dump.txt" || return
+	read -r dg msgs intr < <(dump_sum "$TMPD/dump.txt")
+	same=no
+	cmp -s <(grep -v '^#' "$TMPD/dump.txt" | sort) <(awk '{ print $5, $3 }' "$TMPD/show.txt" | sort) && same=yes
+	echo "dump: $msgs messages in $dg datagrams, interrupted $intr; same pairs as vswctl: $same"
+	[ "$msgs" = "$N" ] && [ "$dg" -gt 1 ] && [ "$intr" = 0 ] && [ "$same" = yes ]
 }
 tap_check "P: the port dump spans many datagrams and holds the same $N ports" chk_dump
 
+# The VMs' links must be up as linkwatch sees them: until it has handled
+# a device's carrier (2000 new devices queue up before it), the device
+# has no qdisc and drops what it sends. (operstate UP is set in the same
+# step that attaches the qdisc.)
+__links_up() {
+	local l s=
+	for l in "$VA eth0" "$VB eth0" "$NS s1" "$NS s$N"; do
+		# shellcheck disable=SC2086
+		set -- $l
+		s+="$2 in $1: $(ip -n "$1" -br link show "$2" | awk '{ print $2 }'); "
+	done
+	WAIT_SEEN=$s
+	[[ "$s" != *DOWN* ]] && [[ "$s" != *UNKNOWN* ]] && [[ "$s" != *LOWERLAYER* ]] &&
+		[ "$(grep -o UP <<< "$s" | wc -l)" = 4 ]
+}
+wait_for "the links of the VMs on s1 and s$N to be up" 120 __links_up
+
 # ---- T: traffic between two of the 1000 ---------------------------------------------
 rx0=$(rxp "$VB")
-tap_check "T: VMs on port s1 and s$N ping each other" ip netns exec "$VA" ping -c 3 -W 30 -q 10.9.0.2
+tap_check "T: VMs on port s1 and s$N ping each other" ip netns exec "$VA" ping -c 3 -i 0.05 -W 30 -q 10.9.0.2
 rx1=$(rxp "$VB")
 diag "VM B eth0 rx packets: $rx0 -> $rx1"
 tap_check "T: VM B's eth0 received the echo requests (rx +3 at least)" test $((rx1 - rx0)) -ge 3
@@ -264,18 +282,16 @@ diag "switch deleted in $((SECONDS - t0)) s"
 chk_released() {
 	local sws promisc
 	sws=$(vsc -j switch show) || return
-	promisc=$(ip -n "$NS" -d -j link show type veth | $PY -c '
-import json, sys
-j = json.load(sys.stdin)
-j = [l for l in j if l["ifname"].startswith("s")]
-bad = [l["ifname"] for l in j if l["promiscuity"] != 0]
-print(len(j), len(bad), " ".join(bad[:5]))')
+	promisc=$(ip -n "$NS" -d -o link show type veth | awk '
+		{ split($2, d, "@"); if (d[1] !~ /^s[0-9]+$/) next; n++
+		  for (i = 1; i < NF; i++) if ($i == "promiscuity" && $(i + 1) != 0) { b++; if (b <= 5) l = l " " d[1] } }
+		END { print n + 0, b + 0 l }')
 	diag "switches left: $sws; s1..s$N: devices, promiscuous ones: $promisc"
 	[ "$sws" = "[]" ] && [ "${promisc%% *}" = "$N" ] && [ "$(echo "$promisc" | awk '{print $2}')" = 0 ]
 }
 tap_check "D: no switch left, all $N devices back to promiscuity 0" chk_released
 # what VM A sends now goes up s1's own stack, which has no address
-tap_check "D: the VMs no longer reach each other" eval '! ip netns exec "$VA" ping -c 2 -W 2 -q 10.9.0.2'
+tap_check "D: the VMs no longer reach each other" eval '! ip netns exec "$VA" ping -c 2 -i 0.05 -W 2 -q 10.9.0.2'
 
 # ---- F: several hundred learned MACs ---------------------------------------------
 vsc switch add fdbs
@@ -285,24 +301,29 @@ ip netns exec "$VA" ping -c 1 -W 30 -q 10.9.0.2 > /dev/null
 MACB=$(vsw_mac "$VB")
 rx0=$(rxp "$VB")
 chk_send() {
-	ip netns exec "$VA" "$PY" - "$MACB" "$NMAC" "$TMPD/macs" <<-'EOF'
-	import sys
-	from scapy.config import conf
-	from scapy.layers.l2 import Ether
-	from scapy.layers.inet import IP, UDP
+	ip netns exec "$VA" "$PY" -S - "$MACB" "$NMAC" "$TMPD/macs" <<-'EOF'
+	import socket, struct, sys
 	dst, n = sys.argv[1], int(sys.argv[2])
 	macs = ["02:5c:%02x:%02x:%02x:%02x" % (i >> 24, (i >> 16) & 255, (i >> 8) & 255, i & 255)
 	        for i in range(1, n + 1)]
 	open(sys.argv[3], "w").write("\n".join(macs) + "\n")
-	# one frame built by scapy; the others differ in the source MAC only
-	t = bytes(Ether(src=macs[0], dst=dst) / IP(src="10.9.0.1", dst="10.9.0.2") / UDP(dport=9))
-	s = conf.L2socket(iface="eth0")
+	# IPv4 10.9.0.1 -> 10.9.0.2, UDP to port 9 (no checksum), 4 bytes
+	ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 32, 0, 0, 64, 17, 0,
+	                 socket.inet_aton("10.9.0.1"), socket.inet_aton("10.9.0.2"))
+	c = sum(struct.unpack("!10H", ip))
+	c = (c & 0xffff) + (c >> 16)
+	ip = ip[:10] + struct.pack("!H", ~((c & 0xffff) + (c >> 16)) & 0xffff) + ip[12:]
+	t = bytes.fromhex(dst.replace(":", "")) + bytes(6) + b"\x08\x00" + ip + \
+	    struct.pack("!HHHH", 9, 9, 12, 0) + b"vsc!"
+	s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+	s.bind(("eth0", 0))
+	# the frames differ in the source MAC only
 	for m in macs:
 	    s.send(t[:6] + bytes.fromhex(m.replace(":", "")) + t[12:])
 	s.close()
 	EOF
 }
-tap_check "F: scapy in VM A sent $NMAC frames from distinct source MACs" chk_send
+tap_check "F: VM A sent $NMAC frames from distinct source MACs" chk_send
 __rx_seen() {
 	rx1=$(rxp "$VB")
 	WAIT_SEEN="VM B eth0 rx packets $rx0 -> $rx1"
@@ -311,24 +332,24 @@ __rx_seen() {
 wait_for "VM B to receive the $NMAC frames" 60 __rx_seen || true
 diag "VM B eth0 rx packets: $rx0 -> $rx1"
 chk_fdb() {
-	local pa
-	pa=$(vsc -j port show fdbs dev s1 | $PY -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])') || return
-	vsc -j fdb show fdbs > "$TMPD/fdb.json" || return
-	gnl dump fdb fdbs > "$TMPD/fdbdump.json" || return
-	$PY - "$TMPD/fdb.json" "$TMPD/fdbdump.json" "$TMPD/macs" "$pa" <<-'EOF'
-	import json, sys
-	cli = json.load(open(sys.argv[1])); d = json.load(open(sys.argv[2]))
-	sent = set(open(sys.argv[3]).read().split()); pa = int(sys.argv[4])
-	on_a = {e["mac"] for e in cli if e["port"] == pa}
-	missing = sent - on_a
-	dmp = {m for m, p in d["items"] if p == pa}
-	print("fdb show: %d entries, %d on port %d; sent %d, missing %d %s; "
-	      "dump: %d entries in %d datagrams, interrupted %s, sent MACs on port %d: %d"
-	      % (len(cli), len(on_a), pa, len(sent), len(missing), sorted(missing)[:3],
-	         d["messages"], d["datagrams"], d["intr"], pa, len(sent & dmp)))
-	sys.exit(not (not missing and len(cli) == d["messages"] and sent <= dmp
-	              and d["datagrams"] > 1 and not d["intr"]))
-	EOF
+	local pa dg msgs intr
+	pa=$(vsc port show fdbs dev s1 | awk '{ print $3 }') || return
+	vsc fdb show fdbs > "$TMPD/fdb.txt" || return
+	gnl dump fdb fdbs > "$TMPD/fdbdump.txt" || return
+	read -r dg msgs intr < <(dump_sum "$TMPD/fdbdump.txt")
+	# "MAC dev DEV port ID age A": the MACs on port pa, as vswctl and the dump give them
+	awk -v p="$pa" '{ for (i = 2; i < NF; i++) if ($i == "port" && $(i + 1) == p) print $1 }' \
+		"$TMPD/fdb.txt" | sort > "$TMPD/on_a"
+	awk -v p="$pa" '$1 != "#" && $2 == p { print $1 }' "$TMPD/fdbdump.txt" | sort > "$TMPD/dmp"
+	sort "$TMPD/macs" > "$TMPD/sent"
+	local cli missing indump
+	cli=$(wc -l < "$TMPD/fdb.txt")
+	missing=$(comm -23 "$TMPD/sent" "$TMPD/on_a" | wc -l)
+	indump=$(comm -12 "$TMPD/sent" "$TMPD/dmp" | wc -l)
+	echo "fdb show: $cli entries, $(wc -l < "$TMPD/on_a") on port $pa; sent $(wc -l < "$TMPD/sent"), missing $missing $(comm -23 "$TMPD/sent" "$TMPD/on_a" | head -n 3 | tr '\n' ' ');" \
+		"dump: $msgs entries in $dg datagrams, interrupted $intr, sent MACs on port $pa: $indump"
+	[ "$missing" = 0 ] && [ "$cli" = "$msgs" ] && [ "$indump" = "$NMAC" ] &&
+		[ "$dg" -gt 1 ] && [ "$intr" = 0 ]
 }
 tap_check "F: fdb show lists all $NMAC learned MACs on VM A's port, the dump spanning several datagrams" chk_fdb
 
