@@ -60,23 +60,6 @@ counts() {
 	done
 }
 
-# burst X NAME FRAMES...: send FRAMES from VM X, then a broadcast NAME-end,
-# and wait until the other two VMs got it: what was sent before has been
-# switched.
-burst() {
-	local x=$1 name=$2 mac y
-	shift 2
-	mac=MAC$x
-	# (a burst that did not get through would make every "reached no
-	# one" after it true for nothing)
-	vsw_send "${!x}" eth0 "$@" "$BCAST,${!mac},$name-end" ||
-		tap_bail "burst $name: $x could not send"
-	for y in A B C; do
-		[ "$y" = "$x" ] || vsw_recv_wait "$TMPD/r$y" "$name-end" 1 ||
-			tap_bail "burst $name: its end marker did not reach $y"
-	done
-}
-
 # FDB: `fdb show`, read by fdb_read (one process for many questions).
 fdb_read() { FDB=$(vswctl fdb show "$SW"); }
 # fdb_line MAC: the entry of MAC in $FDB ("MAC dev DEV port N age Ts" or
@@ -162,11 +145,11 @@ check "learning: fdb get gives each VM's port" get_each
 # ---- static ---------------------------------------------------------------
 diag "[${SECONDS}s] static"
 vswctl fdb add "$SW" $SMAC dev "$C-p" static
-burst A st1 "$SMAC,$MACA,ST1,2"
+vsw_burst A st1 "$SMAC,$MACA,ST1,2"
 check "static: frames to a static entry of C's port reach C only" counts A ST1 0 B ST1 0 C ST1 2
 # B claims the MAC as its source: a learned entry would move to B's port.
-burst B mv "$BCAST,$SMAC,MV"
-burst A st2 "$SMAC,$MACA,ST2,2"
+vsw_burst B mv "$BCAST,$SMAC,MV"
+vsw_burst A st2 "$SMAC,$MACA,ST2,2"
 moved() {
 	local line
 	fdb_read
@@ -237,7 +220,7 @@ aged() {
 		[ "$LAST_T" != 0 ] && [ "$GONE_T" != 0 ] && [ "$silent" -ge 10000 ] && [ "$rx0" = "$rx1" ]
 }
 check "ageing: the learned entries went after 10 s of silence, the static one stayed" aged
-burst A st3 "$SMAC,$MACA,ST3,2"
+vsw_burst A st3 "$SMAC,$MACA,ST3,2"
 check "static: after ageing, frames to the static entry still reach C only" counts A ST3 0 B ST3 0 C ST3 2
 
 # ---- del ------------------------------------------------------------------
@@ -251,7 +234,7 @@ deleted() {
 	diag "fdb get after del: exit $rc: $out"
 	[ "$rc" = 1 ] && grep -q "no fdb entry" <<< "$out" && counts A DEL 0 B DEL 2 C DEL 2
 }
-burst A del "$SMAC,$MACA,DEL,2"
+vsw_burst A del "$SMAC,$MACA,DEL,2"
 check "del: the static entry is gone, frames to its MAC are flooded" deleted
 del_unknown() {
 	local out rc=0 n0 n1
@@ -275,7 +258,7 @@ flush_port() {
 		[ -n "$(fdb_line "$MACB")" ] && [ -n "$(fdb_line "$MACC")" ] &&
 		[ -n "$(fdb_line $SMAC)" ] && counts A FA 1 B FA 1 C FA 0 A FB 0 B FB 1
 }
-burst C fp "$MACA,$MACC,FA" "$MACB,$MACC,FB"
+vsw_burst C fp "$MACA,$MACC,FA" "$MACB,$MACC,FB"
 check "flush dev A's port: only A's entry went, frames to A are flooded again" flush_port
 vswctl fdb flush "$SW"
 flush_all() {
@@ -300,7 +283,7 @@ diag "[${SECONDS}s] fdb-max"
 vswctl switch set "$SW" fdb-max 4
 full0=$(sw_counter fdb-full)
 F=02:00:5e:00:01:0
-burst A fm "$BCAST,${F}1,FM" "$BCAST,${F}2,FM" "$BCAST,${F}3,FM" \
+vsw_burst A fm "$BCAST,${F}1,FM" "$BCAST,${F}2,FM" "$BCAST,${F}3,FM" \
 	"$BCAST,${F}4,FM" "$BCAST,${F}5,FM" "$BCAST,${F}6,FM"
 limited() {
 	local full n i sw
@@ -323,7 +306,7 @@ full_fwd() {
 	diag "to $IN (learned): A $(vsw_recv_count "$TMPD/rA" TI), C $(vsw_recv_count "$TMPD/rC" TI); to $OUT (not learned): A $(vsw_recv_count "$TMPD/rA" TO), C $(vsw_recv_count "$TMPD/rC" TO)"
 	counts A TI 1 C TI 0 A TO 1 C TO 1
 }
-burst B ff "$IN,$MACB,TI" "$OUT,$MACB,TO"
+vsw_burst B ff "$IN,$MACB,TI" "$OUT,$MACB,TO"
 check "fdb-max: with the table full, an unlearned MAC is flooded, a learned one forwarded" full_fwd
 refused() {
 	local out1 out2 rc1=0 rc2=0 sw

@@ -109,23 +109,6 @@ counts() {
 	done
 }
 
-# burst X Y NAME FRAMES...: send FRAMES from VM X, and then a broadcast
-# NAME-end, and wait until it reached the other two: what was sent before
-# it has been switched (counters of VMs that were to get nothing are then
-# final).
-burst() {
-	local x=$1 mac=MAC$1 name=$2 y
-	shift 2
-	# (a burst that did not get through would make every "reached no
-	# one" below true for nothing)
-	vsw_send "${!x}" eth0 "$@" "$BCAST,${!mac},$name-end" ||
-		tap_bail "burst $name: $x could not send"
-	for y in A B C; do
-		[ "$y" = "$x" ] || vsw_recv_wait "$TMPD/r$y" "$name-end" 1 ||
-			tap_bail "burst $name: its end marker did not reach $y"
-	done
-}
-
 tap_plan 17
 
 # Ageing is fdb.sh's: here every VM's MAC stays known however slow the
@@ -259,7 +242,7 @@ snap f0
 # MTU: 2 frames of 1314 bytes (MTU + header) and 2 of 1315 to B; VLAN: 3
 # tagged frames (VLAN 20, which no subinterface takes) to C's MAC (in the
 # fdb): the drop is the egress port's.
-burst A fa "$BCAST,$MACA,FLB,3" "$UNKNOWN,$MACA,FLU,3" "$MACA,$MACA,HP,2" \
+vsw_burst A fa "$BCAST,$MACA,FLB,3" "$UNKNOWN,$MACA,FLU,3" "$MACA,$MACA,HP,2" \
 	"$MACB,$MACA,MS,2,1314" "$MACB,$MACA,MB,2,1315" "$MACC,$MACA,VE,3,60,20"
 TAGS_A=$((TAGS_A + 3))
 snap f1
@@ -308,7 +291,7 @@ ev "VLAN: 3 tagged frames to C (vlan drop) dropped on egress, as vlan" f1 vlan_e
 
 # C -> A, broadcast and unicast: dropped as they enter.
 diag "[${SECONDS}s] burst from C: VLAN ingress"
-burst C vi "$BCAST,$MACC,VI,2,60,20" "$MACA,$MACC,VI,2,60,20"
+vsw_burst C vi "$BCAST,$MACC,VI,2,60,20" "$MACA,$MACC,VI,2,60,20"
 TAGS_C=$((TAGS_C + 4))
 snap f2
 vlan_ingress() {
@@ -341,7 +324,7 @@ else
 	diag "no VLAN devices in this kernel: tagged frames from raw sockets, A <-> B"
 	vsw_send "$B" eth0 "$MACA,$MACB,VT,2,60,10"
 	vsw_recv_wait "$TMPD/rA" VT 2
-	burst A vt "$MACB,$MACA,VT,2,60,10"
+	vsw_burst A vt "$MACB,$MACA,VT,2,60,10"
 	TAGS_A=$((TAGS_A + 2)) TAGS_B=$((TAGS_B + 2))
 	vt() { counts A VT 2 B VT 2 C VT 0; }
 	check "VLAN: tagged frames pass A <-> B (both ports vlan forward)" vt

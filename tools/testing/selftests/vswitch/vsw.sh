@@ -359,6 +359,24 @@ vsw_compare() {
 	}' "$f0" "$f1"
 }
 
+# vsw_burst X NAME FRAMES...: in a test whose VMs are A, B and C (their
+# namespaces in $A $B $C, MACs in $MACA..., frame counters $TMPD/rA...,
+# BCAST the broadcast MAC): send FRAMES from VM X, then a broadcast
+# NAME-end, and wait until the other two got it: what was sent before has
+# been switched (counters of VMs that were to get nothing are final). A
+# burst that does not get through ends the test: every "reached no one"
+# after it would hold for nothing.
+vsw_burst() {
+	local x=$1 name=$2 mac=MAC$1 y
+	shift 2
+	vsw_send "${!x}" eth0 "$@" "$BCAST,${!mac},$name-end" ||
+		tap_bail "burst $name: $x could not send"
+	for y in A B C; do
+		[ "$y" = "$x" ] || vsw_recv_wait "$TMPD/r$y" "$name-end" 1 ||
+			tap_bail "burst $name: its end marker did not reach $y"
+	done
+}
+
 # vsw_counters SWITCH [IFNAME...]: the counters of SWITCH and of its ports
 # IFNAME, one "NAME VALUE" line each: rx_packets, tx_packets, ... and every
 # drop reason as drop_REASON (vswctl -j names: drop_mac_spoof); a port's
