@@ -43,23 +43,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-check() {
-	local name=$1
-	shift
-	if "$@"; then tap_ok "$name"; else tap_notok "$name"; fi
-}
-
-# counts X MARKER N...: VM X's frame counter saw N frames of MARKER, for
-# each triple.
-counts() {
-	local got
-	while [ $# -ge 3 ]; do
-		got=$(vsw_recv_count "$TMPD/r$1" "$2")
-		[ "$got" = "$3" ] || { diag "$1 got $got frames $2, expected $3"; return 1; }
-		shift 3
-	done
-}
-
 # FDB: `fdb show`, read by fdb_read (one process for many questions).
 fdb_read() { FDB=$(vswctl fdb show "$SW"); }
 # fdb_line MAC: the entry of MAC in $FDB ("MAC dev DEV port N age Ts" or
@@ -146,7 +129,7 @@ check "learning: fdb get gives each VM's port" get_each
 diag "[${SECONDS}s] static"
 vswctl fdb add "$SW" $SMAC dev "$C-p" static
 vsw_burst A st1 "$SMAC,$MACA,ST1,2"
-check "static: frames to a static entry of C's port reach C only" counts A ST1 0 B ST1 0 C ST1 2
+check "static: frames to a static entry of C's port reach C only" vsw_counts A ST1 0 B ST1 0 C ST1 2
 # B claims the MAC as its source: a learned entry would move to B's port.
 vsw_burst B mv "$BCAST,$SMAC,MV"
 vsw_burst A st2 "$SMAC,$MACA,ST2,2"
@@ -156,7 +139,7 @@ moved() {
 	line=$(fdb_line $SMAC)
 	diag "after B sent from $SMAC: $line"
 	[ "$(field port <<< "$line")" = "$PC" ] && grep -qw static <<< "$line" &&
-		counts A ST2 0 B ST2 0 C ST2 2
+		vsw_counts A ST2 0 B ST2 0 C ST2 2
 }
 check "static: the entry stays on C's port when B sends from its MAC" moved
 
@@ -221,7 +204,7 @@ aged() {
 }
 check "ageing: the learned entries went after 10 s of silence, the static one stayed" aged
 vsw_burst A st3 "$SMAC,$MACA,ST3,2"
-check "static: after ageing, frames to the static entry still reach C only" counts A ST3 0 B ST3 0 C ST3 2
+check "static: after ageing, frames to the static entry still reach C only" vsw_counts A ST3 0 B ST3 0 C ST3 2
 
 # ---- del ------------------------------------------------------------------
 diag "[${SECONDS}s] del"
@@ -232,7 +215,7 @@ deleted() {
 	local out rc=0
 	out=$(vswctl fdb get "$SW" $SMAC 2>&1) || rc=$?
 	diag "fdb get after del: exit $rc: $out"
-	[ "$rc" = 1 ] && grep -q "no fdb entry" <<< "$out" && counts A DEL 0 B DEL 2 C DEL 2
+	[ "$rc" = 1 ] && grep -q "no fdb entry" <<< "$out" && vsw_counts A DEL 0 B DEL 2 C DEL 2
 }
 vsw_burst A del "$SMAC,$MACA,DEL,2"
 check "del: the static entry is gone, frames to its MAC are flooded" deleted
@@ -256,7 +239,7 @@ flush_port() {
 	diag "after flush dev $A-p: ${FDB//$'\n'/;}"
 	[ "$(fdb_n)" = 3 ] && [ -z "$(fdb_line "$MACA")" ] &&
 		[ -n "$(fdb_line "$MACB")" ] && [ -n "$(fdb_line "$MACC")" ] &&
-		[ -n "$(fdb_line $SMAC)" ] && counts A FA 1 B FA 1 C FA 0 A FB 0 B FB 1
+		[ -n "$(fdb_line $SMAC)" ] && vsw_counts A FA 1 B FA 1 C FA 0 A FB 0 B FB 1
 }
 vsw_burst C fp "$MACA,$MACC,FA" "$MACB,$MACC,FB"
 check "flush dev A's port: only A's entry went, frames to A are flooded again" flush_port
@@ -294,7 +277,7 @@ limited() {
 	n=0
 	for i in 1 2 3 4 5 6; do [ -n "$(fdb_line "$F$i")" ] && n=$((n + 1)); done
 	[ "$(fdb_n)" = 4 ] && [ "$n" = 4 ] && [ "$(field fdb <<< "$sw")" = 4/4 ] &&
-		[ "$full" -ge 2 ] && counts B FM 6 C FM 6
+		[ "$full" -ge 2 ] && vsw_counts B FM 6 C FM 6
 }
 check "fdb-max 4: 4 of 6 new source MACs learned, the rest counted as fdb-full" limited
 # one learned and one unlearned of the six, both on A's side
@@ -304,7 +287,7 @@ for i in 1 2 3 4 5 6; do
 done
 full_fwd() {
 	diag "to $IN (learned): A $(vsw_recv_count "$TMPD/rA" TI), C $(vsw_recv_count "$TMPD/rC" TI); to $OUT (not learned): A $(vsw_recv_count "$TMPD/rA" TO), C $(vsw_recv_count "$TMPD/rC" TO)"
-	counts A TI 1 C TI 0 A TO 1 C TO 1
+	vsw_counts A TI 1 C TI 0 A TO 1 C TO 1
 }
 vsw_burst B ff "$IN,$MACB,TI" "$OUT,$MACB,TO"
 check "fdb-max: with the table full, an unlearned MAC is flooded, a learned one forwarded" full_fwd

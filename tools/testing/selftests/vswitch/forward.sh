@@ -46,12 +46,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-check() {
-	local name=$1
-	shift
-	if "$@"; then tap_ok "$name"; else tap_notok "$name"; fi
-}
-
 snap() { vsw_snap "$TMPD/$1" "$SW"; }
 # d S0 S1 NAME: growth of counter NAME between snaps S0 and S1.
 d() { vsw_delta "$TMPD/$1" "$TMPD/$2" "$3"; }
@@ -98,17 +92,6 @@ pings_ok() {
 	return $rc
 }
 
-# counts X MARKER N...: VM X's frame counter saw N frames of MARKER, for
-# each triple.
-counts() {
-	local got
-	while [ $# -ge 3 ]; do
-		got=$(vsw_recv_count "$TMPD/r$1" "$2")
-		[ "$got" = "$3" ] || { diag "$1 got $got frames $2, expected $3"; return 1; }
-		shift 3
-	done
-}
-
 tap_plan 17
 
 # Ageing is fdb.sh's: here every VM's MAC stays known however slow the
@@ -116,7 +99,7 @@ tap_plan 17
 vsw_switch "$SW" ageing 86400 || tap_bail "cannot create switch $SW"
 vsw_vm_batch "$SW" "$A,$IPA/24,$MACA" "$B,$IPB/24,$MACB" "$C,$IPC/24,$MACC" ||
 	tap_bail "cannot create the VMs"
-# Each VM counts the frames of EtherType 0x88b5 it receives, by marker,
+# Each VM vsw_counts the frames of EtherType 0x88b5 it receives, by marker,
 # and sends the frames asked of it (started now: a python start takes
 # seconds on a busy emulated guest).
 vsw_recv_start "$TMPD/rA" "$A" eth0 "$TMPD/rB" "$B" eth0 "$TMPD/rC" "$C" eth0
@@ -246,7 +229,7 @@ vsw_burst A fa "$BCAST,$MACA,FLB,3" "$UNKNOWN,$MACA,FLU,3" "$MACA,$MACA,HP,2" \
 	"$MACB,$MACA,MS,2,1314" "$MACB,$MACA,MB,2,1315" "$MACC,$MACA,VE,3,60,20"
 TAGS_A=$((TAGS_A + 3))
 snap f1
-flooded() { counts A "$1" 0 B "$1" 3 C "$1" 3; }
+flooded() { vsw_counts A "$1" 0 B "$1" 3 C "$1" 3; }
 check "flood: 3 broadcasts from A reached B and C, not A" flooded FLB
 check "flood: 3 frames to an unknown MAC from A reached B and C, not A" flooded FLU
 flood_counter() {
@@ -263,12 +246,12 @@ hairpin_check() {
 	p=$(d f0 f1 "port.$A-p.drops.hairpin")
 	s=$(d f0 f1 switch.drops.hairpin)
 	diag "hairpin drops: A's port +$p, switch +$s"
-	[ -n "$hp_fdb" ] && [ "$hp_fdb" = "$hp_port" ] && counts A HP 0 B HP 0 C HP 0 &&
+	[ -n "$hp_fdb" ] && [ "$hp_fdb" = "$hp_port" ] && vsw_counts A HP 0 B HP 0 C HP 0 &&
 		[ "$p" = 2 ] && [ "$s" = 2 ]
 }
 ev "hairpin: 2 frames from A to A's own MAC reached no one, counted as hairpin" f1 hairpin_check
 
-mtu_rx() { counts B MS 2 B MB 0 C MS 0 C MB 0; }
+mtu_rx() { vsw_counts B MS 2 B MB 0 C MS 0 C MB 0; }
 check "MTU 1300 on B's port: 1314-byte frames reach B, 1315-byte ones do not" mtu_rx
 mtu_counted() {
 	local p s
@@ -285,7 +268,7 @@ vlan_egress() {
 	local p
 	p=$(d f0 f1 "port.$C-p.drops.vlan")
 	diag "3 tagged frames A -> C: C got $(vsw_recv_count "$TMPD/rC" VE), C's port +$p vlan drops"
-	counts B VE 0 C VE 0 && [ "$p" = 3 ]
+	vsw_counts B VE 0 C VE 0 && [ "$p" = 3 ]
 }
 ev "VLAN: 3 tagged frames to C (vlan drop) dropped on egress, as vlan" f1 vlan_egress
 
@@ -299,7 +282,7 @@ vlan_ingress() {
 	p=$(d f1 f2 "port.$C-p.drops.vlan")
 	tx=$(d f1 f2 "dev.$C-p.rx_packets")
 	diag "C sent $tx frames (4 tagged, 1 not); C's port +$p vlan drops; A got $(vsw_recv_count "$TMPD/rA" VI), B $(vsw_recv_count "$TMPD/rB" VI)"
-	counts A VI 0 B VI 0 && [ "$tx" = 5 ] && [ "$p" = 4 ]
+	vsw_counts A VI 0 B VI 0 && [ "$tx" = 5 ] && [ "$p" = 4 ]
 }
 ev "VLAN: 4 tagged frames from C (vlan drop) dropped on ingress, as vlan" f2 vlan_ingress
 ip link set "$B-p" mtu 1500
@@ -326,7 +309,7 @@ else
 	vsw_recv_wait "$TMPD/rA" VT 2
 	vsw_burst A vt "$MACB,$MACA,VT,2,60,10"
 	TAGS_A=$((TAGS_A + 2)) TAGS_B=$((TAGS_B + 2))
-	vt() { counts A VT 2 B VT 2 C VT 0; }
+	vt() { vsw_counts A VT 2 B VT 2 C VT 0; }
 	check "VLAN: tagged frames pass A <-> B (both ports vlan forward)" vt
 fi
 

@@ -40,12 +40,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-check() {
-	local name=$1
-	shift
-	if "$@"; then tap_ok "$name"; else tap_notok "$name"; fi
-}
-
 # vswctl in namespace NS.
 nsv() {
 	local ns=$1

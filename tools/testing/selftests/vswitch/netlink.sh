@@ -57,12 +57,6 @@ cleanup() {
 trap cleanup EXIT
 
 # check NAME CMD...: one TAP line from CMD's status.
-check() {
-	local name=$1
-	shift
-	if "$@"; then tap_ok "$name"; else tap_notok "$name"; fi
-}
-
 # sx CMD...: CMD in namespace $SNAP_NS (empty: this one), through the
 # command $SX_WRAP if set.
 SNAP_NS=

@@ -35,12 +35,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-check() {
-	local name=$1
-	shift
-	if "$@"; then tap_ok "$name"; else tap_notok "$name"; fi
-}
-
 # tapvm CMD: a command to the reader, and its one-line answer (60 s, scaled).
 tapvm() {
 	local line

@@ -359,6 +359,26 @@ vsw_compare() {
 	}' "$f0" "$f1"
 }
 
+# check NAME CMD...: one TAP line from CMD's status. Unlike tap_check,
+# CMD runs in this shell (what it sets stays set) and prints its own TAP
+# comments (diag).
+check() {
+	local name=$1
+	shift
+	if "$@"; then tap_ok "$name"; else tap_notok "$name"; fi
+}
+
+# vsw_counts X MARKER N...: VM X's frame counter ($TMPD/rX, see
+# vsw_recv_start) saw N frames of MARKER, for each triple.
+vsw_counts() {
+	local got
+	while [ $# -ge 3 ]; do
+		got=$(vsw_recv_count "$TMPD/r$1" "$2")
+		[ "$got" = "$3" ] || { diag "$1 got $got frames $2, expected $3"; return 1; }
+		shift 3
+	done
+}
+
 # vsw_burst X NAME FRAMES...: in a test whose VMs are A, B and C (their
 # namespaces in $A $B $C, MACs in $MACA..., frame counters $TMPD/rA...,
 # BCAST the broadcast MAC): send FRAMES from VM X, then a broadcast
