@@ -63,8 +63,24 @@ if [ ! -f "$src/.vhv-unpacked" ]; then
 	touch "$src/.vhv-unpacked"
 fi
 
-mkdir -p "$dir/build"
 obj=$dir/build
+# A finished build of the same source under other config inputs (say, one
+# more module in modules.list) seeds this one: kbuild's per-option
+# dependencies then rebuild only what the changed options touch.
+# VHV_KSEED=0 builds from nothing.
+seed=
+if [ "${VHV_KSEED:-1}" != 0 ] && [ ! -d "$obj" ]; then
+	for d in "$CACHE/$LINE-$pkgver"-*/; do
+		d=${d%/}
+		[ "$d" != "$dir" ] && [ -f "$d/DONE" ] && [ -d "$d/build" ] && seed=$d
+	done
+fi
+if [ -n "$seed" ]; then
+	say "seeding the build tree from $seed"
+	mkdir -p "$dir"
+	cp -a "$seed/build" "$obj.tmp" && mv "$obj.tmp" "$obj" || die "cannot copy $seed/build"
+fi
+mkdir -p "$obj"
 cp "$base" "$obj/.config"
 # localmodconfig reads lsmod's format: a header line, then a name a line.
 { echo Module; grep -vE '^(#|$)' "$HERE/modules.list"; } > "$obj/lsmod.txt"
@@ -108,6 +124,7 @@ cp "$obj/arch/x86/boot/bzImage" "$dir/root/boot/vmlinuz-$release"
 cp "$obj/.config" "$dir/root/boot/config-$release"
 echo "$release" > "$dir/release"
 echo "$(( $(date +%s) - t0 ))" > "$dir/build-seconds"
+[ -z "$seed" ] || echo "$seed" > "$dir/seeded-from"
 touch "$dir/DONE"
 say "built $release in $(cat "$dir/build-seconds")s: $dir"
 echo "$release $dir"
