@@ -19,10 +19,11 @@ const char vsw_usage_main[] =
 	"       vswctl [OPTIONS] monitor [switch] [port] [fdb]\n"
 	"       vswctl help | vswctl OBJECT help\n"
 	"OBJECT := { switch | port | fdb | stats }\n"
-	"OPTIONS := { -j | -p | -s | -V | -h }\n"
+	"OPTIONS := { -j | -p | -s | -n NETNS | -V | -h }\n"
 	"  -j, --json        JSON output\n"
 	"  -p, --pretty      indented JSON output (implies -j)\n"
 	"  -s, --stats       with counters and drops by reason\n"
+	"  -n, --netns NETNS in network namespace NETNS (ip netns)\n"
 	"  -V, --version     print the version and exit\n"
 	"  -h, --help        this help\n";
 

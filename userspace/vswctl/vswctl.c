@@ -9,9 +9,14 @@
  * on stderr, with the kernel's extended ACK), 2 usage error.
  */
 #define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "args.h"
 #include "cmd.h"
@@ -24,20 +29,56 @@ static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "pretty", no_argument, NULL, 'p' },
 	{ "stats", no_argument, NULL, 's' },
+	{ "netns", required_argument, NULL, 'n' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
+/*
+ * -n NETNS: work in the named network namespace (ip-netns(8)'s
+ * /run/netns/NETNS), as `ip -n` does: the switches, ports and devices
+ * named are that namespace's.
+ */
+static int enter_netns(const char *name)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (!*name || strchr(name, '/') || !strcmp(name, ".") ||
+	    !strcmp(name, ".."))
+		return vsw_usage_err(vsw_usage_main,
+				     "\"%s\" is not a network namespace name", name);
+	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "vswctl: network namespace \"%s\": %s\n", name,
+			strerror(errno));
+		return EXIT_KERNEL;
+	}
+	if (setns(fd, CLONE_NEWNET)) {
+		fprintf(stderr, "vswctl: cannot enter network namespace \"%s\": %s\n",
+			name, strerror(errno));
+		close(fd);
+		return EXIT_KERNEL;
+	}
+	close(fd);
+	return -1;
+}
+
 /* Options; returns -1 to go on, else the exit status. */
 static int parse_opts(int argc, char **argv, struct vsw_ctx *ctx, bool *pretty)
 {
+	const char *netns = NULL;
 	int c;
 
 	opterr = 0;
 	/* "+": options end at the object, as in ip(8) */
-	while ((c = getopt_long(argc, argv, "+jpsVh", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:jpsn:Vh", long_opts, NULL)) != -1) {
 		switch (c) {
+		case 'n':
+			netns = optarg;
+			break;
 		case 'j':
 			ctx->json = true;
 			break;
@@ -53,12 +94,15 @@ static int parse_opts(int argc, char **argv, struct vsw_ctx *ctx, bool *pretty)
 			return 0;
 		case 'h':
 			return vsw_help(vsw_usage_main);
+		case ':':
+			return vsw_usage_err(vsw_usage_main, "option \"%s\" needs a value",
+					     argv[optind - 1]);
 		default:
 			return vsw_usage_err(vsw_usage_main, "unknown option \"%s\"",
 					     argv[optind - 1]);
 		}
 	}
-	return -1;
+	return netns ? enter_netns(netns) : -1;
 }
 
 static int run(struct vsw_ctx *ctx, const struct vsw_cmd_def *cmd,

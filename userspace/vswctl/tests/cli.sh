@@ -51,6 +51,10 @@ help() {
 # ------------------------------------------------------------------ vswctl
 check "no arguments: usage, exit 2" usage
 check "unknown option: exit 2" usage -x switch show
+check "-n without a namespace: exit 2" eval 'usage -n && err_has "option \"-n\" needs a value"'
+check "-n with a path: exit 2" eval 'usage -n ../x switch show && err_has "is not a network namespace name"'
+check "-n of a namespace that does not exist: exit 1, names it" \
+	eval 'status 1 -n vswctl-no-such-ns switch show && out_empty && err_has "^vswctl: network namespace \"vswctl-no-such-ns\": "'
 check "unknown object: exit 2" usage bridge show
 check "objects are not abbreviated: exit 2" usage sw show
 check "unknown command: exit 2" usage switch create sw0
