@@ -14,7 +14,8 @@
 #             entry does not move), and after every learned entry aged
 #   ageing    `switch set ageing 10`: the age field grows while the VMs are
 #             silent, the learned entries go after 10 s (not earlier), the
-#             static one stays
+#             static one stays; `vswctl monitor fdb` shows each learned
+#             entry's deletion, and nothing of the static one
 #   del       the static entry deleted: `fdb get` fails, frames to it are
 #             flooded; deleting an unknown MAC fails with a message
 #   flush     per port (only that port's entries go, frames to its VM are
@@ -37,7 +38,9 @@ TMPD=$(mktemp -d)
 SECONDS=0
 VSW_IPV6=off
 
+MON_PID=
 cleanup() {
+	[ -z "$MON_PID" ] || kill "$MON_PID" 2>/dev/null
 	vsw_cleanup
 	rm -rf "$TMPD"
 }
@@ -75,7 +78,7 @@ pings() {
 	wait $p1 && wait $p2 && wait $p3
 }
 
-tap_plan 16
+tap_plan 17
 
 vsw_switch "$SW" || tap_bail "cannot create switch $SW"
 # Permanent neighbours: no ARP probe leaves a VM unasked (an entry in use
@@ -145,6 +148,19 @@ check "static: the entry stays on C's port when B sends from its MAC" moved
 
 # ---- ageing ---------------------------------------------------------------
 diag "[${SECONDS}s] ageing"
+# a monitor of fdb events, listening (a static entry's add and del seen)
+# before the ageing time drops
+vswctl monitor fdb > "$TMPD/mon" 2> "$TMPD/mon.err" &
+MON_PID=$!
+mon_synced() { grep -q "^fdb del $SW 02:00:5e:00:00:5d " "$TMPD/mon"; }
+mon_sync() {
+	local i
+	vswctl fdb add "$SW" 02:00:5e:00:00:5d dev "$C-p" static &&
+		vswctl fdb del "$SW" 02:00:5e:00:00:5d || return
+	for ((i = 0; i < 25; i++)); do mon_synced && return 0; sleep 0.2; done
+	return 1
+}
+wait_for "the monitor to listen" 120 mon_sync || diag "monitor: $(cat "$TMPD/mon" "$TMPD/mon.err")"
 vswctl switch set "$SW" ageing 10
 # An entry may only go once 10 s passed without a frame from its MAC: when
 # A's is first seen gone, the silence is at most the age last seen plus
@@ -203,6 +219,24 @@ aged() {
 		[ "$LAST_T" != 0 ] && [ "$GONE_T" != 0 ] && [ "$silent" -ge 10000 ] && [ "$rx0" = "$rx1" ]
 }
 check "ageing: the learned entries went after 10 s of silence, the static one stayed" aged
+# the monitor's lines since the sync: for each VM's MAC, the last one is
+# its deletion (A's entry may have gone and come back while its age was
+# read); none for the static entry
+mon_aged() {
+	local x mac last bad=0
+	kill "$MON_PID" && wait "$MON_PID" 2>/dev/null
+	MON_PID=
+	sed -i "1,/^fdb del $SW 02:00:5e:00:00:5d /d" "$TMPD/mon"
+	diag "monitor: $(paste -sd';' "$TMPD/mon")"
+	for x in A B C; do
+		mac=MAC$x
+		last=$(grep "^fdb [a-z]* $SW ${!mac} " "$TMPD/mon" | tail -n 1)
+		[[ "$last" =~ ^fdb\ del\ $SW\ ${!mac}\ port\ [0-9]+\ age\ [0-9.]+s$ ]] ||
+			{ diag "$x: last event '$last'"; bad=1; }
+	done
+	! grep -q " $SMAC " "$TMPD/mon" && [ ! -s "$TMPD/mon.err" ] && return $bad
+}
+check "ageing: vswctl monitor fdb showed each learned entry's deletion, none of the static one" mon_aged
 vsw_burst A st3 "$SMAC,$MACA,ST3,2"
 check "static: after ageing, frames to the static entry still reach C only" vsw_counts A ST3 0 B ST3 0 C ST3 2
 

@@ -116,7 +116,7 @@ diag "ip monitor link: $n_new internal device events, $n_del internal devices de
 tap_check "root: the fuzz created and deleted internal devices and attached veths (ip monitor)" \
 	test "$n_new" -gt 0 -a "$n_del" -gt 0 -a "$n_promisc" -gt 0
 
-left_sw=$(ip netns exec "$NS" "$VSWCTL" switch show 2>&1)
+left_sw=$("$VSWCTL" -n "$NS" switch show 2>&1)
 left_dev=$(ip -n "$NS" -br link show | awk '$1 !~ /^(lo|fzvrf|fzbr|fz(v[ab][0-2]|vc0|vd0)@.*)$/')
 # (fzvc0 is promiscuous as a bridge port)
 promisc=$(ip -n "$NS" -d link show | awk '/^[0-9]+: / { dev = $2 } /promiscuity [1-9]/ && dev !~ /^fzvc0@/ { print dev }')

@@ -33,7 +33,7 @@ trap cleanup EXIT
 nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 # vswctl in H (setns only: cheaper than ip netns exec, which also mounts
 # a /sys for it; vswitch-ifup runs under ip netns exec, it reads /sys)
-hvsw() { nsenter --net=/run/netns/H "$VSWCTL" "$@"; }
+hvsw() { "$VSWCTL" -n H "$@"; }
 
 # ifup TAP [VAR=VALUE...]: run vswitch-ifup TAP in H as a hypervisor does,
 # with the configuration $TMPD/ifup.conf and VAR=VALUE in the environment;

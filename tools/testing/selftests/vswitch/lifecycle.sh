@@ -250,9 +250,9 @@ chk_ns_switch() {
 	local l
 	ip netns add "$Y" || return
 	ip -n "$Y" link add y0 type veth peer name y1 &&
-		ip netns exec "$Y" "$VSWCTL" switch add "$SWY" internal &&
-		ip netns exec "$Y" "$VSWCTL" port add "$SWY" dev y0 > /dev/null &&
-		ip netns exec "$Y" "$VSWCTL" fdb add "$SWY" 02:00:00:00:79:01 dev y0 static || return
+		"$VSWCTL" -n "$Y" switch add "$SWY" internal &&
+		"$VSWCTL" -n "$Y" port add "$SWY" dev y0 > /dev/null &&
+		"$VSWCTL" -n "$Y" fdb add "$SWY" 02:00:00:00:79:01 dev y0 static || return
 	ip netns del "$Y" || return
 	__ns_switch_gone() {
 		l=$(dmesg | grep -cE "vswitch: (switch $SWY|port $SWY/[0-9]+ \\(($SWY|y0)\\)|fdb $SWY 02:00:00:00:79:01) destroy\$" || true)
@@ -286,12 +286,12 @@ chk_free_in_x() {
 tap_check "3: in X the device is free: promiscuity 0, no master, X's stack pings F over it" chk_free_in_x
 chk_x_switch() {
 	ip -n "$X" addr flush dev "$F-p"
-	ip netns exec "$X" "$VSWCTL" switch add "$SWX" &&
-		ip netns exec "$X" "$VSWCTL" port add "$SWX" dev "$F-p" > /dev/null || return
-	ip netns exec "$X" "$VSWCTL" port show "$SWX" | grep -qE " dev $F-p( |\$)" || return
+	"$VSWCTL" -n "$X" switch add "$SWX" &&
+		"$VSWCTL" -n "$X" port add "$SWX" dev "$F-p" > /dev/null || return
+	"$VSWCTL" -n "$X" port show "$SWX" | grep -qE " dev $F-p( |\$)" || return
 	# F's next frame is learned by X's switch
 	ip netns exec "$F" ping -c 1 -W 1 10.7.0.99 > /dev/null 2>&1 || true
-	ip netns exec "$X" "$VSWCTL" fdb show "$SWX" | grep -qi "^$MACF " || { diag "X's switch did not learn $MACF"; return 1; }
+	"$VSWCTL" -n "$X" fdb show "$SWX" | grep -qi "^$MACF " || { diag "X's switch did not learn $MACF"; return 1; }
 	! vswctl switch show | grep -q "$SWX"
 }
 tap_check "3: a switch of X takes it as a port and learns F; this namespace does not see that switch" chk_x_switch
@@ -318,7 +318,7 @@ for d in "$A-p" "$C-p" "$G-p" "$H-p"; do
 	PROM[$d]=$(state "" "$d" | cut -d' ' -f1)
 done
 PROMX=$(state "$X" "$F-p" | cut -d' ' -f1)
-diag "before rmmod: $(vswctl switch show | tr '\n' ';') X: $(ip netns exec "$X" "$VSWCTL" switch show); promiscuity ${PROM[*]} (X: $PROMX)"
+diag "before rmmod: $(vswctl switch show | tr '\n' ';') X: $("$VSWCTL" -n "$X" switch show); promiscuity ${PROM[*]} (X: $PROMX)"
 diag "fdb of $SW2: $(vswctl fdb show "$SW2" | tr '\n' ';')"
 INTIDX=$(cat "/sys/class/net/$SW/ifindex")
 

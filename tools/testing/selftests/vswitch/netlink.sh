@@ -129,7 +129,7 @@ unchanged() {
 nsv() {
 	local ns=$1
 	shift
-	ip netns exec "$ns" "$VSWCTL" "$@"
+	"$VSWCTL" -n "$ns" "$@"
 }
 
 # sv [NS] ARGS...: vswctl in NS (empty: this namespace).

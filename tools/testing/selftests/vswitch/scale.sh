@@ -42,8 +42,8 @@ trap cleanup EXIT
 rxp() { ip netns exec "$1" cat /sys/class/net/eth0/statistics/rx_packets; }
 
 # in the switches' namespace
-nsx() { ip netns exec "$NS" "$@"; }
-vsc() { nsx "$VSWCTL" "$@"; }
+nsx() { nsenter --net="/run/netns/$NS" "$@"; }
+vsc() { "$VSWCTL" -n "$NS" "$@"; }
 
 # A minimal generic netlink client, as an independent reader of the
 # family: "add SWITCH BATCH DEV..." adds ports, BATCH requests per

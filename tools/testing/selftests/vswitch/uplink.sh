@@ -25,7 +25,7 @@ trap cleanup EXIT
 nsx() { local ns=$1; shift; nsenter --net="/run/netns/$ns" "$@"; }
 # hvsw HOST ARGS...: vswctl in HOST's namespace (setns only: cheaper than
 # ip netns exec, which also mounts a /sys for it)
-hvsw() { local ns=$1; shift; nsenter --net="/run/netns/$ns" "$VSWCTL" "$@"; }
+hvsw() { local ns=$1; shift; "$VSWCTL" -n "$ns" "$@"; }
 
 # host NAME: a host namespace with IPv6 off on its devices (no background
 # traffic through the tunnels) and a switch "sw".
