@@ -61,7 +61,13 @@ static void show_drops(const struct vsw_stats *st)
 		"    drops %" PRIu64, st->drops_total);
 	if (!VSW_HAS(st, VSWITCH_STATS_A_DROPS))
 		goto out;
-	pr_text(":");
+	/* text: "drops N: REASON N ...", the colon only before a reason */
+	for (r = 1; r <= VSWITCH_DROP_MAX; r++)
+		if ((st->drops_has & VSW_BIT(r)) && st->drops[r] &&
+		    vsw_drop_name(r, false)) {
+			pr_text(":");
+			break;
+		}
 	pr_open_object("drops");
 	for (r = 1; r <= VSWITCH_DROP_MAX; r++) {
 		name = vsw_drop_name(r, pr_is_json());

@@ -516,6 +516,13 @@ static void test_print_objects(struct vsw_msg *m)
 	     "    rx: packets 100 bytes 12000  tx: packets 90 bytes 11000\n"
 	     "    flood 3 learned 5 fdb-full 0\n"
 	     "    drops 4: vlan 1 mac-spoof 3\n", NULL, "switch -s");
+	memset(m->sw.stats.drops, 0, sizeof(m->sw.stats.drops));
+	m->sw.stats.drops_total = 0;
+	BOTH(vsw_show_switch(&m->sw, true),
+	     "sw0: ports 2 fdb 5/8192 ageing 300 internal-ifindex 12\n"
+	     "    rx: packets 100 bytes 12000  tx: packets 90 bytes 11000\n"
+	     "    flood 3 learned 5 fdb-full 0\n"
+	     "    drops 0\n", NULL, "switch -s, no drop: no colon");
 	nlmsg_free(msg);
 	msg = port_reply(VSWITCH_CMD_PORT_GET);
 	vsw_msg_parse(nlmsg_hdr(msg), m);
