@@ -382,13 +382,18 @@ __lls() {
 }
 wait_for "the VMs' link-local addresses" 60 __lls
 diag "a: $MA $A4 $A6 $LLA; b: $MB $B4 $B6 $LLB"
-# a knows b's addresses for good: no ARP or NS probe of a's own (one
-# confirms an entry in use, seconds after the last ping) lands in a
-# phase whose drops are counted exactly
+# a and b know each other's addresses for good: no ARP or NS probe (one
+# confirms an entry in use, seconds after the last ping), nor a's answer
+# to b's, lands in a phase whose drops are counted exactly
 ip -n "$A" -b - <<EOF
 neigh replace $B4 lladdr $MB dev eth0 nud permanent
 neigh replace $B6 lladdr $MB dev eth0 nud permanent
 neigh replace $LLB lladdr $MB dev eth0 nud permanent
+EOF
+ip -n "$B" -b - <<EOF
+neigh replace $A4 lladdr $MA dev eth0 nud permanent
+neigh replace $A6 lladdr $MA dev eth0 nud permanent
+neigh replace $LLA lladdr $MA dev eth0 nud permanent
 EOF
 
 ip netns exec "$B" tcpdump -i eth0 -U -n -w "$PCAP" 2> "$TMP/tcpdump.err" &
