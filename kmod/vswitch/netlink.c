@@ -140,7 +140,7 @@ struct vsw_switch *vsw_nl_switch(struct net *net, struct nlattr **tb,
 		return ERR_PTR(ret);
 	sw = vsw_switch_find(net, nla_data(tb[VSWITCH_A_SWITCH_NAME]));
 	if (!sw) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[VSWITCH_A_SWITCH_NAME],
+		VSW_NL_ERR_ATTR(extack, tb[VSWITCH_A_SWITCH_NAME],
 				    "no switch of this name in this namespace");
 		return ERR_PTR(-ENOENT);
 	}
@@ -255,7 +255,7 @@ static int switch_new(struct sk_buff *skb, struct genl_info *info)
 	if (ret)
 		return ret;
 	if (!*(char *)nla_data(tb[VSWITCH_A_SWITCH_NAME])) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[VSWITCH_A_SWITCH_NAME],
+		VSW_NL_ERR_ATTR(info->extack, tb[VSWITCH_A_SWITCH_NAME],
 				    "switch name is empty");
 		return -EINVAL;
 	}

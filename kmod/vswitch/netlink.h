@@ -20,6 +20,13 @@ void vsw_nl_notify_port(struct vsw_port *port, bool del);
 void vsw_nl_notify_fdb(struct vsw_switch *sw, const struct vsw_fdb_info *info,
 		       bool del);
 
+/*
+ * VSW_NL_ERR_ATTR() - NL_SET_ERR_MSG_ATTR() with the "vswitch: " prefix
+ * that NL_SET_ERR_MSG_MOD() gives the messages without an attribute
+ */
+#define VSW_NL_ERR_ATTR(extack, attr, msg) \
+	NL_SET_ERR_MSG_ATTR(extack, attr, KBUILD_MODNAME ": " msg)
+
 /* Shared by netlink.c and netlink_port.c. */
 extern struct genl_family vsw_nl_family;
 

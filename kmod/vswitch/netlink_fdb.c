@@ -92,7 +92,7 @@ static struct vsw_port *fdb_port(struct vsw_switch *sw, struct nlattr **ft,
 
 	port = vsw_port_by_id(sw, nla_get_u32(ft[VSWITCH_FDB_A_PORT_ID]));
 	if (!port) {
-		NL_SET_ERR_MSG_ATTR(extack, ft[VSWITCH_FDB_A_PORT_ID],
+		VSW_NL_ERR_ATTR(extack, ft[VSWITCH_FDB_A_PORT_ID],
 				    "no port with this id in the switch");
 		return ERR_PTR(-ENOENT);
 	}
@@ -117,7 +117,7 @@ int vsw_nl_fdb_add(struct sk_buff *skb, struct genl_info *info)
 		return ret;
 	mac = nla_data(ft[VSWITCH_FDB_A_MAC]);
 	if (!is_valid_ether_addr(mac)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, ft[VSWITCH_FDB_A_MAC],
+		VSW_NL_ERR_ATTR(info->extack, ft[VSWITCH_FDB_A_MAC],
 				    "static entries are for unicast, non-zero MACs");
 		return -EINVAL;
 	}
@@ -145,7 +145,7 @@ int vsw_nl_fdb_del(struct sk_buff *skb, struct genl_info *info)
 	      vsw_fdb_del(sw, nla_data(ft[VSWITCH_FDB_A_MAC]));
 	rtnl_unlock();
 	if (ret == -ENOENT && !IS_ERR(sw))
-		NL_SET_ERR_MSG_ATTR(info->extack, ft[VSWITCH_FDB_A_MAC],
+		VSW_NL_ERR_ATTR(info->extack, ft[VSWITCH_FDB_A_MAC],
 				    "no fdb entry for this MAC");
 	return ret;
 }
@@ -169,7 +169,7 @@ int vsw_nl_fdb_get(struct sk_buff *skb, struct genl_info *info)
 	ret = IS_ERR(sw) ? PTR_ERR(sw) :
 	      vsw_fdb_get(sw, nla_data(ft[VSWITCH_FDB_A_MAC]), &fi);
 	if (ret == -ENOENT && !IS_ERR(sw))
-		NL_SET_ERR_MSG_ATTR(info->extack, ft[VSWITCH_FDB_A_MAC],
+		VSW_NL_ERR_ATTR(info->extack, ft[VSWITCH_FDB_A_MAC],
 				    "no fdb entry for this MAC");
 	if (!ret)
 		ret = vsw_nl_fill_fdb(msg, sw, &fi, info->snd_portid,

@@ -27,12 +27,12 @@ static struct net_device *get_dev(struct net *net, struct nlattr **pt,
 	if (pt[VSWITCH_PORT_A_IFINDEX]) {
 		dev = __dev_get_by_index(net, nla_get_u32(pt[VSWITCH_PORT_A_IFINDEX]));
 		if (!dev)
-			NL_SET_ERR_MSG_ATTR(extack, pt[VSWITCH_PORT_A_IFINDEX],
+			VSW_NL_ERR_ATTR(extack, pt[VSWITCH_PORT_A_IFINDEX],
 					    "no device with this ifindex in this namespace");
 	} else {
 		dev = __dev_get_by_name(net, nla_data(pt[VSWITCH_PORT_A_IFNAME]));
 		if (!dev)
-			NL_SET_ERR_MSG_ATTR(extack, pt[VSWITCH_PORT_A_IFNAME],
+			VSW_NL_ERR_ATTR(extack, pt[VSWITCH_PORT_A_IFNAME],
 					    "no device with this name in this namespace");
 	}
 	return dev ?: ERR_PTR(-ENODEV);
@@ -58,7 +58,7 @@ struct vsw_port *vsw_nl_sel_port(struct vsw_switch *sw, struct nlattr *nest,
 	if (pt[VSWITCH_PORT_A_ID]) {
 		port = vsw_port_by_id(sw, nla_get_u32(pt[VSWITCH_PORT_A_ID]));
 		if (!port) {
-			NL_SET_ERR_MSG_ATTR(extack, pt[VSWITCH_PORT_A_ID],
+			VSW_NL_ERR_ATTR(extack, pt[VSWITCH_PORT_A_ID],
 					    "no port with this id in the switch");
 			return ERR_PTR(-ENOENT);
 		}
@@ -88,24 +88,24 @@ static int parse_addr(struct nlattr *a, struct vsw_port_cfg *cfg,
 
 	if (nla_type(a) == VSWITCH_ADDR_A_IPV4) {
 		if (cfg->n_ipv4 == VSWITCH_PORT_MAX_IPV4) {
-			NL_SET_ERR_MSG_ATTR(extack, a, "too many IPv4 addresses (at most 8)");
+			VSW_NL_ERR_ATTR(extack, a, "too many IPv4 addresses (at most 8)");
 			return -E2BIG;
 		}
 		a4 = nla_get_in_addr(a);
 		if (!a4 || ipv4_is_multicast(a4) || ipv4_is_lbcast(a4)) {
-			NL_SET_ERR_MSG_ATTR(extack, a, "not a unicast IPv4 address");
+			VSW_NL_ERR_ATTR(extack, a, "not a unicast IPv4 address");
 			return -EINVAL;
 		}
 		cfg->ipv4[cfg->n_ipv4++] = a4;
 		return 0;
 	}
 	if (cfg->n_ipv6 == VSWITCH_PORT_MAX_IPV6) {
-		NL_SET_ERR_MSG_ATTR(extack, a, "too many IPv6 addresses (at most 8)");
+		VSW_NL_ERR_ATTR(extack, a, "too many IPv6 addresses (at most 8)");
 		return -E2BIG;
 	}
 	a6 = nla_get_in6_addr(a);
 	if (ipv6_addr_any(&a6) || ipv6_addr_is_multicast(&a6)) {
-		NL_SET_ERR_MSG_ATTR(extack, a, "not a unicast IPv6 address");
+		VSW_NL_ERR_ATTR(extack, a, "not a unicast IPv6 address");
 		return -EINVAL;
 	}
 	cfg->ipv6[cfg->n_ipv6++] = a6;
@@ -141,7 +141,7 @@ static int parse_cfg(struct nlattr **pt, struct vsw_port_cfg *cfg,
 	}
 	if (pt[VSWITCH_PORT_A_MAC]) {
 		if (!is_valid_ether_addr(nla_data(pt[VSWITCH_PORT_A_MAC]))) {
-			NL_SET_ERR_MSG_ATTR(extack, pt[VSWITCH_PORT_A_MAC],
+			VSW_NL_ERR_ATTR(extack, pt[VSWITCH_PORT_A_MAC],
 					    "mac must be a unicast, non-zero address");
 			return -EINVAL;
 		}

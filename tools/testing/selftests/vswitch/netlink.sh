@@ -43,7 +43,7 @@ NB=vnl-b-$$
 NL=vnl-l-$$
 NZ=vnl-z-$$
 T=$(mktemp -d)
-NOSW="No such file or directory: no switch of this name in this namespace (at switch-name)"
+NOSW="No such file or directory: vswitch: no switch of this name in this namespace (at switch-name)"
 
 cleanup() {
 	set +e
@@ -184,7 +184,7 @@ check "a switch is not seen from other namespaces" \
 	eval '[[ " $here " != *" nssw "* ]] && [ -z "$there" ]'
 refused "deleting it from another namespace" 1 "$NOSW" nsv "$NB" switch del nssw
 refused "a device of another namespace as a port" 1 \
-	"No such device: no device with this name in this namespace (at port.ifname)" \
+	"No such device: vswitch: no device with this name in this namespace (at port.ifname)" \
 	nsv "$NA" port add nssw dev nsb1
 unchanged "$NA, seen from $NB"
 same_name() {
@@ -283,10 +283,10 @@ refused "switch del of an unknown switch" 1 "$NOSW" vswctl switch del nosuch
 refused "switch set of an unknown switch" 1 "$NOSW" vswctl switch set nosuch ageing 20
 refused "port add to an unknown switch" 1 "$NOSW" vswctl port add nosuch dev nla3
 refused "fdb show of an unknown switch" 1 \
-	"No such file or directory: no switch of this name in this namespace" \
+	"No such file or directory: vswitch: no switch of this name in this namespace" \
 	vswctl fdb show nosuch
 refused "port del of an unknown port id" 1 \
-	"No such file or directory: no port with this id in the switch (at port.id)" \
+	"No such file or directory: vswitch: no port with this id in the switch (at port.id)" \
 	vswctl port del $SW0 id 77
 refused "port set of a device that is no port" 1 \
 	"No such file or directory: vswitch: device is not a port of this switch" \
@@ -295,13 +295,13 @@ refused "port del of another switch's port" 1 \
 	"No such file or directory: vswitch: device is not a port of this switch" \
 	vswctl port del $SW0 dev nla1
 refused "fdb add to an unknown port id" 1 \
-	"No such file or directory: no port with this id in the switch (at fdb.port-id)" \
+	"No such file or directory: vswitch: no port with this id in the switch (at fdb.port-id)" \
 	vswctl fdb add $SW0 02:00:00:00:00:bb port 77
 refused "fdb del of an unknown MAC" 1 \
-	"No such file or directory: no fdb entry for this MAC (at fdb.mac)" \
+	"No such file or directory: vswitch: no fdb entry for this MAC (at fdb.mac)" \
 	vswctl fdb del $SW0 02:00:00:00:00:bb
 refused "port add of an unknown device" 1 \
-	"No such device: no device with this name in this namespace (at port.ifname)" \
+	"No such device: vswitch: no device with this name in this namespace (at port.ifname)" \
 	vswctl port add $SW0 dev nosuchdev
 
 unchanged "objects that do not exist"
@@ -419,22 +419,22 @@ eight() {
 check "8 IPv4 and 8 IPv6 addresses on a port are accepted" eight
 SNAP=$(snapshot)
 refused "a multicast IPv4 address on a port" 1 \
-	"Invalid argument: not a unicast IPv4 address (at port.addrs.ipv4)" \
+	"Invalid argument: vswitch: not a unicast IPv4 address (at port.addrs.ipv4)" \
 	vswctl port set $SW0 dev nla0 ip 224.0.0.1
 refused "a multicast IPv6 address on a port" 1 \
-	"Invalid argument: not a unicast IPv6 address (at port.addrs.ipv6)" \
+	"Invalid argument: vswitch: not a unicast IPv6 address (at port.addrs.ipv6)" \
 	vswctl port set $SW0 dev nla0 ip ff02::1
 refused "a multicast MAC on a port" 1 \
-	"Invalid argument: mac must be a unicast, non-zero address (at port.mac)" \
+	"Invalid argument: vswitch: mac must be a unicast, non-zero address (at port.mac)" \
 	vswctl port set $SW0 dev nla0 mac 01:00:5e:00:00:01
 refused "the zero MAC on a port" 1 \
-	"Invalid argument: mac must be a unicast, non-zero address (at port.mac)" \
+	"Invalid argument: vswitch: mac must be a unicast, non-zero address (at port.mac)" \
 	vswctl port add $SW0 dev nla3 mac 00:00:00:00:00:00
 refused "a static fdb entry for a multicast MAC" 1 \
-	"Invalid argument: static entries are for unicast, non-zero MACs (at fdb.mac)" \
+	"Invalid argument: vswitch: static entries are for unicast, non-zero MACs (at fdb.mac)" \
 	vswctl fdb add $SW0 01:00:5e:00:00:01 port 2
 refused "a static fdb entry for the zero MAC" 1 \
-	"Invalid argument: static entries are for unicast, non-zero MACs (at fdb.mac)" \
+	"Invalid argument: vswitch: static entries are for unicast, non-zero MACs (at fdb.mac)" \
 	vswctl fdb add $SW0 00:00:00:00:00:00 port 2
 refused "security on without a bound MAC" 1 \
 	"Invalid argument: vswitch: port security needs a bound MAC address" \
@@ -486,7 +486,7 @@ raw "switch-name without its NUL" \
 raw "switch-name of 16 characters" \
 	"$EINVAL Attribute failed policy validation (at switch-name)" \
 	switch-new switch-name=0123456789abcdef
-raw "empty switch-name" "$EINVAL switch name is empty (at switch-name)" \
+raw "empty switch-name" "$EINVAL vswitch: switch name is empty (at switch-name)" \
 	switch-new switch-name=
 raw "a MAC of 5 bytes" \
 	"$ERANGE binary attribute size out of range (at port.mac)" \
@@ -507,10 +507,10 @@ raw "fdb-max 65537" "$ERANGE integer out of range (at fdb-max)" \
 A4=() A6=()
 for i in 1 2 3 4 5 6 7 8 9; do A4+=(ipv4=10.9.1.$i); A6+=(ipv6=2001:db8:1::$i); done
 raw "9 IPv4 addresses" \
-	"genl.py: Argument list too long: too many IPv4 addresses (at most 8) (at port.addrs.ipv4)" \
+	"genl.py: Argument list too long: vswitch: too many IPv4 addresses (at most 8) (at port.addrs.ipv4)" \
 	port-set switch-name=$SW0 port={ id=2 addrs={ "${A4[@]}" } }
 raw "9 IPv6 addresses" \
-	"genl.py: Argument list too long: too many IPv6 addresses (at most 8) (at port.addrs.ipv6)" \
+	"genl.py: Argument list too long: vswitch: too many IPv6 addresses (at most 8) (at port.addrs.ipv6)" \
 	port-add switch-name=$SW0 port={ ifname=nla3 addrs={ "${A6[@]}" } }
 raw "an attribute beyond the family's (type 20)" \
 	"$EINVAL Unknown attribute type (at 20)" \
