@@ -11,6 +11,9 @@
 #   make demo         setup, build, boot 6.1 and show what vhv does
 #   make bench        benchmarks (ratios against peers in the same boot)
 #   make debug        modules built with -DDEBUG (create/destroy lines)
+#   make install      modules into /lib/modules/<kver>/extra (depmod), tools
+#                     into /usr/local (KVER=$(uname -r) for this host only;
+#                     DESTDIR=dir to stage)
 
 SHELL := /bin/bash
 TOP := $(CURDIR)
@@ -31,13 +34,13 @@ USERSPACE := userspace/vhvstat userspace/vswctl tools/testing/vmm \
 	tools/testing/selftests/vswitch
 
 .PHONY: all modules userspace setup check check-debug check-debug-planted unit \
-	demo bench debug clean help \
-	$(addprefix modules-,$(KVERS))
+	demo bench debug clean help install \
+	$(addprefix modules-,$(KVERS)) $(addprefix install-,$(KVERS))
 
 all: modules userspace
 
 help:
-	@sed -n '3,14s/^# \{0,1\}//p' Makefile
+	@sed -n '3,17s/^# \{0,1\}//p' Makefile
 
 modules: $(addprefix modules-,$(KVERS))
 	@[ -n "$(KVERS)" ] || { echo "no kernel headers found: run 'make setup'" >&2; exit 1; }
@@ -51,6 +54,20 @@ $(addprefix modules-,$(KVERS)): modules-%:
 
 debug:
 	$(MAKE) VHV_DEBUG=y modules
+
+# kbuild's modules_install into extra/ of the kernel's module tree,
+# unsigned (Debian's headers have no signing key: sign them with your MOK
+# under Secure Boot), then depmod (kbuild skips it without a System.map),
+# so that modprobe finds vhv and vswitch; with DESTDIR, no depmod.
+install: $(addprefix install-,$(KVERS))
+	@for d in userspace/vhvstat userspace/vswctl; do $(MAKE) -C $$d install || exit 1; done
+
+$(addprefix install-,$(KVERS)): install-%: modules-%
+	$(MAKE) -C $(call kdir,$*) M=$(BUILD)/$* INSTALL_MOD_DIR=extra \
+		CONFIG_MODULE_SIG_ALL= $(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) \
+		modules_install 2>&1 | grep -v "missing 'System.map'"; \
+		exit $${PIPESTATUS[0]}
+	$(if $(DESTDIR),@echo "DESTDIR: depmod $* is for the package's install",depmod $*)
 
 userspace:
 	@for d in $(USERSPACE); do $(MAKE) -C $$d || exit 1; done
