@@ -102,14 +102,16 @@ synced() {
 msync() {
 	local ns=$1 try
 	shift
-	for try in 1 2 3 4 5 6 7 8 9 10; do
+	# (a monitor still starting misses a sync: the next one, 2 s later)
+	for ((try = 0; try < 40; try++)); do
 		SYNC=$((SYNC + 1))
 		nsv "$ns" switch add "sync$SYNC"
 		nsv "$ns" switch del "sync$SYNC"
-		if wait_for "sync$SYNC in $*" 10 synced "$@"; then
+		if wait_for "sync$SYNC in $*" 2 synced "$@" > /dev/null; then
 			return 0
 		fi
 	done
+	diag "sync$SYNC not seen in every one of $*: $(tail -q -n 2 "$@" | paste -sd';')"
 	return 1
 }
 msync "$NM" "$T/text" "$T/json"
