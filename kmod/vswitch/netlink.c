@@ -141,7 +141,7 @@ struct vsw_switch *vsw_nl_switch(struct net *net, struct nlattr **tb,
 	sw = vsw_switch_find(net, nla_data(tb[VSWITCH_A_SWITCH_NAME]));
 	if (!sw) {
 		VSW_NL_ERR_ATTR(extack, tb[VSWITCH_A_SWITCH_NAME],
-				    "no switch of this name in this namespace");
+				"no switch of this name in this namespace");
 		return ERR_PTR(-ENOENT);
 	}
 	return sw;
@@ -256,7 +256,7 @@ static int switch_new(struct sk_buff *skb, struct genl_info *info)
 		return ret;
 	if (!*(char *)nla_data(tb[VSWITCH_A_SWITCH_NAME])) {
 		VSW_NL_ERR_ATTR(info->extack, tb[VSWITCH_A_SWITCH_NAME],
-				    "switch name is empty");
+				"switch name is empty");
 		return -EINVAL;
 	}
 	if (tb[VSWITCH_A_AGEING_TIME])

@@ -93,7 +93,7 @@ static struct vsw_port *fdb_port(struct vsw_switch *sw, struct nlattr **ft,
 	port = vsw_port_by_id(sw, nla_get_u32(ft[VSWITCH_FDB_A_PORT_ID]));
 	if (!port) {
 		VSW_NL_ERR_ATTR(extack, ft[VSWITCH_FDB_A_PORT_ID],
-				    "no port with this id in the switch");
+				"no port with this id in the switch");
 		return ERR_PTR(-ENOENT);
 	}
 	return port;
@@ -118,7 +118,7 @@ int vsw_nl_fdb_add(struct sk_buff *skb, struct genl_info *info)
 	mac = nla_data(ft[VSWITCH_FDB_A_MAC]);
 	if (!is_valid_ether_addr(mac)) {
 		VSW_NL_ERR_ATTR(info->extack, ft[VSWITCH_FDB_A_MAC],
-				    "static entries are for unicast, non-zero MACs");
+				"static entries are for unicast, non-zero MACs");
 		return -EINVAL;
 	}
 	rtnl_lock();
@@ -146,7 +146,7 @@ int vsw_nl_fdb_del(struct sk_buff *skb, struct genl_info *info)
 	rtnl_unlock();
 	if (ret == -ENOENT && !IS_ERR(sw))
 		VSW_NL_ERR_ATTR(info->extack, ft[VSWITCH_FDB_A_MAC],
-				    "no fdb entry for this MAC");
+				"no fdb entry for this MAC");
 	return ret;
 }
 
@@ -170,7 +170,7 @@ int vsw_nl_fdb_get(struct sk_buff *skb, struct genl_info *info)
 	      vsw_fdb_get(sw, nla_data(ft[VSWITCH_FDB_A_MAC]), &fi);
 	if (ret == -ENOENT && !IS_ERR(sw))
 		VSW_NL_ERR_ATTR(info->extack, ft[VSWITCH_FDB_A_MAC],
-				    "no fdb entry for this MAC");
+				"no fdb entry for this MAC");
 	if (!ret)
 		ret = vsw_nl_fill_fdb(msg, sw, &fi, info->snd_portid,
 				      info->snd_seq, 0, VSWITCH_CMD_FDB_GET);

@@ -28,12 +28,12 @@ static struct net_device *get_dev(struct net *net, struct nlattr **pt,
 		dev = __dev_get_by_index(net, nla_get_u32(pt[VSWITCH_PORT_A_IFINDEX]));
 		if (!dev)
 			VSW_NL_ERR_ATTR(extack, pt[VSWITCH_PORT_A_IFINDEX],
-					    "no device with this ifindex in this namespace");
+					"no device with this ifindex in this namespace");
 	} else {
 		dev = __dev_get_by_name(net, nla_data(pt[VSWITCH_PORT_A_IFNAME]));
 		if (!dev)
 			VSW_NL_ERR_ATTR(extack, pt[VSWITCH_PORT_A_IFNAME],
-					    "no device with this name in this namespace");
+					"no device with this name in this namespace");
 	}
 	return dev ?: ERR_PTR(-ENODEV);
 }
@@ -59,7 +59,7 @@ struct vsw_port *vsw_nl_sel_port(struct vsw_switch *sw, struct nlattr *nest,
 		port = vsw_port_by_id(sw, nla_get_u32(pt[VSWITCH_PORT_A_ID]));
 		if (!port) {
 			VSW_NL_ERR_ATTR(extack, pt[VSWITCH_PORT_A_ID],
-					    "no port with this id in the switch");
+					"no port with this id in the switch");
 			return ERR_PTR(-ENOENT);
 		}
 		return port;
@@ -142,7 +142,7 @@ static int parse_cfg(struct nlattr **pt, struct vsw_port_cfg *cfg,
 	if (pt[VSWITCH_PORT_A_MAC]) {
 		if (!is_valid_ether_addr(nla_data(pt[VSWITCH_PORT_A_MAC]))) {
 			VSW_NL_ERR_ATTR(extack, pt[VSWITCH_PORT_A_MAC],
-					    "mac must be a unicast, non-zero address");
+					"mac must be a unicast, non-zero address");
 			return -EINVAL;
 		}
 		ether_addr_copy(cfg->mac, nla_data(pt[VSWITCH_PORT_A_MAC]));
