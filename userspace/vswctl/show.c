@@ -53,6 +53,7 @@ static void counter(const struct vsw_stats *st, int attr, const char *key,
 
 static void show_drops(const struct vsw_stats *st)
 {
+	bool colon = false;
 	const char *name;
 	char fmt[64];
 	int r;
@@ -61,18 +62,16 @@ static void show_drops(const struct vsw_stats *st)
 		"    drops %" PRIu64, st->drops_total);
 	if (!VSW_HAS(st, VSWITCH_STATS_A_DROPS))
 		goto out;
-	/* text: "drops N: REASON N ...", the colon only before a reason */
-	for (r = 1; r <= VSWITCH_DROP_MAX; r++)
-		if ((st->drops_has & VSW_BIT(r)) && st->drops[r] &&
-		    vsw_drop_name(r, false)) {
-			pr_text(":");
-			break;
-		}
 	pr_open_object("drops");
 	for (r = 1; r <= VSWITCH_DROP_MAX; r++) {
 		name = vsw_drop_name(r, pr_is_json());
 		if (!name || !(st->drops_has & VSW_BIT(r)))
 			continue;
+		/* text: "drops N: REASON N ...", no colon without a reason */
+		if (st->drops[r] && !colon) {
+			pr_text(":");
+			colon = true;
+		}
 		/* text lists the reasons that happened, JSON all of them */
 		if (st->drops[r] || pr_is_json()) {
 			snprintf(fmt, sizeof(fmt), " %s %%" PRIu64,
