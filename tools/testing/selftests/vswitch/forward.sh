@@ -103,7 +103,7 @@ vsw_vm_batch "$SW" "$A,$IPA/24,$MACA,$IPB=$MACB,$IPC=$MACC" \
 	"$B,$IPB/24,$MACB,$IPA=$MACA,$IPC=$MACC" \
 	"$C,$IPC/24,$MACC,$IPA=$MACA,$IPB=$MACB" ||
 	tap_bail "cannot create the VMs"
-# Each VM vsw_counts the frames of EtherType 0x88b5 it receives, by marker,
+# Each VM counts the frames of EtherType 0x88b5 it receives, by marker,
 # and sends the frames asked of it (started now: a python start takes
 # seconds on a busy emulated guest).
 vsw_recv_start "$TMPD/rA" "$A" eth0 "$TMPD/rB" "$B" eth0 "$TMPD/rC" "$C" eth0

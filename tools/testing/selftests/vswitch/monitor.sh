@@ -209,7 +209,8 @@ check "the monitors exit 0 on SIGTERM, with nothing on stderr" \
 
 # The expected events: JSON event name, fields of its object, the text
 # line (a regular expression). Those with the same group may come in any
-# order among themselves (the two learned addresses go in one flush, in the table's order).
+# order among themselves (the two learned addresses go in one flush, in
+# the table's order).
 cat > "$T/expect.py" << EOF
 A, B = "$MACA", "$MACB"
 P = " vlan drop dhcp-guard off security %s segment 0 group 0"

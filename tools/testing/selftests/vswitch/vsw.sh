@@ -405,7 +405,7 @@ vsw_burst() {
 #   declare -A c; while read -r k v; do c[$k]=$v; done < <(vsw_counters sw0 a-p)
 #   echo "${c[drop_malformed]} ${c[a-p.rx_packets]}"
 vsw_counters() {
-	local sw=$1 dev j st drops pfx re='"([a-z0-9_]+)":([0-9]+)'
+	local sw=$1 dev j st drops pfx
 	shift
 	for dev in "" "$@"; do
 		if [ -n "$dev" ]; then
@@ -417,17 +417,21 @@ vsw_counters() {
 		pfx=${dev:+$dev.}
 		# stats = { COUNTER:N, ..., "drops":{ REASON:N, ... } }
 		st=${j#*'"stats":{'}
-		drops=${st#*'"drops":{'}
-		drops=${drops%%\}*}
-		st=${st%%'"drops":{'*}
-		while [[ "$st" =~ $re ]]; do
-			echo "$pfx${BASH_REMATCH[1]} ${BASH_REMATCH[2]}"
-			st=${st#*"${BASH_REMATCH[0]}"}
-		done
-		while [[ "$drops" =~ $re ]]; do
-			echo "${pfx}drop_${BASH_REMATCH[1]} ${BASH_REMATCH[2]}"
-			drops=${drops#*"${BASH_REMATCH[0]}"}
-		done
+		drops=
+		if [[ "$st" == *'"drops":{'* ]]; then
+			drops=${st#*'"drops":{'}
+			drops=${drops%%\}*}
+		fi
+		__vsw_pairs "$pfx" "${st%%'"drops":{'*}"
+		__vsw_pairs "${pfx}drop_" "$drops"
+	done
+}
+# __vsw_pairs PREFIX JSON: "PREFIXKEY N" for each "KEY":N in JSON.
+__vsw_pairs() {
+	local s=$2 re='"([a-z0-9_]+)":([0-9]+)'
+	while [[ "$s" =~ $re ]]; do
+		echo "$1${BASH_REMATCH[1]} ${BASH_REMATCH[2]}"
+		s=${s#*"${BASH_REMATCH[0]}"}
 	done
 }
 
