@@ -7,7 +7,7 @@
 #
 #   A  4 busy vCPUs pinned to CPU 0: each is ready most of the time
 #   T  the vhv_ready_wait tracepoint on that VM
-#   B  1 busy vCPU on the otherwise idle machine: hardly ever ready
+#   B  1 busy vCPU on the otherwise idle machine: hardly ever ready (< 10%)
 #   C  2 vCPUs idling in HLT with a 10 ms timer: halted most of the time
 #
 # Each window reads vhv's files between two reads of the ground truth at
@@ -356,7 +356,12 @@ chk_share_max() {
 	diag "vcpu $IDX: ready $(fcalc "100 * $a / $w")% of ${w}ns wall"
 	fcheck "$a < $1 / 100 * $w"
 }
-per_vcpu "B: a lone busy vCPU is ready < 2% of the wall time" chk_share_max 2
+# The bound tells "hardly ever ready" from A's "> 40%". Other guest work
+# shares the two CPUs with the lone vCPU: on the 6.12 debug kernel under a
+# loaded host (kmemleak's scans, KASAN's slower kworkers) it was ready
+# 3.3% of the time, with schedstat agreeing (the next check); 2% was too
+# tight there.
+per_vcpu "B: a lone busy vCPU is ready < 10% of the wall time" chk_share_max 10
 per_vcpu "B: Δready_ns = Δrun_delay within 1% (or 1 ms)" chk_ready_rd 1000000
 per_vcpu "B: Δrun_ns = Δsum_exec_runtime within 1%" chk_run
 
