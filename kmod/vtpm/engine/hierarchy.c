@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The hierarchies: their auth values, proofs and enables; what sessions
+ * need to know about any entity (auth value, policy, name); Clear,
+ * ClearControl, HierarchyChangeAuth and HierarchyControl.
+ *
+ * No hierarchy has an authPolicy yet (SetPrimaryPolicy is not
+ * implemented), so every entity's policy is the empty one.
+ */
+#include "cmds.h"
+
+void vtpm_hierarchy_manufacture(struct vtpm_engine *e)
+{
+	vtpm_plat_random(e->owner_proof, sizeof(e->owner_proof));
+	vtpm_plat_random(e->endorsement_proof, sizeof(e->endorsement_proof));
+	vtpm_plat_random(e->platform_proof, sizeof(e->platform_proof));
+	vtpm_plat_random(e->null_proof, sizeof(e->null_proof));
+	vtpm_plat_random(e->context_key, sizeof(e->context_key));
+	memset(&e->owner_auth, 0, sizeof(e->owner_auth));
+	memset(&e->endorsement_auth, 0, sizeof(e->endorsement_auth));
+	memset(&e->lockout_auth, 0, sizeof(e->lockout_auth));
+	memset(&e->platform_auth, 0, sizeof(e->platform_auth));
+	e->disable_clear = false;
+}
+
+/* Startup: TPM Reset and Restart (@clear) give the platform back its
+ * empty auth and enable every hierarchy; Resume changes nothing. */
+void vtpm_hierarchy_startup(struct vtpm_engine *e, bool clear)
+{
+	if (!clear)
+		return;
+	vtpm_plat_memzero(&e->platform_auth, sizeof(e->platform_auth));
+	e->startup_clear = VTPM_SC_PH_ENABLE | VTPM_SC_SH_ENABLE |
+			   VTPM_SC_EH_ENABLE | VTPM_SC_PH_ENABLE_NV;
+}
+
+bool vtpm_hierarchy_valid(u32 h, bool allow_null)
+{
+	return h == VTPM_RH_OWNER || h == VTPM_RH_ENDORSEMENT ||
+	       h == VTPM_RH_PLATFORM || (allow_null && h == VTPM_RH_NULL);
+}
+
+const u8 *vtpm_hierarchy_proof(struct vtpm_engine *e, u32 hierarchy)
+{
+	switch (hierarchy) {
+	case VTPM_RH_OWNER:
+		return e->owner_proof;
+	case VTPM_RH_ENDORSEMENT:
+		return e->endorsement_proof;
+	case VTPM_RH_PLATFORM:
+		return e->platform_proof;
+	default:
+		return NULL;
+	}
+}
+
+bool vtpm_hierarchy_enabled(struct vtpm_engine *e, u32 hierarchy)
+{
+	switch (hierarchy) {
+	case VTPM_RH_OWNER:
+		return e->startup_clear & VTPM_SC_SH_ENABLE;
+	case VTPM_RH_ENDORSEMENT:
+		return e->startup_clear & VTPM_SC_EH_ENABLE;
+	case VTPM_RH_PLATFORM:
+		return e->startup_clear & VTPM_SC_PH_ENABLE;
+	default:
+		return true;
+	}
+}
+
+static struct vtpm_digest *hierarchy_auth(struct vtpm_engine *e, u32 h)
+{
+	switch (h) {
+	case VTPM_RH_OWNER:
+		return &e->owner_auth;
+	case VTPM_RH_ENDORSEMENT:
+		return &e->endorsement_auth;
+	case VTPM_RH_PLATFORM:
+		return &e->platform_auth;
+	case VTPM_RH_LOCKOUT:
+		return &e->lockout_auth;
+	default:
+		return NULL;
+	}
+}
+
+u32 vtpm_entity_auth(struct vtpm_engine *e, u32 handle,
+		     struct vtpm_digest *auth)
+{
+	struct vtpm_digest *a = hierarchy_auth(e, handle);
+	struct vtpm_object *o;
+
+	memset(auth, 0, sizeof(*auth));
+	if (a) {
+		*auth = *a;
+		return 0;
+	}
+	switch (VTPM_HANDLE_TYPE(handle)) {
+	case VTPM_HT_PCR:	/* PCRs have an empty authValue */
+		return handle < VTPM_PCR_COUNT ? 0 : VTPM_RC_HANDLE;
+	case VTPM_HT_TRANSIENT:
+		o = vtpm_object_get(e, handle);
+		if (!o)
+			return VTPM_RC_HANDLE;
+		*auth = o->auth;
+		return 0;
+	default:
+		return handle == VTPM_RH_NULL ? 0 : VTPM_RC_HANDLE;
+	}
+}
+
+u32 vtpm_entity_policy(struct vtpm_engine *e, u32 handle, u16 *alg,
+		       struct vtpm_digest *policy)
+{
+	struct vtpm_name name;
+
+	*alg = VTPM_ALG_NULL;
+	memset(policy, 0, sizeof(*policy));
+	return vtpm_entity_name(e, handle, &name);
+}
+
+/* Permanent handles, PCRs and sessions are named by their handle; a
+ * sequence object (nameAlg NULL) has an empty Name (Part 1, as the
+ * reference TPM and ESAPI, which puts nothing of it into cpHash). */
+u32 vtpm_entity_name(struct vtpm_engine *e, u32 handle,
+		     struct vtpm_name *name)
+{
+	memset(name, 0, sizeof(*name));
+	switch (VTPM_HANDLE_TYPE(handle)) {
+	case VTPM_HT_PCR:
+		if (handle >= VTPM_PCR_COUNT)
+			return VTPM_RC_HANDLE;
+		break;
+	case VTPM_HT_TRANSIENT:
+		/* sequence objects only, for now */
+		return vtpm_object_get(e, handle) ? 0 : VTPM_RC_HANDLE;
+	case VTPM_HT_HMAC_SESSION:
+	case VTPM_HT_POLICY_SESSION:
+		if (!vtpm_sess_get(e, handle))
+			return VTPM_RC_HANDLE;
+		break;
+	case VTPM_HT_PERMANENT:
+		if (!hierarchy_auth(e, handle) && handle != VTPM_RH_NULL &&
+		    handle != VTPM_RS_PW && handle != VTPM_RH_PLATFORM_NV)
+			return VTPM_RC_HANDLE;
+		break;
+	default:
+		return VTPM_RC_HANDLE;
+	}
+	name->size = 4;
+	vtpm_put_u32(name->buf, handle);
+	return 0;
+}
+
+static void flush_hierarchy_objects(struct vtpm_engine *e, u32 hierarchy)
+{
+	unsigned int i;
+
+	for (i = 0; i < VTPM_MAX_LOADED_OBJECTS; i++)
+		if (e->objects[i].kind != VTPM_OBJ_FREE &&
+		    e->objects[i].hierarchy == hierarchy)
+			vtpm_object_free(e, &e->objects[i]);
+}
+
+VTPM_CMD(clear)
+{
+	if (c->params_len)
+		return VTPM_RC_SIZE;
+	if (e->disable_clear)
+		return VTPM_RC_DISABLED;
+	vtpm_plat_random(e->owner_proof, sizeof(e->owner_proof));
+	vtpm_plat_random(e->endorsement_proof, sizeof(e->endorsement_proof));
+	vtpm_plat_memzero(&e->owner_auth, sizeof(e->owner_auth));
+	vtpm_plat_memzero(&e->endorsement_auth, sizeof(e->endorsement_auth));
+	vtpm_plat_memzero(&e->lockout_auth, sizeof(e->lockout_auth));
+	e->startup_clear |= VTPM_SC_SH_ENABLE | VTPM_SC_EH_ENABLE;
+	flush_hierarchy_objects(e, VTPM_RH_OWNER);
+	flush_hierarchy_objects(e, VTPM_RH_ENDORSEMENT);
+	/* as the reference: the clock and the boot counters start again */
+	e->clock_ms = 0;
+	e->clock_base_ms = vtpm_plat_time_ms();
+	e->reset_count = 0;
+	e->restart_count = 0;
+	e->clear_count++;
+	return 0;
+}
+
+VTPM_CMD(clear_control)
+{
+	struct vtpm_rd rd;
+	u8 disable;
+
+	vtpm_rd_init(&rd, c->params, c->params_len);
+	disable = vtpm_rd_u8(&rd);
+	if (!vtpm_rd_ok(&rd))
+		return vtpm_rc_param(VTPM_RC_INSUFFICIENT, 1);
+	if (rd.left)
+		return VTPM_RC_SIZE;
+	if (disable > 1)
+		return vtpm_rc_param(VTPM_RC_VALUE, 1);
+	/* only the platform may enable Clear again */
+	if (c->handles[0] == VTPM_RH_LOCKOUT && !disable)
+		return VTPM_RC_AUTH_FAIL;
+	e->disable_clear = disable;
+	return 0;
+}
+
+VTPM_CMD(hierarchy_change_auth)
+{
+	struct vtpm_digest *a = hierarchy_auth(e, c->handles[0]);
+	struct vtpm_rd rd;
+	const u8 *data;
+	u16 n;
+	u32 rc;
+
+	vtpm_rd_init(&rd, c->params, c->params_len);
+	rc = vtpm_param_tpm2b(&rd, &data, &n, VTPM_HASH_MAX_DIGEST, 1);
+	if (!rc)
+		rc = vtpm_param_end(&rd);
+	if (rc)
+		return rc;
+	if (!a)
+		return vtpm_rc_handle(VTPM_RC_VALUE, 1);
+	while (n && !data[n - 1])	/* trailing zeros are not part of it */
+		n--;
+	vtpm_plat_memzero(a, sizeof(*a));
+	a->size = n;
+	memcpy(a->buf, data, n);
+	return 0;
+}
+
+/* who may change which enable (Part 3, HierarchyControl) */
+static u32 control_allowed(u32 auth, u32 enable, u8 state)
+{
+	if (auth == VTPM_RH_PLATFORM)
+		return 0;
+	if (state)
+		return VTPM_RC_AUTH_TYPE;
+	if (enable == VTPM_RH_OWNER && auth == VTPM_RH_OWNER)
+		return 0;
+	if (enable == VTPM_RH_ENDORSEMENT && auth == VTPM_RH_ENDORSEMENT)
+		return 0;
+	return VTPM_RC_AUTH_TYPE;
+}
+
+static u32 enable_bit(u32 enable)
+{
+	switch (enable) {
+	case VTPM_RH_OWNER:
+		return VTPM_SC_SH_ENABLE;
+	case VTPM_RH_ENDORSEMENT:
+		return VTPM_SC_EH_ENABLE;
+	case VTPM_RH_PLATFORM:
+		return VTPM_SC_PH_ENABLE;
+	case VTPM_RH_PLATFORM_NV:
+		return VTPM_SC_PH_ENABLE_NV;
+	default:
+		return 0;
+	}
+}
+
+VTPM_CMD(hierarchy_control)
+{
+	struct vtpm_rd rd;
+	u32 enable, bit, rc;
+	u8 state;
+
+	vtpm_rd_init(&rd, c->params, c->params_len);
+	enable = vtpm_rd_u32(&rd);
+	if (!vtpm_rd_ok(&rd))
+		return vtpm_rc_param(VTPM_RC_INSUFFICIENT, 1);
+	bit = enable_bit(enable);
+	if (!bit)
+		return vtpm_rc_param(VTPM_RC_VALUE, 1);
+	state = vtpm_rd_u8(&rd);
+	if (!vtpm_rd_ok(&rd))
+		return vtpm_rc_param(VTPM_RC_INSUFFICIENT, 2);
+	if (rd.left)
+		return VTPM_RC_SIZE;
+	if (state > 1)
+		return vtpm_rc_param(VTPM_RC_VALUE, 2);
+	rc = control_allowed(c->handles[0], enable, state);
+	if (rc)
+		return rc;
+	if (state) {
+		e->startup_clear |= bit;
+		return 0;
+	}
+	e->startup_clear &= ~bit;
+	if (enable == VTPM_RH_OWNER || enable == VTPM_RH_ENDORSEMENT)
+		flush_hierarchy_objects(e, enable);
+	return 0;
+}

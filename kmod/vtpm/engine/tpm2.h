@@ -1,0 +1,384 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * TPM 2.0 constants the engine uses, named as in the TCG TPM 2.0 Library
+ * specification, Part 2 (Structures), with a VTPM_ prefix.
+ */
+#ifndef VTPM_ENGINE_TPM2_H
+#define VTPM_ENGINE_TPM2_H
+
+/* TPM_ST */
+#define VTPM_ST_RSP_COMMAND		0x00C4
+#define VTPM_ST_NULL			0x8000
+#define VTPM_ST_NO_SESSIONS		0x8001
+#define VTPM_ST_SESSIONS		0x8002
+#define VTPM_ST_CREATION		0x8021
+#define VTPM_ST_VERIFIED		0x8022
+#define VTPM_ST_AUTH_SECRET		0x8023
+#define VTPM_ST_HASHCHECK		0x8024
+#define VTPM_ST_AUTH_SIGNED		0x8025
+
+/* TPM_SU */
+#define VTPM_SU_CLEAR			0x0000
+#define VTPM_SU_STATE			0x0001
+
+/* TPM_SE */
+#define VTPM_SE_HMAC			0x00
+#define VTPM_SE_POLICY			0x01
+#define VTPM_SE_TRIAL			0x03
+
+/* TPM_RC: format 0 */
+#define VTPM_RC_SUCCESS			0x000
+#define VTPM_RC_BAD_TAG			0x01E
+#define VTPM_RC_VER1			0x100
+#define VTPM_RC_INITIALIZE		0x100
+#define VTPM_RC_FAILURE			0x101
+#define VTPM_RC_SEQUENCE		0x103
+#define VTPM_RC_PRIVATE			0x10B
+#define VTPM_RC_HMAC			0x119
+#define VTPM_RC_DISABLED		0x120
+#define VTPM_RC_EXCLUSIVE		0x121
+#define VTPM_RC_AUTH_TYPE		0x124
+#define VTPM_RC_AUTH_MISSING		0x125
+#define VTPM_RC_POLICY			0x126
+#define VTPM_RC_PCR			0x127
+#define VTPM_RC_PCR_CHANGED		0x128
+#define VTPM_RC_UPGRADE			0x12D
+#define VTPM_RC_TOO_MANY_CONTEXTS	0x12E
+#define VTPM_RC_AUTH_UNAVAILABLE	0x12F
+#define VTPM_RC_REBOOT			0x130
+#define VTPM_RC_UNBALANCED		0x131
+#define VTPM_RC_COMMAND_SIZE		0x142
+#define VTPM_RC_COMMAND_CODE		0x143
+#define VTPM_RC_AUTHSIZE		0x144
+#define VTPM_RC_AUTH_CONTEXT		0x145
+#define VTPM_RC_NV_RANGE		0x146
+#define VTPM_RC_NV_SIZE			0x147
+#define VTPM_RC_NV_LOCKED		0x148
+#define VTPM_RC_NV_AUTHORIZATION	0x149
+#define VTPM_RC_NV_UNINITIALIZED	0x14A
+#define VTPM_RC_NV_SPACE		0x14B
+#define VTPM_RC_NV_DEFINED		0x14C
+#define VTPM_RC_BAD_CONTEXT		0x150
+#define VTPM_RC_CPHASH			0x151
+#define VTPM_RC_PARENT			0x152
+#define VTPM_RC_NEEDS_TEST		0x153
+#define VTPM_RC_NO_RESULT		0x154
+#define VTPM_RC_SENSITIVE		0x155
+
+/* TPM_RC: format 1 (add VTPM_RC_H/P/S and a number, see marshal.h) */
+#define VTPM_RC_FMT1			0x080
+#define VTPM_RC_ASYMMETRIC		0x081
+#define VTPM_RC_ATTRIBUTES		0x082
+#define VTPM_RC_HASH			0x083
+#define VTPM_RC_VALUE			0x084
+#define VTPM_RC_HIERARCHY		0x085
+#define VTPM_RC_KEY_SIZE		0x087
+#define VTPM_RC_MGF			0x088
+#define VTPM_RC_MODE			0x089
+#define VTPM_RC_TYPE			0x08A
+#define VTPM_RC_HANDLE			0x08B
+#define VTPM_RC_KDF			0x08C
+#define VTPM_RC_RANGE			0x08D
+#define VTPM_RC_AUTH_FAIL		0x08E
+#define VTPM_RC_NONCE			0x08F
+#define VTPM_RC_PP			0x090
+#define VTPM_RC_SCHEME			0x092
+#define VTPM_RC_SIZE			0x095
+#define VTPM_RC_SYMMETRIC		0x096
+#define VTPM_RC_TAG			0x097
+#define VTPM_RC_SELECTOR		0x098
+#define VTPM_RC_INSUFFICIENT		0x09A
+#define VTPM_RC_SIGNATURE		0x09B
+#define VTPM_RC_KEY			0x09C
+#define VTPM_RC_POLICY_FAIL		0x09D
+#define VTPM_RC_INTEGRITY		0x09F
+#define VTPM_RC_TICKET			0x0A0
+#define VTPM_RC_RESERVED_BITS		0x0A1
+#define VTPM_RC_BAD_AUTH		0x0A2
+#define VTPM_RC_EXPIRED			0x0A3
+#define VTPM_RC_POLICY_CC		0x0A4
+#define VTPM_RC_BINDING			0x0A5
+#define VTPM_RC_CURVE			0x0A6
+#define VTPM_RC_ECC_POINT		0x0A7
+
+/* TPM_RC: warnings */
+#define VTPM_RC_WARN			0x900
+#define VTPM_RC_CONTEXT_GAP		0x901
+#define VTPM_RC_OBJECT_MEMORY		0x902
+#define VTPM_RC_SESSION_MEMORY		0x903
+#define VTPM_RC_MEMORY			0x904
+#define VTPM_RC_SESSION_HANDLES		0x905
+#define VTPM_RC_OBJECT_HANDLES		0x906
+#define VTPM_RC_LOCALITY		0x907
+#define VTPM_RC_YIELDED			0x908
+#define VTPM_RC_CANCELED		0x909
+#define VTPM_RC_TESTING			0x90A
+#define VTPM_RC_REFERENCE_H0		0x910
+#define VTPM_RC_REFERENCE_S0		0x918
+#define VTPM_RC_NV_RATE			0x920
+#define VTPM_RC_LOCKOUT			0x921
+#define VTPM_RC_RETRY			0x922
+#define VTPM_RC_NV_UNAVAILABLE		0x923
+
+/* format-1 position bits */
+#define VTPM_RC_H			0x000
+#define VTPM_RC_P			0x040
+#define VTPM_RC_S			0x800
+#define VTPM_RC_N_SHIFT			8
+
+/* TPM_CC */
+#define VTPM_CC_FIRST			0x011F
+#define VTPM_CC_EvictControl		0x0120
+#define VTPM_CC_HierarchyControl	0x0121
+#define VTPM_CC_NV_UndefineSpace	0x0122
+#define VTPM_CC_Clear			0x0126
+#define VTPM_CC_ClearControl		0x0127
+#define VTPM_CC_HierarchyChangeAuth	0x0129
+#define VTPM_CC_NV_DefineSpace		0x012A
+#define VTPM_CC_CreatePrimary		0x0131
+#define VTPM_CC_NV_Write		0x0137
+#define VTPM_CC_PCR_Event		0x013C
+#define VTPM_CC_PCR_Reset		0x013D
+#define VTPM_CC_SequenceComplete	0x013E
+#define VTPM_CC_IncrementalSelfTest	0x0142
+#define VTPM_CC_SelfTest		0x0143
+#define VTPM_CC_Startup			0x0144
+#define VTPM_CC_Shutdown		0x0145
+#define VTPM_CC_StirRandom		0x0146
+#define VTPM_CC_NV_Read			0x014E
+#define VTPM_CC_PolicySecret		0x0151
+#define VTPM_CC_Create			0x0153
+#define VTPM_CC_Load			0x0157
+#define VTPM_CC_Quote			0x0158
+#define VTPM_CC_SequenceUpdate		0x015C
+#define VTPM_CC_Sign			0x015D
+#define VTPM_CC_Unseal			0x015E
+#define VTPM_CC_ContextLoad		0x0161
+#define VTPM_CC_ContextSave		0x0162
+#define VTPM_CC_FlushContext		0x0165
+#define VTPM_CC_LoadExternal		0x0167
+#define VTPM_CC_NV_ReadPublic		0x0169
+#define VTPM_CC_PolicyAuthValue		0x016B
+#define VTPM_CC_PolicyCommandCode	0x016C
+#define VTPM_CC_PolicyOR		0x0171
+#define VTPM_CC_ReadPublic		0x0173
+#define VTPM_CC_StartAuthSession	0x0176
+#define VTPM_CC_VerifySignature		0x0177
+#define VTPM_CC_GetCapability		0x017A
+#define VTPM_CC_GetRandom		0x017B
+#define VTPM_CC_GetTestResult		0x017C
+#define VTPM_CC_Hash			0x017D
+#define VTPM_CC_PCR_Read		0x017E
+#define VTPM_CC_PolicyPCR		0x017F
+#define VTPM_CC_PolicyRestart		0x0180
+#define VTPM_CC_ReadClock		0x0181
+#define VTPM_CC_PCR_Extend		0x0182
+#define VTPM_CC_EventSequenceComplete	0x0185
+#define VTPM_CC_HashSequenceStart	0x0186
+#define VTPM_CC_PolicyGetDigest		0x0189
+#define VTPM_CC_TestParms		0x018A
+#define VTPM_CC_PolicyPassword		0x018C
+#define VTPM_CC_CreateLoaded		0x0191
+#define VTPM_CC_LAST			0x0193
+
+/* TPMA_CC */
+#define VTPM_CCA_NV			(1u << 22)
+#define VTPM_CCA_EXTENSIVE		(1u << 23)
+#define VTPM_CCA_FLUSHED		(1u << 24)
+#define VTPM_CCA_CHANDLES_SHIFT		25
+#define VTPM_CCA_RHANDLE		(1u << 28)
+
+/* TPM_HT and TPM_RH */
+#define VTPM_HT_PCR			0x00
+#define VTPM_HT_NV_INDEX		0x01
+#define VTPM_HT_HMAC_SESSION		0x02
+#define VTPM_HT_POLICY_SESSION		0x03
+#define VTPM_HT_PERMANENT		0x40
+#define VTPM_HT_TRANSIENT		0x80
+#define VTPM_HT_PERSISTENT		0x81
+#define VTPM_HR_SHIFT			24
+#define VTPM_HANDLE_TYPE(h)		((u8)((h) >> VTPM_HR_SHIFT))
+
+#define VTPM_RH_OWNER			0x40000001
+#define VTPM_RH_NULL			0x40000007
+#define VTPM_RS_PW			0x40000009
+#define VTPM_RH_LOCKOUT			0x4000000A
+#define VTPM_RH_ENDORSEMENT		0x4000000B
+#define VTPM_RH_PLATFORM		0x4000000C
+#define VTPM_RH_PLATFORM_NV		0x4000000D
+
+/* TPM_ALG_ID */
+#define VTPM_ALG_ERROR			0x0000
+#define VTPM_ALG_RSA			0x0001
+#define VTPM_ALG_SHA1			0x0004
+#define VTPM_ALG_HMAC			0x0005
+#define VTPM_ALG_AES			0x0006
+#define VTPM_ALG_MGF1			0x0007
+#define VTPM_ALG_KEYEDHASH		0x0008
+#define VTPM_ALG_XOR			0x000A
+#define VTPM_ALG_SHA256			0x000B
+#define VTPM_ALG_SHA384			0x000C
+#define VTPM_ALG_SHA512			0x000D
+#define VTPM_ALG_NULL			0x0010
+#define VTPM_ALG_RSASSA			0x0014
+#define VTPM_ALG_RSAES			0x0015
+#define VTPM_ALG_RSAPSS			0x0016
+#define VTPM_ALG_OAEP			0x0017
+#define VTPM_ALG_ECDSA			0x0018
+#define VTPM_ALG_ECDH			0x0019
+#define VTPM_ALG_KDF1_SP800_56A		0x0020
+#define VTPM_ALG_KDF1_SP800_108		0x0022
+#define VTPM_ALG_ECC			0x0023
+#define VTPM_ALG_SYMCIPHER		0x0025
+#define VTPM_ALG_CTR			0x0040
+#define VTPM_ALG_OFB			0x0041
+#define VTPM_ALG_CBC			0x0042
+#define VTPM_ALG_CFB			0x0043
+#define VTPM_ALG_ECB			0x0044
+
+/* TPMA_ALGORITHM */
+#define VTPM_ALGA_ASYMMETRIC		(1u << 0)
+#define VTPM_ALGA_SYMMETRIC		(1u << 1)
+#define VTPM_ALGA_HASH			(1u << 2)
+#define VTPM_ALGA_OBJECT		(1u << 3)
+#define VTPM_ALGA_SIGNING		(1u << 8)
+#define VTPM_ALGA_ENCRYPTING		(1u << 9)
+#define VTPM_ALGA_METHOD		(1u << 10)
+
+/* TPMA_SESSION */
+#define VTPM_SA_CONTINUE		0x01
+#define VTPM_SA_AUDIT_EXCLUSIVE		0x02
+#define VTPM_SA_AUDIT_RESET		0x04
+#define VTPM_SA_RESERVED		0x18
+#define VTPM_SA_DECRYPT			0x20
+#define VTPM_SA_ENCRYPT			0x40
+#define VTPM_SA_AUDIT			0x80
+
+/* TPM_CAP */
+#define VTPM_CAP_ALGS			0
+#define VTPM_CAP_HANDLES		1
+#define VTPM_CAP_COMMANDS		2
+#define VTPM_CAP_PP_COMMANDS		3
+#define VTPM_CAP_AUDIT_COMMANDS		4
+#define VTPM_CAP_PCRS			5
+#define VTPM_CAP_TPM_PROPERTIES		6
+#define VTPM_CAP_PCR_PROPERTIES		7
+#define VTPM_CAP_ECC_CURVES		8
+#define VTPM_CAP_AUTH_POLICIES		9
+#define VTPM_CAP_LAST			9
+#define VTPM_CAP_VENDOR_PROPERTY	0x100
+
+/* TPM_PT: fixed */
+#define VTPM_PT_FIXED			0x100
+#define VTPM_PT_FAMILY_INDICATOR	0x100
+#define VTPM_PT_LEVEL			0x101
+#define VTPM_PT_REVISION		0x102
+#define VTPM_PT_DAY_OF_YEAR		0x103
+#define VTPM_PT_YEAR			0x104
+#define VTPM_PT_MANUFACTURER		0x105
+#define VTPM_PT_VENDOR_STRING_1		0x106
+#define VTPM_PT_VENDOR_STRING_2		0x107
+#define VTPM_PT_VENDOR_STRING_3		0x108
+#define VTPM_PT_VENDOR_STRING_4		0x109
+#define VTPM_PT_VENDOR_TPM_TYPE		0x10A
+#define VTPM_PT_FIRMWARE_VERSION_1	0x10B
+#define VTPM_PT_FIRMWARE_VERSION_2	0x10C
+#define VTPM_PT_INPUT_BUFFER		0x10D
+#define VTPM_PT_HR_TRANSIENT_MIN	0x10E
+#define VTPM_PT_HR_PERSISTENT_MIN	0x10F
+#define VTPM_PT_HR_LOADED_MIN		0x110
+#define VTPM_PT_ACTIVE_SESSIONS_MAX	0x111
+#define VTPM_PT_PCR_COUNT		0x112
+#define VTPM_PT_PCR_SELECT_MIN		0x113
+#define VTPM_PT_CONTEXT_GAP_MAX		0x114
+#define VTPM_PT_NV_COUNTERS_MAX		0x116
+#define VTPM_PT_NV_INDEX_MAX		0x117
+#define VTPM_PT_MEMORY			0x118
+#define VTPM_PT_CLOCK_UPDATE		0x119
+#define VTPM_PT_CONTEXT_HASH		0x11A
+#define VTPM_PT_CONTEXT_SYM		0x11B
+#define VTPM_PT_CONTEXT_SYM_SIZE	0x11C
+#define VTPM_PT_ORDERLY_COUNT		0x11D
+#define VTPM_PT_MAX_COMMAND_SIZE	0x11E
+#define VTPM_PT_MAX_RESPONSE_SIZE	0x11F
+#define VTPM_PT_MAX_DIGEST		0x120
+#define VTPM_PT_MAX_OBJECT_CONTEXT	0x121
+#define VTPM_PT_MAX_SESSION_CONTEXT	0x122
+#define VTPM_PT_PS_FAMILY_INDICATOR	0x123
+#define VTPM_PT_PS_LEVEL		0x124
+#define VTPM_PT_PS_REVISION		0x125
+#define VTPM_PT_PS_DAY_OF_YEAR		0x126
+#define VTPM_PT_PS_YEAR			0x127
+#define VTPM_PT_SPLIT_MAX		0x128
+#define VTPM_PT_TOTAL_COMMANDS		0x129
+#define VTPM_PT_LIBRARY_COMMANDS	0x12A
+#define VTPM_PT_VENDOR_COMMANDS		0x12B
+#define VTPM_PT_NV_BUFFER_MAX		0x12C
+#define VTPM_PT_MODES			0x12D
+#define VTPM_PT_MAX_CAP_BUFFER		0x12E
+/* TPM_PT: variable */
+#define VTPM_PT_VAR			0x200
+#define VTPM_PT_PERMANENT		0x200
+#define VTPM_PT_STARTUP_CLEAR		0x201
+#define VTPM_PT_HR_NV_INDEX		0x202
+#define VTPM_PT_HR_LOADED		0x203
+#define VTPM_PT_HR_LOADED_AVAIL		0x204
+#define VTPM_PT_HR_ACTIVE		0x205
+#define VTPM_PT_HR_ACTIVE_AVAIL		0x206
+#define VTPM_PT_HR_TRANSIENT_AVAIL	0x207
+#define VTPM_PT_HR_PERSISTENT		0x208
+#define VTPM_PT_HR_PERSISTENT_AVAIL	0x209
+#define VTPM_PT_NV_COUNTERS		0x20A
+#define VTPM_PT_NV_COUNTERS_AVAIL	0x20B
+#define VTPM_PT_ALGORITHM_SET		0x20C
+#define VTPM_PT_LOADED_CURVES		0x20D
+#define VTPM_PT_LOCKOUT_COUNTER		0x20E
+#define VTPM_PT_MAX_AUTH_FAIL		0x20F
+#define VTPM_PT_LOCKOUT_INTERVAL	0x210
+#define VTPM_PT_LOCKOUT_RECOVERY	0x211
+#define VTPM_PT_NV_WRITE_RECOVERY	0x212
+#define VTPM_PT_AUDIT_COUNTER_0		0x213
+#define VTPM_PT_AUDIT_COUNTER_1		0x214
+
+/* TPM_PT_PCR */
+#define VTPM_PT_PCR_SAVE		0x00
+#define VTPM_PT_PCR_EXTEND_L0		0x01
+#define VTPM_PT_PCR_RESET_L0		0x02
+#define VTPM_PT_PCR_EXTEND_L1		0x03
+#define VTPM_PT_PCR_RESET_L1		0x04
+#define VTPM_PT_PCR_EXTEND_L2		0x05
+#define VTPM_PT_PCR_RESET_L2		0x06
+#define VTPM_PT_PCR_EXTEND_L3		0x07
+#define VTPM_PT_PCR_RESET_L3		0x08
+#define VTPM_PT_PCR_EXTEND_L4		0x09
+#define VTPM_PT_PCR_RESET_L4		0x0A
+#define VTPM_PT_PCR_NO_INCREMENT	0x11
+#define VTPM_PT_PCR_DRTM_RESET		0x12
+#define VTPM_PT_PCR_POLICY		0x13
+#define VTPM_PT_PCR_AUTH		0x14
+
+/* TPMA_PERMANENT */
+#define VTPM_PERM_OWNER_AUTH_SET	(1u << 0)
+#define VTPM_PERM_ENDORSEMENT_AUTH_SET	(1u << 1)
+#define VTPM_PERM_LOCKOUT_AUTH_SET	(1u << 2)
+#define VTPM_PERM_DISABLE_CLEAR		(1u << 8)
+#define VTPM_PERM_IN_LOCKOUT		(1u << 9)
+#define VTPM_PERM_TPM_GENERATED_EPS	(1u << 10)
+/* TPMA_STARTUP_CLEAR */
+#define VTPM_SC_PH_ENABLE		(1u << 0)
+#define VTPM_SC_SH_ENABLE		(1u << 1)
+#define VTPM_SC_EH_ENABLE		(1u << 2)
+#define VTPM_SC_PH_ENABLE_NV		(1u << 3)
+#define VTPM_SC_ORDERLY			(1u << 31)
+
+/* TPM_ECC_CURVE */
+#define VTPM_ECC_NIST_P256		0x0003
+#define VTPM_ECC_NIST_P384		0x0004
+
+/* TPM_GENERATED_VALUE: data starting with it gets no hash-check ticket */
+#define VTPM_GENERATED_VALUE		0xff544347
+
+#define VTPM_PCR_COUNT			24
+#define VTPM_PCR_SELECT_MAX		3	/* bytes of a PCR bitmap */
+
+#endif /* VTPM_ENGINE_TPM2_H */
