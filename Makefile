@@ -30,7 +30,8 @@ KVERS := $(KVER)
 endif
 kdir = $(if $(KDIR),$(KDIR),/lib/modules/$(1)/build)
 
-USERSPACE := userspace/vhvstat userspace/vswctl tools/testing/vmm \
+USERSPACE := userspace/vhvstat userspace/vswctl userspace/vtpmctl tools/testing/vmm \
+	tools/testing/bench tools/testing/vtpm-sim \
 	tools/testing/selftests/vswitch
 
 .PHONY: all modules userspace setup check check-debug check-debug-planted unit \
@@ -58,9 +59,9 @@ debug:
 # kbuild's modules_install into extra/ of the kernel's module tree,
 # unsigned (Debian's headers have no signing key: sign them with your MOK
 # under Secure Boot), then depmod (kbuild skips it without a System.map),
-# so that modprobe finds vhv and vswitch; with DESTDIR, no depmod.
+# so that modprobe finds vhv, vswitch and vtpm; with DESTDIR, no depmod.
 install: $(addprefix install-,$(KVERS))
-	@for d in userspace/vhvstat userspace/vswctl; do $(MAKE) -C $$d install || exit 1; done
+	@for d in userspace/vhvstat userspace/vswctl userspace/vtpmctl; do $(MAKE) -C $$d install || exit 1; done
 
 $(addprefix install-,$(KVERS)): install-%: modules-%
 	$(MAKE) -C $(call kdir,$*) M=$(BUILD)/$* INSTALL_MOD_DIR=extra \

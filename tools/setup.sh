@@ -22,12 +22,13 @@ PKGS=(
 	qemu-system-x86 busybox-static kmod cpio gzip xz-utils zstd
 	# in-guest tools and reference peers
 	procps util-linux iproute2 iputils-ping nftables conntrack openvswitch-switch
-	python3 python3-scapy iperf3 tpm2-tools swtpm swtpm-tools
+	python3 python3-scapy iperf3 tpm2-tools swtpm swtpm-tools xxd
+	libssl-dev libclang-rt-dev
 	ethtool tcpdump libcap2-bin
 	prometheus-node-exporter
 )
 if [ "${1:-}" = --debug ]; then
-	PKGS+=(bc bison flex libssl-dev dwarves rsync)
+	PKGS+=(bc bison flex dwarves rsync)
 fi
 
 missing=()
