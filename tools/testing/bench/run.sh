@@ -5,7 +5,9 @@
 #   vhv      vhv-bench.sh, exit-heavy guest with and without vhv
 #   vswitch  vswitch-bench.sh, vswitch against a bridge and OVS's datapath,
 #            in its own boot with deterministic guest time (vm-run -I)
-# BENCH picks them (default "vhv vswitch"), BENCH_KVER the kernel (6.1).
+#   vtpm     vtpm-bench.sh, TPM commands/s and memory per instance against
+#            swtpm behind tpm_vtpm_proxy, also with vm-run -I
+# BENCH picks them (default "vhv vswitch vtpm"), BENCH_KVER the kernel (6.1).
 # The outputs are kept in build/bench/; the last line sums up the ratios.
 set -u
 set -o pipefail
@@ -17,11 +19,11 @@ k=${BENCH_KVER:-$(echo $KVERS | tr ' ' '\n' | grep '^6\.1\.' | head -n1)}
 LOGS=$ROOT/build/bench
 mkdir -p "$LOGS"
 
-BENCHES=${BENCH:-vhv vswitch}
+BENCHES=${BENCH:-vhv vswitch vtpm}
 for b in $BENCHES; do
 	case $b in
-	vhv|vswitch) ;;
-	*) echo "run.sh: no benchmark '$b' (vhv, vswitch)" >&2; exit 2 ;;
+	vhv|vswitch|vtpm) ;;
+	*) echo "run.sh: no benchmark '$b' (vhv, vswitch, vtpm)" >&2; exit 2 ;;
 	esac
 done
 
@@ -37,6 +39,10 @@ for b in $BENCHES; do
 			-e "ROUNDS=${ROUNDS:-5}" -e "COUNT=${COUNT:-50000}" \
 			-e "SECURITY=${SECURITY:-0}" \
 			-- "$SELF/vswitch-bench.sh" ;;
+	vtpm)
+		"$ROOT/tools/testing/qemu/vm-run" -I -k "$k" -t 1800 -C "$ROOT" \
+			-e "ROUNDS=${ROUNDS:-5}" -e "SECS=${SECS:-2}" \
+			-- "$SELF/vtpm-bench.sh" ;;
 	esac 2>&1 | tee "$LOGS/$b.log" || status=1
 done
 summary=$(cd "$LOGS" && for b in $BENCHES; do
