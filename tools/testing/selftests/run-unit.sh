@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Host-side unit tests: every userspace folder's `make check`, every
-# tools/testing/unit/ folder's (kernel code built for the host), then the
+# tools/testing/unit/ folder's (kernel code built for the host), a short run
+# of every tools/testing/fuzz/ target, then the
 # harness self-tests (selftest/TESTS), as one TAP 13 stream, renumbered,
 # each description prefixed by its source ("vhvstat/", "selftest/x.sh: ").
 # Each source's stream is checked by tap-verdict: a crash, a non-zero exit
@@ -25,6 +26,12 @@ for mk in "$ROOT"/tools/testing/unit/*/Makefile; do
 	[ -f "$mk" ] || continue
 	d=$(dirname "$mk")
 	merge_unit "unit/${d##*/}" "unit/${d##*/}/" make -s -C "$d" check
+done
+
+for mk in "$ROOT"/tools/testing/fuzz/*/Makefile; do
+	[ -f "$mk" ] || continue
+	d=$(dirname "$mk")
+	merge_unit "fuzz/${d##*/}" "fuzz/${d##*/}/" make -s -C "$d" check
 done
 
 if [ -r "$SELF/selftest/TESTS" ]; then
