@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
-"""genl.py - send one raw request to the vswitch generic netlink family.
+"""genl.py - send one raw request to a generic netlink family of vhv.
 
 For the requests vswctl cannot make: a required attribute left out, an
 attribute of the wrong type or length, an attribute the operation does not
@@ -8,13 +8,16 @@ take. The family is resolved through the controller (nlctrl); the kernel's
 extended ACK is printed as vswctl prints it, with the offending or missing
 attribute named after the request.
 
-  genl.py [-d] [-r N] COMMAND [ATTR...]
-  genl.py -b    one request a line from stdin (as the words above); for
+  genl.py [-f FAMILY] [-d] [-r N] COMMAND [ATTR...]
+  genl.py [-f FAMILY] -b
+                one request a line from stdin (as the words above); for
                 each, a line "STATUS MESSAGE" on stdout
+    -f FAMILY   vswitch (the default) or vtpm
     -d          a dump (NLM_F_DUMP) instead of a do
     -r N        send it N times, "%i" in values replaced by 1..N; stop at
                 the first refusal
-    COMMAND     switch-new, port-add, ... (include/uapi/linux/vswitch.h)
+    COMMAND     switch-new, port-add, ... (include/uapi/linux/vswitch.h);
+                instance-new, ... (include/uapi/linux/vtpm.h)
     ATTR        NAME=VALUE       with the type the spec gives NAME
                 NAME:TYPE=VALUE  another type; NAME may be a number
                 NAME={ ... }     a nest (NLA_F_NESTED), its attributes
@@ -49,28 +52,43 @@ GENL_ID_CTRL = 0x10
 CTRL_CMD_GETFAMILY = 3
 CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 1, 2
 
-CMDS = ["unspec", "switch-new", "switch-del", "switch-set", "switch-get",
-        "port-add", "port-del", "port-set", "port-get", "fdb-add", "fdb-del",
-        "fdb-get", "fdb-flush", "stats-get"]
-
-# Attribute spaces as in Documentation/netlink/specs/vswitch.yaml: name,
-# type, and for a nest the space of its content.
-SPACES = {
-    "top": [None, ("pad", "hex"), ("switch-name", "str"),
-            ("ageing-time", "u32"), ("fdb-max", "u32"), ("internal", "flag"),
-            ("internal-ifindex", "u32"), ("n-ports", "u32"),
-            ("fdb-count", "u32"), ("port", "port"), ("fdb", "fdb"),
-            ("stats", "stats")],
-    "port": [None, ("pad", "hex"), ("id", "u32"), ("ifindex", "u32"),
-             ("ifname", "str"), ("uplink", "u8"), ("vlan", "u8"),
-             ("dhcp-guard", "u8"), ("security", "u8"), ("segment", "u32"),
-             ("secgroup", "u32"), ("mac", "mac"), ("addrs", "addrs"),
-             ("internal", "flag"), ("stats", "stats")],
-    "addrs": [None, ("ipv4", "ip4"), ("ipv6", "ip6")],
-    "fdb": [None, ("pad", "hex"), ("mac", "mac"), ("port-id", "u32"),
-            ("static", "flag"), ("age-ms", "u64")],
-    "stats": [None],
+# Per family: the commands in uapi order, and the attribute spaces as in
+# Documentation/netlink/specs/FAMILY.yaml: name, type, and for a nest the
+# space of its content.
+FAMILIES = {
+    "vswitch": (
+        ["unspec", "switch-new", "switch-del", "switch-set", "switch-get",
+         "port-add", "port-del", "port-set", "port-get", "fdb-add", "fdb-del",
+         "fdb-get", "fdb-flush", "stats-get"],
+        {
+            "top": [None, ("pad", "hex"), ("switch-name", "str"),
+                    ("ageing-time", "u32"), ("fdb-max", "u32"),
+                    ("internal", "flag"), ("internal-ifindex", "u32"),
+                    ("n-ports", "u32"), ("fdb-count", "u32"), ("port", "port"),
+                    ("fdb", "fdb"), ("stats", "stats")],
+            "port": [None, ("pad", "hex"), ("id", "u32"), ("ifindex", "u32"),
+                     ("ifname", "str"), ("uplink", "u8"), ("vlan", "u8"),
+                     ("dhcp-guard", "u8"), ("security", "u8"),
+                     ("segment", "u32"), ("secgroup", "u32"), ("mac", "mac"),
+                     ("addrs", "addrs"), ("internal", "flag"),
+                     ("stats", "stats")],
+            "addrs": [None, ("ipv4", "ip4"), ("ipv6", "ip6")],
+            "fdb": [None, ("pad", "hex"), ("mac", "mac"), ("port-id", "u32"),
+                    ("static", "flag"), ("age-ms", "u64")],
+            "stats": [None],
+        }),
+    "vtpm": (
+        ["unspec", "instance-new", "instance-del", "instance-get",
+         "instance-reset"],
+        {
+            "top": [None, ("pad", "hex"), ("id", "u32"), ("name", "str"),
+                    ("uid", "u32"), ("gid", "u32"), ("mode", "u32"),
+                    ("banks", "u32"), ("dev-num", "u32"), ("commands", "u64"),
+                    ("mem", "u64")],
+            "stats": [None],
+        }),
 }
+CMDS, SPACES = FAMILIES["vswitch"]
 
 
 def usage(msg):
@@ -274,15 +292,24 @@ def run(g, family, args):
 
 
 def main():
+    global CMDS, SPACES
+    args = sys.argv[1:]
+    name = "vswitch"
+    if args[:1] == ["-f"]:
+        if len(args) < 2 or args[1] not in FAMILIES:
+            usage("-f takes one of %s" % " ".join(FAMILIES))
+        name = args[1]
+        args = args[2:]
+    CMDS, SPACES = FAMILIES[name]
     g = Genl()
-    family = g.family("vswitch")
-    if sys.argv[1:] == ["-b"]:
+    family = g.family(name)
+    if args == ["-b"]:
         for line in sys.stdin:
             if line.strip() and not line.startswith("#"):
                 status, text = run(g, family, shlex.split(line))
                 print("%d %s" % (status, text), flush=True)
         return 0
-    status, text = run(g, family, sys.argv[1:])
+    status, text = run(g, family, args)
     print(text, file=sys.stderr if status else sys.stdout)
     return status
 

@@ -35,7 +35,7 @@ source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/vsw.sh"
 set -e
 
-GENL=$(dirname "$0")/genl.py
+GENL=$(dirname "$0")/../genl.py
 SW0=nlsw0
 SW1=nlsw1
 NA=vnl-a-$$
