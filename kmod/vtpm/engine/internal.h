@@ -17,8 +17,9 @@
  *   hierarchy.c  hierarchy auth, proofs, Clear, HierarchyChangeAuth,
  *                HierarchyControl; entity auth/name/policy lookups
  *   context.c    ContextSave, ContextLoad, FlushContext
- *   session.c    StartAuthSession; authorization of commands (password,
- *                HMAC, policy); response auth areas
+ *   session.c    the session table; StartAuthSession and session keys
+ *   auth.c       authorization of commands (password, HMAC, policy);
+ *                parameter encryption; response auth areas
  *   policy.c     PolicyPCR, PolicyGetDigest, PolicyRestart,
  *                PolicyAuthValue, PolicyPassword, PolicyCommandCode,
  *                PolicyOR
@@ -58,6 +59,7 @@ struct vtpm_name {
 
 #include "object.h"
 #include "session.h"
+#include "auth.h"
 
 /**
  * struct vtpm_auth - one session of a command's authorization area

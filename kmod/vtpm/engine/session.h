@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Authorization sessions: the session table, StartAuthSession, and the
- * checks of a command's authorization area.
+ * Authorization sessions: the session table and StartAuthSession. The
+ * checks of a command's authorization area are in auth.h.
  *
  * The table holds every active session, loaded or saved. A saved
  * session's state stays in the table (the context blob only names it and
@@ -74,47 +74,6 @@ struct vtpm_session {
 struct vtpm_engine;
 struct vtpm_cmd;
 
-/**
- * vtpm_sess_authorize - checks a command's authorization area
- * @e: the engine
- * @c: the parsed command (c->auths filled by the dispatcher)
- *
- * Called for every command after the handle and auth areas are parsed and
- * before the handler. Binds each auth to its loaded session (auth->sess),
- * checks session attributes, then each auth against the handle it
- * authorizes (c->desc->roles): passwords, HMACs (cpHash over the
- * parameters as received), policy sessions. Sessions that authorize no
- * handle must be decrypt/encrypt sessions (audit is not implemented: an
- * audit session is refused with TPM_RC_ATTRIBUTES).
- *
- * Last, when a session has the decrypt attribute, the first parameter
- * (a TPM2B) is decrypted into e->param_buf and c->params points there:
- * the handler then reads plaintext.
- *
- * Return: VTPM_RC_SUCCESS, or a TPM_RC (format-1 codes carry the session
- * number, vtpm_rc_session(); REFERENCE_S0 + index for a session that is
- * not loaded).
- */
-u32 vtpm_sess_authorize(struct vtpm_engine *e, struct vtpm_cmd *c);
-
-/**
- * vtpm_sess_respond - the response authorization area
- * @e: the engine
- * @c: the command, after vtpm_sess_authorize() and a successful handler
- * @rp: the response parameters (rpBuffer), in the response buffer: an
- *	encrypt session encrypts the first one (a TPM2B) in place
- * @rp_len: their length
- * @w: where the auth area goes (right after @rp)
- *
- * Rolls every session's nonceTPM, encrypts the first response parameter
- * for an encrypt session, computes rpHash and the response HMACs, writes
- * one (nonceTPM, attributes, hmac) per command session and flushes the
- * sessions whose continueSession was clear. A policy session that
- * authorized the command starts over (its policy digest is reset).
- */
-void vtpm_sess_respond(struct vtpm_engine *e, struct vtpm_cmd *c, u8 *rp,
-		       u32 rp_len, struct vtpm_wr *w);
-
 /* the session of @handle in any state, or NULL */
 struct vtpm_session *vtpm_sess_get(struct vtpm_engine *e, u32 handle);
 /*
@@ -143,9 +102,20 @@ unsigned int vtpm_sess_handles(struct vtpm_engine *e, u8 handle_type,
 			       enum vtpm_sess_state st, u32 first,
 			       u32 *out, unsigned int max);
 
-/* cpHash = H(cc || names of c's handles || c->params as they are now) */
-u32 vtpm_sess_cp_hash(struct vtpm_engine *e, const struct vtpm_cmd *c,
-		      enum vtpm_hash h, u8 *out);
+/* a session goes: zeroed, its slot free (state VTPM_SESS_FREE) */
+void vtpm_sess_free(struct vtpm_session *s);
+/*
+ * @h is exempt from dictionary-attack protection: permanent handles but
+ * TPM_RH_LOCKOUT, PCRs, objects with noDA
+ */
+bool vtpm_sess_da_exempt(struct vtpm_engine *e, u32 h);
+/* @h's name (vtpm_entity_name()); a session's is its handle */
+u32 vtpm_sess_handle_name(struct vtpm_engine *e, u32 h, struct vtpm_name *name);
+/*
+ * The bind value of @h: its name, zero-padded to the full buffer, with
+ * its authValue XORed into the end (vtpm_session.bind_name)
+ */
+u32 vtpm_sess_bind_value(struct vtpm_engine *e, u32 h, struct vtpm_name *out);
 /* policy.c: a policy session starts over (zero digest, nothing to check) */
 void vtpm_policy_reset(struct vtpm_session *s);
 /* policy.c: the session's policy state against the entity it authorizes */
