@@ -389,7 +389,12 @@ chk_halt() {
 	[ "$h" -gt "$r" ] && fcheck "$h > 0.5 * $w"
 }
 per_vcpu "C: halt_ns grows > 50% of the wall time and more than ready_ns" chk_halt
-per_vcpu "C: an idle vCPU is ready < 10% of the wall time" chk_share_max 10
+# An idle vCPU waits for a CPU each time its 10 ms timer wakes it; on a
+# loaded host the emulated CPUs serve those wakeups late: on the 6.12
+# debug kernel beside three other guests it was ready 12-14% of the time
+# (halted 71%, schedstat agreeing). 25% still tells it from A's > 40%;
+# that halted time is not counted as ready is the check above.
+per_vcpu "C: an idle vCPU is ready < 25% of the wall time" chk_share_max 25
 per_vcpu "C: Δready_ns = Δrun_delay within 1% (or 1 ms)" chk_ready_rd 1000000
 
 # vhv's halt_ns is KVM's halt_wait_ns as of the vCPU's last entry: behind
