@@ -62,29 +62,14 @@ static const char usage_monitor[] =
 
 /* ------------------------------------------------------------- helpers */
 
-/* The value after keyword @argv[*i]; moves *i onto it. */
-static const char *value(int argc, char **argv, int *i, const char *usage)
-{
-	if (*i + 1 >= argc) {
-		vsw_usage_err(usage, "\"%s\" needs a value", argv[*i]);
-		return NULL;
-	}
-	return argv[++*i];
-}
-
-static int bad_value(const char *usage, const char *kw, const char *v)
-{
-	return vsw_usage_err(usage, "invalid %s \"%s\"", kw, v);
-}
-
 /* Switch name @s into @r. */
 static int switch_name(const char *s, struct vsw_req *r, const char *usage)
 {
 	if (s[0] == '-')
-		return vsw_usage_err(usage, "\"%s\": options go before the object",
-				     s);
+		return genl_usage_err(usage, "\"%s\": options go before the object",
+				      s);
 	if (vsw_parse_name(s, r->m.sw.name))
-		return bad_value(usage, "switch name", s);
+		return genl_bad_value(usage, "switch name", s);
 	VSW_SET(&r->m.sw, VSWITCH_A_SWITCH_NAME);
 	return 0;
 }
@@ -93,13 +78,14 @@ static int switch_name(const char *s, struct vsw_req *r, const char *usage)
 static int u32_opt(int argc, char **argv, int *i, const char *usage,
 		   uint32_t min, uint32_t max, uint32_t *out)
 {
-	const char *kw = argv[*i], *v = value(argc, argv, i, usage);
+	const char *kw = argv[*i];
+	const char *v = genl_arg_value(argc, argv, i, usage);
 
 	if (!v)
 		return EXIT_USAGE;
-	if (vsw_parse_u32(v, min, max, out))
-		return vsw_usage_err(usage, "invalid %s \"%s\" (%u..%u)", kw, v,
-				     min, max);
+	if (genl_parse_u32(v, min, max, out))
+		return genl_usage_err(usage, "invalid %s \"%s\" (%u..%u)", kw, v,
+				      min, max);
 	return 0;
 }
 
@@ -110,11 +96,11 @@ static int port_sel(int argc, char **argv, int *i, struct vsw_port *p,
 	const char *v;
 
 	if (!strcmp(argv[*i], "dev")) {
-		v = value(argc, argv, i, usage);
+		v = genl_arg_value(argc, argv, i, usage);
 		if (!v)
 			return EXIT_USAGE;
 		if (vsw_parse_name(v, p->ifname))
-			return bad_value(usage, "device name", v);
+			return genl_bad_value(usage, "device name", v);
 		VSW_SET(p, VSWITCH_PORT_A_IFNAME);
 		return 0;
 	}
@@ -153,8 +139,8 @@ static int switch_opts(int argc, char **argv, struct vsw_req *r, bool add)
 		} else if (add && !strcmp(argv[i], "internal")) {
 			VSW_SET(s, VSWITCH_A_INTERNAL);
 		} else {
-			return vsw_usage_err(usage_switch, "unknown argument \"%s\"",
-					     argv[i]);
+			return genl_usage_err(usage_switch, "unknown argument \"%s\"",
+					      argv[i]);
 		}
 	}
 	return 0;
@@ -166,7 +152,7 @@ static int switch_args(int argc, char **argv, struct vsw_req *r, bool optional)
 	if (argc < 1) {
 		if (optional)
 			return 0;
-		return vsw_usage_err(usage_switch, "a switch name is required");
+		return genl_usage_err(usage_switch, "a switch name is required");
 	}
 	return switch_name(argv[0], r, usage_switch);
 }
@@ -186,7 +172,7 @@ static int parse_switch_set(int argc, char **argv, struct vsw_req *r)
 	ret = switch_args(argc, argv, r, false) ?:
 	      switch_opts(argc, argv, r, false);
 	if (!ret && argc < 2)
-		return vsw_usage_err(usage_switch, "nothing to set");
+		return genl_usage_err(usage_switch, "nothing to set");
 	return ret;
 }
 
@@ -195,8 +181,8 @@ static int only_name(int argc, char **argv, struct vsw_req *r, bool optional)
 	int ret = switch_args(argc, argv, r, optional);
 
 	if (!ret && argc > 1)
-		return vsw_usage_err(usage_switch, "unknown argument \"%s\"",
-				     argv[1]);
+		return genl_usage_err(usage_switch, "unknown argument \"%s\"",
+				      argv[1]);
 	return ret;
 }
 
@@ -229,11 +215,11 @@ static int port_ip(const char *v, struct vsw_port *p)
 	else if (af == AF_INET6 && p->n_ipv6 < VSWITCH_PORT_MAX_IPV6)
 		p->ipv6[p->n_ipv6++] = a.a6;
 	else if (af < 0)
-		return vsw_usage_err(usage_port, "invalid ip \"%s\" (an IPv4 or "
-				     "IPv6 address, no prefix length)", v);
+		return genl_usage_err(usage_port, "invalid ip \"%s\" (an IPv4 or "
+				      "IPv6 address, no prefix length)", v);
 	else
-		return vsw_usage_err(usage_port, "at most %d addresses per family",
-				     VSWITCH_PORT_MAX_IPV4);
+		return genl_usage_err(usage_port, "at most %d addresses per family",
+				      VSWITCH_PORT_MAX_IPV4);
 	return 0;
 }
 
@@ -241,15 +227,16 @@ static int port_ip(const char *v, struct vsw_port *p)
 static int port_choice(int argc, char **argv, int *i, const char *one,
 		       const char *zero, uint8_t *out)
 {
-	const char *kw = argv[*i], *v = value(argc, argv, i, usage_port);
+	const char *kw = argv[*i];
+	const char *v = genl_arg_value(argc, argv, i, usage_port);
 	int c;
 
 	if (!v)
 		return EXIT_USAGE;
 	c = vsw_parse_choice(v, one, zero);
 	if (c < 0)
-		return vsw_usage_err(usage_port, "%s takes %s or %s, not \"%s\"",
-				     kw, one, zero, v);
+		return genl_usage_err(usage_port, "%s takes %s or %s, not \"%s\"",
+				      kw, one, zero, v);
 	*out = (uint8_t)c;
 	return 0;
 }
@@ -309,14 +296,14 @@ static int port_setting(int argc, char **argv, int *i, struct vsw_port *p)
 		return port_u32(argc, argv, i, p);
 	if (strcmp(kw, "mac") && strcmp(kw, "ip"))
 		return 1;
-	v = value(argc, argv, i, usage_port);
+	v = genl_arg_value(argc, argv, i, usage_port);
 	if (!v)
 		return EXIT_USAGE;
 	if (!strcmp(kw, "ip"))
 		return port_ip(v, p);
 	if (vsw_parse_mac(v, p->mac))
-		return vsw_usage_err(usage_port, "invalid mac \"%s\" "
-				     "(xx:xx:xx:xx:xx:xx)", v);
+		return genl_usage_err(usage_port, "invalid mac \"%s\" "
+				      "(xx:xx:xx:xx:xx:xx)", v);
 	VSW_SET(p, VSWITCH_PORT_A_MAC);
 	return 0;
 }
@@ -332,7 +319,7 @@ static int port_args(int argc, char **argv, struct vsw_req *r, bool settings,
 	int i, ret;
 
 	if (argc < 1)
-		return vsw_usage_err(usage_port, "a switch name is required");
+		return genl_usage_err(usage_port, "a switch name is required");
 	if (switch_name(argv[0], r, usage_port))
 		return EXIT_USAGE;
 	for (i = 1; i < argc; i++) {
@@ -340,15 +327,15 @@ static int port_args(int argc, char **argv, struct vsw_req *r, bool settings,
 		if (ret == 1 && settings)
 			ret = port_setting(argc, argv, &i, p);
 		if (ret == 1)
-			return vsw_usage_err(usage_port, "unknown argument \"%s\"",
-					     argv[i]);
+			return genl_usage_err(usage_port, "unknown argument \"%s\"",
+					      argv[i]);
 		if (ret)
 			return ret;
 	}
 	if (p->has)
 		VSW_SET(&r->m.sw, VSWITCH_A_PORT);
 	if (need_sel && !port_selected(p))
-		return vsw_usage_err(usage_port, "which port? (dev IFNAME or id ID)");
+		return genl_usage_err(usage_port, "which port? (dev IFNAME or id ID)");
 	return 0;
 }
 
@@ -358,7 +345,7 @@ static int parse_port_add(int argc, char **argv, struct vsw_req *r)
 	if (port_args(argc, argv, r, true, false))
 		return EXIT_USAGE;
 	if (!VSW_HAS(&r->m.port, VSWITCH_PORT_A_IFNAME))
-		return vsw_usage_err(usage_port, "the device is required (dev IFNAME)");
+		return genl_usage_err(usage_port, "the device is required (dev IFNAME)");
 	return 0;
 }
 
@@ -370,7 +357,7 @@ static int parse_port_set(int argc, char **argv, struct vsw_req *r)
 	if (port_args(argc, argv, r, true, true))
 		return EXIT_USAGE;
 	if (!(r->m.port.has & ~sel))
-		return vsw_usage_err(usage_port, "nothing to set");
+		return genl_usage_err(usage_port, "nothing to set");
 	return 0;
 }
 
@@ -397,9 +384,9 @@ static int parse_port_show(int argc, char **argv, struct vsw_req *r)
 	for (i = 0; i < argc; i++) {
 		ret = port_sel(argc, argv, &i, p, "dev", usage_port);
 		if (ret == 1)
-			return vsw_usage_err(usage_port, "unknown argument \"%s\"%s",
-					     argv[i], strcmp(argv[i], "id") ? "" :
-					     " (id needs a SWITCH)");
+			return genl_usage_err(usage_port, "unknown argument \"%s\"%s",
+					      argv[i], strcmp(argv[i], "id") ? "" :
+					      " (id needs a SWITCH)");
 		if (ret)
 			return ret;
 	}
@@ -417,14 +404,14 @@ static int fdb_args(int argc, char **argv, struct vsw_req *r, bool mac,
 	int i = mac ? 2 : 1, ret;
 
 	if (argc < i)
-		return vsw_usage_err(usage_fdb, "%s required", mac ?
-				     "a switch name and a MAC address are" :
-				     "a switch name is");
+		return genl_usage_err(usage_fdb, "%s required", mac ?
+				      "a switch name and a MAC address are" :
+				      "a switch name is");
 	if (switch_name(argv[0], r, usage_fdb))
 		return EXIT_USAGE;
 	if (mac && vsw_parse_mac(argv[1], f->mac))
-		return vsw_usage_err(usage_fdb, "invalid MAC address \"%s\" "
-				     "(xx:xx:xx:xx:xx:xx)", argv[1]);
+		return genl_usage_err(usage_fdb, "invalid MAC address \"%s\" "
+				      "(xx:xx:xx:xx:xx:xx)", argv[1]);
 	if (mac)
 		VSW_SET(f, VSWITCH_FDB_A_MAC);
 	for (; i < argc; i++) {
@@ -434,8 +421,8 @@ static int fdb_args(int argc, char **argv, struct vsw_req *r, bool mac,
 			ret = 0;
 		}
 		if (ret == 1)
-			return vsw_usage_err(usage_fdb, "unknown argument \"%s\"",
-					     argv[i]);
+			return genl_usage_err(usage_fdb, "unknown argument \"%s\"",
+					      argv[i]);
 		if (ret)
 			return ret;
 	}
@@ -466,7 +453,7 @@ static int parse_fdb_add(int argc, char **argv, struct vsw_req *r)
 	if (fdb_args(argc, argv, r, true, true, true))
 		return EXIT_USAGE;
 	if (!r->dev[0] && !VSW_HAS(&r->m.fdb, VSWITCH_FDB_A_PORT_ID))
-		return vsw_usage_err(usage_fdb, "which port? (dev IFNAME or port ID)");
+		return genl_usage_err(usage_fdb, "which port? (dev IFNAME or port ID)");
 	/* Entries added by hand are always static: no attribute for it. */
 	r->m.fdb.has &= ~VSW_BIT(VSWITCH_FDB_A_STATIC);
 	VSW_SET(&r->m.sw, VSWITCH_A_FDB);
@@ -498,14 +485,14 @@ static int parse_stats_show(int argc, char **argv, struct vsw_req *r)
 
 	r->m.cmd = VSWITCH_CMD_STATS_GET;
 	if (argc < 1)
-		return vsw_usage_err(usage_stats, "a switch name is required");
+		return genl_usage_err(usage_stats, "a switch name is required");
 	if (switch_name(argv[0], r, usage_stats))
 		return EXIT_USAGE;
 	for (i = 1; i < argc; i++) {
 		ret = port_sel(argc, argv, &i, &r->m.port, "id", usage_stats);
 		if (ret == 1)
-			return vsw_usage_err(usage_stats, "unknown argument \"%s\"",
-					     argv[i]);
+			return genl_usage_err(usage_stats, "unknown argument \"%s\"",
+					      argv[i]);
 		if (ret)
 			return ret;
 		VSW_SET(&r->m.sw, VSWITCH_A_PORT);
@@ -523,8 +510,8 @@ static int parse_monitor(int argc, char **argv, struct vsw_req *r)
 		for (b = 0; b < 3 && strcmp(argv[i], names[b]); b++)
 			;
 		if (b == 3)
-			return vsw_usage_err(usage_monitor, "unknown argument \"%s\"",
-					     argv[i]);
+			return genl_usage_err(usage_monitor, "unknown argument \"%s\"",
+					      argv[i]);
 		r->events |= 1u << b;
 	}
 	if (!r->events)
@@ -607,16 +594,16 @@ int vsw_args_parse(const struct vsw_object *o, int argc, char **argv,
 	memset(r, 0, sizeof(*r));
 	for (i = 0; i < argc; i++)
 		if (!strcmp(argv[i], "help"))
-			return vsw_help(o->usage), VSW_HELP;
+			return genl_help(o->usage), VSW_HELP;
 	if (o->def_cmd && !o->def_cmd[0]) {	/* monitor */
 		*cmd = o->cmds;
 		return (*cmd)->parse(argc, argv, r);
 	}
 	if (!argc && !o->def_cmd)
-		return vsw_usage_err(o->usage, "%s: a command is required", o->name);
+		return genl_usage_err(o->usage, "%s: a command is required", o->name);
 	*cmd = cmd_find(o, argc ? argv[0] : o->def_cmd);
 	if (!*cmd)
-		return vsw_usage_err(o->usage, "%s: unknown command \"%s\"",
-				     o->name, argv[0]);
+		return genl_usage_err(o->usage, "%s: unknown command \"%s\"",
+				      o->name, argv[0]);
 	return (*cmd)->parse(argc ? argc - 1 : 0, argv + 1, r);
 }

@@ -53,13 +53,14 @@ static int exit_of(int err)
 
 int vsw_run_do(struct vsw_ctx *ctx, struct vsw_req *r)
 {
-	return exit_of(vsw_nl_do(&ctx->nl, &r->m, NULL, NULL));
+	return exit_of(genl_do(&ctx->nl, r->m.cmd, &r->m, NULL, NULL));
 }
 
 /* ------------------------------------------------------------- switches */
 
-static int add_switch(const struct vsw_msg *m, void *arg)
+static int add_switch(const void *msg, void *arg)
 {
+	const struct vsw_msg *m = msg;
 	struct vsw_switch *s = list_add(arg);
 
 	if (!s)
@@ -73,8 +74,9 @@ static int get_switches(struct vsw_ctx *ctx, struct vsw_req *r,
 {
 	l->size = sizeof(struct vsw_switch);
 	if (r->dump)
-		return vsw_nl_dump(&ctx->nl, &r->m, add_switch, list_reset, l);
-	return vsw_nl_do(&ctx->nl, &r->m, add_switch, l);
+		return genl_dump(&ctx->nl, r->m.cmd, &r->m, add_switch,
+				 list_reset, l);
+	return genl_do(&ctx->nl, r->m.cmd, &r->m, add_switch, l);
 }
 
 int vsw_run_switch_show(struct vsw_ctx *ctx, struct vsw_req *r)
@@ -95,8 +97,9 @@ int vsw_run_switch_show(struct vsw_ctx *ctx, struct vsw_req *r)
 
 /* ----------------------------------------------------------------- ports */
 
-static int add_port(const struct vsw_msg *m, void *arg)
+static int add_port(const void *msg, void *arg)
 {
+	const struct vsw_msg *m = msg;
 	struct vsw_port *p = list_add(arg);
 
 	if (!p)
@@ -114,7 +117,7 @@ static int dump_ports(struct vsw_ctx *ctx, const char *sw, struct list *l)
 
 	memcpy(q.sw.name, sw, IFNAMSIZ);
 	VSW_SET(&q.sw, VSWITCH_A_SWITCH_NAME);
-	err = vsw_nl_dump(&ctx->nl, &q, add_port, list_reset, l);
+	err = genl_dump(&ctx->nl, q.cmd, &q, add_port, list_reset, l);
 	if (err)
 		l->n = start;
 	return err;
@@ -165,12 +168,13 @@ int vsw_run_port_show(struct vsw_ctx *ctx, struct vsw_req *r)
 	if (r->any_switch)
 		err = all_ports(ctx, &l);
 	else if (r->dump)
-		err = vsw_nl_dump(&ctx->nl, &r->m, add_port, list_reset, &l);
+		err = genl_dump(&ctx->nl, r->m.cmd, &r->m, add_port,
+				list_reset, &l);
 	else
-		err = vsw_nl_do(&ctx->nl, &r->m, add_port, &l);
+		err = genl_do(&ctx->nl, r->m.cmd, &r->m, add_port, &l);
 	if (!err && !count_matches(&l, r) &&
 	    VSW_HAS(&r->m.port, VSWITCH_PORT_A_IFNAME))
-		err = -vsw_fail("device %s is not a switch port", r->m.port.ifname);
+		err = -genl_fail("device %s is not a switch port", r->m.port.ifname);
 	if (!err) {
 		pr_open_array(NULL);
 		for (i = 0; i < l.n; i++)
@@ -197,11 +201,11 @@ static int port_id(struct vsw_ctx *ctx, const char *sw, const char *dev,
 	VSW_SET(&q.sw, VSWITCH_A_SWITCH_NAME);
 	VSW_SET(&q.sw, VSWITCH_A_PORT);
 	VSW_SET(&q.port, VSWITCH_PORT_A_IFNAME);
-	err = vsw_nl_do(&ctx->nl, &q, add_port, &l);
+	err = genl_do(&ctx->nl, q.cmd, &q, add_port, &l);
 	if (!err && l.n)
 		*id = ((struct vsw_port *)list_at(&l, 0))->id;
 	else if (!err)
-		err = -vsw_fail("device %s: no port in the reply", dev);
+		err = -genl_fail("device %s: no port in the reply", dev);
 	free(l.v);
 	return err;
 }
@@ -220,8 +224,9 @@ int vsw_run_fdb_port(struct vsw_ctx *ctx, struct vsw_req *r)
 	return vsw_run_do(ctx, r);
 }
 
-static int add_fdb(const struct vsw_msg *m, void *arg)
+static int add_fdb(const void *msg, void *arg)
 {
+	const struct vsw_msg *m = msg;
 	struct vsw_fdb *f = list_add(arg);
 
 	if (!f)
@@ -260,9 +265,10 @@ int vsw_run_fdb_show(struct vsw_ctx *ctx, struct vsw_req *r)
 	if (!err)
 		err = dump_ports(ctx, r->m.sw.name, &ports);
 	if (!err && r->dump)
-		err = vsw_nl_dump(&ctx->nl, &r->m, add_fdb, list_reset, &fdb);
+		err = genl_dump(&ctx->nl, r->m.cmd, &r->m, add_fdb,
+				list_reset, &fdb);
 	else if (!err)
-		err = vsw_nl_do(&ctx->nl, &r->m, add_fdb, &fdb);
+		err = genl_do(&ctx->nl, r->m.cmd, &r->m, add_fdb, &fdb);
 	if (!err) {
 		fdb_join(&fdb, &ports);
 		pr_open_array(NULL);
@@ -281,18 +287,18 @@ int vsw_run_fdb_show(struct vsw_ctx *ctx, struct vsw_req *r)
 
 /* ------------------------------------------------------ stats, monitor */
 
-static int print_stats(const struct vsw_msg *m, void *arg)
+static int print_stats(const void *msg, void *arg)
 {
 	(void)arg;
 	pr_open_array(NULL);
-	vsw_show_stats_reply(m);
+	vsw_show_stats_reply(msg);
 	pr_close_array();
 	return 0;
 }
 
 int vsw_run_stats(struct vsw_ctx *ctx, struct vsw_req *r)
 {
-	return exit_of(vsw_nl_do(&ctx->nl, &r->m, print_stats, NULL));
+	return exit_of(genl_do(&ctx->nl, r->m.cmd, &r->m, print_stats, NULL));
 }
 
 static volatile sig_atomic_t stop;
@@ -324,8 +330,9 @@ static unsigned int event_object(uint8_t cmd)
 	return 0;
 }
 
-static int print_event(const struct vsw_msg *m, void *arg)
+static int print_event(const void *msg, void *arg)
 {
+	const struct vsw_msg *m = msg;
 	const struct monitor *mon = arg;
 
 	if (!(event_object(m->cmd) & mon->events))
@@ -342,5 +349,5 @@ int vsw_run_monitor(struct vsw_ctx *ctx, struct vsw_req *r)
 
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	return exit_of(vsw_nl_monitor(&ctx->nl, print_event, &mon, &stop));
+	return exit_of(genl_monitor(&ctx->nl, print_event, &mon, &stop));
 }

@@ -11,7 +11,7 @@
 #include "nl.h"
 
 struct vsw_ctx {
-	struct vsw_nl nl;
+	struct genl_sock nl;
 	bool stats;		/* -s */
 	bool json;		/* -j or -p */
 };

@@ -1,54 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * extack.h - the kernel's extended ACK: message, offending attribute,
- * missing attribute, named after the request that was sent
+ * extack.h - the vswitch family's attribute names, for the extended ACKs
+ * that ../genl/extack.c reads and prints ("port.mac", spec names)
  */
 #ifndef VSWCTL_EXTACK_H
 #define VSWCTL_EXTACK_H
 
-#include <linux/netlink.h>
-#include <stdbool.h>
-#include <stdint.h>
-#include <stdio.h>
+#include "genl/extack.h"
 
-#define VSW_EXTACK_MSG	256
-
-struct vsw_extack {
-	int error;			/* negative errno; 0: success */
-	char msg[VSW_EXTACK_MSG];	/* NLMSGERR_ATTR_MSG, or "" */
-	bool has_offs, has_miss, has_miss_nest;
-	uint32_t offs;			/* NLMSGERR_ATTR_OFFS */
-	uint32_t miss_type;		/* NLMSGERR_ATTR_MISS_TYPE */
-	uint32_t miss_nest;		/* NLMSGERR_ATTR_MISS_NEST */
-};
-
-/*
- * Fill @ext from an NLMSG_ERROR message (error or ACK) or an NLMSG_DONE
- * that ends a dump (its error code, and TLVs when NLM_F_ACK_TLVS is set).
- * Return: 0, or -1 when @nlh is neither or is truncated.
- */
-int vsw_extack_parse(const struct nlmsghdr *nlh, struct vsw_extack *ext);
-
-/*
- * Name of the attribute at byte @offs of the request @req, as
- * "port.mac" (spec names). Return: 0, or -1 if no attribute starts there.
- */
-int vsw_attr_name_at(const struct nlmsghdr *req, uint32_t offs,
-		     char *buf, size_t len);
-
-/*
- * Name of the missing attribute of @ext (inside the nest at miss_nest of
- * @req, or top-level). Return: 0, or -1.
- */
-int vsw_missing_name(const struct nlmsghdr *req, const struct vsw_extack *ext,
-		     char *buf, size_t len);
-
-/*
- * One line to @f: "vswctl: ERRNO TEXT: MESSAGE (at ATTR) (missing ATTR)"
- * for an error, "vswctl: warning: MESSAGE" for an ACK carrying one.
- * @req (may be NULL) is the request, to name attributes.
- */
-void vsw_extack_print(FILE *f, const struct vsw_extack *ext,
-		      const struct nlmsghdr *req);
+/* The top-level space (VSWITCH_A_*) and, through it, every nest. */
+extern const struct genl_attr_space vsw_attrs;
 
 #endif /* VSWCTL_EXTACK_H */

@@ -1,24 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * util.c - strict parsing of command-line values, and usage errors
+ * util.c - strict parsing of vswctl's command-line values
  */
 #include <arpa/inet.h>
 #include <ctype.h>
-#include <errno.h>
-#include <stdarg.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "util.h"
 
-FILE *vsw_err;
-const char *vsw_prog = "vswctl";
-
-static FILE *err_file(void)
-{
-	return vsw_err ? vsw_err : stderr;
-}
+const char *genl_prog = "vswctl";
 
 static int hexval(char c)
 {
@@ -61,21 +52,6 @@ int vsw_parse_addr(const char *s, void *out)
 	return -1;
 }
 
-int vsw_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
-{
-	unsigned long long v;
-	char *end;
-
-	if (!isdigit((unsigned char)*s))
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end || v < min || v > max)
-		return -1;
-	*out = (uint32_t)v;
-	return 0;
-}
-
 int vsw_parse_name(const char *s, char out[16])
 {
 	size_t len = strlen(s);
@@ -96,36 +72,4 @@ int vsw_parse_choice(const char *s, const char *one, const char *zero)
 	if (!strcmp(s, zero))
 		return 0;
 	return -1;
-}
-
-int vsw_usage_err(const char *usage, const char *fmt, ...)
-{
-	FILE *f = err_file();
-	va_list ap;
-
-	fprintf(f, "%s: ", vsw_prog);
-	va_start(ap, fmt);
-	vfprintf(f, fmt, ap);
-	va_end(ap);
-	fprintf(f, "\n%s", usage);
-	return EXIT_USAGE;
-}
-
-int vsw_help(const char *usage)
-{
-	fputs(usage, stdout);
-	return 0;
-}
-
-int vsw_fail(const char *fmt, ...)
-{
-	FILE *f = err_file();
-	va_list ap;
-
-	fprintf(f, "%s: ", vsw_prog);
-	va_start(ap, fmt);
-	vfprintf(f, fmt, ap);
-	va_end(ap);
-	fputc('\n', f);
-	return EXIT_KERNEL;
 }

@@ -47,8 +47,8 @@ static int enter_netns(const char *name)
 
 	if (!*name || strchr(name, '/') || !strcmp(name, ".") ||
 	    !strcmp(name, ".."))
-		return vsw_usage_err(vsw_usage_main,
-				     "\"%s\" is not a network namespace name", name);
+		return genl_usage_err(vsw_usage_main,
+				      "\"%s\" is not a network namespace name", name);
 	snprintf(path, sizeof(path), "/run/netns/%s", name);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
@@ -93,13 +93,13 @@ static int parse_opts(int argc, char **argv, struct vsw_ctx *ctx, bool *pretty)
 			       VSWCTL_VERSION, VSWITCH_FAMILY_VERSION);
 			return 0;
 		case 'h':
-			return vsw_help(vsw_usage_main);
+			return genl_help(vsw_usage_main);
 		case ':':
-			return vsw_usage_err(vsw_usage_main, "option \"%s\" needs a value",
-					     argv[optind - 1]);
+			return genl_usage_err(vsw_usage_main, "option \"%s\" needs a value",
+					      argv[optind - 1]);
 		default:
-			return vsw_usage_err(vsw_usage_main, "unknown option \"%s\"",
-					     argv[optind - 1]);
+			return genl_usage_err(vsw_usage_main, "unknown option \"%s\"",
+					      argv[optind - 1]);
 		}
 	}
 	return netns ? enter_netns(netns) : -1;
@@ -110,11 +110,11 @@ static int run(struct vsw_ctx *ctx, const struct vsw_cmd_def *cmd,
 {
 	int ret;
 
-	if (vsw_nl_open(&ctx->nl))
+	if (genl_open(&ctx->nl, &vsw_family, NULL))
 		return EXIT_KERNEL;
 	ret = cmd->run(ctx, r);
 	pr_flush();
-	vsw_nl_close(&ctx->nl);
+	genl_close(&ctx->nl);
 	return ret;
 }
 
@@ -133,13 +133,13 @@ int main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (!argc)
-		return vsw_usage_err(vsw_usage_main, "an object is required");
+		return genl_usage_err(vsw_usage_main, "an object is required");
 	if (!strcmp(argv[0], "help"))
-		return vsw_help(vsw_usage_main);
+		return genl_help(vsw_usage_main);
 	o = vsw_object_find(argv[0]);
 	if (!o)
-		return vsw_usage_err(vsw_usage_main, "unknown object \"%s\"",
-				     argv[0]);
+		return genl_usage_err(vsw_usage_main, "unknown object \"%s\"",
+				      argv[0]);
 	ret = vsw_args_parse(o, argc - 1, argv + 1, &req, &cmd);
 	if (ret)
 		return ret == VSW_HELP ? 0 : ret;

@@ -38,21 +38,6 @@ static const char usage_monitor[] =
 	"Usage: vtpmctl monitor\n"
 	"       vtpmctl monitor help\n";
 
-/* The value after keyword @argv[*i]; moves *i onto it. */
-static const char *value(int argc, char **argv, int *i, const char *usage)
-{
-	if (*i + 1 >= argc) {
-		vtpm_usage_err(usage, "\"%s\" needs a value", argv[*i]);
-		return NULL;
-	}
-	return argv[++*i];
-}
-
-static int bad_value(const char *usage, const char *kw, const char *v)
-{
-	return vtpm_usage_err(usage, "invalid %s \"%s\"", kw, v);
-}
-
 /*
  * INSTANCE at argv[0] ("NAME" or "id ID") into @r; *@used: words taken.
  */
@@ -62,22 +47,22 @@ static int instance_sel(int argc, char **argv, struct vtpm_req *r, int *used)
 	int i = 0;
 
 	if (argv[0][0] == '-')
-		return vtpm_usage_err(usage_instance,
+		return genl_usage_err(usage_instance,
 				      "\"%s\": options go before the object",
 				      argv[0]);
 	if (!strcmp(argv[0], "id")) {
-		const char *v = value(argc, argv, &i, usage_instance);
+		const char *v = genl_arg_value(argc, argv, &i, usage_instance);
 
 		if (!v)
 			return EXIT_USAGE;
-		if (vtpm_parse_u32(v, 1, UINT32_MAX, &t->id))
-			return bad_value(usage_instance, "instance id", v);
+		if (genl_parse_u32(v, 1, UINT32_MAX, &t->id))
+			return genl_bad_value(usage_instance, "instance id", v);
 		VTPM_SET(t, VTPM_A_ID);
 		*used = 2;
 		return 0;
 	}
 	if (vtpm_parse_name(argv[0], t->name))
-		return vtpm_usage_err(usage_instance,
+		return genl_usage_err(usage_instance,
 				      "invalid instance name \"%s\" (1-%d of A-Z a-z 0-9 _ . -)",
 				      argv[0], VTPM_NAME_MAX);
 	VTPM_SET(t, VTPM_A_NAME);
@@ -88,26 +73,30 @@ static int instance_sel(int argc, char **argv, struct vtpm_req *r, int *used)
 /* One "KEYWORD VALUE" option of instance add at argv[*i]. */
 static int add_opt(int argc, char **argv, int *i, struct vtpm_inst *t)
 {
-	const char *kw = argv[*i], *v = value(argc, argv, i, usage_instance);
+	const char *kw = argv[*i];
+	const char *v = genl_arg_value(argc, argv, i, usage_instance);
 
 	if (!v)
 		return EXIT_USAGE;
 	if (!strcmp(kw, "owner")) {
 		if (vtpm_parse_user(v, &t->uid))
-			return bad_value(usage_instance, "owner (no such user)", v);
+			return genl_bad_value(usage_instance,
+					      "owner (no such user)", v);
 		VTPM_SET(t, VTPM_A_UID);
 	} else if (!strcmp(kw, "group")) {
 		if (vtpm_parse_group(v, &t->gid))
-			return bad_value(usage_instance, "group (no such group)", v);
+			return genl_bad_value(usage_instance,
+					      "group (no such group)", v);
 		VTPM_SET(t, VTPM_A_GID);
 	} else if (!strcmp(kw, "mode")) {
 		if (vtpm_parse_mode(v, &t->mode))
-			return bad_value(usage_instance, "mode (octal, 1..0777)", v);
+			return genl_bad_value(usage_instance,
+					      "mode (octal, 1..0777)", v);
 		VTPM_SET(t, VTPM_A_MODE);
 	} else {
 		if (vtpm_parse_banks(v, &t->banks))
-			return bad_value(usage_instance,
-					 "banks (comma list of sha1, sha256, sha384)", v);
+			return genl_bad_value(usage_instance,
+					      "banks (comma list of sha1, sha256, sha384)", v);
 		VTPM_SET(t, VTPM_A_BANKS);
 	}
 	return 0;
@@ -125,15 +114,15 @@ static int parse_add(int argc, char **argv, struct vtpm_req *r)
 
 	r->m.cmd = VTPM_CMD_INSTANCE_NEW;
 	if (argc < 1)
-		return vtpm_usage_err(usage_instance, "an instance name is required");
+		return genl_usage_err(usage_instance, "an instance name is required");
 	if (!strcmp(argv[0], "id"))
-		return vtpm_usage_err(usage_instance,
+		return genl_usage_err(usage_instance,
 				      "a new instance is named; the kernel picks its id");
 	if (instance_sel(argc, argv, r, &i))
 		return EXIT_USAGE;
 	for (; i < argc; i++) {
 		if (!is_add_opt(argv[i]))
-			return vtpm_usage_err(usage_instance,
+			return genl_usage_err(usage_instance,
 					      "unknown argument \"%s\"", argv[i]);
 		if (add_opt(argc, argv, &i, &r->m.inst))
 			return EXIT_USAGE;
@@ -152,13 +141,13 @@ static int only_instance(int argc, char **argv, struct vtpm_req *r,
 			r->dump = true;
 			return 0;
 		}
-		return vtpm_usage_err(usage_instance,
+		return genl_usage_err(usage_instance,
 				      "an instance (NAME or id ID) is required");
 	}
 	if (instance_sel(argc, argv, r, &used))
 		return EXIT_USAGE;
 	if (argc > used)
-		return vtpm_usage_err(usage_instance, "unknown argument \"%s\"",
+		return genl_usage_err(usage_instance, "unknown argument \"%s\"",
 				      argv[used]);
 	return 0;
 }
@@ -185,7 +174,7 @@ static int parse_monitor(int argc, char **argv, struct vtpm_req *r)
 {
 	(void)r;
 	if (argc > 0)
-		return vtpm_usage_err(usage_monitor, "unknown argument \"%s\"",
+		return genl_usage_err(usage_monitor, "unknown argument \"%s\"",
 				      argv[0]);
 	return 0;
 }
@@ -225,22 +214,22 @@ int vtpm_args_parse(const struct vtpm_object *o, int argc, char **argv,
 
 	memset(r, 0, sizeof(*r));
 	if (argc && !strcmp(argv[0], "help"))
-		return vtpm_help(o->usage), VTPM_HELP;
+		return genl_help(o->usage), VTPM_HELP;
 	if (!o->cmds[0].name[0]) {	/* no command word */
 		*cmd = &o->cmds[0];
 		return o->cmds[0].parse(argc, argv, r);
 	}
 	if (!name)
-		return vtpm_usage_err(o->usage, "a command is required");
+		return genl_usage_err(o->usage, "a command is required");
 	for (c = o->cmds; c->name; c++)
 		if (!strcmp(c->name, name))
 			break;
 	if (!c->name)
-		return vtpm_usage_err(o->usage, "unknown command \"%s\"", name);
+		return genl_usage_err(o->usage, "unknown command \"%s\"", name);
 	*cmd = c;
 	if (argc)
 		argc--, argv++;
 	if (argc && !strcmp(argv[0], "help"))
-		return vtpm_help(o->usage), VTPM_HELP;
+		return genl_help(o->usage), VTPM_HELP;
 	return c->parse(argc, argv, r);
 }

@@ -20,8 +20,9 @@ struct list {
 	size_t n, cap;
 };
 
-static int list_add(const struct vtpm_msg *m, void *arg)
+static int list_add(const void *msg, void *arg)
 {
+	const struct vtpm_msg *m = msg;
 	struct list *l = arg;
 	struct vtpm_inst *v;
 
@@ -48,7 +49,7 @@ static int exit_of(int err)
 
 int vtpm_run_do(struct vtpm_ctx *ctx, struct vtpm_req *r)
 {
-	return exit_of(vtpm_nl_do(&ctx->nl, &r->m, NULL, NULL));
+	return exit_of(genl_do(&ctx->nl, r->m.cmd, &r->m, NULL, NULL));
 }
 
 static void print_list(const struct list *l)
@@ -63,7 +64,7 @@ static void print_list(const struct list *l)
 int vtpm_run_add(struct vtpm_ctx *ctx, struct vtpm_req *r)
 {
 	struct list l = { 0 };
-	int err = vtpm_nl_do(&ctx->nl, &r->m, list_add, &l);
+	int err = genl_do(&ctx->nl, r->m.cmd, &r->m, list_add, &l);
 
 	if (!err)
 		print_list(&l);
@@ -77,9 +78,10 @@ int vtpm_run_show(struct vtpm_ctx *ctx, struct vtpm_req *r)
 	int err;
 
 	if (r->dump)
-		err = vtpm_nl_dump(&ctx->nl, &r->m, list_add, list_reset, &l);
+		err = genl_dump(&ctx->nl, r->m.cmd, &r->m, list_add,
+				list_reset, &l);
 	else
-		err = vtpm_nl_do(&ctx->nl, &r->m, list_add, &l);
+		err = genl_do(&ctx->nl, r->m.cmd, &r->m, list_add, &l);
 	if (!err)
 		print_list(&l);
 	free(l.v);
@@ -94,10 +96,10 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-static int print_event(const struct vtpm_msg *m, void *arg)
+static int print_event(const void *msg, void *arg)
 {
 	(void)arg;
-	vtpm_show_event(m);
+	vtpm_show_event(msg);
 	pr_flush();
 	return 0;
 }
@@ -109,5 +111,5 @@ int vtpm_run_monitor(struct vtpm_ctx *ctx, struct vtpm_req *r)
 	(void)r;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	return exit_of(vtpm_nl_monitor(&ctx->nl, print_event, NULL, &stop));
+	return exit_of(genl_monitor(&ctx->nl, print_event, NULL, &stop));
 }

@@ -11,7 +11,7 @@
 #include "nl.h"
 
 struct vtpm_ctx {
-	struct vtpm_nl nl;
+	struct genl_sock nl;
 	bool json;		/* -j or -p */
 };
 

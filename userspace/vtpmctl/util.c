@@ -1,12 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * util.c - strict parsing of command-line values, and usage errors
+ * util.c - strict parsing of vtpmctl's command-line values
  */
 #include <ctype.h>
-#include <errno.h>
 #include <grp.h>
 #include <pwd.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,32 +12,11 @@
 
 #include "util.h"
 
-FILE *vtpm_err;
-const char *vtpm_prog = "vtpmctl";
+const char *genl_prog = "vtpmctl";
 
 static const char *const bank_names[] = { "sha1", "sha256", "sha384" };
 
 #define N_BANKS	(sizeof(bank_names) / sizeof(bank_names[0]))
-
-static FILE *err_file(void)
-{
-	return vtpm_err ? vtpm_err : stderr;
-}
-
-int vtpm_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
-{
-	unsigned long long v;
-	char *end;
-
-	if (!isdigit((unsigned char)*s))
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end || v < min || v > max)
-		return -1;
-	*out = (uint32_t)v;
-	return 0;
-}
 
 int vtpm_parse_mode(const char *s, uint32_t *out)
 {
@@ -124,7 +101,7 @@ int vtpm_parse_user(const char *s, uint32_t *uid)
 {
 	struct passwd *pw;
 
-	if (!vtpm_parse_u32(s, 0, UINT32_MAX - 1, uid))
+	if (!genl_parse_u32(s, 0, UINT32_MAX - 1, uid))
 		return 0;
 	if (!*s || isdigit((unsigned char)*s))
 		return -1;
@@ -139,7 +116,7 @@ int vtpm_parse_group(const char *s, uint32_t *gid)
 {
 	struct group *gr;
 
-	if (!vtpm_parse_u32(s, 0, UINT32_MAX - 1, gid))
+	if (!genl_parse_u32(s, 0, UINT32_MAX - 1, gid))
 		return 0;
 	if (!*s || isdigit((unsigned char)*s))
 		return -1;
@@ -148,36 +125,4 @@ int vtpm_parse_group(const char *s, uint32_t *gid)
 		return -1;
 	*gid = gr->gr_gid;
 	return 0;
-}
-
-int vtpm_usage_err(const char *usage, const char *fmt, ...)
-{
-	FILE *f = err_file();
-	va_list ap;
-
-	fprintf(f, "%s: ", vtpm_prog);
-	va_start(ap, fmt);
-	vfprintf(f, fmt, ap);
-	va_end(ap);
-	fprintf(f, "\n%s", usage);
-	return EXIT_USAGE;
-}
-
-int vtpm_help(const char *usage)
-{
-	fputs(usage, stdout);
-	return 0;
-}
-
-int vtpm_fail(const char *fmt, ...)
-{
-	FILE *f = err_file();
-	va_list ap;
-
-	fprintf(f, "%s: ", vtpm_prog);
-	va_start(ap, fmt);
-	vfprintf(f, fmt, ap);
-	va_end(ap);
-	fputc('\n', f);
-	return EXIT_KERNEL;
 }

@@ -53,13 +53,13 @@ static int parse_opts(int argc, char **argv, struct vtpm_ctx *ctx, bool *pretty)
 			       VTPMCTL_VERSION, VTPM_FAMILY_VERSION);
 			return 0;
 		case 'h':
-			return vtpm_help(vtpm_usage_main);
+			return genl_help(vtpm_usage_main);
 		case ':':
-			return vtpm_usage_err(vtpm_usage_main,
+			return genl_usage_err(vtpm_usage_main,
 					      "option \"%s\" needs a value",
 					      argv[optind - 1]);
 		default:
-			return vtpm_usage_err(vtpm_usage_main,
+			return genl_usage_err(vtpm_usage_main,
 					      "unknown option \"%s\"",
 					      argv[optind - 1]);
 		}
@@ -72,11 +72,11 @@ static int run(struct vtpm_ctx *ctx, const struct vtpm_cmd_def *cmd,
 {
 	int ret;
 
-	if (vtpm_nl_open(&ctx->nl))
+	if (genl_open(&ctx->nl, &vtpm_family, NULL))
 		return EXIT_KERNEL;
 	ret = cmd->run(ctx, r);
 	pr_flush();
-	vtpm_nl_close(&ctx->nl);
+	genl_close(&ctx->nl);
 	return ret;
 }
 
@@ -95,12 +95,12 @@ int main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (!argc)
-		return vtpm_usage_err(vtpm_usage_main, "an object is required");
+		return genl_usage_err(vtpm_usage_main, "an object is required");
 	if (!strcmp(argv[0], "help"))
-		return vtpm_help(vtpm_usage_main);
+		return genl_help(vtpm_usage_main);
 	o = vtpm_object_find(argv[0]);
 	if (!o)
-		return vtpm_usage_err(vtpm_usage_main, "unknown object \"%s\"",
+		return genl_usage_err(vtpm_usage_main, "unknown object \"%s\"",
 				      argv[0]);
 	ret = vtpm_args_parse(o, argc - 1, argv + 1, &req, &cmd);
 	if (ret)

@@ -16,37 +16,9 @@ IFUP=$(realpath "$2")
 JSON=${3:-}
 HERE=$(cd "$(dirname "$0")" && pwd)
 MAN=$HERE/../../../Documentation/man/vswctl.8
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-
-n=0 fail=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-notok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $*"; }
-check() { local name=$1; shift; if "$@"; then ok "$name"; else notok "$name"; fi; }
-
-# status WANT ARGS...: vswctl ARGS exits WANT; output in $TMP/out, $TMP/err
-status() {
-	local want=$1 got
-	shift
-	"$BIN" "$@" > "$TMP/out" 2> "$TMP/err"
-	got=$?
-	[ "$got" -eq "$want" ] && return 0
-	echo "# vswctl $*: exit $got, wanted $want"
-	sed 's/^/#   /' "$TMP/err"
-	return 1
-}
-out_has() { grep -Eq -- "$1" "$TMP/out"; }
-err_has() { grep -Eq -- "$1" "$TMP/err"; }
-out_empty() { [ ! -s "$TMP/out" ]; }
-
-# usage ARGS...: exit 2, nothing on stdout, "vswctl: ..." and a usage line on stderr
-usage() {
-	status 2 "$@" && out_empty && err_has '^vswctl: ' && err_has '^Usage: vswctl'
-}
-# help ARGS...: exit 0, the usage on stdout, nothing on stderr
-help() {
-	status 0 "$@" && out_has '^Usage: vswctl' && [ ! -s "$TMP/err" ]
-}
+TOOL=vswctl
+# shellcheck source=SCRIPTDIR/../../genl/tests/tap-cli.sh
+. "$HERE/../../genl/tests/tap-cli.sh"
 
 # ------------------------------------------------------------------ vswctl
 check "no arguments: usage, exit 2" usage

@@ -89,9 +89,9 @@ int parse(const char *line, struct vsw_req *r, const char **err)
 	argv[argc] = NULL;
 	o = vsw_object_find(argv[0]);
 	cap_begin();
-	vsw_err = cap;
+	genl_err = cap;
 	ret = o ? vsw_args_parse(o, argc - 1, argv + 1, r, &cmd) : -100;
-	vsw_err = NULL;
+	genl_err = NULL;
 	*err = cap_end();
 	free(copy);
 	return ret;

@@ -4,9 +4,9 @@
  *
  * First canned error messages, built as netlink_ack() and
  * netlink_dump_done() build them, read and named after the request. Then
- * nl.c against the running kernel with no vswitch module: its exchanges
- * aimed at the generic netlink controller ("nlctrl", always there), whose
- * attribute numbers overlap vswitch's. A dump of every family (a
+ * ../genl/nl.c against the running kernel with no vswitch module: its
+ * exchanges aimed at the generic netlink controller ("nlctrl", always
+ * there), whose attribute numbers overlap vswitch's. A dump of every family (a
  * multi-part reply, one message per family, ended by NLMSG_DONE) must
  * match what libnl's own cache finds, and a
  * request the controller rejects must come back with the kernel's extack
@@ -69,13 +69,13 @@ static struct nl_msg *error_msg(struct nlmsghdr *req, int error, bool capped,
 /* The line vswctl prints for @reply to request @req. */
 static const char *printed(struct nl_msg *reply, struct nlmsghdr *req)
 {
-	struct vsw_extack ext;
+	struct genl_extack ext;
 
 	cap_begin();
-	if (vsw_extack_parse(nlmsg_hdr(reply), &ext))
+	if (genl_extack_parse(nlmsg_hdr(reply), &ext))
 		fputs("(unparsed)", cap);
 	else
-		vsw_extack_print(cap, &ext, req);
+		genl_extack_print(cap, &ext, req, &vsw_attrs);
 	nlmsg_free(reply);
 	return cap_end();
 }
@@ -175,8 +175,9 @@ struct names {
 	int n, messages;
 };
 
-static int add_name(const struct vsw_msg *m, void *arg)
+static int add_name(const void *msg, void *arg)
 {
+	const struct vsw_msg *m = msg;
 	struct names *ns = arg;
 
 	ns->messages++;
@@ -210,20 +211,20 @@ static int same_families(struct nl_sock *sk, const struct names *ns)
 	return found == ns->n && i == ns->n;
 }
 
-static void test_live_dump(struct vsw_nl *nl)
+static void test_live_dump(struct genl_sock *nl)
 {
 	struct vsw_msg req = { .cmd = CTRL_CMD_GETFAMILY };
 	struct names *ns = calloc(1, sizeof(*ns));
 	int err;
 
-	err = vsw_nl_dump(nl, &req, add_name, reset_names, ns);
+	err = genl_dump(nl, req.cmd, &req, add_name, reset_names, ns);
 	ok(!err && ns->messages > 1 && ns->n == ns->messages,
 	   "live: a dump of %d families, one message each", ns->messages);
 	ok(same_families(nl->sk, ns), "live: the same families as libnl's cache");
 	reset_names(ns);
 	memcpy(req.sw.name, "nlctrl", 7);
 	VSW_SET(&req.sw, VSWITCH_A_SWITCH_NAME);
-	err = vsw_nl_do(nl, &req, add_name, ns);
+	err = genl_do(nl, req.cmd, &req, add_name, ns);
 	ok(!err && ns->n == 1 && !strcmp(ns->v[0], "nlctrl"),
 	   "live: a request answered by one reply, then the ACK");
 	free(ns);
@@ -231,7 +232,7 @@ static void test_live_dump(struct vsw_nl *nl)
 
 /* vswitch's "fdb" nest is nlctrl's CTRL_ATTR_OP, a u32: strict
  * validation of the policy dump rejects it, with an extack message. */
-static void test_live_extack(struct vsw_nl *nl)
+static void test_live_extack(struct genl_sock *nl)
 {
 	struct vsw_msg req = { .cmd = CTRL_CMD_GETPOLICY };
 	const char *out;
@@ -242,9 +243,9 @@ static void test_live_extack(struct vsw_nl *nl)
 	VSW_SET(&req.sw, VSWITCH_A_FDB);
 	VSW_SET(&req.fdb, VSWITCH_FDB_A_MAC);
 	cap_begin();
-	vsw_err = cap;
-	err = vsw_nl_dump(nl, &req, NULL, NULL, NULL);
-	vsw_err = NULL;
+	genl_err = cap;
+	err = genl_dump(nl, req.cmd, &req, NULL, NULL, NULL);
+	genl_err = NULL;
 	out = cap_end();
 	ok(err == -EINVAL && strstr(out, "vswctl: Invalid argument: ") &&
 	   strstr(out, "(at fdb)\n"),
@@ -252,11 +253,12 @@ static void test_live_extack(struct vsw_nl *nl)
 	printf("# the kernel said: %s", out);
 	req.sw.has &= ~VSW_BIT(VSWITCH_A_FDB);
 	cap_begin();
-	vsw_err = cap;
-	err = vsw_nl_do(nl, &(struct vsw_msg){ .cmd = CTRL_CMD_GETFAMILY,
+	genl_err = cap;
+	err = genl_do(nl, CTRL_CMD_GETFAMILY, &(struct vsw_msg){
+		.cmd = CTRL_CMD_GETFAMILY,
 		.sw = { .has = VSW_BIT(VSWITCH_A_SWITCH_NAME), .name = "vsw-nope" } },
 		NULL, NULL);
-	vsw_err = NULL;
+	genl_err = NULL;
 	out = cap_end();
 	ok(err == -ENOENT && !strncmp(out, "vswctl: No such file or directory", 33),
 	   "live: an error without extack: errno text only");
@@ -264,20 +266,20 @@ static void test_live_extack(struct vsw_nl *nl)
 
 static void test_live(void)
 {
-	struct vsw_nl nl;
+	struct genl_sock nl;
 
 	cap_begin();
-	vsw_err = cap;
-	if (vsw_nl_open_family(&nl, "nlctrl")) {
-		vsw_err = NULL;
+	genl_err = cap;
+	if (genl_open(&nl, &vsw_family, "nlctrl")) {
+		genl_err = NULL;
 		ok(0, "live: generic netlink socket: %s", cap_end());
 		return;
 	}
-	vsw_err = NULL;
+	genl_err = NULL;
 	cap_end();
 	test_live_dump(&nl);
 	test_live_extack(&nl);
-	vsw_nl_close(&nl);
+	genl_close(&nl);
 }
 
 int main(void)

@@ -92,13 +92,13 @@ static void test_numbers_names(void)
 	size_t i;
 	int bad_ok = 1;
 
-	ok(!vsw_parse_u32("0", 0, 10, &v) && v == 0, "u32: 0");
-	ok(!vsw_parse_u32("4294967295", 0, UINT32_MAX, &v) && v == UINT32_MAX,
-	   "u32: 2^32-1");
-	ok(vsw_parse_u32("9", 10, 20, &v) && vsw_parse_u32("21", 10, 20, &v),
-	   "u32: range enforced at both ends");
+	ok(!genl_parse_u32("0", 0, 10, &v) && v == 0, "u32: 0");
+	ok(!genl_parse_u32("4294967295", 0, UINT32_MAX, &v) && v == UINT32_MAX,
+	    "u32: 2^32-1");
+	ok(genl_parse_u32("9", 10, 20, &v) && genl_parse_u32("21", 10, 20, &v),
+	     "u32: range enforced at both ends");
 	for (i = 0; i < sizeof(bad_u32) / sizeof(bad_u32[0]); i++)
-		if (!vsw_parse_u32(bad_u32[i], 0, UINT32_MAX, &v)) {
+		if (!genl_parse_u32(bad_u32[i], 0, UINT32_MAX, &v)) {
 			printf("# accepted \"%s\"\n", bad_u32[i]);
 			bad_ok = 0;
 		}

@@ -14,37 +14,9 @@ BIN=$(realpath "$1")
 JSON=${2:-}
 HERE=$(cd "$(dirname "$0")" && pwd)
 MAN=$HERE/../../../Documentation/man/vtpmctl.8
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-
-n=0 fail=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-notok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $*"; }
-check() { local name=$1; shift; if "$@"; then ok "$name"; else notok "$name"; fi; }
-
-# status WANT ARGS...: vtpmctl ARGS exits WANT; output in $TMP/out, $TMP/err
-status() {
-	local want=$1 got
-	shift
-	"$BIN" "$@" > "$TMP/out" 2> "$TMP/err"
-	got=$?
-	[ "$got" -eq "$want" ] && return 0
-	echo "# vtpmctl $*: exit $got, wanted $want"
-	sed 's/^/#   /' "$TMP/err"
-	return 1
-}
-out_has() { grep -Eq -- "$1" "$TMP/out"; }
-err_has() { grep -Eq -- "$1" "$TMP/err"; }
-out_empty() { [ ! -s "$TMP/out" ]; }
-
-# usage ARGS...: exit 2, nothing on stdout, "vtpmctl: ..." and a usage line on stderr
-usage() {
-	status 2 "$@" && out_empty && err_has '^vtpmctl: ' && err_has '^Usage: vtpmctl'
-}
-# help ARGS...: exit 0, the usage on stdout, nothing on stderr
-help() {
-	status 0 "$@" && out_has '^Usage: vtpmctl' && [ ! -s "$TMP/err" ]
-}
+TOOL=vtpmctl
+# shellcheck source=SCRIPTDIR/../../genl/tests/tap-cli.sh
+. "$HERE/../../genl/tests/tap-cli.sh"
 
 echo "TAP version 13"
 check "no arguments: usage, exit 2" usage

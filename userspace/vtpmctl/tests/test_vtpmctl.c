@@ -92,7 +92,7 @@ static int parse(const char *line, struct vtpm_req *r, const char **err)
 	argv[argc] = NULL;
 	o = vtpm_object_find(argv[0]);
 	cap_begin();
-	vtpm_err = cap;
+	genl_err = cap;
 	/* help goes to stdout: keep it out of the TAP stream */
 	fflush(stdout);
 	saved = dup(1);
@@ -103,7 +103,7 @@ static int parse(const char *line, struct vtpm_req *r, const char **err)
 	dup2(saved, 1);
 	close(saved);
 	close(null);
-	vtpm_err = NULL;
+	genl_err = NULL;
 	*err = cap_end();
 	free(copy);
 	return ret;
@@ -364,7 +364,7 @@ static struct nlmsghdr *error_for(struct nl_msg *req, int err, const char *text,
 static void test_extack(void)
 {
 	struct nl_msg *req = nlmsg_alloc();
-	struct vtpm_extack ext;
+	struct genl_extack ext;
 	struct nlmsghdr *nlh;
 	const char *s;
 
@@ -373,11 +373,11 @@ static void test_extack(void)
 	nla_put_string(req, VTPM_A_NAME, "vm1");
 	nlh = error_for(req, -ENOENT, "vtpm: no instance has this name",
 			VTPM_A_NAME);
-	ok(!vtpm_extack_parse(nlh, &ext) && ext.error == -ENOENT &&
+	ok(!genl_extack_parse(nlh, &ext) && ext.error == -ENOENT &&
 	   ext.has_offs && !strcmp(ext.msg, "vtpm: no instance has this name"),
 	   "extack: error, message and offset parsed");
 	cap_begin();
-	vtpm_extack_print(cap, &ext, nlmsg_hdr(req));
+	genl_extack_print(cap, &ext, nlmsg_hdr(req), &vtpm_attrs);
 	s = cap_end();
 	same(s, "vtpmctl: No such file or directory: vtpm: no instance has this "
 		"name (at name)\n", "extack: printed with the attribute's name");
@@ -385,7 +385,7 @@ static void test_extack(void)
 	ext.error = -EPERM;
 	ext.has_offs = false;
 	cap_begin();
-	vtpm_extack_print(cap, &ext, nlmsg_hdr(req));
+	genl_extack_print(cap, &ext, nlmsg_hdr(req), &vtpm_attrs);
 	s = cap_end();
 	same(s, "vtpmctl: Operation not permitted (CAP_NET_ADMIN is needed)\n",
 	     "extack: EPERM without a message names the capability");
