@@ -35,7 +35,7 @@ kmem_kb() { awk '/^(Slab|VmallocUsed|Percpu):/ { s += $2 } END { print s }' /pro
 cleanup() {
 	local i
 	for i in $(seq 0 20); do "$VTPMCTL" instance del "bench$i" 2> /dev/null; done
-	swtpm_stop > /dev/null 2>&1
+	swtpm_cleanup > /dev/null 2>&1
 }
 trap cleanup EXIT
 

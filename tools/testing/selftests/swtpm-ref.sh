@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # The reference TPM of the vtpm tests: swtpm behind tpm_vtpm_proxy
 # (sourced after lib.sh). swtpm_start_reference starts it and sets
-# SWTPM_DEV (tpmN); swtpm_stop stops it and waits until tpmN is gone.
+# SWTPM_DEV (tpmN); swtpm_stop stops it and waits until tpmN is gone;
+# swtpm_cleanup also removes its state.
 #
 # swtpm is a reference daemon, not code under test: a start that fails is
 # retried (lib.sh start_reference).  Under load its first answers are slow,
@@ -84,6 +85,13 @@ swtpm_stop() {
 		SWTPM_PID=
 	fi
 	[ -z "$SWTPM_DEV" ] || wait_for "/dev/$SWTPM_DEV and /sys/class/tpm/$SWTPM_DEV to go away" 60 __swtpm_dev_gone
+}
+
+# swtpm_cleanup: at the end of a test: stop, and remove the state
+# directories (swtpm_stop keeps them: start_reference's next try makes
+# its own in SWTPM_WORK)
+swtpm_cleanup() {
+	swtpm_stop
 	rm -rf "$SWTPM_WORK"
 }
 

@@ -9,7 +9,7 @@ set -e
 
 cleanup() {
 	set +e
-	swtpm_stop > /dev/null
+	swtpm_cleanup > /dev/null
 }
 trap cleanup EXIT
 

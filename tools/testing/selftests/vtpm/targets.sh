@@ -50,7 +50,7 @@ targets_cleanup() {
 		[ -e "$f" ] || continue
 		"$VTPMCTL" instance del "${f##*/new.}" 2> /dev/null
 	done
-	swtpm_stop > /dev/null
+	swtpm_cleanup > /dev/null
 	rm -rf "$WORK"
 }
 
