@@ -414,6 +414,7 @@ VTPM_CMD(get_capability)
 {
 	struct vtpm_rd rd;
 	u32 cap, prop, count;
+	u32 rc;
 
 	vtpm_rd_init(&rd, c->params, c->params_len);
 	cap = vtpm_rd_u32(&rd);
@@ -423,10 +424,9 @@ VTPM_CMD(get_capability)
 	if (!vtpm_rd_ok(&rd))
 		return vtpm_rc_param(VTPM_RC_INSUFFICIENT, 2);
 	count = vtpm_rd_u32(&rd);
-	if (!vtpm_rd_ok(&rd))
-		return vtpm_rc_param(VTPM_RC_INSUFFICIENT, 3);
-	if (rd.left)
-		return VTPM_RC_SIZE;
+	rc = vtpm_param_last(&rd, 3);
+	if (rc)
+		return rc;
 	switch (cap) {
 	case VTPM_CAP_ALGS:
 		cap_algs(prop, min_t(u32, count, MAX_CAP_ALGS), &r->out);

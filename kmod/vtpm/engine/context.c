@@ -316,13 +316,13 @@ VTPM_CMD(flush_context)
 	struct vtpm_object *o;
 	struct vtpm_rd rd;
 	u32 h;
+	u32 rc;
 
 	vtpm_rd_init(&rd, c->params, c->params_len);
 	h = vtpm_rd_u32(&rd);
-	if (!vtpm_rd_ok(&rd))
-		return vtpm_rc_param(VTPM_RC_INSUFFICIENT, 1);
-	if (rd.left)
-		return VTPM_RC_SIZE;
+	rc = vtpm_param_last(&rd, 1);
+	if (rc)
+		return rc;
 	switch (VTPM_HANDLE_TYPE(h)) {
 	case VTPM_HT_TRANSIENT:
 		o = vtpm_object_get(e, h);

@@ -139,6 +139,13 @@ u32 vtpm_param_end(const struct vtpm_rd *rd)
 	return rd->left ? VTPM_RC_SIZE : 0;
 }
 
+u32 vtpm_param_last(const struct vtpm_rd *rd, unsigned int n)
+{
+	u32 rc = vtpm_param_check(rd, n);
+
+	return rc ? rc : vtpm_param_end(rd);
+}
+
 static u16 permanent_kind(u32 h)
 {
 	switch (h) {

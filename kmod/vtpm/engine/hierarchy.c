@@ -189,13 +189,13 @@ VTPM_CMD(clear_control)
 {
 	struct vtpm_rd rd;
 	u8 disable;
+	u32 rc;
 
 	vtpm_rd_init(&rd, c->params, c->params_len);
 	disable = vtpm_rd_u8(&rd);
-	if (!vtpm_rd_ok(&rd))
-		return vtpm_rc_param(VTPM_RC_INSUFFICIENT, 1);
-	if (rd.left)
-		return VTPM_RC_SIZE;
+	rc = vtpm_param_last(&rd, 1);
+	if (rc)
+		return rc;
 	if (disable > 1)
 		return vtpm_rc_param(VTPM_RC_VALUE, 1);
 	/* only the platform may enable Clear again */
@@ -273,10 +273,9 @@ VTPM_CMD(hierarchy_control)
 	if (!bit)
 		return vtpm_rc_param(VTPM_RC_VALUE, 1);
 	state = vtpm_rd_u8(&rd);
-	if (!vtpm_rd_ok(&rd))
-		return vtpm_rc_param(VTPM_RC_INSUFFICIENT, 2);
-	if (rd.left)
-		return VTPM_RC_SIZE;
+	rc = vtpm_param_last(&rd, 2);
+	if (rc)
+		return rc;
 	if (state > 1)
 		return vtpm_rc_param(VTPM_RC_VALUE, 2);
 	rc = control_allowed(c->handles[0], enable, state);

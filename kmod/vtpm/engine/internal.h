@@ -276,6 +276,8 @@ u32 vtpm_param_tpm2b(struct vtpm_rd *rd, const u8 **data, u16 *size,
 /* INSUFFICIENT for parameter @n when @rd ran out, else 0 */
 u32 vtpm_param_check(const struct vtpm_rd *rd, unsigned int n);
 u32 vtpm_param_end(const struct vtpm_rd *rd);
+/* after the last parameter @n: vtpm_param_check(), then vtpm_param_end() */
+u32 vtpm_param_last(const struct vtpm_rd *rd, unsigned int n);
 
 /* misc.c */
 void vtpm_misc_manufacture(struct vtpm_engine *e);

@@ -75,13 +75,13 @@ VTPM_CMD(startup)
 	struct vtpm_rd rd;
 	bool saved = e->orderly && e->shutdown_state;
 	u16 su;
+	u32 rc;
 
 	vtpm_rd_init(&rd, c->params, c->params_len);
 	su = vtpm_rd_u16(&rd);
-	if (!vtpm_rd_ok(&rd))
-		return vtpm_rc_param(VTPM_RC_INSUFFICIENT, 1);
-	if (rd.left)
-		return VTPM_RC_SIZE;
+	rc = vtpm_param_last(&rd, 1);
+	if (rc)
+		return rc;
 	if (e->started)
 		return VTPM_RC_INITIALIZE;
 	if (su != VTPM_SU_CLEAR && su != VTPM_SU_STATE)
@@ -111,13 +111,13 @@ VTPM_CMD(shutdown)
 {
 	struct vtpm_rd rd;
 	u16 su;
+	u32 rc;
 
 	vtpm_rd_init(&rd, c->params, c->params_len);
 	su = vtpm_rd_u16(&rd);
-	if (!vtpm_rd_ok(&rd))
-		return vtpm_rc_param(VTPM_RC_INSUFFICIENT, 1);
-	if (rd.left)
-		return VTPM_RC_SIZE;
+	rc = vtpm_param_last(&rd, 1);
+	if (rc)
+		return rc;
 	if (su != VTPM_SU_CLEAR && su != VTPM_SU_STATE)
 		return vtpm_rc_param(VTPM_RC_VALUE, 1);
 	e->shutdown_state = su == VTPM_SU_STATE;
@@ -133,13 +133,13 @@ VTPM_CMD(self_test)
 {
 	struct vtpm_rd rd;
 	u8 full;
+	u32 rc;
 
 	vtpm_rd_init(&rd, c->params, c->params_len);
 	full = vtpm_rd_u8(&rd);
-	if (!vtpm_rd_ok(&rd))
-		return vtpm_rc_param(VTPM_RC_INSUFFICIENT, 1);
-	if (rd.left)
-		return VTPM_RC_SIZE;
+	rc = vtpm_param_last(&rd, 1);
+	if (rc)
+		return rc;
 	if (full > 1)
 		return vtpm_rc_param(VTPM_RC_VALUE, 1);
 	/* the algorithms are software: nothing to test beyond their use */
@@ -151,7 +151,7 @@ VTPM_CMD(self_test)
 VTPM_CMD(incremental_self_test)
 {
 	struct vtpm_rd rd;
-	u32 n;
+	u32 n, rc;
 
 	vtpm_rd_init(&rd, c->params, c->params_len);
 	n = vtpm_rd_u32(&rd);
@@ -160,10 +160,9 @@ VTPM_CMD(incremental_self_test)
 	if (n > MAX_ALG_LIST)
 		return vtpm_rc_param(VTPM_RC_SIZE, 1);
 	vtpm_rd_take(&rd, n * 2);
-	if (!vtpm_rd_ok(&rd))
-		return vtpm_rc_param(VTPM_RC_INSUFFICIENT, 1);
-	if (rd.left)
-		return VTPM_RC_SIZE;
+	rc = vtpm_param_last(&rd, 1);
+	if (rc)
+		return rc;
 	e->selftest_done = true;
 	vtpm_wr_u32(&r->out, 0);	/* toDoList: nothing left to test */
 	return 0;
@@ -204,13 +203,13 @@ VTPM_CMD(get_random)
 	struct vtpm_rd rd;
 	u8 *p;
 	u16 n;
+	u32 rc;
 
 	vtpm_rd_init(&rd, c->params, c->params_len);
 	n = vtpm_rd_u16(&rd);
-	if (!vtpm_rd_ok(&rd))
-		return vtpm_rc_param(VTPM_RC_INSUFFICIENT, 1);
-	if (rd.left)
-		return VTPM_RC_SIZE;
+	rc = vtpm_param_last(&rd, 1);
+	if (rc)
+		return rc;
 	n = min_t(u16, n, MAX_RANDOM);
 	vtpm_wr_u16(&r->out, n);
 	p = vtpm_wr_room(&r->out, n);

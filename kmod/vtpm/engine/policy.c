@@ -262,9 +262,7 @@ VTPM_CMD(policy_command_code)
 
 	vtpm_rd_init(&rd, c->params, c->params_len);
 	code = vtpm_rd_u32(&rd);
-	rc = vtpm_param_check(&rd, 1);
-	if (!rc)
-		rc = vtpm_param_end(&rd);
+	rc = vtpm_param_last(&rd, 1);
 	if (rc)
 		return rc;
 	s = policy_session(e, c);
