@@ -217,8 +217,14 @@ VTPM_CMD(policy_restart)
 	return 0;
 }
 
-/* the authorized entity's authValue keys the HMAC */
-VTPM_CMD(policy_auth_value)
+/*
+ * PolicyAuthValue and PolicyPassword add the same digest (Part 3: the
+ * policy does not say how the authValue is proven). After the first, the
+ * authorized entity's authValue keys the HMAC; after the second, it is
+ * given in the clear, in the HMAC field.
+ */
+static u32 policy_auth(struct vtpm_engine *e, struct vtpm_cmd *c,
+		       bool password)
 {
 	struct vtpm_session *s;
 	u32 rc;
@@ -228,29 +234,19 @@ VTPM_CMD(policy_auth_value)
 		rc = policy_extend(s, VTPM_CC_PolicyAuthValue, NULL, 0, NULL, 0);
 	if (rc)
 		return rc;
-	s->need_auth_value = true;
-	s->need_password = false;
+	s->need_auth_value = !password;
+	s->need_password = password;
 	return 0;
 }
 
-/*
- * The authValue is given in the clear, in the HMAC field. The digest is
- * PolicyAuthValue's (Part 3): the policy does not say how the authValue
- * is proven.
- */
+VTPM_CMD(policy_auth_value)
+{
+	return policy_auth(e, c, false);
+}
+
 VTPM_CMD(policy_password)
 {
-	struct vtpm_session *s;
-	u32 rc;
-
-	rc = no_params(e, c, &s);
-	if (!rc)
-		rc = policy_extend(s, VTPM_CC_PolicyAuthValue, NULL, 0, NULL, 0);
-	if (rc)
-		return rc;
-	s->need_password = true;
-	s->need_auth_value = false;
-	return 0;
+	return policy_auth(e, c, true);
 }
 
 VTPM_CMD(policy_command_code)
