@@ -14,29 +14,12 @@ set -u
 BIN=$(realpath "$1")
 FIX=$(realpath "$2")
 HERE=$(cd "$(dirname "$0")" && pwd)
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
 TWO=(-f "$FIX/two.snap")
 THREE=(-f "$FIX/two.snap" -f "$FIX/third.snap")
+TOOL=vhvstat
+# shellcheck source=SCRIPTDIR/../../tests/tap-cli.sh
+. "$HERE/../../tests/tap-cli.sh"
 
-n=0 fail=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-notok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $*"; }
-check() { local name=$1; shift; if "$@"; then ok "$name"; else notok "$name"; fi; }
-
-# status WANT ARGS...: vhvstat ARGS exits WANT; output in $TMP/out, $TMP/err
-status() {
-	local want=$1 got
-	shift
-	"$BIN" "$@" > "$TMP/out" 2> "$TMP/err"
-	got=$?
-	[ "$got" -eq "$want" ] && return 0
-	echo "# vhvstat $*: exit $got, wanted $want"
-	sed 's/^/#   /' "$TMP/err"
-	return 1
-}
-out_has() { grep -Eq -- "$1" "$TMP/out"; }
-err_has() { grep -Eq -- "$1" "$TMP/err"; }
 # same K ARGS...: the first K arguments and the rest give the same output
 same() {
 	local k=$1

@@ -17,8 +17,8 @@ JSON=${3:-}
 HERE=$(cd "$(dirname "$0")" && pwd)
 MAN=$HERE/../../../Documentation/man/vswctl.8
 TOOL=vswctl
-# shellcheck source=SCRIPTDIR/../../genl/tests/tap-cli.sh
-. "$HERE/../../genl/tests/tap-cli.sh"
+# shellcheck source=SCRIPTDIR/../../tests/tap-cli.sh
+. "$HERE/../../tests/tap-cli.sh"
 
 # ------------------------------------------------------------------ vswctl
 check "no arguments: usage, exit 2" usage

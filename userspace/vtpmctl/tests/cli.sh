@@ -15,8 +15,8 @@ JSON=${2:-}
 HERE=$(cd "$(dirname "$0")" && pwd)
 MAN=$HERE/../../../Documentation/man/vtpmctl.8
 TOOL=vtpmctl
-# shellcheck source=SCRIPTDIR/../../genl/tests/tap-cli.sh
-. "$HERE/../../genl/tests/tap-cli.sh"
+# shellcheck source=SCRIPTDIR/../../tests/tap-cli.sh
+. "$HERE/../../tests/tap-cli.sh"
 
 echo "TAP version 13"
 check "no arguments: usage, exit 2" usage

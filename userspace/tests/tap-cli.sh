@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
-# tap-cli.sh - the TAP helpers of the genl tools' command-line tests
-# (vswctl/tests/cli.sh, vtpmctl/tests/cli.sh), sourced once TOOL (the
+# tap-cli.sh - the TAP helpers of the tools' command-line tests
+# (vhvstat/, vswctl/, vtpmctl/ tests/cli.sh), sourced once TOOL (the
 # program's name, as it prefixes its messages) and BIN (its path) are set.
 #
 # Makes $TMP (removed on exit) and the counters n and fail; defines ok,
