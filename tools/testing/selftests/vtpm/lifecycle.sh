@@ -100,7 +100,7 @@ default_tpm_rule() {
 
 targets_setup
 trap 'targets_cleanup; reload_plain' EXIT
-n=$(sed -n 's/.*"dev_num": *\([0-9]*\).*/\1/p' "$WORK/new.t1")
+n=$(vtpm_dev_num t1)
 tap_plan 4
 tap_check "reset: TPM_RC_INITIALIZE, then Startup: PCR 16 zero, reset_count up" reset_instance "$n"
 tap_check "delete while /dev/tpmN is open: the next write fails, the devices go" delete_while_open

@@ -31,8 +31,11 @@ ntargets_vtpm() { local t n=0; for t in $TARGETS; do is_vtpm "${t%%=*}" && n=$((
 vtpm_new() {
 	local name=$1; shift
 	"$VTPMCTL" -j instance add "$name" "$@" > "$WORK/new.$name" || return 1
-	sed -n 's/.*"dev_num": *\([0-9]*\).*/\1/p' "$WORK/new.$name"
+	vtpm_dev_num "$name"
 }
+
+# vtpm_dev_num NAME: the TPM number of an instance vtpm_new made
+vtpm_dev_num() { sed -n 's/.*"dev_num": *\([0-9]*\).*/\1/p' "$WORK/new.$1"; }
 
 # vtpm_del NAME: delete an instance vtpm_new made
 vtpm_del() {

@@ -60,11 +60,14 @@ random_ok() {
 	tpm2_stirrandom < /etc/hostname
 }
 
+# "CLOCK RESET_COUNT" from tpm2_readclock
+clock_reset() { tpm2_readclock | awk '/clock:/ { c = $2 } /reset_count:/ { r = $2 } END { print c, r }'; }
+
 clock_moves() {
 	local c1 c2 r1 r2
-	read -r c1 r1 < <(tpm2_readclock | awk '/clock:/ { c = $2 } /reset_count:/ { r = $2 } END { print c, r }')
+	read -r c1 r1 < <(clock_reset)
 	sleep 0.2
-	read -r c2 r2 < <(tpm2_readclock | awk '/clock:/ { c = $2 } /reset_count:/ { r = $2 } END { print c, r }')
+	read -r c2 r2 < <(clock_reset)
 	echo "clock $c1 -> $c2, reset_count $r1 -> $r2"
 	[ "$c2" -gt "$c1" ] && [ "$r1" = "$r2" ]
 }
