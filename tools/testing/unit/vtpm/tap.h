@@ -96,6 +96,16 @@ static void __attribute__((unused)) cb_pw_auth(struct cmdbuf *c, unsigned int n)
 	}
 }
 
+/* one password session (TPM_RS_PW) with the password @pw */
+static void __attribute__((unused)) cb_pw(struct cmdbuf *c, const char *pw)
+{
+	cb_u32(c, 9 + strlen(pw));
+	cb_u32(c, VTPM_RS_PW);
+	cb_u16(c, 0);
+	cb_u8(c, VTPM_SA_CONTINUE);
+	cb_tpm2b(c, pw, strlen(pw));
+}
+
 static void __attribute__((unused)) cb_end(struct cmdbuf *c)
 {
 	vtpm_put_u32(c->b + 2, c->len);
@@ -129,6 +139,22 @@ run_simple(struct vtpm_engine *e, u32 cc, struct rspbuf *r)
 	cb_start(&c, VTPM_ST_NO_SESSIONS, cc);
 	cb_end(&c);
 	return run(e, &c, r);
+}
+
+/* HierarchyChangeAuth of @hierarchy from @old to @new, password session */
+static u32 __attribute__((unused))
+hier_change_auth(struct vtpm_engine *e, u32 hierarchy, const char *old,
+		 const char *new)
+{
+	struct cmdbuf c;
+	struct rspbuf r;
+
+	cb_start(&c, VTPM_ST_SESSIONS, VTPM_CC_HierarchyChangeAuth);
+	cb_u32(&c, hierarchy);
+	cb_pw(&c, old);
+	cb_tpm2b(&c, new, strlen(new));
+	cb_end(&c);
+	return run(e, &c, &r);
 }
 
 static u32 __attribute__((unused))

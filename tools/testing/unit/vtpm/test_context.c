@@ -78,11 +78,7 @@ static u32 seq_update(struct vtpm_engine *e, u32 h, const void *d, u16 n)
 
 	cb_start(&c, VTPM_ST_SESSIONS, VTPM_CC_SequenceUpdate);
 	cb_u32(&c, h);
-	cb_u32(&c, 13);
-	cb_u32(&c, VTPM_RS_PW);
-	cb_u16(&c, 0);
-	cb_u8(&c, VTPM_SA_CONTINUE);
-	cb_tpm2b(&c, "auth", 4);
+	cb_pw(&c, "auth");
 	cb_tpm2b(&c, d, n);
 	cb_end(&c);
 	return run(e, &c, &r);
@@ -97,11 +93,7 @@ static u32 seq_complete(struct vtpm_engine *e, u32 h, u8 *out)
 
 	cb_start(&c, VTPM_ST_SESSIONS, VTPM_CC_SequenceComplete);
 	cb_u32(&c, h);
-	cb_u32(&c, 13);
-	cb_u32(&c, VTPM_RS_PW);
-	cb_u16(&c, 0);
-	cb_u8(&c, VTPM_SA_CONTINUE);
-	cb_tpm2b(&c, "auth", 4);
+	cb_pw(&c, "auth");
 	cb_u16(&c, 0);
 	cb_u32(&c, VTPM_RH_NULL);
 	cb_end(&c);

@@ -46,11 +46,7 @@ static u32 seq_update(struct vtpm_engine *e, u32 h, const char *pw,
 
 	cb_start(&c, VTPM_ST_SESSIONS, VTPM_CC_SequenceUpdate);
 	cb_u32(&c, h);
-	cb_u32(&c, 9 + strlen(pw));
-	cb_u32(&c, VTPM_RS_PW);
-	cb_u16(&c, 0);
-	cb_u8(&c, VTPM_SA_CONTINUE);
-	cb_tpm2b(&c, pw, strlen(pw));
+	cb_pw(&c, pw);
 	cb_tpm2b(&c, data, len);
 	cb_end(&c);
 	return run(e, &c, &r);

@@ -245,24 +245,6 @@ static void ossl_rsp_hmac(const u8 *key, size_t klen, u32 cc, const u8 *rp,
 
 static struct vtpm_engine *engine;
 
-/* PW-authorized HierarchyChangeAuth(owner) from @old to @new */
-static u32 set_owner_auth(const char *old, const char *new)
-{
-	struct cmdbuf c;
-	struct rspbuf r;
-
-	cb_start(&c, VTPM_ST_SESSIONS, VTPM_CC_HierarchyChangeAuth);
-	cb_u32(&c, VTPM_RH_OWNER);
-	cb_u32(&c, 9 + strlen(old));
-	cb_u32(&c, VTPM_RS_PW);
-	cb_u16(&c, 0);
-	cb_u8(&c, VTPM_SA_CONTINUE);
-	cb_tpm2b(&c, old, strlen(old));
-	cb_tpm2b(&c, new, strlen(new));
-	cb_end(&c);
-	return run(engine, &c, &r);
-}
-
 static u32 handle_map[2][8];
 static unsigned int nmap;
 
@@ -514,7 +496,7 @@ static void test_engine(const struct hmac_case *hc, struct hmac_ctx *x)
 
 	new_engine();
 	if (*hc->old_auth)
-		set_owner_auth("", hc->old_auth);
+		hier_change_auth(engine, VTPM_RH_OWNER, "", hc->old_auth);
 	replay_until(x->t, x->k);
 	s = vtpm_sess_get(engine, map_handle(au->handle));
 	if (!s) {
@@ -538,7 +520,7 @@ static void test_engine(const struct hmac_case *hc, struct hmac_ctx *x)
 	   "%s: the engine's response HMAC verifies (OpenSSL), nonce rolled",
 	   hc->what);
 	if (x->p.c.cc == VTPM_CC_HierarchyChangeAuth)
-		ok(set_owner_auth(hc->new_auth, "") == 0,
+		ok(hier_change_auth(engine, VTPM_RH_OWNER, hc->new_auth, "") == 0,
 		   "%s: the owner authValue is now swtpm's", hc->what);
 }
 

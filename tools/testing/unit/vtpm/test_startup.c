@@ -65,24 +65,6 @@ static bool pcr_zero(struct vtpm_engine *e, u32 pcr)
 	return !memcmp(r.b + 10 + 4 + 10 + 4 + 2, zero, 32);
 }
 
-static u32 change_platform_auth(struct vtpm_engine *e, const char *old,
-				const char *new)
-{
-	struct cmdbuf c;
-	struct rspbuf r;
-
-	cb_start(&c, VTPM_ST_SESSIONS, VTPM_CC_HierarchyChangeAuth);
-	cb_u32(&c, VTPM_RH_PLATFORM);
-	cb_u32(&c, 9 + strlen(old));
-	cb_u32(&c, VTPM_RS_PW);
-	cb_u16(&c, 0);
-	cb_u8(&c, VTPM_SA_CONTINUE);
-	cb_tpm2b(&c, old, strlen(old));
-	cb_tpm2b(&c, new, strlen(new));
-	cb_end(&c);
-	return run(e, &c, &r);
-}
-
 static u32 self_test(struct vtpm_engine *e, u8 full)
 {
 	struct cmdbuf c;
@@ -178,15 +160,15 @@ static void test_platform_auth(void)
 {
 	struct vtpm_engine *e = new_started(VTPM_BANKS_DEFAULT);
 
-	ok(change_platform_auth(e, "", "secret") == 0,
+	ok(hier_change_auth(e, VTPM_RH_PLATFORM, "", "secret") == 0,
 	   "HierarchyChangeAuth(platform) to 'secret'");
-	ok(change_platform_auth(e, "", "x") != 0,
+	ok(hier_change_auth(e, VTPM_RH_PLATFORM, "", "x") != 0,
 	   "the empty password no longer works");
-	ok(change_platform_auth(e, "secret", "secret2") == 0,
+	ok(hier_change_auth(e, VTPM_RH_PLATFORM, "secret", "secret2") == 0,
 	   "the new password works");
 	vtpm_engine_reset(e);
 	ok(startup(e, VTPM_SU_CLEAR) == 0 &&
-	   change_platform_auth(e, "", "") == 0,
+	   hier_change_auth(e, VTPM_RH_PLATFORM, "", "") == 0,
 	   "Startup(CLEAR) empties the platform auth");
 	vtpm_engine_free(e);
 }
