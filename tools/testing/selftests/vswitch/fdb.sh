@@ -226,7 +226,10 @@ mon_aged() {
 	local x mac last bad=0
 	kill "$MON_PID" && wait "$MON_PID" 2>/dev/null
 	MON_PID=
-	sed -i "1,/^fdb del $SW 02:00:5e:00:00:5d /d" "$TMPD/mon"
+	# 0,/RE/ (GNU): the monitor may have joined between the sync entry's
+	# add and del, so that the del is its first line; 1,/RE/ would then
+	# look for the end of the range from line 2 on and delete every line
+	sed -i "0,/^fdb del $SW 02:00:5e:00:00:5d /d" "$TMPD/mon"
 	diag "monitor: $(paste -sd';' "$TMPD/mon")"
 	for x in A B C; do
 		mac=MAC$x
