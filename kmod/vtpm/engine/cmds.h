@@ -37,6 +37,7 @@ VTPM_CMD(clear);
 VTPM_CMD(clear_control);
 VTPM_CMD(hierarchy_change_auth);
 VTPM_CMD(hierarchy_control);
+VTPM_CMD(set_primary_policy);
 /* context.c */
 VTPM_CMD(context_save);
 VTPM_CMD(context_load);

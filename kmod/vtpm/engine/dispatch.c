@@ -40,6 +40,8 @@ const struct vtpm_cc_desc vtpm_cc_table[] = {
 	    clear_control),
 	CMD(HierarchyChangeAuth, CH(1) | NV, ROLES(USER, NONE, NONE),
 	    HK_HIER_AUTH, 0, 0, hierarchy_change_auth),
+	CMD(SetPrimaryPolicy, CH(1) | NV, ROLES(USER, NONE, NONE),
+	    HK_HIER_AUTH, 0, 0, set_primary_policy),
 	CMD(PCR_Event, CH(1) | NV, ROLES(USER, NONE, NONE), HK_PCR_NULL, 0, 0,
 	    pcr_event),
 	CMD(PCR_Reset, CH(1) | NV, ROLES(USER, NONE, NONE), VTPM_HK_PCR, 0, 0,

@@ -1,13 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The hierarchies: their auth values, proofs and enables; what sessions
- * need to know about any entity (auth value, policy, name); Clear,
- * ClearControl, HierarchyChangeAuth and HierarchyControl.
+ * The hierarchies: their auth values, authPolicies, proofs and enables;
+ * what sessions need to know about any entity (auth value, policy, name);
+ * Clear, ClearControl, HierarchyChangeAuth, HierarchyControl and
+ * SetPrimaryPolicy.
  *
- * No hierarchy has an authPolicy yet (SetPrimaryPolicy is not
- * implemented), so every entity's policy is the empty one.
+ * Only the hierarchies have an authPolicy (SetPrimaryPolicy); every other
+ * entity's is the empty one.
  */
 #include "cmds.h"
+
+static void policy_reset(struct vtpm_auth_policy *p)
+{
+	vtpm_plat_memzero(p, sizeof(*p));
+	p->alg = VTPM_ALG_NULL;
+}
 
 void vtpm_hierarchy_manufacture(struct vtpm_engine *e)
 {
@@ -20,6 +27,10 @@ void vtpm_hierarchy_manufacture(struct vtpm_engine *e)
 	memset(&e->endorsement_auth, 0, sizeof(e->endorsement_auth));
 	memset(&e->lockout_auth, 0, sizeof(e->lockout_auth));
 	memset(&e->platform_auth, 0, sizeof(e->platform_auth));
+	policy_reset(&e->owner_policy);
+	policy_reset(&e->endorsement_policy);
+	policy_reset(&e->lockout_policy);
+	policy_reset(&e->platform_policy);
 	e->disable_clear = false;
 }
 
@@ -30,6 +41,7 @@ void vtpm_hierarchy_startup(struct vtpm_engine *e, bool clear)
 	if (!clear)
 		return;
 	vtpm_plat_memzero(&e->platform_auth, sizeof(e->platform_auth));
+	policy_reset(&e->platform_policy);
 	e->startup_clear = VTPM_SC_PH_ENABLE | VTPM_SC_SH_ENABLE |
 			   VTPM_SC_EH_ENABLE | VTPM_SC_PH_ENABLE_NV;
 }
@@ -84,6 +96,22 @@ static struct vtpm_digest *hierarchy_auth(struct vtpm_engine *e, u32 h)
 	}
 }
 
+static struct vtpm_auth_policy *hierarchy_policy(struct vtpm_engine *e, u32 h)
+{
+	switch (h) {
+	case VTPM_RH_OWNER:
+		return &e->owner_policy;
+	case VTPM_RH_ENDORSEMENT:
+		return &e->endorsement_policy;
+	case VTPM_RH_PLATFORM:
+		return &e->platform_policy;
+	case VTPM_RH_LOCKOUT:
+		return &e->lockout_policy;
+	default:
+		return NULL;
+	}
+}
+
 u32 vtpm_entity_auth(struct vtpm_engine *e, u32 handle,
 		     struct vtpm_digest *auth)
 {
@@ -112,10 +140,16 @@ u32 vtpm_entity_auth(struct vtpm_engine *e, u32 handle,
 u32 vtpm_entity_policy(struct vtpm_engine *e, u32 handle, u16 *alg,
 		       struct vtpm_digest *policy)
 {
+	const struct vtpm_auth_policy *p = hierarchy_policy(e, handle);
 	struct vtpm_name name;
 
 	*alg = VTPM_ALG_NULL;
 	memset(policy, 0, sizeof(*policy));
+	if (p) {
+		*alg = p->alg;
+		*policy = p->digest;
+		return 0;
+	}
 	return vtpm_entity_name(e, handle, &name);
 }
 
@@ -173,6 +207,9 @@ VTPM_CMD(clear)
 	vtpm_plat_memzero(&e->owner_auth, sizeof(e->owner_auth));
 	vtpm_plat_memzero(&e->endorsement_auth, sizeof(e->endorsement_auth));
 	vtpm_plat_memzero(&e->lockout_auth, sizeof(e->lockout_auth));
+	policy_reset(&e->owner_policy);
+	policy_reset(&e->endorsement_policy);
+	policy_reset(&e->lockout_policy);
 	e->startup_clear |= VTPM_SC_SH_ENABLE | VTPM_SC_EH_ENABLE;
 	flush_hierarchy_objects(e, VTPM_RH_OWNER);
 	flush_hierarchy_objects(e, VTPM_RH_ENDORSEMENT);
@@ -226,6 +263,46 @@ VTPM_CMD(hierarchy_change_auth)
 	vtpm_plat_memzero(a, sizeof(*a));
 	a->size = n;
 	memcpy(a->buf, data, n);
+	return 0;
+}
+
+/*
+ * SetPrimaryPolicy: a hierarchy's authPolicy and its hash; an empty
+ * digest with TPM_ALG_NULL takes it away. The digest must have the size
+ * of the hash (Part 3, 24.6).
+ */
+VTPM_CMD(set_primary_policy)
+{
+	struct vtpm_auth_policy *p = hierarchy_policy(e, c->handles[0]);
+	struct vtpm_rd rd;
+	const u8 *data;
+	u16 n, alg, size = 0;
+	u32 rc;
+	int h;
+
+	vtpm_rd_init(&rd, c->params, c->params_len);
+	rc = vtpm_param_tpm2b(&rd, &data, &n, VTPM_HASH_MAX_DIGEST, 1);
+	if (rc)
+		return rc;
+	alg = vtpm_rd_u16(&rd);
+	rc = vtpm_param_check(&rd, 2);
+	h = vtpm_hash_from_alg(alg);
+	if (!rc && h < 0 && alg != VTPM_ALG_NULL)
+		rc = vtpm_rc_param(VTPM_RC_HASH, 2);
+	if (!rc)
+		rc = vtpm_param_end(&rd);
+	if (rc)
+		return rc;
+	if (!p)
+		return vtpm_rc_handle(VTPM_RC_VALUE, 1);
+	if (h >= 0)
+		size = vtpm_hash_size(h);
+	if (n != size)
+		return vtpm_rc_param(VTPM_RC_SIZE, 1);
+	policy_reset(p);
+	p->alg = alg;
+	p->digest.size = n;
+	memcpy(p->digest.buf, data, n);
 	return 0;
 }
 

@@ -51,6 +51,12 @@ struct vtpm_digest {
 	u8 buf[VTPM_HASH_MAX_DIGEST];
 };
 
+/* an entity's authPolicy: the digest and its hash (TPM_ALG_NULL: none) */
+struct vtpm_auth_policy {
+	u16 alg;
+	struct vtpm_digest digest;
+};
+
 /* TPM2B_NAME: a handle (4 bytes) or nameAlg || digest */
 struct vtpm_name {
 	u16 size;
@@ -109,6 +115,8 @@ struct vtpm_cmd {
  * @banks: VTPM_BANK_* allocated
  * @owner_auth, @endorsement_auth, @lockout_auth, @platform_auth: hierarchy
  *	auth values (platform's is reset by Startup(CLEAR), as the spec says)
+ * @owner_policy, @endorsement_policy, @lockout_policy, @platform_policy:
+ *	hierarchy authPolicies (SetPrimaryPolicy; reset as the auth values)
  * @owner_proof, @endorsement_proof, @platform_proof, @null_proof: secret
  *	values keying tickets and context integrity; Clear changes the
  *	owner's, every TPM Reset the null hierarchy's
@@ -148,6 +156,10 @@ struct vtpm_engine {
 	struct vtpm_digest endorsement_auth;
 	struct vtpm_digest lockout_auth;
 	struct vtpm_digest platform_auth;
+	struct vtpm_auth_policy owner_policy;
+	struct vtpm_auth_policy endorsement_policy;
+	struct vtpm_auth_policy lockout_policy;
+	struct vtpm_auth_policy platform_policy;
 	u8 owner_proof[VTPM_HASH_MAX_DIGEST];
 	u8 endorsement_proof[VTPM_HASH_MAX_DIGEST];
 	u8 platform_proof[VTPM_HASH_MAX_DIGEST];

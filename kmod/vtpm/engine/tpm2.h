@@ -135,6 +135,7 @@
 #define VTPM_CC_ClearControl		0x0127
 #define VTPM_CC_HierarchyChangeAuth	0x0129
 #define VTPM_CC_NV_DefineSpace		0x012A
+#define VTPM_CC_SetPrimaryPolicy	0x012E
 #define VTPM_CC_CreatePrimary		0x0131
 #define VTPM_CC_NV_Write		0x0137
 #define VTPM_CC_PCR_Event		0x013C

@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # Authorization: hierarchy auth values through tpm2-tools' HMAC sessions
 # (unbound, unsalted, also for an empty password), a wrong password,
-# Clear with the lockout auth, a bound HMAC session, and policy sessions
+# Clear with the lockout auth, a bound HMAC session, policy sessions
 # whose digests are checked against a computation from the Part 2/3
-# formulas (sha256sum over the marshalled inputs) and tpm2_createpolicy.
+# formulas (sha256sum over the marshalled inputs) and tpm2_createpolicy,
+# and a hierarchy's authPolicy (tpm2_setprimarypolicy) that a policy
+# session satisfies.
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/tpmlib.sh"
 source "$(dirname "$0")/targets.sh"
@@ -108,12 +110,45 @@ policy_or_refused() {
 	[ "$rc" = 0x1c4 ] || { echo "policyor of foreign digests: $rc, want 0x1c4 (VALUE, parameter 1)"; return 1; }
 }
 
+# the owner's authPolicy: PolicyCommandCode(HierarchyChangeAuth) lets a
+# policy session change the owner's auth, once per session; the wrong
+# command code, a removed policy, or Clear (for lockout's) refuse it
+primary_policy() {
+	local s=$WORK/pp.$T_LABEL.ctx f=$WORK/pp.$T_LABEL
+	flush_sessions
+	q tpm2_startauthsession -S "$s"		# trial: the policy's digest
+	q tpm2_policycommandcode -S "$s" -L "$f" TPM2_CC_HierarchyChangeAuth > /dev/null
+	q tpm2_flushcontext "$s"
+	expect_rc 0x1d5 tpm2_setprimarypolicy -C o -L "$f" -g sha1	# SIZE, parameter 1
+	q tpm2_setprimarypolicy -C o -L "$f" -g sha256
+	q tpm2_startauthsession --policy-session -S "$s"
+	q tpm2_policycommandcode -S "$s" TPM2_CC_HierarchyChangeAuth > /dev/null
+	q tpm2_changeauth -c o -p "session:$s" viapolicy
+	# the use reset the session's digest: POLICY_FAIL, session 1
+	expect_rc 0x99d tpm2_changeauth -c o -p "session:$s" again
+	q tpm2_flushcontext "$s"
+	q tpm2_changeauth -c o -p viapolicy ''	# the auth set through the policy
+	q tpm2_startauthsession --policy-session -S "$s"
+	q tpm2_policycommandcode -S "$s" TPM2_CC_Clear > /dev/null
+	expect_rc 0x99d tpm2_changeauth -c o -p "session:$s" x
+	q tpm2_flushcontext "$s"
+	q tpm2_setprimarypolicy -C o			# no policy: AUTH_UNAVAILABLE
+	q tpm2_startauthsession --policy-session -S "$s"
+	q tpm2_policycommandcode -S "$s" TPM2_CC_HierarchyChangeAuth > /dev/null
+	expect_rc 0x12f tpm2_changeauth -c o -p "session:$s" x
+	q tpm2_setprimarypolicy -C l -L "$f" -g sha256
+	q tpm2_clear -c l				# empties lockout's policy
+	expect_rc 0x12f tpm2_changeauth -c l -p "session:$s" x
+	q tpm2_flushcontext "$s"
+}
+
 targets_setup
-tap_plan $(($(ntargets) * 3 + $(ndirect) * 3))
+tap_plan $(($(ntargets) * 3 + $(ndirect) * 4))
 check_each "changeauth owner (HMAC session, empty then set), wrong password 0x9a2" owner_auth
 check_each "clear with the lockout auth empties owner and lockout auth" clear_resets_owner
 check_each "createpolicy --policy-pcr sha256:0,1,16 equals the Part 3 digest" createpolicy_pcr
 check_direct "a session bound to the owner authorizes changeauth of endorsement" bound_session
 check_direct "policy session: policypcr, policycommandcode, policyauthvalue, policyor, policyrestart digests" policy_chain
 check_direct "policyor with digests that are not the session's fails (0x1c4)" policy_or_refused
+check_direct "setprimarypolicy: a policy session authorizes changeauth of owner as the policy says" primary_policy
 tap_done

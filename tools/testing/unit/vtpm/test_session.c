@@ -998,6 +998,149 @@ static void test_policy(void)
 	   VTPM_RC_REFERENCE_H0, "a policy command on no session: TPM_RC_REFERENCE_H0");
 }
 
+/* SetPrimaryPolicy(@hier) with a password (@pw): @d of @dlen bytes, @alg */
+static u32 set_primary_policy(u32 hier, const char *pw, const u8 *d,
+			      u16 dlen, u16 alg)
+{
+	struct client c = { .h = VTPM_RS_PW, .attrs = VTPM_SA_CONTINUE,
+			    .auth = pw };
+	struct call k = { .cc = VTPM_CC_SetPrimaryPolicy, .nh = 1,
+			  .h = { hier }, .ncl = 1, .cl = { &c } };
+
+	p_2b(&k, d, dlen);
+	p_u16(&k, alg);
+	return call(&k);
+}
+
+/* Clear(lockout) with the password @pw */
+static u32 pw_clear(const char *pw)
+{
+	struct client c = { .h = VTPM_RS_PW, .attrs = VTPM_SA_CONTINUE,
+			    .auth = pw };
+	struct call k = { .cc = VTPM_CC_Clear, .nh = 1,
+			  .h = { VTPM_RH_LOCKOUT }, .ncl = 1, .cl = { &c } };
+
+	return call(&k);
+}
+
+/* a policy session @s that ran PolicyCommandCode(@cc) */
+static u32 policy_cc_session(struct client *s, u32 cc)
+{
+	u8 b[4];
+	u32 rc;
+
+	rc = start(s, VTPM_SE_POLICY, VTPM_RH_NULL, "", VTPM_ALG_NULL, 32);
+	if (rc)
+		return rc;
+	vtpm_put_u32(b, cc);
+	return policy_cmd(VTPM_CC_PolicyCommandCode, s, b, 4, NULL);
+}
+
+/*
+ * A hierarchy's authPolicy (SetPrimaryPolicy) satisfied by a policy
+ * session: PolicyCommandCode alone, and with PolicyAuthValue (the HMAC
+ * keyed with the hierarchy's authValue) or PolicyPassword.
+ */
+static void test_primary_policy(void)
+{
+	u8 zero[32] = { 0 }, b[8], d_cc[32], d_av[32], d_pw[32], t[32];
+	struct client s;
+	u32 rc;
+
+	fresh();
+	/* d_cc = H(0 || CC_PolicyCommandCode || CC_HierarchyChangeAuth) */
+	vtpm_put_u32(b, VTPM_CC_PolicyCommandCode);
+	vtpm_put_u32(b + 4, VTPM_CC_HierarchyChangeAuth);
+	sha256_parts(zero, 32, b, 8, NULL, 0, d_cc);
+	/* d_av = H(H(0 || CC_PolicyAuthValue) || CC_PolicyCommandCode || ...) */
+	vtpm_put_u32(b, VTPM_CC_PolicyAuthValue);
+	sha256_parts(zero, 32, b, 4, NULL, 0, t);
+	vtpm_put_u32(b, VTPM_CC_PolicyCommandCode);
+	sha256_parts(t, 32, b, 8, NULL, 0, d_av);
+	memcpy(d_pw, d_av, 32);	/* PolicyPassword extends as PolicyAuthValue */
+
+	ok(set_primary_policy(VTPM_RH_OWNER, "", d_cc, 20, VTPM_ALG_SHA256) ==
+	   0x1D5, "SetPrimaryPolicy: a digest not of the hash's size: TPM_RC_SIZE + P1");
+	ok(set_primary_policy(VTPM_RH_OWNER, "", d_cc, 32, 0x0099) == 0x2C3,
+	   "SetPrimaryPolicy: an unknown hash: TPM_RC_HASH + P2");
+	ok(set_primary_policy(VTPM_RH_OWNER, "", d_cc, 32, VTPM_ALG_NULL) ==
+	   0x1D5, "SetPrimaryPolicy: a digest with TPM_ALG_NULL: TPM_RC_SIZE + P1");
+	ok(set_primary_policy(VTPM_RH_OWNER, "x", d_cc, 32, VTPM_ALG_SHA256) ==
+	   0x9A2, "SetPrimaryPolicy with a wrong password: TPM_RC_BAD_AUTH + S1");
+	ok(set_primary_policy(VTPM_RH_OWNER, "", d_cc, 32, VTPM_ALG_SHA256) == 0,
+	   "SetPrimaryPolicy(owner, PolicyCommandCode(HierarchyChangeAuth))");
+
+	policy_cc_session(&s, VTPM_CC_HierarchyChangeAuth);
+	rc = change_auth(VTPM_RH_OWNER, &s, "viapolicy");
+	ok(rc == 0, "the policy authorizes HierarchyChangeAuth (0x%x)", rc);
+	ok(pw_change_auth(VTPM_RH_OWNER, "viapolicy", "") == 0,
+	   "the owner's authValue is the one set through the policy");
+	rc = change_auth(VTPM_RH_OWNER, &s, "again");
+	ok(rc == 0x99D,
+	   "the session's digest was reset by its use: TPM_RC_POLICY_FAIL + S1 (0x%x)",
+	   rc);
+	flush(s.h);
+	policy_cc_session(&s, VTPM_CC_Clear);
+	rc = change_auth(VTPM_RH_OWNER, &s, "x");
+	ok(rc == 0x99D, "PolicyCommandCode(Clear): TPM_RC_POLICY_FAIL + S1 (0x%x)",
+	   rc);
+	flush(s.h);
+	policy_cc_session(&s, VTPM_CC_HierarchyChangeAuth);
+	rc = change_auth(VTPM_RH_ENDORSEMENT, &s, "x");
+	ok(rc == VTPM_RC_AUTH_UNAVAILABLE,
+	   "endorsement has no authPolicy: TPM_RC_AUTH_UNAVAILABLE (0x%x)", rc);
+	flush(s.h);
+
+	/* PolicyAuthValue: the HMAC is keyed with the owner's authValue */
+	pw_change_auth(VTPM_RH_OWNER, "", "ownerpw");
+	ok(set_primary_policy(VTPM_RH_OWNER, "ownerpw", d_av, 32,
+			      VTPM_ALG_SHA256) == 0,
+	   "SetPrimaryPolicy(owner, PolicyAuthValue + PolicyCommandCode)");
+	start(&s, VTPM_SE_POLICY, VTPM_RH_NULL, "", VTPM_ALG_NULL, 32);
+	policy_cmd(VTPM_CC_PolicyAuthValue, &s, NULL, 0, NULL);
+	vtpm_put_u32(b, VTPM_CC_HierarchyChangeAuth);
+	policy_cmd(VTPM_CC_PolicyCommandCode, &s, b, 4, NULL);
+	s.auth = "wrong";
+	rc = change_auth(VTPM_RH_OWNER, &s, "x");
+	ok(rc == 0x9A2,
+	   "PolicyAuthValue with an HMAC of a wrong authValue: TPM_RC_BAD_AUTH + S1 (0x%x)",
+	   rc);
+	/* the failure flushed nothing: the session is still usable */
+	s.auth = "ownerpw";
+	rc = change_auth(VTPM_RH_OWNER, &s, "newer");
+	ok(rc == 0, "PolicyAuthValue with the HMAC of the owner's authValue (0x%x)",
+	   rc);
+	flush(s.h);
+	/* PolicyPassword: the authValue in the clear in the hmac field */
+	ok(set_primary_policy(VTPM_RH_OWNER, "newer", d_pw, 32,
+			      VTPM_ALG_SHA256) == 0,
+	   "SetPrimaryPolicy(owner, PolicyPassword + PolicyCommandCode)");
+	start(&s, VTPM_SE_POLICY, VTPM_RH_NULL, "", VTPM_ALG_NULL, 32);
+	policy_cmd(VTPM_CC_PolicyPassword, &s, NULL, 0, NULL);
+	policy_cmd(VTPM_CC_PolicyCommandCode, &s, b, 4, NULL);
+	ok(digest_is(&s, d_pw), "the session's digest is the policy's");
+	flush(s.h);
+
+	/* Clear takes the owner's authPolicy away */
+	ok(set_primary_policy(VTPM_RH_LOCKOUT, "", d_cc, 32,
+			      VTPM_ALG_SHA256) == 0,
+	   "SetPrimaryPolicy(lockout)");
+	rc = pw_clear("");
+	policy_cc_session(&s, VTPM_CC_HierarchyChangeAuth);
+	ok(!rc && change_auth(VTPM_RH_OWNER, &s, "x") == VTPM_RC_AUTH_UNAVAILABLE &&
+	   change_auth(VTPM_RH_LOCKOUT, &s, "x") == VTPM_RC_AUTH_UNAVAILABLE,
+	   "after Clear, owner and lockout have no authPolicy");
+	flush(s.h);
+	/* an empty policy with TPM_ALG_NULL takes it away */
+	set_primary_policy(VTPM_RH_ENDORSEMENT, "", d_cc, 32, VTPM_ALG_SHA256);
+	ok(set_primary_policy(VTPM_RH_ENDORSEMENT, "", NULL, 0, VTPM_ALG_NULL) == 0,
+	   "SetPrimaryPolicy(endorsement, empty, TPM_ALG_NULL)");
+	policy_cc_session(&s, VTPM_CC_HierarchyChangeAuth);
+	ok(change_auth(VTPM_RH_ENDORSEMENT, &s, "x") == VTPM_RC_AUTH_UNAVAILABLE,
+	   "then endorsement has no authPolicy");
+	flush(s.h);
+}
+
 int main(void)
 {
 	printf("TAP version 13\n");
@@ -1013,6 +1156,7 @@ int main(void)
 	test_session_attrs();
 	test_param_crypt();
 	test_policy();
+	test_primary_policy();
 	vtpm_engine_free(e);
 	return tap_done();
 }
