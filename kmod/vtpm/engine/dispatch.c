@@ -148,6 +148,23 @@ u32 vtpm_param_last(const struct vtpm_rd *rd, unsigned int n)
 	return rc ? rc : vtpm_param_end(rd);
 }
 
+u32 vtpm_param_2b_hash(struct vtpm_rd *rd, const u8 **data, u16 *size,
+		       u16 max, u16 *alg, int *h)
+{
+	u32 rc = vtpm_param_tpm2b(rd, data, size, max, 1);
+
+	if (rc)
+		return rc;
+	*alg = vtpm_rd_u16(rd);
+	rc = vtpm_param_check(rd, 2);
+	if (rc)
+		return rc;
+	*h = vtpm_hash_from_alg(*alg);
+	if (*h < 0 && *alg != VTPM_ALG_NULL)
+		return vtpm_rc_param(VTPM_RC_HASH, 2);
+	return vtpm_param_end(rd);
+}
+
 static u16 permanent_kind(u32 h)
 {
 	switch (h) {

@@ -114,16 +114,7 @@ VTPM_CMD(hash_sequence_start)
 	int h;
 
 	vtpm_rd_init(&rd, c->params, c->params_len);
-	rc = vtpm_param_tpm2b(&rd, &auth, &n, VTPM_HASH_MAX_DIGEST, 1);
-	if (rc)
-		return rc;
-	alg = vtpm_rd_u16(&rd);
-	rc = vtpm_param_check(&rd, 2);
-	h = vtpm_hash_from_alg(alg);
-	if (!rc && h < 0 && alg != VTPM_ALG_NULL)
-		rc = vtpm_rc_param(VTPM_RC_HASH, 2);
-	if (!rc)
-		rc = vtpm_param_end(&rd);
+	rc = vtpm_param_2b_hash(&rd, &auth, &n, VTPM_HASH_MAX_DIGEST, &alg, &h);
 	if (rc)
 		return rc;
 	o = vtpm_object_alloc(e);

@@ -80,36 +80,50 @@ bool vtpm_hierarchy_enabled(struct vtpm_engine *e, u32 hierarchy)
 	}
 }
 
-static struct vtpm_digest *hierarchy_auth(struct vtpm_engine *e, u32 h)
+/* a hierarchy's authValue and authPolicy (both NULL: not a hierarchy) */
+static void hierarchy_slots(struct vtpm_engine *e, u32 h,
+			    struct vtpm_digest **auth,
+			    struct vtpm_auth_policy **policy)
 {
 	switch (h) {
 	case VTPM_RH_OWNER:
-		return &e->owner_auth;
+		*auth = &e->owner_auth;
+		*policy = &e->owner_policy;
+		break;
 	case VTPM_RH_ENDORSEMENT:
-		return &e->endorsement_auth;
+		*auth = &e->endorsement_auth;
+		*policy = &e->endorsement_policy;
+		break;
 	case VTPM_RH_PLATFORM:
-		return &e->platform_auth;
+		*auth = &e->platform_auth;
+		*policy = &e->platform_policy;
+		break;
 	case VTPM_RH_LOCKOUT:
-		return &e->lockout_auth;
+		*auth = &e->lockout_auth;
+		*policy = &e->lockout_policy;
+		break;
 	default:
-		return NULL;
+		*auth = NULL;
+		*policy = NULL;
 	}
+}
+
+static struct vtpm_digest *hierarchy_auth(struct vtpm_engine *e, u32 h)
+{
+	struct vtpm_auth_policy *p;
+	struct vtpm_digest *a;
+
+	hierarchy_slots(e, h, &a, &p);
+	return a;
 }
 
 static struct vtpm_auth_policy *hierarchy_policy(struct vtpm_engine *e, u32 h)
 {
-	switch (h) {
-	case VTPM_RH_OWNER:
-		return &e->owner_policy;
-	case VTPM_RH_ENDORSEMENT:
-		return &e->endorsement_policy;
-	case VTPM_RH_PLATFORM:
-		return &e->platform_policy;
-	case VTPM_RH_LOCKOUT:
-		return &e->lockout_policy;
-	default:
-		return NULL;
-	}
+	struct vtpm_auth_policy *p;
+	struct vtpm_digest *a;
+
+	hierarchy_slots(e, h, &a, &p);
+	return p;
 }
 
 u32 vtpm_entity_auth(struct vtpm_engine *e, u32 handle,
@@ -281,16 +295,7 @@ VTPM_CMD(set_primary_policy)
 	int h;
 
 	vtpm_rd_init(&rd, c->params, c->params_len);
-	rc = vtpm_param_tpm2b(&rd, &data, &n, VTPM_HASH_MAX_DIGEST, 1);
-	if (rc)
-		return rc;
-	alg = vtpm_rd_u16(&rd);
-	rc = vtpm_param_check(&rd, 2);
-	h = vtpm_hash_from_alg(alg);
-	if (!rc && h < 0 && alg != VTPM_ALG_NULL)
-		rc = vtpm_rc_param(VTPM_RC_HASH, 2);
-	if (!rc)
-		rc = vtpm_param_end(&rd);
+	rc = vtpm_param_2b_hash(&rd, &data, &n, VTPM_HASH_MAX_DIGEST, &alg, &h);
 	if (rc)
 		return rc;
 	if (!p)

@@ -290,6 +290,10 @@ u32 vtpm_param_check(const struct vtpm_rd *rd, unsigned int n);
 u32 vtpm_param_end(const struct vtpm_rd *rd);
 /* after the last parameter @n: vtpm_param_check(), then vtpm_param_end() */
 u32 vtpm_param_last(const struct vtpm_rd *rd, unsigned int n);
+/* parameters (TPM2B of at most @max bytes, TPMI_ALG_HASH+), and no more:
+ * @alg the algorithm, @h its enum vtpm_hash or -1 for TPM_ALG_NULL */
+u32 vtpm_param_2b_hash(struct vtpm_rd *rd, const u8 **data, u16 *size,
+		       u16 max, u16 *alg, int *h);
 
 /* misc.c */
 void vtpm_misc_manufacture(struct vtpm_engine *e);
