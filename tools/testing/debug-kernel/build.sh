@@ -26,6 +26,12 @@ JOBS=${VHV_KJOBS:-$(nproc)}
 say() { echo "debug-kernel[$LINE]: $*" >&2; }
 die() { say "$*"; exit 1; }
 
+# What a kernel build needs beyond `make setup` (tools/setup.sh --debug
+# installs it; check-debug.sh runs that first, a direct call may not have)
+for t in flex bison bc; do
+	command -v "$t" > /dev/null || die "$t missing: run 'tools/setup.sh --debug' first"
+done
+
 # The installed stock image of this line, and its package version.
 case $LINE in
 6.1) pat='6.1.*-amd64' ;;
