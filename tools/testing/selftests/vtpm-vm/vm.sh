@@ -17,8 +17,8 @@
 # it (SeaBIOS's separator is FFFFFFFF) and the others not zero, and the
 # platform's empty auth refused.
 source "$(dirname "$0")/../lib.sh"
-source "$(dirname "$0")/tpmlib.sh"
-source "$(dirname "$0")/targets.sh"
+source "$(dirname "$0")/../vtpm/tpmlib.sh"
+source "$(dirname "$0")/../vtpm/targets.sh"
 set -e
 
 tap_plan 6
