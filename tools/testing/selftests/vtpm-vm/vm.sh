@@ -53,7 +53,7 @@ run_vm() {
 	# (two VMs in a test: each wait well below the test's 600 s)
 	if ! wait_for "the VM's firmware to try every boot device" 200 \
 		bash -c "fw_done '$2' || ! kill -0 $vm"; then
-		diag "QEMU and its threads: $(ps -L -o pid,tid,stat,wchan:32,pcpu,comm -p "$(pgrep -f "path=/dev/tpm$1," | head -n1)" 2>&1 | paste -sd';')"
+		diag "QEMU and its threads: $(ps -L -o pid,tid,stat,wchan:32,pcpu,comm -p "$(pgrep -n -f "^qemu-system-x86_64 .*path=/dev/tpm$1,")" 2>&1 | paste -sd';')"
 		diag "memory: $(grep -E 'MemFree|SwapTotal|SwapFree' /proc/meminfo | paste -sd' '); cgroup: $(cat /proc/self/cgroup)"
 	fi
 	kill $vm 2> /dev/null || true
