@@ -1,12 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Module parameters. Both are plain unsigned ints read locklessly; a write
- * outside the documented range is refused with -EINVAL and changes nothing.
- * Kernels built with CONFIG_FAULT_INJECTION have a third, load-time only,
+ * Module parameters: unsigned ints with bounds, read locklessly. A value
+ * that is not a plain decimal number in its range is refused with -EINVAL
+ * and a message that names the parameter and its range, and changes
+ * nothing: at load time (insmod vhv.ko stall_ms=0 fails) as at run time.
+ * "0x10" and "010" are refused, not read as hex or octal.
+ *
+ * stall_ms and ready_trace_us may be written at any time; max_vms and
+ * max_vcpus size the lookup tables and are given at load time only.
+ * Kernels built with CONFIG_FAULT_INJECTION have a fifth, load-time only,
  * for the fault-injection selftests.
  */
 #include <linux/moduleparam.h>
 #include <linux/kernel.h>
+#include <linux/string.h>
 #include <linux/time64.h>
 #include <linux/sysfs.h>
 
@@ -32,17 +39,37 @@ static struct vhv_param_range ready_trace_us = {
 	.val = 10000, .min = 1, .max = 60000000,
 };
 
+/* 1,000 VMs of 64 vCPUs fit the defaults. */
+static struct vhv_param_range max_vms = {
+	.val = 1024, .min = 1, .max = 65536,
+};
+
+static struct vhv_param_range max_vcpus = {
+	.val = 65536, .min = 1, .max = 1048576,
+};
+
+/* Plain decimal: digits only (a trailing newline allowed), no leading 0. */
+static int parse_decimal(const char *buf, unsigned int *v)
+{
+	size_t n = strcspn(buf, "\n");
+
+	if (!n || n != strspn(buf, "0123456789") ||
+	    (buf[0] == '0' && n > 1) || (buf[n] && strcmp(buf + n, "\n")))
+		return -EINVAL;
+	return kstrtouint(buf, 10, v);
+}
+
 static int range_set(const char *buf, const struct kernel_param *kp)
 {
 	struct vhv_param_range *p = kp->arg;
 	unsigned int v;
-	int ret;
 
-	ret = kstrtouint(buf, 0, &v);
-	if (ret)
+	if (parse_decimal(buf, &v) || v < p->min || v > p->max) {
+		pr_err_ratelimited("%s: \"%*pE\" refused: a decimal number in %u..%u (kept %u)\n",
+				   kp->name, (int)min_t(size_t, strcspn(buf, "\n"), 32),
+				   buf, p->min, p->max, READ_ONCE(p->val));
 		return -EINVAL;
-	if (v < p->min || v > p->max)
-		return -EINVAL;
+	}
 	WRITE_ONCE(p->val, v);
 	return 0;
 }
@@ -67,6 +94,14 @@ module_param_cb(ready_trace_us, &range_ops, &ready_trace_us, 0644);
 MODULE_PARM_DESC(ready_trace_us,
 		 "shortest ready episode in us reported by vhv:vhv_ready_wait (1..60000000, default 10000)");
 
+module_param_cb(max_vms, &range_ops, &max_vms, 0444);
+MODULE_PARM_DESC(max_vms,
+		 "most VMs tracked at once, load time only (1..65536, default 1024)");
+
+module_param_cb(max_vcpus, &range_ops, &max_vcpus, 0444);
+MODULE_PARM_DESC(max_vcpus,
+		 "most vCPUs tracked at once, load time only (1..1048576, default 65536)");
+
 unsigned int vhv_params_stall_ms(void)
 {
 	return READ_ONCE(stall_ms.val);
@@ -75,6 +110,16 @@ unsigned int vhv_params_stall_ms(void)
 u64 vhv_params_ready_trace_ns(void)
 {
 	return (u64)READ_ONCE(ready_trace_us.val) * NSEC_PER_USEC;
+}
+
+unsigned int vhv_params_max_vms(void)
+{
+	return max_vms.val;
+}
+
+unsigned int vhv_params_max_vcpus(void)
+{
+	return max_vcpus.val;
 }
 
 #ifdef CONFIG_FAULT_INJECTION

@@ -6,6 +6,9 @@
 
 unsigned int vhv_params_stall_ms(void);
 u64 vhv_params_ready_trace_ns(void);
+/* Load-time only: constant while the module is loaded. */
+unsigned int vhv_params_max_vms(void);
+unsigned int vhv_params_max_vcpus(void);
 
 #ifdef CONFIG_FAULT_INJECTION
 bool vhv_params_fail_init(void);

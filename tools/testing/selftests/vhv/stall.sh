@@ -5,7 +5,8 @@
 # stall_count files, the vhv_vm_stall/vhv_vm_recover tracepoints and the
 # KOBJ_CHANGE uevents, with stall_ms = 1000.
 #
-#   P  stall_ms rejects out-of-range and malformed values, keeps the old one
+#   P  stall_ms rejects out-of-range and malformed values (hex, octal and
+#      signed ones too: decimal only), keeps the old one
 #   R  a busy VM never stalls
 #   S  SIGSTOP of the VMM: stall reported, not before the threshold
 #   C  SIGCONT: recovery reported, once
@@ -47,7 +48,7 @@ STALL0=$(rd "$PARAMS/stall_ms")
 diag "stall_ms was $STALL0"
 chk_bad_writes() {
 	local v ok=1 now
-	for v in 0 99 3600001 -1 abc $'\n' 1000x 99999999999999999999 " "; do
+	for v in 0 99 3600001 -1 abc $'\n' 1000x 99999999999999999999 " " 0x3e8 01000 +1000; do
 		if wr "$PARAMS/stall_ms" "$v"; then
 			diag "write $(printf %q "$v") to stall_ms succeeded"
 			ok=0
@@ -61,7 +62,7 @@ chk_bad_writes() {
 	done
 	[ $ok = 1 ]
 }
-check "P: out-of-range or malformed stall_ms writes fail and keep the value" chk_bad_writes
+check "P: out-of-range or malformed stall_ms writes (hex, octal, signed too) fail and keep the value" chk_bad_writes
 
 chk_bounds() {
 	wr "$PARAMS/stall_ms" 100 && [ "$(rd "$PARAMS/stall_ms")" = 100 ] &&
