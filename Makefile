@@ -21,10 +21,12 @@ BUILD := $(TOP)/build
 
 # Target kernels: Debian 12's 6.1 and 6.12 lines when their headers are
 # installed, plus the running kernel when its headers are (a real KVM host).
+# PREEMPT_RT kernels (-rt-amd64) are left out: vhv refuses them (see
+# Documentation/vhv/admin-guide.rst, "Kernels").
 ifeq ($(origin KVER),undefined)
-KVERS := $(sort $(notdir $(patsubst %/build,%,$(wildcard \
+KVERS := $(sort $(filter-out %-rt-amd64,$(notdir $(patsubst %/build,%,$(wildcard \
 	/lib/modules/6.1.*-amd64/build /lib/modules/6.12.*-amd64/build \
-	/lib/modules/$(shell uname -r)/build))))
+	/lib/modules/$(shell uname -r)/build)))))
 else
 KVERS := $(KVER)
 endif

@@ -17,6 +17,14 @@
 #endif
 
 /*
+ * vhv reads 64-bit figures of other threads (run_delay, sum_exec_runtime)
+ * with single loads, and keeps jiffies deltas in unsigned long.
+ */
+#ifndef CONFIG_64BIT
+#error "vhv needs a 64-bit kernel"
+#endif
+
+/*
  * kvm_entry's prototype. Upstream 6.9 added "bool force_immediate_exit"; the
  * change was backported to 6.1.149 (Debian 6.1.153-1 and later carry it).
  * A probe must match the prototype exactly: with kCFI a mismatch traps.

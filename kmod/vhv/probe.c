@@ -30,6 +30,7 @@
 #include "params.h"
 #include "probe.h"
 #include "registry.h"
+#include "untracked.h"
 #include "vcpu.h"
 
 /**
@@ -42,8 +43,6 @@
  * @ent: the vCPU object, or NULL if it is not tracked
  * @in_run: @task entered the guest in this stint and did not leave KVM_RUN
  *	on this CPU since
- * @nt_vcpu: a vCPU that could not be tracked (limit, memory) ...
- * @nt_epoch: ... in this epoch: do not retry before the next one
  */
 struct vhv_pcpu {
 	const struct kvm_vcpu *vcpu;
@@ -53,8 +52,6 @@ struct vhv_pcpu {
 	unsigned long gen;
 	struct vhv_vcpu *ent;
 	bool in_run;
-	const struct kvm_vcpu *nt_vcpu;
-	unsigned long nt_epoch;
 };
 
 static DEFINE_PER_CPU(struct vhv_pcpu, vhv_pcpu);
@@ -62,7 +59,7 @@ static DEFINE_PER_CPU(struct vhv_pcpu, vhv_pcpu);
 static noinline void probe_entry_slow(struct vhv_pcpu *c,
 				      struct kvm_vcpu *vcpu, unsigned long pc)
 {
-	unsigned long epoch, gen;
+	unsigned long epoch, gen, room;
 	struct vhv_vcpu *e;
 
 	/* Pairs with reg_bump(): a new value implies the unhashing is seen. */
@@ -73,15 +70,14 @@ static noinline void probe_entry_slow(struct vhv_pcpu *c,
 
 	/* The probe runs with preemption off: an RCU read-side section. */
 	e = vhv_vcpu_find(vcpu);
-	if (!e && !(c->nt_vcpu == vcpu && c->nt_epoch == epoch)) {
-		e = vhv_vcpu_create(vcpu);
-		if (!e) {
-			c->nt_vcpu = vcpu;
-			c->nt_epoch = epoch;
-		}
+	if (!e) {
+		/* Not again while nothing changed (vhv_nt_retry()). */
+		room = READ_ONCE(vhv_reg_room);
+		if (vhv_nt_retry(vcpu, room, epoch))
+			e = vhv_vcpu_create(vcpu, room, epoch);
 	}
 	if (e)
-		vhv_vcpu_enter(e, vcpu, pc);
+		vhv_vcpu_enter(e, vcpu, pc, epoch);
 
 	c->vcpu = vcpu;
 	c->task = current;

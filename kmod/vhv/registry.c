@@ -25,6 +25,7 @@
 #include "stall.h"
 #include "sysfs.h"
 #include "trace.h"
+#include "untracked.h"
 #include "vcpu.h"
 #include "vm.h"
 
@@ -37,6 +38,7 @@ struct vhv_reg vhv_reg = {
 /* Written by the worker only; never 0 (0 marks an invalid per-CPU cache). */
 unsigned long vhv_reg_epoch __read_mostly = 1;
 unsigned long vhv_reg_gen __read_mostly = 1;
+unsigned long vhv_reg_room __read_mostly = 1;
 
 /* Worker period: a quarter of the stall threshold, 20 ms .. 1 s. */
 unsigned int vhv_reg_period_ms(void)
@@ -276,6 +278,21 @@ static bool reg_resync(unsigned long period)
 	return vhv_reg.resynced;
 }
 
+/*
+ * Forget untracked vCPUs that exited or got tracked, report the failures
+ * the probe could not print, and let the probes try again when there is
+ * room under both limits (a vCPU over max_vms needs a VM and a vCPU).
+ */
+static void reg_untracked(void)
+{
+	vhv_nt_scan(vhv_vcpu_tracked);
+	vhv_nt_report();
+	if (vhv_nt_any() &&
+	    atomic_read(&vhv_reg.nr_vcpus_alloc) < vhv_params_max_vcpus() &&
+	    atomic_read(&vhv_reg.nr_vms_alloc) < vhv_params_max_vms())
+		WRITE_ONCE(vhv_reg_room, vhv_reg_room + 1);
+}
+
 static void reg_tick(struct work_struct *work)
 {
 	unsigned long period = msecs_to_jiffies(vhv_reg_period_ms());
@@ -283,6 +300,7 @@ static void reg_tick(struct work_struct *work)
 	struct vhv_vm *vm;
 
 	reg_reap(false);
+	reg_untracked();
 
 	mutex_lock(&vhv_reg.lock);
 	reg_drain();
@@ -315,7 +333,8 @@ void vhv_reg_host_locked(struct vhv_reg_host *h)
 	h->nr_vcpus = vhv_reg.nr_vcpus;
 	h->nr_cpus = num_online_cpus();
 	h->ram_bytes = (u64)totalram_pages() << PAGE_SHIFT;
-	h->track_failures = atomic_long_read(&vhv_reg.track_failures);
+	h->track_failures = vhv_nt_failures();
+	h->untracked_vcpus = vhv_nt_count();
 	h->guest_mem_bytes = 0;
 	list_for_each_entry(vm, &vhv_reg.vms, node)
 		h->guest_mem_bytes += READ_ONCE(vm->mem_bytes);
@@ -323,16 +342,37 @@ void vhv_reg_host_locked(struct vhv_reg_host *h)
 
 int vhv_reg_init(void)
 {
+	int ret;
+
 	if (vhv_params_fail_init())
 		return -ENOMEM;
+	ret = vhv_nt_init();
+	if (ret)
+		return ret;
+	ret = vhv_vm_init();
+	if (ret)
+		goto err_nt;
+	ret = vhv_vcpu_init();
+	if (ret)
+		goto err_vm;
 	vhv_reg.wq = alloc_ordered_workqueue("vhv", 0);
-	if (!vhv_reg.wq)
-		return -ENOMEM;
+	if (!vhv_reg.wq) {
+		ret = -ENOMEM;
+		goto err_vcpu;
+	}
 	INIT_WORK(&vhv_reg.sync_work, reg_sync);
 	INIT_DELAYED_WORK(&vhv_reg.tick_work, reg_tick);
 	queue_delayed_work(vhv_reg.wq, &vhv_reg.tick_work,
 			   msecs_to_jiffies(vhv_reg_period_ms()));
 	return 0;
+
+err_vcpu:
+	vhv_vcpu_exit();
+err_vm:
+	vhv_vm_exit();
+err_nt:
+	vhv_nt_exit();
+	return ret;
 }
 
 /**
@@ -346,6 +386,10 @@ void vhv_reg_exit(void)
 	cancel_work_sync(&vhv_reg.sync_work);
 	reg_reap(true);
 	destroy_workqueue(vhv_reg.wq);
+	vhv_nt_report();
+	vhv_nt_exit();
+	vhv_vcpu_exit();
+	vhv_vm_exit();
 	if (atomic_read(&vhv_reg.nr_vms_alloc) ||
 	    atomic_read(&vhv_reg.nr_vcpus_alloc))
 		pr_err("leaked %d VMs and %d vCPUs\n",

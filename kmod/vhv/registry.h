@@ -9,10 +9,6 @@
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 
-/* Bounds on what vhv tracks; more is refused with a ratelimited warning. */
-#define VHV_MAX_VMS	1024
-#define VHV_MAX_VCPUS	4096
-
 /**
  * struct vhv_reg - every VM and vCPU vhv knows about
  * @lock: protects @vms, @nr_vms, @nr_vcpus, each VM's vCPU list, the
@@ -29,11 +25,9 @@
  * @vms: listed VMs (struct vhv_vm.node)
  * @nr_vms: number of listed VMs
  * @nr_vcpus: number of listed vCPUs
- * @nr_vms_alloc: VM objects in existence (for %VHV_MAX_VMS)
- * @nr_vcpus_alloc: vCPU objects in existence (for %VHV_MAX_VCPUS)
+ * @nr_vms_alloc: VM objects in existence (for max_vms)
+ * @nr_vcpus_alloc: vCPU objects in existence (for max_vcpus)
  * @next_vm_id: last VM id handed out; ids are never reused while loaded
- * @track_failures: vCPU entries that found no object and could not get one
- *	(over a limit, out of memory); /sys/kernel/vhv/track_failures
  * @pending_vms: VMs created by the probe, not yet listed (lockless)
  * @pending_vcpus: vCPUs created by the probe, not yet listed (lockless)
  * @wq: ordered workqueue running @sync_work and @tick_work
@@ -52,7 +46,6 @@ struct vhv_reg {
 	atomic_t nr_vms_alloc;
 	atomic_t nr_vcpus_alloc;
 	atomic_t next_vm_id;
-	atomic_long_t track_failures;
 	struct llist_head pending_vms;
 	struct llist_head pending_vcpus;
 	struct workqueue_struct *wq;
@@ -74,6 +67,12 @@ extern struct vhv_reg vhv_reg;
 extern unsigned long vhv_reg_epoch;
 extern unsigned long vhv_reg_gen;
 
+/*
+ * Bumped by the worker when a vCPU that could not be tracked over a limit
+ * may be tracked now: until then the probe does not try again.
+ */
+extern unsigned long vhv_reg_room;
+
 /**
  * struct vhv_reg_host - host-wide figures
  * @nr_vms: listed VMs
@@ -81,7 +80,8 @@ extern unsigned long vhv_reg_gen;
  * @nr_cpus: online CPUs
  * @guest_mem_bytes: sum of the listed VMs' mem_bytes
  * @ram_bytes: total RAM of the host
- * @track_failures: vhv_reg.track_failures
+ * @track_failures: vCPU entries that found no object and could not get one
+ * @untracked_vcpus: vCPUs whose thread runs and that vhv could not track
  */
 struct vhv_reg_host {
 	unsigned int nr_vms;
@@ -90,6 +90,7 @@ struct vhv_reg_host {
 	u64 guest_mem_bytes;
 	u64 ram_bytes;
 	u64 track_failures;
+	unsigned int untracked_vcpus;
 };
 
 void vhv_reg_host_locked(struct vhv_reg_host *h);

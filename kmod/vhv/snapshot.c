@@ -166,7 +166,7 @@ static void snap_vm(struct snap_out *o, struct vhv_vm *vm, char *path)
 	plen = vhv_vm_cgroup(vm, path, PATH_MAX, &some, &full);
 	out_printf(o, "vm id=%u pid=%d nr_vcpus=%u mem_bytes=%llu swap_bytes=%llu swapin_pages=%llu swap_wait_ns=%llu heartbeat_ms=%llu stalled=%d cgroup=",
 		   vm->id, vm->pid, vm->nr_vcpus, READ_ONCE(vm->mem_bytes),
-		   vhv_vm_swap_bytes(vm), vhv_vm_swapin_pages(vm),
+		   vm->swap_sample, vhv_vm_swapin_pages(vm),
 		   vhv_vm_swap_wait_ns(vm), vhv_vm_heartbeat_ms(vm),
 		   vm->stall.stalled);
 	out_path(o, path, plen);
@@ -186,9 +186,10 @@ static void snap_fill(struct snap_out *o, char *path)
 	vhv_reg_host_locked(&h);
 	out_printf(o, "vhv-snapshot version=1 time_ns=%llu hz=%u\n",
 		   ktime_get_ns(), USER_HZ);
-	out_printf(o, "host nr_vms=%u nr_vcpus=%u nr_cpus=%u guest_mem_bytes=%llu ram_bytes=%llu stall_threshold_ms=%u track_failures=%llu\n",
+	out_printf(o, "host nr_vms=%u nr_vcpus=%u nr_cpus=%u guest_mem_bytes=%llu ram_bytes=%llu stall_threshold_ms=%u track_failures=%llu untracked_vcpus=%u\n",
 		   h.nr_vms, h.nr_vcpus, h.nr_cpus, h.guest_mem_bytes,
-		   h.ram_bytes, vhv_params_stall_ms(), h.track_failures);
+		   h.ram_bytes, vhv_params_stall_ms(), h.track_failures,
+		   h.untracked_vcpus);
 	list_for_each_entry(vm, &vhv_reg.vms, node)
 		snap_vm(o, vm, path);
 	out_printf(o, "end\n");

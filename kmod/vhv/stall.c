@@ -40,7 +40,7 @@ static bool any_halted(struct vhv_vm *vm)
 void vhv_stall_check(struct vhv_vm *vm, bool resync)
 {
 	struct vhv_stall *st = &vm->stall;
-	unsigned long now = jiffies, hb = READ_ONCE(vm->hb), end;
+	unsigned long now = jiffies, hb = vhv_vm_hb(vm), end;
 	unsigned long limit = msecs_to_jiffies(vhv_params_stall_ms());
 	bool stalled;
 
@@ -55,12 +55,14 @@ void vhv_stall_check(struct vhv_vm *vm, bool resync)
 	if (stalled) {
 		st->count++;
 		st->since = hb;
-		trace_vhv_vm_stall(vm->id, vm->pid, jiffies_to_msecs(now - hb));
+		trace_vhv_vm_stall(vm->id, vm->pid,
+				   jiffies64_to_msecs(now - hb));
 		vhv_sysfs_vm_uevent(vm, "stall");
 		return;
 	}
 	/* Ended by a new heartbeat, or by a vCPU that halted. */
 	end = time_after(hb, st->since) ? hb : now;
-	trace_vhv_vm_recover(vm->id, vm->pid, jiffies_to_msecs(end - st->since));
+	trace_vhv_vm_recover(vm->id, vm->pid,
+			     jiffies64_to_msecs(end - st->since));
 	vhv_sysfs_vm_uevent(vm, "recover");
 }

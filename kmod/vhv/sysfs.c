@@ -39,6 +39,7 @@ static ssize_t emit_ratio(char *buf, u64 num, u64 den)
 enum host_field {
 	HOST_NR_VMS, HOST_NR_VCPUS, HOST_NR_CPUS, HOST_VCPU_RATIO,
 	HOST_GUEST_MEM, HOST_RAM, HOST_OVERCOMMIT, HOST_TRACK_FAILURES,
+	HOST_UNTRACKED,
 };
 
 static ssize_t host_show(enum host_field f, char *buf)
@@ -66,6 +67,8 @@ static ssize_t host_show(enum host_field f, char *buf)
 		return emit_ratio(buf, h.guest_mem_bytes, h.ram_bytes);
 	case HOST_TRACK_FAILURES:
 		return sysfs_emit(buf, "%llu\n", h.track_failures);
+	case HOST_UNTRACKED:
+		return sysfs_emit(buf, "%u\n", h.untracked_vcpus);
 	}
 	return -EINVAL;
 }
@@ -86,6 +89,7 @@ HOST_ATTR(guest_mem_bytes, HOST_GUEST_MEM);
 HOST_ATTR(ram_bytes, HOST_RAM);
 HOST_ATTR(mem_overcommit, HOST_OVERCOMMIT);
 HOST_ATTR(track_failures, HOST_TRACK_FAILURES);
+HOST_ATTR(untracked_vcpus, HOST_UNTRACKED);
 
 static struct attribute *host_attrs[] = {
 	&host_nr_vms.attr,
@@ -96,6 +100,7 @@ static struct attribute *host_attrs[] = {
 	&host_ram_bytes.attr,
 	&host_mem_overcommit.attr,
 	&host_track_failures.attr,
+	&host_untracked_vcpus.attr,
 	NULL,
 };
 

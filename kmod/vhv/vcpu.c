@@ -24,14 +24,28 @@
 #include "params.h"
 #include "sysfs.h"
 #include "trace.h"
+#include "untracked.h"
 #include "vcpu.h"
 #include "vm.h"
 
-#define VHV_VCPU_HASH_BITS	10
+/*
+ * vCPU by struct kvm_vcpu pointer and vCPU by thread: both sized at load
+ * for max_vcpus (four per bucket when full), protected by
+ * vhv_reg.hash_lock, read under RCU.
+ */
+static struct hlist_head *vcpu_hash;
+static struct hlist_head *task_hash;
+static unsigned int hash_bits;
 
-/* Both protected by vhv_reg.hash_lock, read under RCU. */
-static DEFINE_HASHTABLE(vcpu_hash, VHV_VCPU_HASH_BITS);
-static DEFINE_HASHTABLE(task_hash, VHV_VCPU_HASH_BITS);
+static struct hlist_head *vcpu_bucket(const void *key)
+{
+	return &vcpu_hash[hash_ptr(key, hash_bits)];
+}
+
+static struct hlist_head *task_bucket(const struct task_struct *t)
+{
+	return &task_hash[hash_ptr(t, hash_bits)];
+}
 
 /**
  * vhv_vcpu_find() - the live object for the vCPU current is entering
@@ -44,7 +58,7 @@ struct vhv_vcpu *vhv_vcpu_find(struct kvm_vcpu *vcpu)
 {
 	struct vhv_vcpu *e;
 
-	hash_for_each_possible_rcu(vcpu_hash, e, hnode, (unsigned long)vcpu) {
+	hlist_for_each_entry_rcu(e, vcpu_bucket(vcpu), hnode) {
 		if (e->key != vcpu || READ_ONCE(e->dead) ||
 		    READ_ONCE(e->replaced))
 			continue;
@@ -67,23 +81,25 @@ struct vhv_vcpu *vhv_vcpu_find(struct kvm_vcpu *vcpu)
  */
 static noinline __noclone struct vhv_vcpu *vhv_vcpu_kzalloc(void)
 {
-	return kzalloc(sizeof(struct vhv_vcpu), GFP_ATOMIC | __GFP_NOWARN);
+	return kzalloc(sizeof(struct vhv_vcpu), GFP_NOWAIT | __GFP_NOWARN);
 }
 ALLOW_ERROR_INJECTION(vhv_vcpu_kzalloc, NULL);
 
-static struct vhv_vcpu *vcpu_alloc(struct kvm_vcpu *vcpu)
+/* At the limit this costs one load: no atomic, no allocation. */
+static struct vhv_vcpu *vcpu_alloc(struct kvm_vcpu *vcpu,
+				   enum vhv_nt_reason *why)
 {
+	unsigned int max = vhv_params_max_vcpus();
 	struct vhv_vcpu *e;
 
-	if (atomic_inc_return(&vhv_reg.nr_vcpus_alloc) > VHV_MAX_VCPUS) {
-		pr_warn_ratelimited("more than %d vCPUs, thread %d not tracked\n",
-				    VHV_MAX_VCPUS, current->pid);
+	*why = VHV_NT_VCPUS;
+	if (atomic_read(&vhv_reg.nr_vcpus_alloc) >= max)
+		return NULL;
+	if (atomic_inc_return(&vhv_reg.nr_vcpus_alloc) > max)
 		goto err;
-	}
 	e = vhv_vcpu_kzalloc();
 	if (!e) {
-		pr_warn_ratelimited("out of memory, thread %d not tracked\n",
-				    current->pid);
+		*why = VHV_NT_NOMEM;
 		goto err;
 	}
 	e->key = vcpu;
@@ -93,6 +109,7 @@ static struct vhv_vcpu *vcpu_alloc(struct kvm_vcpu *vcpu)
 	e->tid = current->pid;
 	e->last_pc = current->sched_info.pcount;
 	e->last_rd = current->sched_info.run_delay;
+	e->hb = jiffies;
 	return e;
 err:
 	atomic_dec(&vhv_reg.nr_vcpus_alloc);
@@ -116,8 +133,8 @@ static void vcpu_publish_locked(struct vhv_vcpu *e, struct vhv_vm *vm)
 	vm->nr_alive++;
 	get_task_struct(current);
 	e->task = current;
-	hash_add_rcu(vcpu_hash, &e->hnode, (unsigned long)e->key);
-	hash_add_rcu(task_hash, &e->tnode, (unsigned long)e->task);
+	hlist_add_head_rcu(&e->hnode, vcpu_bucket(e->key));
+	hlist_add_head_rcu(&e->tnode, task_bucket(e->task));
 	list_add_tail(&e->vm_hnode, &vm->hvcpus);
 	pr_debug("vcpu %u/%u create\n", vm->id, e->idx);
 }
@@ -125,21 +142,25 @@ static void vcpu_publish_locked(struct vhv_vcpu *e, struct vhv_vm *vm)
 /**
  * vhv_vcpu_create() - track the vCPU current is entering
  * @vcpu: KVM's vCPU, alive (kvm_entry probe)
+ * @room: vhv_reg_room before the try
+ * @epoch: vhv_reg_epoch
  *
  * Finds or creates the VM, publishes the object in the hashes and queues
  * it for listing and sysfs (which need process context). A failure (over
- * a limit, out of memory) adds one to vhv_reg.track_failures; the caller
- * tries again in the next epoch.
+ * a limit, out of memory) is noted for the worker (vhv_nt_note()), which
+ * counts and reports it.
  *
  * Context: kvm_entry probe: RCU read side, IRQs off.
- * Return: the object, or NULL (over the limit, or out of memory).
+ * Return: the object, or NULL.
  */
-struct vhv_vcpu *vhv_vcpu_create(struct kvm_vcpu *vcpu)
+struct vhv_vcpu *vhv_vcpu_create(struct kvm_vcpu *vcpu, unsigned long room,
+				 unsigned long epoch)
 {
 	struct vhv_vm *vm, *nvm = NULL;
+	enum vhv_nt_reason why;
 	struct vhv_vcpu *e;
 
-	e = vcpu_alloc(vcpu);
+	e = vcpu_alloc(vcpu, &why);
 	if (!e)
 		goto untracked;
 
@@ -147,7 +168,7 @@ struct vhv_vcpu *vhv_vcpu_create(struct kvm_vcpu *vcpu)
 	vm = vhv_vm_find_locked(vcpu->kvm);
 	if (!vm) {
 		spin_unlock(&vhv_reg.hash_lock);
-		nvm = vhv_vm_alloc();
+		nvm = vhv_vm_alloc(&why);
 		if (!nvm) {
 			vcpu_free_unpublished(e);
 			goto untracked;
@@ -170,7 +191,7 @@ struct vhv_vcpu *vhv_vcpu_create(struct kvm_vcpu *vcpu)
 	return e;
 
 untracked:
-	atomic_long_inc(&vhv_reg.track_failures);
+	vhv_nt_note(vcpu, why, room, epoch);
 	return NULL;
 }
 
@@ -214,17 +235,21 @@ static void close_swap_wait(struct vhv_vcpu *e)
  * @e: the vCPU (current is its thread)
  * @vcpu: KVM's vCPU, alive
  * @pcount: current->sched_info.pcount
+ * @epoch: vhv_reg_epoch
  *
  * Accounts the ready episode that just ended (Δrun_delay when exactly one
  * schedule-in happened since the last slow path), closes an I/O wait,
- * copies KVM's own stats and stamps the heartbeat.
+ * copies KVM's own stats and stamps the heartbeat. The VM's memory slots
+ * are looked at once per epoch (an SRCU section), by the first of its
+ * vCPUs to enter in it, not on every schedule-in.
  *
  * Context: kvm_entry probe, IRQs off.
  */
 void vhv_vcpu_enter(struct vhv_vcpu *e, struct kvm_vcpu *vcpu,
-		    unsigned long pcount)
+		    unsigned long pcount, unsigned long epoch)
 {
 	u64 rd = current->sched_info.run_delay;
+	struct vhv_vm *vm = e->vm;
 
 	if (pcount - e->last_pc == 1)
 		ready_episode(e, rd - e->last_rd);
@@ -233,7 +258,10 @@ void vhv_vcpu_enter(struct vhv_vcpu *e, struct kvm_vcpu *vcpu,
 	if (e->sw_start)
 		close_swap_wait(e);
 	vhv_vcpu_reenter(e, vcpu);
-	vhv_vm_update_mem(e->vm, vcpu->kvm);
+	if (READ_ONCE(vm->mem_epoch) != epoch) {
+		WRITE_ONCE(vm->mem_epoch, epoch);
+		vhv_vm_update_mem(vm, vcpu->kvm);
+	}
 }
 
 /**
@@ -242,7 +270,8 @@ void vhv_vcpu_enter(struct vhv_vcpu *e, struct kvm_vcpu *vcpu,
  * @vcpu: KVM's vCPU, alive
  *
  * Copies KVM's own stats, marks the vCPU in KVM_RUN and not halted, and
- * stamps the heartbeat. Part of vhv_vcpu_enter(); alone, the cheap path
+ * stamps the vCPU's heartbeat: stores to the vCPU's own object only, which
+ * no other vCPU writes. Part of vhv_vcpu_enter(); alone, the cheap path
  * for exit-heavy VMMs.
  *
  * Context: kvm_entry probe, IRQs off.
@@ -255,7 +284,7 @@ void vhv_vcpu_reenter(struct vhv_vcpu *e, struct kvm_vcpu *vcpu)
 				   vcpu->stat.preemption_other);
 	WRITE_ONCE(e->halted, false);
 	WRITE_ONCE(e->in_run, true);
-	WRITE_ONCE(e->vm->hb, jiffies);
+	WRITE_ONCE(e->hb, jiffies);
 }
 
 /**
@@ -280,7 +309,7 @@ static struct vhv_vcpu *find_in_run(struct task_struct *t)
 {
 	struct vhv_vcpu *e;
 
-	hash_for_each_possible_rcu(task_hash, e, tnode, (unsigned long)t) {
+	hlist_for_each_entry_rcu(e, task_bucket(t), tnode) {
 		if (e->task == t && READ_ONCE(e->in_run) && !READ_ONCE(e->dead))
 			return e;
 	}
@@ -431,8 +460,8 @@ void vhv_vcpu_unhash_locked(struct vhv_vcpu *e)
 {
 	lockdep_assert_held(&vhv_reg.hash_lock);
 
-	hash_del_rcu(&e->hnode);
-	hash_del_rcu(&e->tnode);
+	hlist_del_init_rcu(&e->hnode);
+	hlist_del_init_rcu(&e->tnode);
 	list_del(&e->vm_hnode);
 	WRITE_ONCE(e->dead, true);
 	e->vm->nr_alive--;
@@ -463,4 +492,53 @@ void vhv_vcpu_release(struct kobject *kobj)
 	kobject_put(&e->vm->kobj);
 	kfree(e);
 	atomic_dec(&vhv_reg.nr_vcpus_alloc);
+}
+
+/**
+ * vhv_vcpu_tracked() - is a vCPU tracked for a thread now
+ * @key: its struct kvm_vcpu pointer
+ * @t: the thread
+ *
+ * Context: process context (the worker).
+ */
+bool vhv_vcpu_tracked(const void *key, struct task_struct *t)
+{
+	struct vhv_vcpu *e;
+	bool ret = false;
+
+	rcu_read_lock();
+	hlist_for_each_entry_rcu(e, vcpu_bucket(key), hnode) {
+		if (e->key == key && e->task == t && !READ_ONCE(e->dead)) {
+			ret = true;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return ret;
+}
+
+/* The hashes, for max_vcpus: four vCPUs per bucket when full. */
+int vhv_vcpu_init(void)
+{
+	unsigned int n;
+
+	hash_bits = clamp_t(unsigned int,
+			    order_base_2(vhv_params_max_vcpus()) - 2, 6, 18);
+	n = 1U << hash_bits;
+	vcpu_hash = kvcalloc(n, sizeof(*vcpu_hash), GFP_KERNEL);
+	task_hash = kvcalloc(n, sizeof(*task_hash), GFP_KERNEL);
+	if (!vcpu_hash || !task_hash) {
+		vhv_vcpu_exit();
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Context: every vCPU is gone. */
+void vhv_vcpu_exit(void)
+{
+	kvfree(vcpu_hash);
+	kvfree(task_hash);
+	vcpu_hash = NULL;
+	task_hash = NULL;
 }

@@ -48,6 +48,8 @@ struct vhv_vm;
  * @sw_rd: run_delay at @sw_start
  * @sw_run: sum_exec_runtime at @sw_start
  * @swap_wait_ns: completed I/O wait inside KVM_RUN, ready time excluded
+ * @hb: jiffies of the vCPU's last VM entry that took the probe's slow
+ *	path (its heartbeat)
  *
  * The fields from @last_pc on are written only by @task itself, from the
  * probes (preemption off), so they have a single writer; readers use
@@ -85,6 +87,7 @@ struct vhv_vcpu {
 	u64 sw_rd;
 	u64 sw_run;
 	u64 swap_wait_ns;
+	unsigned long hb;
 };
 
 /**
@@ -115,9 +118,10 @@ struct vhv_vcpu_stats {
 
 /* Probe context (preemption off, which makes an RCU read-side section). */
 struct vhv_vcpu *vhv_vcpu_find(struct kvm_vcpu *vcpu);
-struct vhv_vcpu *vhv_vcpu_create(struct kvm_vcpu *vcpu);
+struct vhv_vcpu *vhv_vcpu_create(struct kvm_vcpu *vcpu, unsigned long room,
+				 unsigned long epoch);
 void vhv_vcpu_enter(struct vhv_vcpu *e, struct kvm_vcpu *vcpu,
-		    unsigned long pcount);
+		    unsigned long pcount, unsigned long epoch);
 void vhv_vcpu_reenter(struct vhv_vcpu *e, struct kvm_vcpu *vcpu);
 /* Probe context, current == e->task. */
 void vhv_vcpu_leave(struct vhv_vcpu *e, u32 exit_reason);
@@ -134,5 +138,8 @@ bool vhv_vcpu_gone(struct vhv_vcpu *e);
 void vhv_vcpu_unhash_locked(struct vhv_vcpu *e);
 void vhv_vcpu_retire(struct vhv_vcpu *e);
 void vhv_vcpu_release(struct kobject *kobj);
+bool vhv_vcpu_tracked(const void *key, struct task_struct *t);
+int vhv_vcpu_init(void);
+void vhv_vcpu_exit(void);
 
 #endif /* _VHV_VCPU_H */

@@ -3,7 +3,7 @@
  * VM objects. A VM is one struct kvm, keyed by its pointer and validated
  * against the VMM's mm. vhv holds the VMM's mm (mmgrab: the struct, not the
  * address space) and its thread group leader; the address space is pinned
- * only for the instant of a read (mmget_not_zero ... mmput).
+ * only for the instant of a read (mmget_not_zero ... mmput_async).
  */
 #include <linux/cgroup.h>
 #include <linux/error-injection.h>
@@ -16,43 +16,51 @@
 #include <linux/slab.h>
 
 #include "compat.h"
+#include "params.h"
 #include "registry.h"
 #include "sysfs.h"
 #include "trace.h"
 #include "vcpu.h"
 #include "vm.h"
 
-#define VHV_VM_HASH_BITS	8
+/* VM by struct kvm pointer, sized at load for max_vms (two per bucket
+ * when full); protected by vhv_reg.hash_lock.
+ */
+static struct hlist_head *vm_hash;
+static unsigned int vm_hash_bits;
 
-/* Protected by vhv_reg.hash_lock. */
-static DEFINE_HASHTABLE(vm_hash, VHV_VM_HASH_BITS);
+static struct hlist_head *vm_bucket(const void *kvm)
+{
+	return &vm_hash[hash_ptr(kvm, vm_hash_bits)];
+}
 
 /* Injectable allocation of the probe path: see vhv_vcpu_kzalloc(). */
 static noinline __noclone struct vhv_vm *vhv_vm_kzalloc(void)
 {
-	return kzalloc(sizeof(struct vhv_vm), GFP_ATOMIC | __GFP_NOWARN);
+	return kzalloc(sizeof(struct vhv_vm), GFP_NOWAIT | __GFP_NOWARN);
 }
 ALLOW_ERROR_INJECTION(vhv_vm_kzalloc, NULL);
 
 /**
  * vhv_vm_alloc() - allocate an unpublished VM
+ * @why: out, the reason of a failure
  *
  * Context: kvm_entry probe, IRQs off.
  * Return: the VM, or NULL (over the limit, or out of memory).
  */
-struct vhv_vm *vhv_vm_alloc(void)
+struct vhv_vm *vhv_vm_alloc(enum vhv_nt_reason *why)
 {
+	unsigned int max = vhv_params_max_vms();
 	struct vhv_vm *vm;
 
-	if (atomic_inc_return(&vhv_reg.nr_vms_alloc) > VHV_MAX_VMS) {
-		pr_warn_ratelimited("more than %d VMs, VM of pid %d not tracked\n",
-				    VHV_MAX_VMS, current->tgid);
+	*why = VHV_NT_VMS;
+	if (atomic_read(&vhv_reg.nr_vms_alloc) >= max)
+		return NULL;
+	if (atomic_inc_return(&vhv_reg.nr_vms_alloc) > max)
 		goto err;
-	}
 	vm = vhv_vm_kzalloc();
 	if (!vm) {
-		pr_warn_ratelimited("out of memory, VM of pid %d not tracked\n",
-				    current->tgid);
+		*why = VHV_NT_NOMEM;
 		goto err;
 	}
 	INIT_LIST_HEAD(&vm->vcpus);
@@ -100,7 +108,7 @@ struct vhv_vm *vhv_vm_find_locked(const struct kvm *kvm)
 
 	lockdep_assert_held(&vhv_reg.hash_lock);
 
-	hash_for_each_possible(vm_hash, vm, hnode, (unsigned long)kvm) {
+	hlist_for_each_entry(vm, vm_bucket(kvm), hnode) {
 		if (vm->kvm == kvm && vm->mm == current->mm && !vm->dead &&
 		    vm_alive_locked(vm))
 			return vm;
@@ -129,7 +137,7 @@ void vhv_vm_publish_locked(struct vhv_vm *vm, const struct kvm *kvm)
 	vm->leader = current->group_leader;
 	vm->hb = jiffies;
 	kobject_init(&vm->kobj, &vhv_sysfs_vm_ktype);
-	hash_add_rcu(vm_hash, &vm->hnode, (unsigned long)kvm);
+	hlist_add_head_rcu(&vm->hnode, vm_bucket(kvm));
 	llist_add(&vm->pend, &vhv_reg.pending_vms);
 	pr_debug("vm %u create\n", vm->id);
 }
@@ -177,7 +185,12 @@ out:
  * vhv_vm_swap_bytes() - swapped-out anonymous memory of the VMM (VmSwap)
  * @vm: the VM
  *
- * Context: process context; may sleep (mmput).
+ * On 6.2 and later this sums a per-CPU counter over every CPU: the
+ * snapshot uses the worker's sample (vhv_vm_update_rate()) instead, so a
+ * snapshot costs no such sum per VM. mmput_async(): the last reference of
+ * an exiting VMM is not dropped (exit_mmap) under vhv_reg.lock.
+ *
+ * Context: process context.
  * Return: bytes, 0 once the process has exited.
  */
 u64 vhv_vm_swap_bytes(struct vhv_vm *vm)
@@ -186,7 +199,7 @@ u64 vhv_vm_swap_bytes(struct vhv_vm *vm)
 
 	if (mmget_not_zero(vm->mm)) {
 		pages = vhv_compat_mm_swapents(vm->mm);
-		mmput(vm->mm);
+		mmput_async(vm->mm);
 	}
 	return pages << PAGE_SHIFT;
 }
@@ -228,9 +241,29 @@ u64 vhv_vm_swap_wait_ns(struct vhv_vm *vm)
 	return n;
 }
 
+/*
+ * The VM's heartbeat: the latest of its vCPUs' (each vCPU stamps its own,
+ * so the vCPUs of a VM never write a shared line on the entry path).
+ */
+unsigned long vhv_vm_hb(struct vhv_vm *vm)
+{
+	unsigned long hb = vm->hb, h;
+	struct vhv_vcpu *e;
+
+	lockdep_assert_held(&vhv_reg.lock);
+
+	list_for_each_entry(e, &vm->vcpus, node) {
+		h = READ_ONCE(e->hb);
+		if (time_after(h, hb))
+			hb = h;
+	}
+	return hb;
+}
+
+/* Age of the heartbeat; jiffies are 64-bit here, so it never wraps. */
 u64 vhv_vm_heartbeat_ms(struct vhv_vm *vm)
 {
-	return jiffies_to_msecs(jiffies - READ_ONCE(vm->hb));
+	return jiffies64_to_msecs(jiffies - vhv_vm_hb(vm));
 }
 
 /* Deepest cgroup that contains both. */
@@ -301,13 +334,15 @@ size_t vhv_vm_cgroup(struct vhv_vm *vm, char *buf, size_t len, s64 *some_us,
 	return n;
 }
 
-/* Sample the swap-in rate about once a second. */
+/* Sample swap_bytes every period, the swap-in rate about once a second. */
 void vhv_vm_update_rate(struct vhv_vm *vm)
 {
 	unsigned long now = jiffies;
 	u64 pages;
 
 	lockdep_assert_held(&vhv_reg.lock);
+
+	WRITE_ONCE(vm->swap_sample, vhv_vm_swap_bytes(vm));
 
 	pages = vhv_vm_swapin_pages(vm);
 	if (!vm->rate_at) {
@@ -341,13 +376,15 @@ void vhv_vm_fold(struct vhv_vm *vm, struct vhv_vcpu *e)
 	vm->gone_ready_ns += READ_ONCE(e->task->sched_info.run_delay);
 	vm->gone_swap_wait_ns += READ_ONCE(e->swap_wait_ns);
 	vm->gone_majflt += vhv_vcpu_majflt(e);
+	if (time_after(READ_ONCE(e->hb), vm->hb))
+		vm->hb = READ_ONCE(e->hb);
 }
 
 void vhv_vm_unhash_locked(struct vhv_vm *vm)
 {
 	lockdep_assert_held(&vhv_reg.hash_lock);
 
-	hash_del_rcu(&vm->hnode);
+	hlist_del_init_rcu(&vm->hnode);
 	vm->dead = true;
 }
 
@@ -376,4 +413,19 @@ void vhv_vm_release(struct kobject *kobj)
 	pr_debug("vm %u destroy\n", vm->id);
 	kfree(vm);
 	atomic_dec(&vhv_reg.nr_vms_alloc);
+}
+
+int vhv_vm_init(void)
+{
+	vm_hash_bits = clamp_t(unsigned int,
+			       order_base_2(vhv_params_max_vms()) - 1, 4, 16);
+	vm_hash = kvcalloc(1U << vm_hash_bits, sizeof(*vm_hash), GFP_KERNEL);
+	return vm_hash ? 0 : -ENOMEM;
+}
+
+/* Context: every VM is gone. */
+void vhv_vm_exit(void)
+{
+	kvfree(vm_hash);
+	vm_hash = NULL;
 }

@@ -9,6 +9,7 @@
 #include <linux/types.h>
 
 #include "stall.h"
+#include "untracked.h"
 
 struct kvm;
 struct mm_struct;
@@ -37,8 +38,10 @@ struct vhv_vcpu;
  * @in_sysfs: @kobj is in sysfs (vhv_reg.lock)
  * @nr_vcpus: listed vCPUs (vhv_reg.lock)
  * @max_vcpus: most vCPUs listed at once (vhv_reg.lock)
- * @hb: jiffies of the last VM entry that took the probe's slow path (the
- *	heartbeat); written by any of the VM's vCPUs
+ * @hb: jiffies when the VM was found, or of the last heartbeat of a
+ *	reaped vCPU (vhv_reg.lock); the VM's heartbeat is the latest of this
+ *	and its vCPUs' (vhv_vm_hb())
+ * @mem_epoch: vhv_reg_epoch when a vCPU last looked at the memory slots
  * @mem_lock: serialises the memory slot walk (only ever trylocked)
  * @mem_valid: @mem_gen and @mem_bytes are set
  * @mem_gen: memslots generation @mem_bytes was computed from
@@ -49,6 +52,8 @@ struct vhv_vcpu;
  * @rate_at: jiffies of the last swap-in rate sample (vhv_reg.lock)
  * @rate_pages: swapin_pages at @rate_at (vhv_reg.lock)
  * @swapin_rate: pages per second over the last sample (vhv_reg.lock)
+ * @swap_sample: vhv_vm_swap_bytes() at the worker's last run, for the
+ *	snapshot (vhv_reg.lock)
  * @stall: stall detector state (vhv_reg.lock)
  */
 struct vhv_vm {
@@ -72,6 +77,7 @@ struct vhv_vm {
 	unsigned int max_vcpus;
 
 	unsigned long hb;
+	unsigned long mem_epoch;
 	spinlock_t mem_lock;
 	bool mem_valid;
 	u64 mem_gen;
@@ -83,11 +89,12 @@ struct vhv_vm {
 	unsigned long rate_at;
 	u64 rate_pages;
 	u64 swapin_rate;
+	u64 swap_sample;
 	struct vhv_stall stall;
 };
 
 /* Probe context. */
-struct vhv_vm *vhv_vm_alloc(void);
+struct vhv_vm *vhv_vm_alloc(enum vhv_nt_reason *why);
 void vhv_vm_free_unpublished(struct vhv_vm *vm);
 struct vhv_vm *vhv_vm_find_locked(const struct kvm *kvm);
 void vhv_vm_publish_locked(struct vhv_vm *vm, const struct kvm *kvm);
@@ -98,6 +105,7 @@ u64 vhv_vm_swap_bytes(struct vhv_vm *vm);
 u64 vhv_vm_swapin_pages(struct vhv_vm *vm);
 u64 vhv_vm_ready_ns(struct vhv_vm *vm);
 u64 vhv_vm_swap_wait_ns(struct vhv_vm *vm);
+unsigned long vhv_vm_hb(struct vhv_vm *vm);
 u64 vhv_vm_heartbeat_ms(struct vhv_vm *vm);
 size_t vhv_vm_cgroup(struct vhv_vm *vm, char *buf, size_t len, s64 *some_us,
 		     s64 *full_us);
@@ -109,5 +117,7 @@ void vhv_vm_unhash_locked(struct vhv_vm *vm);
 /* Process context, no lock. */
 void vhv_vm_retire(struct vhv_vm *vm);
 void vhv_vm_release(struct kobject *kobj);
+int vhv_vm_init(void);
+void vhv_vm_exit(void);
 
 #endif /* _VHV_VM_H */
