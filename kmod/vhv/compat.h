@@ -37,11 +37,14 @@
 #define VHV_KVM_ENTRY_PROTO	struct kvm_vcpu *vcpu
 #endif
 
-/* struct kset_uevent_ops callbacks take a const kobject since 6.2. */
+/*
+ * struct kset_uevent_ops callbacks and kobj_type.get_ownership take a const
+ * kobject since 6.2.
+ */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
-#define VHV_UEVENT_KOBJ		const struct kobject
+#define VHV_CONST_KOBJ		const struct kobject
 #else
-#define VHV_UEVENT_KOBJ		struct kobject
+#define VHV_CONST_KOBJ		struct kobject
 #endif
 
 /**

@@ -7,7 +7,8 @@
  * "0x10" and "010" are refused, not read as hex or octal.
  *
  * stall_ms and ready_trace_us may be written at any time; max_vms and
- * max_vcpus size the lookup tables and are given at load time only.
+ * max_vcpus size the lookup tables and read_gid sets the owner of files,
+ * so they are given at load time only.
  * Kernels built with CONFIG_FAULT_INJECTION have a fifth, load-time only,
  * for the fault-injection selftests.
  */
@@ -16,6 +17,8 @@
 #include <linux/string.h>
 #include <linux/time64.h>
 #include <linux/sysfs.h>
+#include <linux/uidgid.h>
+#include <linux/user_namespace.h>
 
 #include "params.h"
 
@@ -46,6 +49,11 @@ static struct vhv_param_range max_vms = {
 
 static struct vhv_param_range max_vcpus = {
 	.val = 65536, .min = 1, .max = 1048576,
+};
+
+/* The group that may read tenant data (0: root's, so root only). */
+static struct vhv_param_range read_gid = {
+	.val = 0, .min = 0, .max = 4294967294U,
 };
 
 /* Plain decimal: digits only (a trailing newline allowed), no leading 0. */
@@ -102,6 +110,10 @@ module_param_cb(max_vcpus, &range_ops, &max_vcpus, 0444);
 MODULE_PARM_DESC(max_vcpus,
 		 "most vCPUs tracked at once, load time only (1..1048576, default 65536)");
 
+module_param_cb(read_gid, &range_ops, &read_gid, 0444);
+MODULE_PARM_DESC(read_gid,
+		 "group that may read per-VM and per-vCPU files and the snapshot, load time only (default 0: root only)");
+
 unsigned int vhv_params_stall_ms(void)
 {
 	return READ_ONCE(stall_ms.val);
@@ -120,6 +132,14 @@ unsigned int vhv_params_max_vms(void)
 unsigned int vhv_params_max_vcpus(void)
 {
 	return max_vcpus.val;
+}
+
+/* The group of the tenant-data files: root's unless read_gid names one. */
+kgid_t vhv_params_read_gid(void)
+{
+	kgid_t gid = make_kgid(&init_user_ns, read_gid.val);
+
+	return gid_valid(gid) ? gid : GLOBAL_ROOT_GID;
 }
 
 #ifdef CONFIG_FAULT_INJECTION

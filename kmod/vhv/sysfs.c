@@ -4,6 +4,10 @@
  * vms/<id>/vcpus/<idx>/. Files are documented in
  * Documentation/ABI/testing/sysfs-kernel-vhv.
  *
+ * Who may read: host totals are world-readable (0444). Per-VM and per-vCPU
+ * files and the snapshot hold tenant data (pids, cgroup paths, memory):
+ * 0440, owned by root and the read_gid group (root's by default).
+ *
  * VM files are shown under vhv_reg.lock (they sum over the VM's vCPUs).
  * vCPU files need no lock: a vCPU in sysfs holds its thread, and removal
  * (kobject_del) waits for readers before the references are dropped.
@@ -105,7 +109,7 @@ static struct attribute *host_attrs[] = {
 };
 
 static struct bin_attribute host_snapshot = {
-	.attr = { .name = "snapshot", .mode = 0444 },
+	.attr = { .name = "snapshot", .mode = 0440 },
 	.size = 0,	/* unbounded: the length is only known when read */
 	.read = vhv_snapshot_read,
 };
@@ -155,7 +159,7 @@ static ssize_t vm_##_name##_show(struct vhv_vm *vm, char *buf)		\
 	return sysfs_emit(buf, _fmt "\n", _expr);			\
 }									\
 static struct vm_attr vm_attr_##_name = {				\
-	.attr = { .name = __stringify(_name), .mode = 0444 },		\
+	.attr = { .name = __stringify(_name), .mode = 0440 },		\
 	.show = vm_##_name##_show,					\
 }
 
@@ -214,7 +218,7 @@ static ssize_t vm_##_name##_show(struct vhv_vm *vm, char *buf)		\
 	return vm_cg_show(vm, buf, _field);				\
 }									\
 static struct vm_attr vm_attr_##_name = {				\
-	.attr = { .name = __stringify(_name), .mode = 0444 },		\
+	.attr = { .name = __stringify(_name), .mode = 0440 },		\
 	.show = vm_##_name##_show,					\
 }
 
@@ -242,10 +246,18 @@ static struct attribute *vm_attrs[] = {
 };
 ATTRIBUTE_GROUPS(vm);
 
+/* Tenant data: root and the read_gid group. */
+static void tenant_ownership(VHV_CONST_KOBJ *kobj, kuid_t *uid, kgid_t *gid)
+{
+	*uid = GLOBAL_ROOT_UID;
+	*gid = vhv_params_read_gid();
+}
+
 const struct kobj_type vhv_sysfs_vm_ktype = {
 	.release = vhv_vm_release,
 	.sysfs_ops = &vm_sysfs_ops,
 	.default_groups = vm_groups,
+	.get_ownership = tenant_ownership,
 };
 
 /* ---- vms/<id>/vcpus/<idx> ---------------------------------------------- */
@@ -283,7 +295,7 @@ static ssize_t vcpu_##_name##_show(struct vhv_vcpu *e,			\
 	return sysfs_emit(buf, _fmt "\n", _expr);			\
 }									\
 static struct vcpu_attr vcpu_attr_##_name = {				\
-	.attr = { .name = __stringify(_name), .mode = 0444 },		\
+	.attr = { .name = __stringify(_name), .mode = 0440 },		\
 	.show = vcpu_##_name##_show,					\
 }
 
@@ -316,7 +328,7 @@ static ssize_t vcpu_ready_hist_show(struct vhv_vcpu *e,
 }
 
 static struct vcpu_attr vcpu_attr_ready_hist = {
-	.attr = { .name = "ready_hist", .mode = 0444 },
+	.attr = { .name = "ready_hist", .mode = 0440 },
 	.show = vcpu_ready_hist_show,
 };
 
@@ -343,6 +355,7 @@ const struct kobj_type vhv_sysfs_vcpu_ktype = {
 	.release = vhv_vcpu_release,
 	.sysfs_ops = &vcpu_sysfs_ops,
 	.default_groups = vcpu_groups,
+	.get_ownership = tenant_ownership,
 };
 
 /* ---- adding and removing ----------------------------------------------- */
@@ -446,7 +459,7 @@ void vhv_sysfs_vm_uevent(struct vhv_vm *vm, const char *event)
 				    event, vm->id, ret);
 }
 
-static const char *vms_uevent_name(VHV_UEVENT_KOBJ *kobj)
+static const char *vms_uevent_name(VHV_CONST_KOBJ *kobj)
 {
 	return "vhv";
 }
@@ -469,6 +482,10 @@ int vhv_sysfs_init(void)
 		ret = sysfs_create_group(vhv_kobj, &host_group);
 	if (ret)
 		goto err_put;
+	ret = sysfs_file_change_owner(vhv_kobj, host_snapshot.attr.name,
+				      GLOBAL_ROOT_UID, vhv_params_read_gid());
+	if (ret)
+		goto err_group;
 	if (!vhv_params_fail_init())
 		vms_kset = kset_create_and_add("vms", &vms_uevent_ops, vhv_kobj);
 	if (!vms_kset) {

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # sysfs.sh - the files of /sys/kernel/vhv, the snapshot and the parameters,
-# with two VMs (1 busy vCPU and 1.5 GiB; 2 halting vCPUs and 1 GiB: more
-# guest RAM than the 2 GiB machine has, never touched).
+# with two VMs (1 busy vCPU and 1.5 GiB; 24 halting vCPUs and 1 GiB: more
+# guest RAM than the 2 GiB machine has, never touched; enough vCPUs that
+# the snapshot spans more than a page).
 #
 # Ground truth: what tvmm reports (pids, tids, RAM), nproc, /proc/meminfo,
 # /proc/PID/cgroup, the threads' schedstat; the snapshot is compared with
@@ -31,7 +32,7 @@ VCPU_FILES="idx vcpu_id tid ready_ns run_ns guest_ns halt_ns exits preemptions r
 # Ratios: "%.2f" of the quotient, rounded or truncated (either is accepted).
 wr() { printf '%s' "$2" 2>/dev/null > "$1"; }
 
-tap_plan 17
+tap_plan 19
 
 chk_host_files() {
 	local f ok=1
@@ -42,13 +43,14 @@ chk_host_files() {
 check "host files: $HOST_FILES, vms/" chk_host_files
 
 N0=$(vm_count)
+DACCT=$(sysctl -n kernel.task_delayacct 2> /dev/null || echo 0)
 vmm_start V1 -c 1 -w spin -m 1536 -d 0
-vmm_start V2 -c 2 -w hlt -t 10000 -m 1024 -d 0
+vmm_start V2 -c 24 -w hlt -t 100000 -m 1024 -d 0
 vmm_wait_started V1
 vmm_wait_started V2
 vm_wait "${VMM_PID[V1]}" 1
 D1=$VMDIR
-vm_wait "${VMM_PID[V2]}" 2
+vm_wait "${VMM_PID[V2]}" 24 240
 D2=$VMDIR
 diag "V1 pid ${VMM_PID[V1]} at $D1; V2 pid ${VMM_PID[V2]} at $D2; $N0 VMs before"
 
@@ -107,21 +109,33 @@ chk_overcommit() {
 }
 check "guest_mem_bytes = sum of mem_bytes; mem_overcommit = guest_mem_bytes / ram_bytes (> 1 here)" chk_overcommit
 
+# dir_of_tid TID: the VM directory that has a vCPU with that thread id:
+# found without the pid, so the pid file can be checked against tvmm's.
+dir_of_tid() {
+	local f
+	for f in "$SYS"/vms/*/vcpus/*/tid; do
+		[ "$(rd "$f")" = "$1" ] && { echo "${f%/vcpus/*}"; return 0; }
+	done
+	return 1
+}
+
 chk_vms() {
 	local v d ok=1 c pc m t
 	for v in V1 V2; do
-		d=$(vm_of_pid "${VMM_PID[$v]}")
+		d=$(dir_of_tid "$(vmm_tids "$v" | head -n1 | cut -d' ' -f2)") || { diag "$v: no VM has its first vCPU's tid"; ok=0; continue; }
 		c=$(rd "$d/cgroup"); pc=$(awk -F: '$1 == "0" { print $3 }' "/proc/${VMM_PID[$v]}/cgroup")
 		m=$(rd "$d/mem_bytes"); t=$(vmm_field "$v" vm mem_bytes)
-		diag "$v: id $(rd "$d/id") in $(basename "$d"), pid $(rd "$d/pid"), nr_vcpus $(rd "$d/nr_vcpus") (tvmm $(vmm_field "$v" vm vcpus)), mem_bytes $m (tvmm $t), cgroup '$c' (/proc: '$pc')"
+		diag "$v: id $(rd "$d/id") in $(basename "$d"), pid $(rd "$d/pid") (tvmm ${VMM_PID[$v]}), nr_vcpus $(rd "$d/nr_vcpus") (tvmm $(vmm_field "$v" vm vcpus)), mem_bytes $m (tvmm's one memory slot $t), cgroup '$c' (/proc: '$pc')"
 		[ "$(rd "$d/id")" = "$(basename "$d")" ] && [ "$(rd "$d/pid")" = "${VMM_PID[$v]}" ] &&
-			[ "$(rd "$d/nr_vcpus")" = "$(vmm_field "$v" vm vcpus)" ] && [ "$m" -ge "$t" ] &&
+			[ "$(rd "$d/nr_vcpus")" = "$(vmm_field "$v" vm vcpus)" ] && [ "$m" = "$t" ] &&
 			[ "$c" = "$pc" ] || ok=0
 	done
 	[ $ok = 1 ]
 }
-check "each VM: id = its directory, pid, nr_vcpus and mem_bytes as tvmm says, cgroup as /proc says" chk_vms
+check "each VM (found by a vCPU's tid): id = its directory, pid, nr_vcpus and mem_bytes as tvmm says, cgroup as /proc says" chk_vms
 
+# swapin_delay_ns is -1 exactly when the threads have no delay accounting
+# (DACCT: kernel.task_delayacct when the VMMs were forked)
 chk_vcpus() {
 	local v d idx tid ok=1 ids s
 	for v in V1 V2; do
@@ -133,14 +147,18 @@ chk_vcpus() {
 				{ diag "$v vcpu $idx: idx file $(rd "$d/vcpus/$idx/idx"), tid $(rd "$d/vcpus/$idx/tid"), tvmm tid $tid"; ok=0; }
 			ids+="$(rd "$d/vcpus/$idx/vcpu_id") "
 			s=$(rd "$d/vcpus/$idx/swapin_delay_ns")
-			[ "$s" -ge -1 ] || { diag "$v vcpu $idx: swapin_delay_ns $s"; ok=0; }
+			if [ "$DACCT" = 1 ]; then
+				[ "$s" -ge 0 ] || { diag "$v vcpu $idx: swapin_delay_ns $s with delay accounting on"; ok=0; }
+			else
+				[ "$s" = -1 ] || { diag "$v vcpu $idx: swapin_delay_ns $s with delay accounting off"; ok=0; }
+			fi
 		done <<< "$(vmm_tids "$v")"
-		diag "$v: vcpu_ids $ids"
+		diag "$v: vcpu_ids $ids; kernel.task_delayacct $DACCT, swapin_delay_ns of vCPU 0: $(rd "$d/vcpus/0/swapin_delay_ns")"
 		[ "$(echo $ids | tr ' ' '\n' | sort -u | wc -l)" = "$(rd "$d/nr_vcpus")" ] || ok=0
 	done
 	[ $ok = 1 ]
 }
-check "each vCPU: idx = its directory, tid as tvmm says, distinct vcpu_ids, swapin_delay_ns >= -1" chk_vcpus
+check "each vCPU: idx = its directory, tid as tvmm says, distinct vcpu_ids, swapin_delay_ns -1 exactly without delay accounting" chk_vcpus
 
 chk_fresh() {
 	local d ok=1 sm
@@ -154,6 +172,13 @@ chk_fresh() {
 }
 check "running VMs: stalled = 0, stall_count = 0, heartbeat_ms < stall_ms" chk_fresh
 
+chk_snap_size() {
+	local n
+	n=$(wc -c < "$SYS/snapshot")
+	diag "snapshot: $n bytes, $(grep -c '^vcpu ' "$SYS/snapshot") vcpu lines"
+	[ "$n" -gt 4096 ]
+}
+check "snapshot: more than a page with 25 vCPUs (the reads below cross a page boundary)" chk_snap_size
 check "snapshot: well formed, consistent, time_ns now, a new one per read from offset 0" \
 	"$PY" "$VHV_SELF/snapshot.py" format
 check "snapshot: equals the per-file values read right after (growing counters: >=)" \
@@ -161,12 +186,18 @@ check "snapshot: equals the per-file values read right after (growing counters: 
 check "snapshot: ready_ns and run_ns lie between schedstat read before and after" \
 	"$PY" "$VHV_SELF/snapshot.py" schedstat
 
+# Host totals are world-readable; per-VM and per-vCPU files and the
+# snapshot (tenant data) are 0440 root:root unless read_gid says otherwise.
 chk_readonly() {
-	local f ok=1 before after mode n=0
+	local f ok=1 before after mode want n=0
 	while read -r f; do
 		n=$((n + 1))
-		mode=$(stat -c %a "$f")
-		[ "$mode" = 444 ] || { diag "$f: mode $mode"; ok=0; }
+		mode=$(stat -c '%a %U:%G' "$f")
+		case $f in
+		"$SYS"/vms/*|"$SYS/snapshot") want="440 root:root" ;;
+		*) want="444 root:root" ;;
+		esac
+		[ "$mode" = "$want" ] || { diag "$f: mode $mode (want $want)"; ok=0; }
 		before=$(cat "$f")
 		if wr "$f" 1; then diag "write to $f succeeded"; ok=0; fi
 		if wr "$f" $'\n'; then diag "writing a newline to $f succeeded"; ok=0; fi
@@ -179,7 +210,23 @@ chk_readonly() {
 	diag "$n files tried"
 	[ $ok = 1 ] && [ "$n" -gt 20 ]
 }
-check "every file under $SYS is 0444 and refuses writes" chk_readonly
+check "every file under $SYS is read-only (host 0444, VMs, vCPUs, snapshot 0440 root:root) and refuses writes" chk_readonly
+
+# as NOBODY (uid and gid 65534, no other group): the file reads or not
+as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups cat "$1" > /dev/null 2>&1; }
+chk_tenant() {
+	local f v1 ok=1
+	v1=$(ls -d "$D1"/vcpus/* | head -n1)
+	for f in "$SYS/nr_vms" "$SYS/nr_vcpus" "$SYS/vcpu_ratio" "$SYS/mem_overcommit"; do
+		as_nobody "$f" || { diag "nobody cannot read $f"; ok=0; }
+	done
+	for f in "$SYS/snapshot" "$D1/pid" "$D1/cgroup" "$D1/mem_bytes" "$v1/tid" "$v1/ready_ns"; do
+		! as_nobody "$f" || { diag "nobody can read $f"; ok=0; }
+		[ -n "$(cat "$f")" ] || { diag "root cannot read $f"; ok=0; }
+	done
+	[ $ok = 1 ]
+}
+check "tenant data: nobody reads the host totals, not the snapshot nor any VM or vCPU file; root does" chk_tenant
 
 RT0=$(rd "$PARAMS/ready_trace_us")
 chk_rt_param() {

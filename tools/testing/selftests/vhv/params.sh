@@ -1,12 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# limits.sh - load-time parameters, and vhv at its limits.
+# params.sh - load-time parameters: bad values, the limits, read_gid.
 #
 #   P  insmod with a bad parameter (out of range, hex, octal, garbage,
 #      empty, negative) fails, says which parameter and its range, and
-#      leaves vhv unloaded; good values load and read back; max_vms and
-#      max_vcpus are load-time only (a write is refused)
+#      leaves vhv unloaded; good values load and read back; max_vms,
+#      max_vcpus and read_gid are load-time only (a write is refused)
+#   G  read_gid=4242: the snapshot and the VM and vCPU files are root:4242
+#      0440: a user in group 4242 reads them, one outside does not
 #   U  vhv loaded with max_vms=2 max_vcpus=4, three VMs of 3, 2 and 1 vCPUs
 #      started one after another: the first 4 vCPUs (tvmm's own tids) of
 #      the first 2 VMs are tracked, untracked_vcpus (sysfs and snapshot)
@@ -37,7 +39,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-tap_plan 14
+tap_plan 15
 
 # ---- P: load-time parameters ---------------------------------------------------
 
@@ -65,7 +67,8 @@ chk_refused() {
 		"stall_ms=1e3 100..3600000" "stall_ms=-1 100..3600000" \
 		"ready_trace_us=abc 1..60000000" "ready_trace_us= 1..60000000" \
 		"max_vms=0 1..65536" "max_vms=0x10 1..65536" \
-		"max_vcpus=1048577 1..1048576" "max_vcpus=99999999999999999999 1..1048576"; do
+		"max_vcpus=1048577 1..1048576" "max_vcpus=99999999999999999999 1..1048576" \
+		"read_gid=-1 0..4294967294" "read_gid=4294967295 0..4294967294"; do
 		refused ${a% *} "${a##* }" || { diag "not refused as it should be: ${a% *}"; ok=1; }
 	done
 	return $ok
@@ -73,25 +76,26 @@ chk_refused() {
 check "P: insmod with a bad value (range, hex, octal, garbage, empty) fails, names the parameter and its range" chk_refused
 
 chk_load() {
-	insmod "$VHV_KO" max_vms=2 max_vcpus=4 stall_ms=400 || return 1
-	diag "loaded with max_vms=$(rd "$PARAMS/max_vms") max_vcpus=$(rd "$PARAMS/max_vcpus") stall_ms=$(rd "$PARAMS/stall_ms")"
+	insmod "$VHV_KO" max_vms=2 max_vcpus=4 stall_ms=400 read_gid=4242 || return 1
+	diag "loaded with max_vms=$(rd "$PARAMS/max_vms") max_vcpus=$(rd "$PARAMS/max_vcpus") stall_ms=$(rd "$PARAMS/stall_ms") read_gid=$(rd "$PARAMS/read_gid")"
 	[ "$(rd "$PARAMS/max_vms")" = 2 ] && [ "$(rd "$PARAMS/max_vcpus")" = 4 ] &&
-		[ "$(rd "$PARAMS/stall_ms")" = 400 ]
+		[ "$(rd "$PARAMS/stall_ms")" = 400 ] && [ "$(rd "$PARAMS/read_gid")" = 4242 ]
 }
-check "P: insmod max_vms=2 max_vcpus=4 stall_ms=400 loads; the values read back" chk_load
+check "P: insmod max_vms=2 max_vcpus=4 stall_ms=400 read_gid=4242 loads; the values read back" chk_load
 
 chk_ro() {
 	local p
-	for p in max_vms max_vcpus; do
+	for p in max_vms max_vcpus read_gid; do
 		if (echo 8 > "$PARAMS/$p") 2> /dev/null; then
 			diag "writing $p succeeded"
 			return 1
 		fi
 	done
-	diag "modes: $(stat -c '%n %a' "$PARAMS/max_vms" "$PARAMS/max_vcpus" | paste -sd' ')"
-	[ "$(rd "$PARAMS/max_vms")" = 2 ] && [ "$(rd "$PARAMS/max_vcpus")" = 4 ]
+	diag "modes: $(stat -c '%n %a' "$PARAMS/max_vms" "$PARAMS/max_vcpus" "$PARAMS/read_gid" | paste -sd' ')"
+	[ "$(rd "$PARAMS/max_vms")" = 2 ] && [ "$(rd "$PARAMS/max_vcpus")" = 4 ] &&
+		[ "$(rd "$PARAMS/read_gid")" = 4242 ]
 }
-check "P: max_vms and max_vcpus cannot be written once loaded" chk_ro
+check "P: max_vms, max_vcpus and read_gid cannot be written once loaded" chk_ro
 
 # ---- U: at the limits ----------------------------------------------------------
 
@@ -138,6 +142,20 @@ chk_snap() {
 	[ "$(echo "$l" | kv untracked_vcpus)" = 2 ] && [ "$(echo "$l" | kv nr_vcpus)" = 4 ]
 }
 check "U: the snapshot's host line says untracked_vcpus=2 nr_vcpus=4" chk_snap
+
+# as_user GROUPS FILE: uid 65534 with only GROUPS reads FILE
+as_user() { setpriv --reuid=65534 --regid=65534 --groups="$1" cat "$2" > /dev/null 2>&1; }
+chk_gid() {
+	local f v ok=1
+	v=$(ls -d "$SYS"/vms/*/vcpus/* | head -n1)
+	for f in "$SYS/snapshot" "$SYS"/vms/*/pid "$SYS"/vms/*/cgroup "$v/tid"; do
+		[ "$(stat -c '%a %u:%g' "$f")" = "440 0:4242" ] || { diag "$f: $(stat -c '%a %u:%g' "$f")"; ok=0; }
+		as_user 4242 "$f" || { diag "group 4242 cannot read $f"; ok=0; }
+		! as_user 4243 "$f" || { diag "group 4243 can read $f"; ok=0; }
+	done
+	[ $ok = 1 ]
+}
+check "G: read_gid=4242: snapshot, VM and vCPU files are 0440 root:4242; group 4242 reads them, group 4243 does not" chk_gid
 
 # reported LIMIT TID: the worker logged LIMIT, last thread TID
 reported() {
