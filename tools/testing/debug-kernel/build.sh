@@ -9,7 +9,7 @@
 # trimmed by localmodconfig to modules.list, plus debug.config.
 #
 # Cache: $VHV_KCACHE (default /var/cache/vhv/kernels), one folder per
-# <source version>-<hash of config inputs and this script>:
+# <source version>-<hash of the config inputs and FORMAT>:
 #   build/            the O= tree (external modules build against it)
 #   root/boot/vmlinuz-<release>, root/lib/modules/<release>/
 #   release           the kernel release string; DONE when complete
@@ -22,6 +22,9 @@ LINE=${1:?usage: build.sh 6.1|6.12}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CACHE=${VHV_KCACHE:-/var/cache/vhv/kernels}
 JOBS=${VHV_KJOBS:-$(nproc)}
+# Bump when a change to this script changes what it builds (a kernel build
+# takes an hour here: an edit that does not should not cost one).
+FORMAT=1
 
 say() { echo "debug-kernel[$LINE]: $*" >&2; }
 die() { say "$*"; exit 1; }
@@ -44,7 +47,7 @@ stock=${base#/boot/config-}
 pkgver=$(dpkg-query -W -f='${Version}' "linux-image-$stock")
 [ -n "$pkgver" ] || die "cannot tell the package version of linux-image-$stock"
 
-key=$(cat "$base" "$HERE/debug.config" "$HERE/modules.list" "$HERE/build.sh" |
+key=$({ cat "$base" "$HERE/debug.config" "$HERE/modules.list"; echo "format $FORMAT"; } |
 	sha256sum | cut -c1-12)
 dir=$CACHE/$LINE-$pkgver-$key
 if [ -f "$dir/DONE" ]; then
