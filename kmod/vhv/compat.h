@@ -11,6 +11,7 @@
 #include <linux/mm.h>
 #include <linux/cgroup.h>
 #include <linux/psi.h>
+#include <linux/sched.h>
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
 #error "vhv needs Linux 6.1 or later"
@@ -107,6 +108,34 @@ static inline void vhv_compat_psi_mem_total_us(struct psi_group *psi,
 #else
 	*some = -1;
 	*full = -1;
+#endif
+}
+
+/* __assign_str() lost its source argument in 6.10 (it is __string()'s). */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#define VHV_ASSIGN_STR(dst, src)	__assign_str(dst)
+#else
+#define VHV_ASSIGN_STR(dst, src)	__assign_str(dst, src)
+#endif
+
+/*
+ * KVM selects PREEMPT_NOTIFIERS; vhv finds a thread's vCPU ioctl through
+ * the notifier KVM registers on it.
+ */
+#ifndef CONFIG_PREEMPT_NOTIFIERS
+#error "vhv needs CONFIG_PREEMPT_NOTIFIERS (selected by CONFIG_KVM)"
+#endif
+
+/**
+ * vhv_compat_on_cpu() - is a thread on a CPU now (a racy sample)
+ * @t: the thread
+ */
+static inline bool vhv_compat_on_cpu(const struct task_struct *t)
+{
+#ifdef CONFIG_SMP
+	return READ_ONCE(t->on_cpu);
+#else
+	return t == current;
 #endif
 }
 

@@ -129,16 +129,13 @@ static void probe_uexit(void *data, __u32 reason, int err)
 /*
  * KVM registers a preempt notifier on a thread for the duration of each
  * vcpu_load() section (KVM_RUN and the other vCPU ioctls), so a thread
- * without one is not in KVM_RUN: a one-load filter on every context switch
- * that, unlike a per-CPU cache, still holds after the thread migrated.
+ * without one is not in a vCPU ioctl: a one-load filter on every context
+ * switch that, unlike a per-CPU cache, still holds after the thread
+ * migrated.
  */
-static inline bool maybe_in_kvm_run(struct task_struct *p)
+static inline bool maybe_in_vcpu_ioctl(struct task_struct *p)
 {
-#ifdef CONFIG_PREEMPT_NOTIFIERS
 	return !hlist_empty(&p->preempt_notifiers);
-#else
-	return true;
-#endif
 }
 
 /* Same prototype in 6.1 and 6.12. */
@@ -147,12 +144,12 @@ static void probe_switch(void *data, bool preempt, struct task_struct *prev,
 {
 	struct vhv_pcpu *c;
 
-	if (likely(!maybe_in_kvm_run(prev)) || preempt ||
+	if (likely(!maybe_in_vcpu_ioctl(prev)) || preempt ||
 	    !(prev_state & (TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE)))
 		return;
 	c = this_cpu_ptr(&vhv_pcpu);
 	if (prev == c->task && c->ent && c->gen == READ_ONCE(vhv_reg_gen) &&
-	    READ_ONCE(c->ent->in_run))
+	    vhv_vcpu_loaded(c->ent, prev))
 		vhv_vcpu_block(c->ent, prev, prev_state);
 	else
 		vhv_vcpu_block_task(prev, prev_state);
@@ -173,9 +170,12 @@ struct probe_tp {
 /* protects kvm_tps[].tp and kvm_mod */
 static DEFINE_MUTEX(probe_lock);
 static struct module *kvm_mod;
+/* kvm_userspace_exit first: no vCPU is marked in KVM_RUN (by kvm_entry)
+ * before the probe that clears the mark is in place.
+ */
 static struct probe_tp kvm_tps[] = {
-	{ .name = "kvm_entry", .fn = probe_entry },
 	{ .name = "kvm_userspace_exit", .fn = probe_uexit },
+	{ .name = "kvm_entry", .fn = probe_entry },
 };
 
 static struct probe_tp sched_tp = {

@@ -287,7 +287,7 @@ static void reg_untracked(void)
 {
 	vhv_nt_scan(vhv_vcpu_tracked);
 	vhv_nt_report();
-	if (vhv_nt_any() &&
+	if (vhv_nt_count() &&
 	    atomic_read(&vhv_reg.nr_vcpus_alloc) < vhv_params_max_vcpus() &&
 	    atomic_read(&vhv_reg.nr_vms_alloc) < vhv_params_max_vms())
 		WRITE_ONCE(vhv_reg_room, vhv_reg_room + 1);

@@ -175,6 +175,9 @@ VM_ATTR(ready_ns, "%llu", vhv_vm_ready_ns(vm));
 VM_ATTR(heartbeat_ms, "%llu", vhv_vm_heartbeat_ms(vm));
 VM_ATTR(stalled, "%d", vm->stall.stalled);
 VM_ATTR(stall_count, "%llu", vm->stall.count);
+VM_ATTR(stalled_vcpus, "%u", vm->stall.nr_stalled);
+VM_ATTR(status, "%s", vhv_vm_status_names[vm->stall.status]);
+VM_ATTR(pause_count, "%llu", vm->stall.pause_count);
 
 /*
  * Every allocation vhv makes after init is made in a function of its own
@@ -239,6 +242,9 @@ static struct attribute *vm_attrs[] = {
 	&vm_attr_heartbeat_ms.attr,
 	&vm_attr_stalled.attr,
 	&vm_attr_stall_count.attr,
+	&vm_attr_stalled_vcpus.attr,
+	&vm_attr_status.attr,
+	&vm_attr_pause_count.attr,
 	&vm_attr_cgroup.attr,
 	&vm_attr_mem_pressure_some_us.attr,
 	&vm_attr_mem_pressure_full_us.attr,
@@ -312,6 +318,22 @@ VCPU_ATTR(ready_max_ns, "%llu", s->ready_max_ns);
 VCPU_ATTR(swap_wait_ns, "%llu", s->swap_wait_ns);
 VCPU_ATTR(swapin_delay_ns, "%lld", s->swapin_delay_ns);
 VCPU_ATTR(majflt, "%llu", s->majflt);
+VCPU_ATTR(stalled, "%d", READ_ONCE(e->stalled));
+VCPU_ATTR(stall_count, "%llu", READ_ONCE(e->stall_count));
+
+/* state: the state now; state_ms: how long the worker has seen it. */
+static ssize_t vcpu_state_show(struct vhv_vcpu *e, struct vhv_vcpu_stats *s,
+			       char *buf)
+{
+	return sysfs_emit(buf, "%s\n", vhv_vcpu_state_names[s->state]);
+}
+
+static struct vcpu_attr vcpu_attr_state = {
+	.attr = { .name = "state", .mode = 0440 },
+	.show = vcpu_state_show,
+};
+
+VCPU_ATTR(state_ms, "%llu", s->state_ms);
 
 static ssize_t vcpu_ready_hist_show(struct vhv_vcpu *e,
 				    struct vhv_vcpu_stats *s, char *buf)
@@ -347,6 +369,10 @@ static struct attribute *vcpu_attrs[] = {
 	&vcpu_attr_swap_wait_ns.attr,
 	&vcpu_attr_swapin_delay_ns.attr,
 	&vcpu_attr_majflt.attr,
+	&vcpu_attr_state.attr,
+	&vcpu_attr_state_ms.attr,
+	&vcpu_attr_stalled.attr,
+	&vcpu_attr_stall_count.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(vcpu);
@@ -444,8 +470,8 @@ ALLOW_ERROR_INJECTION(vhv_sysfs_uevent_send, ERRNO);
  */
 void vhv_sysfs_vm_uevent(struct vhv_vm *vm, const char *event)
 {
-	char ev[32], id[24], pid[24];
-	char *envp[] = { ev, id, pid, NULL };
+	char ev[32], id[24], pid[24], status[32];
+	char *envp[] = { ev, id, pid, status, NULL };
 	int ret;
 
 	if (!vm->in_sysfs)
@@ -453,6 +479,8 @@ void vhv_sysfs_vm_uevent(struct vhv_vm *vm, const char *event)
 	snprintf(ev, sizeof(ev), "VHV_EVENT=%s", event);
 	snprintf(id, sizeof(id), "VHV_VM=%u", vm->id);
 	snprintf(pid, sizeof(pid), "VHV_PID=%d", vm->pid);
+	snprintf(status, sizeof(status), "VHV_STATUS=%s",
+		 vhv_vm_status_names[vm->stall.status]);
 	ret = vhv_sysfs_uevent_send(&vm->kobj, envp);
 	if (ret)
 		pr_warn_ratelimited("cannot send the %s uevent of VM %u (%d)\n",

@@ -197,12 +197,6 @@ unsigned int vhv_nt_count(void)
 	return atomic_read(&nt_used);
 }
 
-/* Some vCPU is untracked now. */
-bool vhv_nt_any(void)
-{
-	return atomic_read(&nt_used) > 0;
-}
-
 /* Entries that found no object and could not get one, since load. */
 u64 vhv_nt_failures(void)
 {

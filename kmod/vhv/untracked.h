@@ -23,7 +23,6 @@ void vhv_nt_note(const void *key, enum vhv_nt_reason why, unsigned long room,
 void vhv_nt_scan(bool (*tracked)(const void *key, struct task_struct *t));
 void vhv_nt_report(void);
 unsigned int vhv_nt_count(void);
-bool vhv_nt_any(void);
 u64 vhv_nt_failures(void);
 
 int vhv_nt_init(void);

@@ -20,6 +20,7 @@
 #include <linux/delayacct.h>
 #endif
 
+#include "compat.h"
 #include "registry.h"
 #include "params.h"
 #include "sysfs.h"
@@ -110,6 +111,9 @@ static struct vhv_vcpu *vcpu_alloc(struct kvm_vcpu *vcpu,
 	e->last_pc = current->sched_info.pcount;
 	e->last_rd = current->sched_info.run_delay;
 	e->hb = jiffies;
+	e->st = VHV_ST_GUEST;
+	e->st_since = e->hb;
+	e->fine_at = e->hb;
 	return e;
 err:
 	atomic_dec(&vhv_reg.nr_vcpus_alloc);
@@ -269,8 +273,8 @@ void vhv_vcpu_enter(struct vhv_vcpu *e, struct kvm_vcpu *vcpu,
  * @e: the vCPU (current is its thread, and was not scheduled out since)
  * @vcpu: KVM's vCPU, alive
  *
- * Copies KVM's own stats, marks the vCPU in KVM_RUN and not halted, and
- * stamps the vCPU's heartbeat: stores to the vCPU's own object only, which
+ * Copies KVM's own stats, marks the vCPU in KVM_RUN and not halted in
+ * userspace, and stamps the vCPU's heartbeat: stores to the vCPU's own object only, which
  * no other vCPU writes. Part of vhv_vcpu_enter(); alone, the cheap path
  * for exit-heavy VMMs.
  *
@@ -282,7 +286,7 @@ void vhv_vcpu_reenter(struct vhv_vcpu *e, struct kvm_vcpu *vcpu)
 	WRITE_ONCE(e->exits, vcpu->stat.exits);
 	WRITE_ONCE(e->preemptions, vcpu->stat.preemption_reported +
 				   vcpu->stat.preemption_other);
-	WRITE_ONCE(e->halted, false);
+	WRITE_ONCE(e->uhalt, false);
 	WRITE_ONCE(e->in_run, true);
 	WRITE_ONCE(e->hb, jiffies);
 }
@@ -300,8 +304,7 @@ void vhv_vcpu_leave(struct vhv_vcpu *e, u32 exit_reason)
 		close_swap_wait(e);
 	WRITE_ONCE(e->in_run, false);
 	/* A VMM without an in-kernel LAPIC halts in userspace. */
-	if (exit_reason == KVM_EXIT_HLT)
-		WRITE_ONCE(e->halted, true);
+	WRITE_ONCE(e->uhalt, exit_reason == KVM_EXIT_HLT);
 }
 
 /* The object of @t's current KVM_RUN: a thread is in at most one. */
@@ -334,26 +337,56 @@ void vhv_vcpu_leave_current(u32 exit_reason)
 }
 
 /**
- * vhv_vcpu_block() - the vCPU thread blocks inside KVM_RUN
- * @e: the vCPU
+ * vhv_vcpu_loaded() - is @t inside a vCPU ioctl of @e's vCPU
+ * @e: a vCPU of @t
+ * @t: current, or a thread being switched out (its notifier list is then
+ *	stable: only the thread itself changes it)
+ *
+ * KVM registers the vCPU's preempt notifier, embedded in struct kvm_vcpu,
+ * on the thread for each vcpu_load() section. Finding it there proves the
+ * vCPU is alive (its ioctl holds the VM), so e->key may be dereferenced.
+ * The address is computed from the key, never loaded through it.
+ *
+ * Context: probe context (preemption off).
+ */
+bool vhv_vcpu_loaded(const struct vhv_vcpu *e, const struct task_struct *t)
+{
+	struct kvm_vcpu *vcpu = (struct kvm_vcpu *)e->key;
+	struct preempt_notifier *pn;
+
+	hlist_for_each_entry(pn, &t->preempt_notifiers, link) {
+		if (pn == &vcpu->preempt_notifier)
+			return true;
+	}
+	return false;
+}
+
+/**
+ * vhv_vcpu_block() - the vCPU thread sleeps inside a vCPU ioctl
+ * @e: the vCPU; vhv_vcpu_loaded(@e, @prev) is true
  * @prev: its thread, being switched out
  * @prev_state: @prev's state
  *
- * Interruptible sleep inside KVM_RUN is KVM's halt (waiting for a guest
- * interrupt). Uninterruptible sleep in I/O wait is the guest-memory
- * swap-in path (KVM faults guest pages in on the vCPU thread).
+ * KVM's own state tells why: a vCPU whose mp_state is not RUNNABLE waits
+ * for a guest interrupt (HLT) or for INIT/SIPI: halted. A vCPU in KVM's
+ * artificial halt for an async page fault (apf.halted) waits for a page a
+ * kworker swaps in; a vCPU in I/O wait faults guest memory in itself:
+ * both are swap waits, timed from here to the next guest entry or return
+ * to userspace. Any other sleep is "blocked".
  *
  * Context: sched_switch probe: runqueue lock held, IRQs off. Takes no lock.
  */
 void vhv_vcpu_block(struct vhv_vcpu *e, struct task_struct *prev,
 		    unsigned int prev_state)
 {
-	if (prev_state & TASK_INTERRUPTIBLE) {
-		WRITE_ONCE(e->halted, true);
+	struct kvm_vcpu *vcpu = (struct kvm_vcpu *)e->key;
+	bool apf = READ_ONCE(vcpu->arch.apf.halted);
+
+	WRITE_ONCE(e->halted, !apf && READ_ONCE(vcpu->arch.mp_state) !=
+				     KVM_MP_STATE_RUNNABLE);
+	if (e->sw_start)
 		return;
-	}
-	if (!(prev_state & TASK_UNINTERRUPTIBLE) || !prev->in_iowait ||
-	    e->sw_start)
+	if (!apf && !((prev_state & TASK_UNINTERRUPTIBLE) && prev->in_iowait))
 		return;
 	e->sw_rd = prev->sched_info.run_delay;
 	e->sw_run = prev->se.sum_exec_runtime;
@@ -383,10 +416,73 @@ void vhv_vcpu_block(struct vhv_vcpu *e, struct task_struct *prev,
  */
 void vhv_vcpu_block_task(struct task_struct *prev, unsigned int prev_state)
 {
-	struct vhv_vcpu *e = find_in_run(prev);
+	struct vhv_vcpu *e;
 
-	if (e)
-		vhv_vcpu_block(e, prev, prev_state);
+	hlist_for_each_entry_rcu(e, task_bucket(prev), tnode) {
+		if (e->task == prev && !READ_ONCE(e->dead) &&
+		    vhv_vcpu_loaded(e, prev)) {
+			vhv_vcpu_block(e, prev, prev_state);
+			return;
+		}
+	}
+}
+
+const char *const vhv_vcpu_state_names[VHV_ST_MAX] = {
+	[VHV_ST_GUEST] = "guest",
+	[VHV_ST_KVM] = "kvm",
+	[VHV_ST_READY] = "ready",
+	[VHV_ST_HALTED] = "halted",
+	[VHV_ST_SWAPWAIT] = "swapwait",
+	[VHV_ST_BLOCKED] = "blocked",
+	[VHV_ST_VMM] = "vmm",
+	[VHV_ST_STOPPED] = "stopped",
+};
+
+/**
+ * vhv_vcpu_state() - what the vCPU's thread is doing now
+ * @e: the vCPU, alive
+ *
+ * A sample of the thread's scheduler state (stopped, on a CPU, queued),
+ * of the thread's preempt notifiers (inside a vCPU ioctl or not), of
+ * PF_VCPU (guest mode) and of what the probes noted at its last sleep.
+ * Each load is a plain racy read: the answer is right at some instant
+ * close to the call, which is all a sampler needs.
+ *
+ * Context: process context.
+ */
+enum vhv_vcpu_state vhv_vcpu_state(struct vhv_vcpu *e)
+{
+	struct task_struct *t = e->task;
+
+	if (READ_ONCE(t->__state) & (__TASK_STOPPED | __TASK_TRACED))
+		return VHV_ST_STOPPED;
+	if (!READ_ONCE(t->preempt_notifiers.first))
+		return READ_ONCE(e->uhalt) ? VHV_ST_HALTED : VHV_ST_VMM;
+	if (vhv_compat_on_cpu(t))
+		return READ_ONCE(t->flags) & PF_VCPU ? VHV_ST_GUEST :
+						       VHV_ST_KVM;
+	if (READ_ONCE(t->on_rq))
+		return VHV_ST_READY;
+	if (READ_ONCE(e->sw_start))
+		return VHV_ST_SWAPWAIT;
+	if (READ_ONCE(e->halted))
+		return VHV_ST_HALTED;
+	return VHV_ST_BLOCKED;
+}
+
+/**
+ * vhv_vcpu_state_now() - the state and how long it has lasted
+ * @e: the vCPU, alive
+ * @st: out, the state now
+ * @ms: out, time since the worker first saw it; 0 if it is newer than the
+ *	worker's last look
+ */
+void vhv_vcpu_state_now(struct vhv_vcpu *e, enum vhv_vcpu_state *st, u64 *ms)
+{
+	*st = vhv_vcpu_state(e);
+	*ms = 0;
+	if (*st == READ_ONCE(e->st))
+		*ms = jiffies64_to_msecs(jiffies - READ_ONCE(e->st_since));
 }
 
 /**
@@ -415,6 +511,7 @@ void vhv_vcpu_read(struct vhv_vcpu *e, struct vhv_vcpu_stats *s)
 		s->swapin_delay_ns = READ_ONCE(t->delays->swapin_delay);
 #endif
 	s->majflt = READ_ONCE(t->maj_flt);
+	vhv_vcpu_state_now(e, &s->state, &s->state_ms);
 }
 
 /**

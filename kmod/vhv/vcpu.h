@@ -15,6 +15,34 @@ struct vhv_vm;
 #define VHV_HIST_BUCKETS	25
 
 /**
+ * enum vhv_vcpu_state - what a vCPU thread is doing (Documentation/vhv)
+ * @VHV_ST_GUEST: on a CPU in guest mode
+ * @VHV_ST_KVM: on a CPU inside a vCPU ioctl, not in guest mode (handling
+ *	an exit, polling a halt, or stuck in KVM)
+ * @VHV_ST_READY: runnable inside a vCPU ioctl, waiting for a CPU
+ * @VHV_ST_HALTED: waiting for a guest interrupt (in KVM, or in the VMM
+ *	after KVM_EXIT_HLT)
+ * @VHV_ST_SWAPWAIT: waiting for guest memory: I/O wait inside KVM_RUN or
+ *	KVM's artificial halt for an async page fault
+ * @VHV_ST_BLOCKED: sleeping inside a vCPU ioctl for another reason
+ * @VHV_ST_VMM: outside KVM: the VMM's own code, running or not
+ * @VHV_ST_STOPPED: stopped by a signal or by a ptrace stop
+ */
+enum vhv_vcpu_state {
+	VHV_ST_GUEST,
+	VHV_ST_KVM,
+	VHV_ST_READY,
+	VHV_ST_HALTED,
+	VHV_ST_SWAPWAIT,
+	VHV_ST_BLOCKED,
+	VHV_ST_VMM,
+	VHV_ST_STOPPED,
+	VHV_ST_MAX,
+};
+
+extern const char *const vhv_vcpu_state_names[VHV_ST_MAX];
+
+/**
  * struct vhv_vcpu - a vCPU thread seen entering the guest
  * @kobj: sysfs directory vms/<vm>/vcpus/<idx>; its release frees the object
  * @hnode: in the vCPU hash, keyed by @key (RCU; vhv_reg.hash_lock)
@@ -42,18 +70,30 @@ struct vhv_vm;
  * @exits: KVM's exits stat
  * @preemptions: KVM's preemption_reported + preemption_other stats
  * @in_run: inside KVM_RUN (entered the guest, not yet back to userspace)
- * @halted: waiting for a guest interrupt (blocked interruptibly inside
- *	KVM_RUN, or returned to userspace with KVM_EXIT_HLT)
+ * @halted: the vCPU's last sleep inside a vCPU ioctl was a halt (KVM's
+ *	mp_state was not RUNNABLE: HLT, or waiting for INIT/SIPI)
+ * @uhalt: KVM_RUN last returned to userspace with KVM_EXIT_HLT (a VMM
+ *	without an in-kernel LAPIC halts in userspace)
  * @sw_start: sched_clock when an I/O wait inside KVM_RUN began, 0 if none
  * @sw_rd: run_delay at @sw_start
  * @sw_run: sum_exec_runtime at @sw_start
  * @swap_wait_ns: completed I/O wait inside KVM_RUN, ready time excluded
  * @hb: jiffies of the vCPU's last VM entry that took the probe's slow
- *	path (its heartbeat)
+ *	path (its heartbeat), or of the worker's last look that found it in
+ *	guest mode
+ * @st: the state the worker saw last (vhv_reg.lock)
+ * @st_since: jiffies when the worker first saw @st (vhv_reg.lock)
+ * @fine_at: jiffies when the worker last saw the vCPU in a state that
+ *	cannot stall (guest, halted, swap wait) (vhv_reg.lock)
+ * @stalled: the vCPU is stalled now (vhv_reg.lock)
+ * @stall_st: its state when the stall was raised (vhv_reg.lock)
+ * @stall_since: jiffies the current stall counts from (vhv_reg.lock)
+ * @stall_count: stalls of this vCPU (vhv_reg.lock)
  *
- * The fields from @last_pc on are written only by @task itself, from the
- * probes (preemption off), so they have a single writer; readers use
- * READ_ONCE() and accept values from different instants.
+ * The fields from @last_pc to @hb are written only by @task itself, from
+ * the probes (preemption off), so they have a single writer (but for the
+ * worker's @hb stamp); readers use READ_ONCE() and accept values from
+ * different instants.
  */
 struct vhv_vcpu {
 	struct kobject kobj;
@@ -83,11 +123,20 @@ struct vhv_vcpu {
 	u64 preemptions;
 	bool in_run;
 	bool halted;
+	bool uhalt;
 	u64 sw_start;
 	u64 sw_rd;
 	u64 sw_run;
 	u64 swap_wait_ns;
 	unsigned long hb;
+
+	u8 st;
+	u8 stall_st;
+	bool stalled;
+	unsigned long st_since;
+	unsigned long fine_at;
+	unsigned long stall_since;
+	u64 stall_count;
 };
 
 /**
@@ -102,6 +151,8 @@ struct vhv_vcpu {
  * @swap_wait_ns: I/O wait inside KVM_RUN
  * @swapin_delay_ns: delay accounting's swapin_delay, -1 without delayacct
  * @majflt: major faults of the thread
+ * @state: what the thread does now (vhv_vcpu_state())
+ * @state_ms: for how long (vhv_vcpu_state_now())
  */
 struct vhv_vcpu_stats {
 	u64 ready_ns;
@@ -114,6 +165,8 @@ struct vhv_vcpu_stats {
 	u64 swap_wait_ns;
 	s64 swapin_delay_ns;
 	u64 majflt;
+	enum vhv_vcpu_state state;
+	u64 state_ms;
 };
 
 /* Probe context (preemption off, which makes an RCU read-side section). */
@@ -129,10 +182,14 @@ void vhv_vcpu_leave_current(u32 exit_reason);
 void vhv_vcpu_block(struct vhv_vcpu *e, struct task_struct *prev,
 		    unsigned int prev_state);
 void vhv_vcpu_block_task(struct task_struct *prev, unsigned int prev_state);
+bool vhv_vcpu_loaded(const struct vhv_vcpu *e, const struct task_struct *t);
 
 /* Process context. */
 void vhv_vcpu_read(struct vhv_vcpu *e, struct vhv_vcpu_stats *s);
 void vhv_vcpu_read_hist(struct vhv_vcpu *e, u64 *hist);
+enum vhv_vcpu_state vhv_vcpu_state(struct vhv_vcpu *e);
+void vhv_vcpu_state_now(struct vhv_vcpu *e, enum vhv_vcpu_state *st,
+			u64 *ms);
 u64 vhv_vcpu_majflt(struct vhv_vcpu *e);
 bool vhv_vcpu_gone(struct vhv_vcpu *e);
 void vhv_vcpu_unhash_locked(struct vhv_vcpu *e);

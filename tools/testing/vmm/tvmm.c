@@ -34,6 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <linux/kvm.h>
+#include <linux/userfaultfd.h>
 
 /*
  * Guest physical layout.  Everything below DATA_START belongs to the VMM;
@@ -190,6 +191,7 @@ struct options {
 	unsigned long repeat;
 	bool quiet;
 	bool thp;
+	bool uffd;			/* -U */
 };
 
 struct vm;
@@ -208,6 +210,7 @@ struct vcpu {
 	unsigned long long io_exits;
 	unsigned long long passes;
 	unsigned long long ticks;	/* hlt: timer interrupts handled */
+	atomic_bool park;		/* main asks it to wait in the VMM */
 };
 
 struct vm {
@@ -218,6 +221,7 @@ struct vm {
 	struct kvm_cpuid2 *cpuid;	/* what KVM supports, for every vCPU */
 	unsigned char *mem;
 	size_t mem_bytes;
+	int uffd;			/* -U: never served */
 	pthread_t main_thread;
 	int nr_threads;			/* vCPU threads created, to join */
 	/*
@@ -231,6 +235,14 @@ struct vm {
 	uint64_t nr_reports;		/* main's running sum of report_fd */
 	atomic_bool stop;
 	atomic_bool failed;
+	/*
+	 * Parking (SIGRTMIN..SIGRTMIN+2): a parked vCPU thread leaves
+	 * KVM_RUN and sleeps on park_cond in the VMM, as QEMU's vCPU threads
+	 * do while the VM is paused.
+	 */
+	pthread_mutex_t park_lock;
+	pthread_cond_t park_cond;
+	int nr_parked;			/* threads asleep on park_cond */
 	struct vcpu vcpus[MAX_VCPUS];
 };
 
@@ -261,7 +273,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "usage: tvmm [-c NVCPUS] [-m MEM_MB] [-w spin|io|hlt|mem] [-t USEC]\n"
-"            [-a CPULIST] [-d SECONDS] [-r REPEAT] [-H] [-q] [-h]\n"
+"            [-a CPULIST] [-d SECONDS] [-r REPEAT] [-H] [-U] [-q] [-h]\n"
 "  -c  vCPUs, one thread each (1..%d, default 1)\n"
 "  -m  guest RAM in MiB, anonymous private memory (1..%d, default 16)\n"
 "  -w  spin: busy loop in guest mode; io: an OUT (userspace exit) per\n"
@@ -272,6 +284,8 @@ static void usage(FILE *f)
 "  -d  run time in seconds, fractional allowed (0: until SIGINT/SIGTERM)\n"
 "  -r  create, run and destroy the VM REPEAT times (default 1)\n"
 "  -H  leave guest RAM to the system THP policy (default MADV_NOHUGEPAGE)\n"
+"  -U  register the data pages (from 0x20000) with a userfaultfd nobody\n"
+"      serves: a vCPU that touches one (mem) sleeps in KVM until the end\n"
 "  -q  quiet: omit the per-vCPU records\n"
 "output records (stdout, one per line):\n"
 "  vm pid=P vcpus=N mem_bytes=B workload=W\n"
@@ -281,6 +295,9 @@ static void usage(FILE *f)
 "    exits: returns from KVM_RUN; io_exits: of them, guest OUTs;\n"
 "    passes: mem passes over RAM; ticks: hlt timer interrupts\n"
 "  total exits=E seconds=S exits_per_sec=X\n"
+"  parked vcpus=N / unparked        (after SIGRTMIN, SIGRTMIN+2 / SIGRTMIN+1)\n"
+"signals: SIGRTMIN parks every vCPU thread in the VMM (out of KVM_RUN, asleep,\n"
+"  like a paused QEMU), SIGRTMIN+2 parks vCPU 0 only, SIGRTMIN+1 unparks\n"
 "exit status: 0 ok, 1 KVM or guest error, 2 usage error\n",
 		MAX_VCPUS, MAX_MEM_MB);
 }
@@ -379,6 +396,9 @@ static bool parse_one(int c, const char *arg, struct options *opt)
 	case 'H':
 		opt->thp = true;
 		return true;
+	case 'U':
+		opt->uffd = true;
+		return true;
 	}
 	return false;
 }
@@ -391,7 +411,7 @@ static void parse_options(int argc, char **argv, struct options *opt)
 				 .workload = WL_SPIN, .period_us = 10000,
 				 .repeat = 1 };
 	opterr = 0;	/* we print our own message, with the option */
-	while ((c = getopt(argc, argv, "c:m:w:t:a:d:r:qHh")) != -1) {
+	while ((c = getopt(argc, argv, "c:m:w:t:a:d:r:qHUh")) != -1) {
 		if (c == 'h') {
 			usage(stdout);
 			exit(0);
@@ -438,6 +458,9 @@ static void signals_init(sigset_t *waitset)
 	sigaddset(waitset, SIGINT);
 	sigaddset(waitset, SIGTERM);
 	sigaddset(waitset, SIGUSR2);
+	sigaddset(waitset, SIGRTMIN);
+	sigaddset(waitset, SIGRTMIN + 1);
+	sigaddset(waitset, SIGRTMIN + 2);
 	pthread_sigmask(SIG_BLOCK, waitset, NULL);
 }
 
@@ -601,6 +624,34 @@ static int vm_open(struct vm *vm)
  * do.  Huge pages are refused by default so that swap-out and swap-in happen
  * per 4 KiB page, the unit the mem workload touches.
  */
+/*
+ * -U: register the data pages with a userfaultfd that nobody serves, so a
+ * vCPU that touches one sleeps in KVM (in handle_userfault(), called by
+ * KVM's fault-in of guest memory) until the fd is closed: a vCPU blocked
+ * in KVM for a reason other than a halt or a swap-in.
+ */
+static int vm_uffd(struct vm *vm)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = {
+		.range = { .start = (uintptr_t)vm->mem + DATA_START,
+			   .len = vm->mem_bytes - DATA_START },
+		.mode = UFFDIO_REGISTER_MODE_MISSING,
+	};
+
+	vm->uffd = syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (vm->uffd < 0) {
+		err_msg("userfaultfd: %s", strerror(errno));
+		return -1;
+	}
+	if (ioctl(vm->uffd, UFFDIO_API, &api) < 0 ||
+	    ioctl(vm->uffd, UFFDIO_REGISTER, &reg) < 0) {
+		err_msg("userfaultfd setup: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static int vm_map_memory(struct vm *vm)
 {
 	struct kvm_userspace_memory_region region;
@@ -618,6 +669,8 @@ static int vm_map_memory(struct vm *vm)
 	if (!vm->opt->thp)
 		madvise(vm->mem, vm->mem_bytes, MADV_NOHUGEPAGE);
 	guest_load(vm);
+	if (vm->opt->uffd && vm_uffd(vm))
+		return -1;
 	region = (struct kvm_userspace_memory_region){
 		.slot = 0,
 		.guest_phys_addr = 0,
@@ -640,6 +693,9 @@ static void vm_init(struct vm *vm, const struct options *opt)
 	vm->main_thread = pthread_self();
 	vm->report_fd = -1;
 	vm->gate_fd = -1;
+	vm->uffd = -1;
+	pthread_mutex_init(&vm->park_lock, NULL);
+	pthread_cond_init(&vm->park_cond, NULL);
 	for (int i = 0; i < MAX_VCPUS; i++) {
 		vm->vcpus[i].vm = vm;
 		vm->vcpus[i].idx = i;
@@ -674,6 +730,10 @@ static void vm_destroy(struct vm *vm)
 		close(vm->report_fd);
 	if (vm->gate_fd >= 0)
 		close(vm->gate_fd);
+	if (vm->uffd >= 0)
+		close(vm->uffd);
+	pthread_cond_destroy(&vm->park_cond);
+	pthread_mutex_destroy(&vm->park_lock);
 }
 
 /* ---- vCPU setup ----------------------------------------------------- */
@@ -974,14 +1034,41 @@ static int vcpu_handle_exit(struct vcpu *v)
 }
 
 /*
- * EINTR is not an error: it is either our stop kick (SIGUSR1 or
+ * Parked: sleep in the VMM until main unparks us or stops the VM.  Main
+ * set immediate_exit under park_lock to get us out of KVM_RUN; clear it
+ * under the same lock unless the VM is stopping (vm_stop_vcpus() sets it
+ * after taking the lock).
+ */
+static void vcpu_park(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+
+	pthread_mutex_lock(&vm->park_lock);
+	vm->nr_parked++;
+	pthread_cond_broadcast(&vm->park_cond);
+	while (atomic_load(&v->park) && !atomic_load(&vm->stop))
+		pthread_cond_wait(&vm->park_cond, &vm->park_lock);
+	vm->nr_parked--;
+	if (!atomic_load(&vm->stop))
+		v->run->immediate_exit = 0;
+	pthread_mutex_unlock(&vm->park_lock);
+}
+
+/*
+ * EINTR is not an error: it is either our stop or park kick (SIGUSR1 or
  * immediate_exit) or a stop/continue of the process (SIGSTOP, SIGCONT),
  * after which the guest simply resumes.
  */
 static void vcpu_loop(struct vcpu *v)
 {
 	while (!atomic_load(&v->vm->stop)) {
-		int r = ioctl(v->fd, KVM_RUN, 0);
+		int r;
+
+		if (atomic_load(&v->park)) {
+			vcpu_park(v);
+			continue;
+		}
+		r = ioctl(v->fd, KVM_RUN, 0);
 
 		v->exits++;
 		if (r < 0) {
@@ -1096,7 +1183,15 @@ static void vm_release(struct vm *vm)
 static void vm_stop_vcpus(struct vm *vm)
 {
 	atomic_store(&vm->stop, true);
+	/* Closing the userfaultfd lets its faults complete. */
+	if (vm->uffd >= 0) {
+		close(vm->uffd);
+		vm->uffd = -1;
+	}
 	vm_release(vm);
+	pthread_mutex_lock(&vm->park_lock);
+	pthread_cond_broadcast(&vm->park_cond);
+	pthread_mutex_unlock(&vm->park_lock);
 	for (int i = 0; i < vm->nr_threads; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 
@@ -1109,8 +1204,40 @@ static void vm_stop_vcpus(struct vm *vm)
 }
 
 /*
+ * Park vCPUs 0..n-1 (the others keep running) and wait until they all
+ * sleep in the VMM; n = 0 unparks every vCPU.  Prints "parked vcpus=N"
+ * or "unparked".
+ */
+static void vm_park(struct vm *vm, int n)
+{
+	pthread_mutex_lock(&vm->park_lock);
+	for (int i = 0; i < vm->opt->nr_vcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+
+		atomic_store(&v->park, i < n);
+		if (i < n)
+			v->run->immediate_exit = 1;
+	}
+	pthread_cond_broadcast(&vm->park_cond);
+	pthread_mutex_unlock(&vm->park_lock);
+	if (!n) {
+		printf("unparked\n");
+		return;
+	}
+	for (int i = 0; i < n; i++)
+		pthread_kill(vm->vcpus[i].thread, SIGUSR1);
+	pthread_mutex_lock(&vm->park_lock);
+	while (vm->nr_parked < n && !atomic_load(&vm->failed))
+		pthread_cond_wait(&vm->park_cond, &vm->park_lock);
+	pthread_mutex_unlock(&vm->park_lock);
+	printf("parked vcpus=%d\n", n);
+}
+
+/*
  * Wait for the end of the run: -d elapsed, SIGINT/SIGTERM (returns true),
  * or a vCPU failure (SIGUSR2).  EINTR from SIGSTOP/SIGCONT just loops.
+ * SIGRTMIN parks every vCPU in the VMM (a paused VM), SIGRTMIN+2 parks
+ * vCPU 0 only (a vCPU stuck in the VMM), SIGRTMIN+1 unparks them.
  */
 static bool vm_wait(struct vm *vm, const sigset_t *waitset)
 {
@@ -1136,6 +1263,12 @@ static bool vm_wait(struct vm *vm, const sigset_t *waitset)
 		}
 		if (sig == SIGINT || sig == SIGTERM)
 			return true;
+		if (sig == SIGRTMIN)
+			vm_park(vm, vm->opt->nr_vcpus);
+		else if (sig == SIGRTMIN + 2)
+			vm_park(vm, 1);
+		else if (sig == SIGRTMIN + 1)
+			vm_park(vm, 0);
 	}
 }
 

@@ -130,9 +130,9 @@ if [ "$TPS" = 4 ]; then
 	}
 	check "L: the vhv_vcpu_add tids are exactly tvmm's vCPU tids" chk_tids
 else
-	tap_skip "L: one vhv_vm_add per VM lifetime" "vhv's add/remove tracepoints are missing"
-	tap_skip "L: every added VM removed" "vhv's add/remove tracepoints are missing"
-	tap_skip "L: the vhv_vcpu_add tids" "vhv's add/remove tracepoints are missing"
+	tap_notok "L: one vhv_vm_add per VM lifetime: vhv's add/remove tracepoints are missing"
+	tap_notok "L: every added VM removed: vhv's add/remove tracepoints are missing"
+	tap_notok "L: the vhv_vcpu_add tids: vhv's add/remove tracepoints are missing"
 fi
 echo 0 > "$TI/events/enable"
 

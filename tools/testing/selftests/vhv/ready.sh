@@ -196,7 +196,7 @@ kvm_bracket() {
 	shift 4
 	for idx in "${!TID[@]}"; do v=$((v + ${S[$tag:$idx:$field]})); done
 	if ! kb=$(ksum "$tag:kb" "$@") || ! ka=$(ksum "$tag:ka" "$@"); then
-		tap_skip "$name" "no KVM debugfs statistics $* for pid $PID"
+		tap_notok "$name: no KVM debugfs statistics $* for pid $PID"
 		return
 	fi
 	diag "$field: vhv's sum $v; KVM's $* read before $kb, after $ka"
@@ -337,9 +337,9 @@ if [ -d "$EV" ]; then
 	}
 	per_vcpu "T: traced wait_ns sum to between 50% and 100% of Δrun_delay" chk_ev_sum
 else
-	tap_skip "T: no vhv_ready_wait events with ready_trace_us = 60 s" "no vhv_ready_wait event in tracefs"
-	tap_skip "T: events for every vCPU" "no vhv_ready_wait event in tracefs"
-	tap_skip "T: traced wait_ns vs Δrun_delay" "no vhv_ready_wait event in tracefs"
+	tap_notok "T: no vhv_ready_wait events with ready_trace_us = 60 s: no vhv_ready_wait event in tracefs"
+	tap_notok "T: events for every vCPU: no vhv_ready_wait event in tracefs"
+	tap_notok "T: traced wait_ns vs Δrun_delay: no vhv_ready_wait event in tracefs"
 fi
 echo "$RT0" > "$PARAMS/ready_trace_us"
 vmm_stop A
@@ -410,7 +410,7 @@ chk_halt_kvm() {
 if [ -n "${S[w0:kb:halt_wait_ns]}" ]; then
 	check "C: sum of Δhalt_ns = KVM's Δhalt_wait_ns over the same window" chk_halt_kvm
 else
-	tap_skip "C: sum of Δhalt_ns = KVM's Δhalt_wait_ns" "no KVM debugfs halt_wait_ns"
+	tap_notok "C: sum of Δhalt_ns = KVM's Δhalt_wait_ns: no KVM debugfs halt_wait_ns"
 fi
 kvm_bracket "C: sum of exits between KVM's exits read before and after" w1 exits 10 exits
 
