@@ -27,6 +27,8 @@ enum unit {
 	U_BOOL,		/* bool, 0 or 1 */
 	U_DELAYACCT,	/* 1 if swapin_delay_ns != -1 */
 	U_INFO,		/* constant 1, identity in the labels */
+	U_PAUSED,	/* enum vhv_vm_status, 1 if VHV_VM_PAUSED */
+	U_STATE,	/* constant 1, enum vhv_vcpu_state in a "state" label */
 };
 
 struct family {
@@ -50,7 +52,7 @@ static const struct family families[] = {
 	     "Memory of all tracked VMs (their memory slots)."),
 	HOST("vhv_memory_bytes", "gauge", U_NUM, ram_bytes, "RAM of the host."),
 	HOST("vhv_stall_threshold_seconds", "gauge", U_MS, stall_threshold_ms,
-	     "Heartbeat age that makes a VM with no halted vCPU stalled (stall_ms)."),
+	     "Time without a guest entry that makes a vCPU that should run stalled (stall_ms)."),
 
 	VM("vhv_vm_info", "gauge", U_INFO, id, "VM identity; always 1."),
 	VM("vhv_vm_vcpus", "gauge", U_NUM, nr_vcpus, "vCPUs of the VM (NVCPU)."),
@@ -65,7 +67,13 @@ static const struct family families[] = {
 	VM("vhv_vm_heartbeat_age_seconds", "gauge", U_MS, heartbeat_ms,
 	   "Age of the VM's last vCPU heartbeat."),
 	VM("vhv_vm_stalled", "gauge", U_BOOL, stalled,
-	   "1 while the VM is stalled: old heartbeat and no halted vCPU."),
+	   "1 while at least one vCPU of the VM is stalled (status degraded or stalled)."),
+	VM("vhv_vm_stalled_vcpus", "gauge", U_NUM, stalled_vcpus,
+	   "vCPUs of the VM stalled now."),
+	VM("vhv_vm_stalls_total", "counter", U_NUM, stall_count,
+	   "Episodes of the VM having a stalled vCPU."),
+	VM("vhv_vm_paused", "gauge", U_PAUSED, status,
+	   "1 while the VM is paused: every vCPU left KVM together and stays in the VMM."),
 	VM("vhv_vm_memory_pressure_some_seconds_total", "counter", U_OPT_US,
 	   mem_pressure_some_us,
 	   "memory.pressure 'some' total of the VM's cgroup; absent in the root cgroup or without PSI."),
@@ -75,6 +83,10 @@ static const struct family families[] = {
 
 	VCPU("vhv_vcpu_info", "gauge", U_INFO, idx,
 	     "vCPU identity (KVM vcpu_id, thread id); always 1."),
+	VCPU("vhv_vcpu_state", "gauge", U_STATE, state,
+	     "State of the vCPU thread in the state label (guest, kvm, ready, halted, swapwait, blocked, vmm, stopped); always 1."),
+	VCPU("vhv_vcpu_stalled", "gauge", U_BOOL, stalled,
+	     "1 while the vCPU is stalled: it should run and has not entered the guest for stall_ms."),
 	VCPU("vhv_vcpu_ready_seconds_total", "counter", U_NS, ready_ns,
 	     "Time the vCPU thread was runnable but waiting for a CPU (%RDY, run_delay, guest steal)."),
 	VCPU("vhv_vcpu_run_seconds_total", "counter", U_NS, run_ns,
@@ -141,7 +153,15 @@ static void value(FILE *out, const struct family *fm, const void *obj)
 		memcpy(&b, p, sizeof(b));
 		fprintf(out, " %d\n", b);
 		return;
+	case U_PAUSED: {
+		enum vhv_vm_status st;
+
+		memcpy(&st, p, sizeof(st));
+		fprintf(out, " %d\n", st == VHV_VM_PAUSED);
+		return;
+	}
 	case U_INFO:
+	case U_STATE:
 		fputs(" 1\n", out);
 		return;
 	}
@@ -216,6 +236,9 @@ static void family(FILE *out, const struct family *fm, const struct vhv_snapshot
 			if (fm->unit == U_INFO)
 				fprintf(out, ",vcpu_id=\"%" PRIu64 "\",tid=\"%" PRIu64 "\"",
 					v->vcpu_id, v->tid);
+			/* one series per vCPU: its state is a label, not a value */
+			if (fm->unit == U_STATE)
+				fprintf(out, ",state=\"%s\"", vhv_vcpu_state_names[v->state]);
 			fputc('}', out);
 			value(out, fm, v);
 		}

@@ -6,17 +6,21 @@
  * headings, printed by a header pass over the same row functions) and JSON
  * members come from the same lines below.
  */
+#include <ctype.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "print.h"
 #include "show.h"
 
 #define PCT_W	6	/* %RUN %RDY ... */
 #define SEC_W	10	/* counters in seconds (-s) */
+#define STATE_W	(-8)	/* the longest words: degraded, swapwait */
+#define NOTE_VCPUS	8	/* stalled vCPUs a note names; the rest are counted */
 
 /* Fields a VM row and a vCPU row have in common, both sides filled. */
 struct row {
@@ -66,6 +70,34 @@ static void sum_counters(struct row *r, const struct vhv_vcpu *v)
 	r->majflt += v->majflt;
 }
 
+/*
+ * STATE of a VM row: the module's status, but a VM whose every vCPU is
+ * stalled reads STALL, in capitals like a stalled vCPU's state, so that
+ * the worst case stands out in a column of lower-case words.
+ */
+static const char *vm_state_text(enum vhv_vm_status st)
+{
+	static const char *const text[VHV_VM_STATUS_MAX] = {
+		[VHV_VM_OK] = "ok",
+		[VHV_VM_DEGRADED] = "degraded",
+		[VHV_VM_STALLED] = "STALL",
+		[VHV_VM_PAUSED] = "paused",
+	};
+
+	return st < VHV_VM_STATUS_MAX ? text[st] : "?";
+}
+
+/* STATE of a vCPU row: its state, in capitals while it is stalled. */
+static void vcpu_state_text(const struct vhv_vcpu *v, char *buf, size_t len)
+{
+	const char *name = v->state < VHV_ST_MAX ? vhv_vcpu_state_names[v->state] : "?";
+	size_t i;
+
+	for (i = 0; name[i] && i + 1 < len; i++)
+		buf[i] = v->stalled ? (char)toupper((unsigned char)name[i]) : name[i];
+	buf[i] = '\0';
+}
+
 static void vcpu_row(const struct vhv_vcpu_fig *fv, const struct vhv_view *view)
 {
 	const struct vhv_vcpu *v = fv->v;
@@ -74,9 +106,10 @@ static void vcpu_row(const struct vhv_vcpu_fig *fv, const struct vhv_view *view)
 		.wait = fv->wait, .idle = fv->idle, .swpwt = fv->swpwt,
 		.gst = fv->gst, .ready_max_ns = v->ready_max_ns,
 	};
-	char id[48];
+	char id[48], state[16];
 
 	sum_counters(&r, v);
+	vcpu_state_text(v, state, sizeof(state));
 	snprintf(id, sizeof(id), "%" PRIu64 ".%" PRIu64, v->vm, v->idx);
 	pr_col_str(PR_TEXT, NULL, "ID", 7, id);
 	pr_u64(PR_JSON, "idx", NULL, v->idx);
@@ -89,7 +122,7 @@ static void vcpu_row(const struct vhv_vcpu_fig *fv, const struct vhv_view *view)
 	if (!view->counters)
 		pr_col_str(PR_TEXT, NULL, "SWR/s", 6, "");
 	pr_col_str(PR_TEXT, NULL, "HBEAT", 6, "");
-	pr_col_str(PR_TEXT, NULL, "STATE", -5, "");
+	pr_col_str(PR_TEXT, NULL, "STATE", STATE_W, state);
 	pr_eol();
 
 	if (!view->counters) {
@@ -112,6 +145,10 @@ static void vcpu_row(const struct vhv_vcpu_fig *fv, const struct vhv_view *view)
 	pr_u64(PR_JSON, "swap_wait_ns", NULL, v->swap_wait_ns);
 	pr_i64(PR_JSON, "swapin_delay_ns", NULL, v->swapin_delay_ns);
 	pr_u64(PR_JSON, "majflt", NULL, v->majflt);
+	pr_str(PR_JSON, "state", NULL, vhv_vcpu_state_names[v->state]);
+	pr_u64(PR_JSON, "state_ms", NULL, v->state_ms);
+	pr_bool(PR_JSON, "stalled", NULL, v->stalled);
+	pr_u64(PR_JSON, "stall_count", NULL, v->stall_count);
 }
 
 static void vm_row(const struct vhv_vm_fig *fm, const struct vhv_view *view)
@@ -136,10 +173,14 @@ static void vm_row(const struct vhv_vm_fig *fm, const struct vhv_view *view)
 		pr_col_float(PR_ANY, "swr_mibps", "SWR/s", 6, 2,
 			     nan_unless(fm->rates, fm->swr_mibps));
 	pr_col_float(PR_TEXT, NULL, "HBEAT", 6, 1, vm->heartbeat_ms / 1e3);
-	pr_col_str(PR_TEXT, NULL, "STATE", -5, vm->stalled ? "STALL" : "ok");
+	pr_col_str(PR_TEXT, NULL, "STATE", STATE_W, vm_state_text(vm->status));
 	pr_eol();
 
+	pr_str(PR_JSON, "status", NULL, vhv_vm_status_names[vm->status]);
 	pr_bool(PR_JSON, "stalled", NULL, vm->stalled);
+	pr_u64(PR_JSON, "stalled_vcpus", NULL, vm->stalled_vcpus);
+	pr_u64(PR_JSON, "stall_count", NULL, vm->stall_count);
+	pr_u64(PR_JSON, "pause_count", NULL, vm->pause_count);
 	pr_u64(PR_JSON, "heartbeat_ms", NULL, vm->heartbeat_ms);
 	pr_str(PR_JSON, "cgroup", NULL, vm->cgroup);
 	pr_u64(PR_JSON, "mem_bytes", NULL, vm->mem_bytes);
@@ -198,6 +239,75 @@ static void note(const char *fmt, ...)
 	pr_str(PR_ANY, NULL, "note: %s\n", buf);
 }
 
+static void append(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Append to the string in @buf, cut at @size like snprintf(). */
+static void append(char *buf, size_t size, const char *fmt, ...)
+{
+	size_t len = strlen(buf);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf + len, size - len, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * "1.0 ready for 6.2 s, 1.3 vmm, ..." for the stalled vCPUs of @vm: which
+ * ones, and what holds them. A state_ms of 0 is a state newer than the
+ * module's last look, without a time yet.
+ */
+static void stalled_list(const struct vhv_vm *vm, char *buf, size_t size)
+{
+	size_t i, named = 0, more = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < vm->n_vcpus; i++) {
+		const struct vhv_vcpu *v = &vm->vcpus[i];
+
+		if (!v->stalled)
+			continue;
+		if (named == NOTE_VCPUS) {
+			more++;
+			continue;
+		}
+		append(buf, size, "%s%" PRIu64 ".%" PRIu64 " %s", named ? ", " : "",
+		       vm->id, v->idx, vhv_vcpu_state_names[v->state]);
+		if (v->state_ms)
+			append(buf, size, " for %.1f s", v->state_ms / 1e3);
+		named++;
+	}
+	if (more)
+		append(buf, size, " and %zu more", more);
+}
+
+static void vm_note(const struct vhv_vm *vm, uint64_t stall_ms)
+{
+	char list[320], count[48];
+
+	switch (vm->status) {
+	case VHV_VM_DEGRADED:
+	case VHV_VM_STALLED:
+		if (vm->status == VHV_VM_STALLED)
+			snprintf(count, sizeof(count), "all %" PRIu64, vm->nr_vcpus);
+		else
+			snprintf(count, sizeof(count), "%" PRIu64 " of %" PRIu64,
+				 vm->stalled_vcpus, vm->nr_vcpus);
+		stalled_list(vm, list, sizeof(list));
+		note("VM %" PRIu64 " (pid %" PRIu64 ") %s: %s vCPUs stalled (should run, no guest entry for stall_ms %" PRIu64 "): %s",
+		     vm->id, vm->pid, vhv_vm_status_names[vm->status], count,
+		     stall_ms, list[0] ? list : "-");
+		break;
+	case VHV_VM_PAUSED:
+		note("VM %" PRIu64 " (pid %" PRIu64 ") paused: all its vCPUs left KVM together and stay in the VMM (QEMU stop, virsh suspend, end of a migration); heartbeat %.1f s old",
+		     vm->id, vm->pid, vm->heartbeat_ms / 1e3);
+		break;
+	default:
+		break;
+	}
+}
+
 static void notes(const struct vhv_figures *f, const struct vhv_view *view)
 {
 	const struct vhv_snapshot *s = f->cur;
@@ -205,10 +315,7 @@ static void notes(const struct vhv_figures *f, const struct vhv_view *view)
 
 	pr_open_array("notes");
 	for (i = 0; i < s->n_vms; i++)
-		if (s->vms[i].stalled)
-			note("VM %" PRIu64 " (pid %" PRIu64 ") stalled: heartbeat %.1f s old and no vCPU halted (stall_ms %" PRIu64 ")",
-			     s->vms[i].id, s->vms[i].pid, s->vms[i].heartbeat_ms / 1e3,
-			     s->host.stall_threshold_ms);
+		vm_note(&s->vms[i], s->host.stall_threshold_ms);
 	if (f->n_nodelayacct && view->obj != VHV_OBJ_HOST)
 		note("%zu vCPU(s) have no delay accounting (swapin_delay_ns=-1): %%SWPWT is vhv's own swap_wait; for the delay-accounting figure set 'sysctl kernel.task_delayacct=1' before the VMM starts",
 		     f->n_nodelayacct);

@@ -21,15 +21,42 @@ enum ftype {
 	F_OPT,		/* decimal, or -1 for "not available" (int64_t) */
 	F_BOOL,		/* 0 or 1 */
 	F_STR,		/* a word, bytes outside [!-~] and %= as %XX; "-": none */
+	F_ENUM,		/* one of the words in names[], stored as its index */
 };
 
 struct field {
 	const char *key;
 	enum ftype type;
 	size_t off;
+	const char *const *names;	/* F_ENUM */
+	unsigned int n_names;
 };
 
-#define FLD(st, k, t)	{ #k, t, offsetof(struct st, k) }
+#define FLD(st, k, t)	{ #k, t, offsetof(struct st, k), NULL, 0 }
+#define ENUM(st, k, nm)	{ #k, F_ENUM, offsetof(struct st, k), nm, NFIELDS(nm) }
+#define NFIELDS(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* F_ENUM fields are stored through an int. */
+_Static_assert(sizeof(enum vhv_vcpu_state) == sizeof(int) &&
+	       sizeof(enum vhv_vm_status) == sizeof(int), "enum size");
+
+const char *const vhv_vcpu_state_names[VHV_ST_MAX] = {
+	[VHV_ST_GUEST] = "guest",
+	[VHV_ST_KVM] = "kvm",
+	[VHV_ST_READY] = "ready",
+	[VHV_ST_HALTED] = "halted",
+	[VHV_ST_SWAPWAIT] = "swapwait",
+	[VHV_ST_BLOCKED] = "blocked",
+	[VHV_ST_VMM] = "vmm",
+	[VHV_ST_STOPPED] = "stopped",
+};
+
+const char *const vhv_vm_status_names[VHV_VM_STATUS_MAX] = {
+	[VHV_VM_OK] = "ok",
+	[VHV_VM_DEGRADED] = "degraded",
+	[VHV_VM_STALLED] = "stalled",
+	[VHV_VM_PAUSED] = "paused",
+};
 
 static const struct field header_fields[] = {
 	FLD(vhv_snapshot, version, F_U64),
@@ -56,6 +83,10 @@ static const struct field vm_fields[] = {
 	FLD(vhv_vm, swap_wait_ns, F_U64),
 	FLD(vhv_vm, heartbeat_ms, F_U64),
 	FLD(vhv_vm, stalled, F_BOOL),
+	ENUM(vhv_vm, status, vhv_vm_status_names),
+	FLD(vhv_vm, stalled_vcpus, F_U64),
+	FLD(vhv_vm, stall_count, F_U64),
+	FLD(vhv_vm, pause_count, F_U64),
 	FLD(vhv_vm, cgroup, F_STR),
 	FLD(vhv_vm, mem_pressure_some_us, F_OPT),
 	FLD(vhv_vm, mem_pressure_full_us, F_OPT),
@@ -76,9 +107,17 @@ static const struct field vcpu_fields[] = {
 	FLD(vhv_vcpu, swap_wait_ns, F_U64),
 	FLD(vhv_vcpu, swapin_delay_ns, F_OPT),
 	FLD(vhv_vcpu, majflt, F_U64),
+	ENUM(vhv_vcpu, state, vhv_vcpu_state_names),
+	FLD(vhv_vcpu, state_ms, F_U64),
+	FLD(vhv_vcpu, stalled, F_BOOL),
+	FLD(vhv_vcpu, stall_count, F_U64),
 };
 
-#define NFIELDS(a)	(sizeof(a) / sizeof((a)[0]))
+/* parse_fields() marks the keys it has seen in a 32-bit mask. */
+_Static_assert(NFIELDS(header_fields) <= 32 && NFIELDS(host_fields) <= 32 &&
+	       NFIELDS(vm_fields) <= 32 && NFIELDS(vcpu_fields) <= 32,
+	       "too many keys for the seen mask");
+
 #define MAX_WORDS	256
 
 /* One line cut into NUL-terminated words, with its number for messages. */
@@ -181,6 +220,32 @@ static int valid_key(const char *k, size_t len)
 	return 1;
 }
 
+/*
+ * A word from a fixed set, stored as its index. An unknown word is an
+ * error like a malformed number: vhvstat could neither name the state nor
+ * tell whether it is a stall.
+ */
+static int set_enum(struct ctx *c, const struct field *f, void *dst,
+		    const char *val)
+{
+	char list[128] = "";
+	unsigned int i;
+	int v;
+
+	for (v = 0; v < (int)f->n_names; v++) {
+		if (!strcmp(val, f->names[v])) {
+			memcpy(dst, &v, sizeof(v));
+			return 0;
+		}
+	}
+	for (i = 0; i < f->n_names; i++) {
+		if (i)
+			strncat(list, "|", sizeof(list) - strlen(list) - 1);
+		strncat(list, f->names[i], sizeof(list) - strlen(list) - 1);
+	}
+	return fail(c, "%s: '%s' is not one of %s", f->key, val, list);
+}
+
 static int set_field(struct ctx *c, const struct field *f, void *obj,
 		     const char *val)
 {
@@ -232,6 +297,8 @@ static int set_field(struct ctx *c, const struct field *f, void *obj,
 		memcpy(dst, &s, sizeof(s));
 		return 0;
 	}
+	case F_ENUM:
+		return set_enum(c, f, dst, val);
 	}
 	return fail(c, "internal error: field type");
 }

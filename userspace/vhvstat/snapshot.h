@@ -26,6 +26,42 @@
 #define VHV_NA			(-1)
 #define VHV_NO_DELAYACCT	VHV_NA
 
+/*
+ * What a vCPU thread is doing, the snapshot's "state" word (the module's
+ * enum vhv_vcpu_state): on a CPU in guest mode; on a CPU in
+ * KVM, not in guest mode; runnable, waiting for a CPU; halted; waiting for
+ * a swap-in; asleep in KVM for another reason; outside KVM_RUN, in the
+ * VMM's own code; stopped by a signal or a ptrace stop.
+ */
+enum vhv_vcpu_state {
+	VHV_ST_GUEST,
+	VHV_ST_KVM,
+	VHV_ST_READY,
+	VHV_ST_HALTED,
+	VHV_ST_SWAPWAIT,
+	VHV_ST_BLOCKED,
+	VHV_ST_VMM,
+	VHV_ST_STOPPED,
+	VHV_ST_MAX,
+};
+
+/*
+ * A VM as the module's stall detector sees it, the "status" word: no vCPU
+ * stalled; some vCPUs stalled, not all; every vCPU stalled; every vCPU
+ * left KVM together and stays in the VMM (QEMU "stop").
+ */
+enum vhv_vm_status {
+	VHV_VM_OK,
+	VHV_VM_DEGRADED,
+	VHV_VM_STALLED,
+	VHV_VM_PAUSED,
+	VHV_VM_STATUS_MAX,
+};
+
+/* The words of the snapshot, indexed by the enums above. */
+extern const char *const vhv_vcpu_state_names[VHV_ST_MAX];
+extern const char *const vhv_vm_status_names[VHV_VM_STATUS_MAX];
+
 struct vhv_host {
 	uint64_t nr_vms;
 	uint64_t nr_vcpus;
@@ -50,6 +86,10 @@ struct vhv_vcpu {
 	uint64_t swap_wait_ns;
 	int64_t swapin_delay_ns;	/* VHV_NO_DELAYACCT when unavailable */
 	uint64_t majflt;
+	enum vhv_vcpu_state state;
+	uint64_t state_ms;	/* time in @state; 0: newer than the worker's last look */
+	bool stalled;
+	uint64_t stall_count;	/* stall episodes of this vCPU */
 };
 
 struct vhv_vm {
@@ -61,7 +101,11 @@ struct vhv_vm {
 	uint64_t swapin_pages;
 	uint64_t swap_wait_ns;
 	uint64_t heartbeat_ms;
-	bool stalled;
+	bool stalled;		/* at least one vCPU stalled */
+	enum vhv_vm_status status;
+	uint64_t stalled_vcpus;
+	uint64_t stall_count;	/* episodes of @stalled */
+	uint64_t pause_count;	/* episodes of VHV_VM_PAUSED */
 	char *cgroup;		/* %XX escapes decoded; NULL for "-" */
 	int64_t mem_pressure_some_us;	/* VHV_NA when unavailable */
 	int64_t mem_pressure_full_us;

@@ -92,10 +92,13 @@ static void usage_object(FILE *f, const char *obj)
 			fputs("One row per VM; %-figures are sums over its vCPUs\n"
 			      "(esxtop group view: a VM with N vCPUs reaches N x 100).\n"
 			      "Columns: ID PID NVCPU %RUN %RDY %WAIT %IDLE %SWPWT %GST RDYMAX\n"
-			      "         MEMSZ SWCUR SWR/s HBEAT STATE\n", f);
+			      "         MEMSZ SWCUR SWR/s HBEAT STATE\n"
+			      "STATE: ok, degraded (some vCPUs stalled), STALL (all), paused.\n", f);
 		else
 			fputs("Each VM row followed by the rows of its vCPUs (ID vm.idx,\n"
-			      "PID column = thread id); same columns as vm show.\n", f);
+			      "PID column = thread id); same columns as vm show. A vCPU's\n"
+			      "STATE: guest kvm ready halted swapwait blocked vmm stopped,\n"
+			      "in capitals while the vCPU is stalled.\n", f);
 	}
 }
 

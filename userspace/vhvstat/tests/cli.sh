@@ -16,6 +16,7 @@ FIX=$(realpath "$2")
 HERE=$(cd "$(dirname "$0")" && pwd)
 TWO=(-f "$FIX/two.snap")
 THREE=(-f "$FIX/two.snap" -f "$FIX/third.snap")
+STATES=(-f "$FIX/states.snap")
 TOOL=vhvstat
 # shellcheck source=SCRIPTDIR/../../tests/tap-cli.sh
 . "$HERE/../../tests/tap-cli.sh"
@@ -48,8 +49,26 @@ assert abs(vm["ready_pct"] - 15) < 1e-6 and abs(vm["swr_mibps"] - 1) < 1e-6, vm
 assert d["interval_s"] == 2 and d["host"]["nr_stalled"] == 1, d
 assert d["vms"][2]["run_pct"] is None, d["vms"][2]'
 }
+json_states() {
+	"$BIN" -j -s "${STATES[@]}" vcpu | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+st = {vm["id"]: vm["status"] for vm in d["vms"]}
+assert st == {1: "ok", 2: "degraded", 3: "stalled", 4: "paused"}, st
+vm = [v for v in d["vms"] if v["id"] == 2][0]
+assert (vm["stalled"], vm["stalled_vcpus"], vm["stall_count"], vm["pause_count"]) == (True, 2, 3, 0), vm
+got = [(v["state"], v["state_ms"], v["stalled"], v["stall_count"]) for v in vm["vcpus"]]
+assert got == [("guest", 0, False, 0), ("blocked", 6200, True, 2),
+               ("swapwait", 8000, False, 0), ("ready", 0, True, 1)], got'
+}
 prom_valid() { "$BIN" "$@" | python3 "$HERE/promcheck.py"; }
 prom_series() { [ "$("$BIN" -P "${TWO[@]}" | python3 "$HERE/promcheck.py" -c "$1")" -eq "$2" ]; }
+prom_states() {
+	"$BIN" -P "${STATES[@]}" > "$TMP/a" &&
+	python3 "$HERE/promcheck.py" "$TMP/a" &&
+	[ "$(grep -c '^vhv_vcpu_state{.*,state="[a-z]*"} 1$' "$TMP/a")" -eq 11 ] &&
+	grep -q '^vhv_vm_paused{vm="4",pid="4000"} 1$' "$TMP/a"
+}
 prom_help_type() {
 	"$BIN" -P "${TWO[@]}" > "$TMP/a" &&
 	[ "$(grep -c '^# HELP' "$TMP/a")" -eq "$(grep -c '^# TYPE' "$TMP/a")" ]
@@ -188,6 +207,16 @@ check "text: the stall note" out_has "^note: VM 2 .*stalled"
 check "INTERVAL COUNT over two files: two samples" samples 2 "${THREE[@]}" vm 1 5
 check "COUNT limits the samples" samples 1 "${THREE[@]}" vm 1 1
 check "-f - reads stdin" eval '"$BIN" -f - host < "$FIX/two.snap" | grep -q "stalled VMs 1"'
+check "text: VM STATE ok, degraded, STALL, paused" \
+	eval 'status 0 -s "${STATES[@]}" && out_has "^ +1 +1000 .* ok$" &&
+	      out_has "^ +2 +2000 .* degraded$" && out_has "^ +3 +3000 .* STALL$" &&
+	      out_has "^ +4 +4000 .* paused$"'
+check "text: vCPU STATE, in capitals when stalled" \
+	eval 'status 0 -s "${STATES[@]}" vcpu && out_has "^ +2\.1 +2002 .* BLOCKED$" &&
+	      out_has "^ +2\.2 +2003 .* swapwait$" && out_has "^ +4\.0 +4001 .* vmm$"'
+check "text: notes on the degraded, stalled and paused VMs" \
+	eval 'out_has "^note: VM 2 .*degraded: 2 of 4 vCPUs stalled .*: 2\.1 blocked" &&
+	      out_has "^note: VM 3 .*stalled: all 2 vCPUs" && out_has "^note: VM 4 .*paused"'
 
 # --- JSON
 for args in vm vcpu host "-s vcpu"; do
@@ -198,6 +227,7 @@ for args in vm vcpu host "-s vcpu"; do
 done
 check "json: one document per sample (JSON lines)" json_lines 2 -j "${THREE[@]}" vcpu 1
 check "json: the same figures as the text" json_figures
+check "json: VM status and vCPU states" json_states
 check "json: python3 -m json.tool accepts -p" \
 	eval '"$BIN" -p "${TWO[@]}" vcpu | python3 -m json.tool > /dev/null'
 
@@ -207,6 +237,7 @@ check "prometheus: the keyword is -P" same 3 -P "${TWO[@]}" "${TWO[@]}" promethe
 check "prometheus: one ready series per vCPU" prom_series vhv_vcpu_ready_seconds_total 5
 check "prometheus: swapin_delay only with delayacct" prom_series vhv_vcpu_swapin_delay_seconds_total 1
 check "prometheus: HELP and TYPE for every family" prom_help_type
+check "prometheus: a state series per vCPU, vhv_vm_paused" prom_states
 check "prometheus: -o writes atomically, no temp file left" prom_output_file
 check "prometheus: -o into a missing directory: exit 1" \
 	status 1 -P -o "$TMP/no/such/dir/x.prom" "${TWO[@]}"

@@ -7,7 +7,8 @@
  * Parses the fixtures, feeds malformed snapshots that must be rejected,
  * checks the rate math against deltas chosen by hand (see
  * fixtures/two.snap), and checks what the text, JSON and Prometheus
- * printers produce. Exit status 0 when every test passed.
+ * printers produce, the vCPU states and VM statuses from
+ * fixtures/states.snap among them. Exit status 0 when every test passed.
  */
 #define _GNU_SOURCE
 #include <math.h>
@@ -110,6 +111,23 @@ static void test_parse(const char *dir, struct vhv_snapshot s[2])
 	   "parse: %%20 %%3D %%25 in the cgroup path decoded");
 	ok(vhv_snapshot_find_vm(&s[1], 3) && !vhv_snapshot_find_vm(&s[1], 4),
 	   "parse: the unknown 'numa' record is skipped, VMs 3 present, 4 gone");
+
+	vm = vhv_snapshot_find_vm(&s[0], 2);
+	ok(vm && vm->status == VHV_VM_DEGRADED && vm->stalled_vcpus == 1 &&
+	   vm->stall_count == 1 && vm->pause_count == 0,
+	   "parse: vm status=degraded stalled_vcpus=1 stall_count=1 pause_count=0");
+	vm = vhv_snapshot_find_vm(&s[1], 2);
+	ok(vm && vm->status == VHV_VM_STALLED && vm->stalled_vcpus == 2,
+	   "parse: vm status=stalled stalled_vcpus=2");
+	v = vm ? vhv_vm_find_vcpu(vm, 0) : NULL;
+	ok(v && v->state == VHV_ST_KVM && v->state_ms == 7500 && v->stalled &&
+	   v->stall_count == 1,
+	   "parse: vcpu state=kvm state_ms=7500 stalled=1 stall_count=1");
+	vm = vhv_snapshot_find_vm(&s[1], 1);
+	v = vm ? vhv_vm_find_vcpu(vm, 0) : NULL;
+	ok(v && v->state == VHV_ST_GUEST && v->state_ms == 0 && !v->stalled &&
+	   v->stall_count == 0,
+	   "parse: vcpu state=guest state_ms=0 stalled=0, unknown key after them ignored");
 }
 
 static const struct {
@@ -117,9 +135,13 @@ static const struct {
 } bad[] = {
 #define HDR "vhv-snapshot version=1 time_ns=1 hz=100\n"
 #define HOST "host nr_vms=1 nr_vcpus=1 nr_cpus=1 guest_mem_bytes=0 ram_bytes=0 stall_threshold_ms=5000\n"
-#define VMREST " pid=10 nr_vcpus=1 mem_bytes=0 swap_bytes=0 swapin_pages=0 swap_wait_ns=0 heartbeat_ms=0 stalled=0 cgroup=- mem_pressure_some_us=0 mem_pressure_full_us=0\n"
+#define VM_ST "status=ok stalled_vcpus=0 stall_count=0 pause_count=0"
+#define VMREST_ST(st) " pid=10 nr_vcpus=1 mem_bytes=0 swap_bytes=0 swapin_pages=0 swap_wait_ns=0 heartbeat_ms=0 stalled=0 " st " cgroup=- mem_pressure_some_us=0 mem_pressure_full_us=0\n"
+#define VMREST VMREST_ST(VM_ST)
 #define VM1 "vm id=1" VMREST
-#define VC(rest) "vcpu vm=1 idx=0 vcpu_id=0 tid=11 ready_ns=0 run_ns=0 guest_ns=0 halt_ns=0 exits=0 preemptions=0 ready_max_ns=0 swap_wait_ns=0 " rest "\n"
+#define VC_ST "state=halted state_ms=1234 stalled=0 stall_count=0"
+#define VCX(rest, st) "vcpu vm=1 idx=0 vcpu_id=0 tid=11 ready_ns=0 run_ns=0 guest_ns=0 halt_ns=0 exits=0 preemptions=0 ready_max_ns=0 swap_wait_ns=0 " rest " " st "\n"
+#define VC(rest) VCX(rest, VC_ST)
 #define VC_OK VC("swapin_delay_ns=-1 majflt=0")
 	{ "no header", HOST "end\n", "expected a vhv-snapshot header" },
 	{ "version 2", "vhv-snapshot version=2 time_ns=1 hz=100\n" HOST "end\n",
@@ -142,16 +164,28 @@ static const struct {
 	  "majflt" },
 	{ "swapin_delay -2", HDR HOST VM1 VC("swapin_delay_ns=-2 majflt=0") "end\n",
 	  "neither -1 nor" },
-	{ "bad escape %2", HDR HOST "vm id=1 pid=10 nr_vcpus=1 mem_bytes=0 swap_bytes=0 swapin_pages=0 swap_wait_ns=0 heartbeat_ms=0 stalled=0 cgroup=/a%2 mem_pressure_some_us=0 mem_pressure_full_us=0\nend\n",
+	{ "bad escape %2", HDR HOST "vm id=1 pid=10 nr_vcpus=1 mem_bytes=0 swap_bytes=0 swapin_pages=0 swap_wait_ns=0 heartbeat_ms=0 stalled=0 " VM_ST " cgroup=/a%2 mem_pressure_some_us=0 mem_pressure_full_us=0\nend\n",
 	  "bad %-escape" },
-	{ "bad escape %zz", HDR HOST "vm id=1 pid=10 nr_vcpus=1 mem_bytes=0 swap_bytes=0 swapin_pages=0 swap_wait_ns=0 heartbeat_ms=0 stalled=0 cgroup=/a%zzb mem_pressure_some_us=0 mem_pressure_full_us=0\nend\n",
+	{ "bad escape %zz", HDR HOST "vm id=1 pid=10 nr_vcpus=1 mem_bytes=0 swap_bytes=0 swapin_pages=0 swap_wait_ns=0 heartbeat_ms=0 stalled=0 " VM_ST " cgroup=/a%zzb mem_pressure_some_us=0 mem_pressure_full_us=0\nend\n",
 	  "bad %-escape" },
-	{ "escape %00", HDR HOST "vm id=1 pid=10 nr_vcpus=1 mem_bytes=0 swap_bytes=0 swapin_pages=0 swap_wait_ns=0 heartbeat_ms=0 stalled=0 cgroup=/a%00 mem_pressure_some_us=0 mem_pressure_full_us=0\nend\n",
+	{ "escape %00", HDR HOST "vm id=1 pid=10 nr_vcpus=1 mem_bytes=0 swap_bytes=0 swapin_pages=0 swap_wait_ns=0 heartbeat_ms=0 stalled=0 " VM_ST " cgroup=/a%00 mem_pressure_some_us=0 mem_pressure_full_us=0\nend\n",
 	  "bad %-escape" },
-	{ "pressure -2", HDR HOST "vm id=1 pid=10 nr_vcpus=1 mem_bytes=0 swap_bytes=0 swapin_pages=0 swap_wait_ns=0 heartbeat_ms=0 stalled=0 cgroup=- mem_pressure_some_us=-2 mem_pressure_full_us=0\nend\n",
+	{ "pressure -2", HDR HOST "vm id=1 pid=10 nr_vcpus=1 mem_bytes=0 swap_bytes=0 swapin_pages=0 swap_wait_ns=0 heartbeat_ms=0 stalled=0 " VM_ST " cgroup=- mem_pressure_some_us=-2 mem_pressure_full_us=0\nend\n",
 	  "neither -1 nor" },
-	{ "stalled=2", HDR HOST "vm id=1 pid=1 nr_vcpus=1 mem_bytes=0 swap_bytes=0 swapin_pages=0 swap_wait_ns=0 heartbeat_ms=0 stalled=2 cgroup=- mem_pressure_some_us=0 mem_pressure_full_us=0\nend\n",
+	{ "stalled=2", HDR HOST "vm id=1 pid=1 nr_vcpus=1 mem_bytes=0 swap_bytes=0 swapin_pages=0 swap_wait_ns=0 heartbeat_ms=0 stalled=2 " VM_ST " cgroup=- mem_pressure_some_us=0 mem_pressure_full_us=0\nend\n",
 	  "not 0 or 1" },
+	{ "unknown status", HDR HOST "vm id=1" VMREST_ST("status=hung stalled_vcpus=0 stall_count=0 pause_count=0") "end\n",
+	  "status: 'hung' is not one of ok|degraded|stalled|paused" },
+	{ "missing status", HDR HOST "vm id=1" VMREST_ST("stalled_vcpus=0 stall_count=0 pause_count=0") "end\n",
+	  "vm: missing key 'status'" },
+	{ "unknown state", HDR HOST VM1 VCX("swapin_delay_ns=-1 majflt=0", "state=running state_ms=0 stalled=0 stall_count=0") "end\n",
+	  "state: 'running' is not one of guest|kvm|ready|halted|swapwait|blocked|vmm|stopped" },
+	{ "state in capitals", HDR HOST VM1 VCX("swapin_delay_ns=-1 majflt=0", "state=HALTED state_ms=0 stalled=0 stall_count=0") "end\n",
+	  "state: 'HALTED' is not one of" },
+	{ "missing state", HDR HOST VM1 VCX("swapin_delay_ns=-1 majflt=0", "state_ms=0 stalled=0 stall_count=0") "end\n",
+	  "vcpu: missing key 'state'" },
+	{ "vcpu stalled=2", HDR HOST VM1 VCX("swapin_delay_ns=-1 majflt=0", "state=ready state_ms=0 stalled=2 stall_count=0") "end\n",
+	  "stalled: '2' is not 0 or 1" },
 	{ "vcpu before vm", HDR HOST VC_OK "end\n", "vcpu line before any vm" },
 	{ "vcpu of another vm", HDR HOST "vm id=2" VMREST VC_OK "end\n", "follows vm id=2" },
 	{ "vm twice", HDR HOST VM1 VM1 "end\n", "listed twice" },
@@ -202,6 +236,155 @@ static void test_wellformed_edges(void)
 	   "parse: blank and comment lines, tabs and runs of blanks (%s)", err);
 	if (!r)
 		vhv_snapshot_free(&s);
+}
+
+/* --------------------------------------------------- states and statuses */
+
+static char *render_one(const struct vhv_snapshot *s, bool json)
+{
+	struct vhv_view view = { .obj = VHV_OBJ_VCPU, .counters = true };
+	struct vhv_figures f;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+
+	vhv_figures_compute(&f, NULL, s, 4096);
+	pr_init(m, json, false);
+	vhv_show(&f, &view);
+	fclose(m);
+	vhv_figures_free(&f);
+	return text;
+}
+
+/* The text row whose first column is @id, as a string of its own. */
+static const char *text_row(const char *t, const char *id, char *buf, size_t size)
+{
+	const char *p = t;
+
+	while (p && *p) {
+		const char *nl = strchr(p, '\n'), *w = p;
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+
+		while (*w == ' ')
+			w++;
+		if (!strncmp(w, id, strlen(id)) && w[strlen(id)] == ' ') {
+			snprintf(buf, size, "%.*s", (int)n, p);
+			return buf;
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+	snprintf(buf, size, "(no row %s)", id);
+	return buf;
+}
+
+/* The last column of the row of @id starts where the heading STATE does. */
+static int state_is(const char *t, const char *id, const char *want)
+{
+	const char *head = strstr(t, " STATE\n");
+	const char *line;
+	char row[512];
+	size_t col;
+
+	if (!head)
+		return 0;
+	for (line = head; line > t && line[-1] != '\n'; line--)
+		;
+	col = (size_t)(head - line) + 1;
+	text_row(t, id, row, sizeof(row));
+	return strlen(row) > col && !strcmp(row + col, want) && row[col - 1] == ' ';
+}
+
+static void test_states(const char *dir)
+{
+	static const struct {
+		const char *id, *state;
+	} rows[] = {
+		{ "1", "ok" }, { "1.0", "guest" }, { "1.1", "kvm" }, { "1.2", "halted" },
+		{ "2", "degraded" }, { "2.0", "guest" }, { "2.1", "BLOCKED" },
+		{ "2.2", "swapwait" }, { "2.3", "READY" },
+		{ "3", "STALL" }, { "3.0", "STOPPED" }, { "3.1", "STOPPED" },
+		{ "4", "paused" }, { "4.0", "vmm" }, { "4.1", "vmm" },
+	};
+	struct vhv_snapshot s;
+	const struct vhv_vm *vm;
+	char err[256] = "", row[512];
+	size_t len, i;
+	char *buf = slurp(dir, "states.snap", &len), *t;
+	int r, all;
+
+	r = vhv_snapshot_parse("states.snap", buf, len, &s, err, sizeof(err));
+	free(buf);
+	ok(r == 0 && s.n_vms == 4, "states: states.snap parses (%s)", err);
+	if (r)
+		return;
+	all = 1;
+	for (i = 0; i < s.n_vms; i++)
+		all &= s.vms[i].status == (enum vhv_vm_status)i;
+	ok(all, "states: the four statuses, ok degraded stalled paused");
+	vm = vhv_snapshot_find_vm(&s, 2);
+	ok(vm && vm->n_vcpus == 4 && vm->vcpus[1].state == VHV_ST_BLOCKED &&
+	   vm->vcpus[1].state_ms == 6200 && vm->vcpus[1].stalled &&
+	   vm->vcpus[1].stall_count == 2 && vm->vcpus[2].state == VHV_ST_SWAPWAIT &&
+	   vm->vcpus[3].state == VHV_ST_READY && vm->vcpus[3].state_ms == 0,
+	   "states: VM 2's vCPUs blocked (stalled), swapwait, ready (stalled)");
+	vm = vhv_snapshot_find_vm(&s, 4);
+	ok(vm && vm->pause_count == 1 && vm->vcpus[0].state == VHV_ST_VMM &&
+	   !vm->vcpus[0].stalled, "states: VM 4 paused, pause_count=1, vCPUs in the VMM");
+
+	t = render_one(&s, false);
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		int good = state_is(t, rows[i].id, rows[i].state);
+
+		ok(good, "text: STATE of %s is %s, under the heading", rows[i].id,
+		   rows[i].state);
+		if (!good)
+			printf("# row: '%s'\n", text_row(t, rows[i].id, row, sizeof(row)));
+	}
+	ok(strstr(t, "\nnote: VM 2 (pid 2000) degraded: 2 of 4 vCPUs stalled (should run, no guest entry for stall_ms 5000): 2.1 blocked for 6.2 s, 2.3 ready\n") != NULL,
+	   "text: the degraded note names the stalled vCPUs, their state and time in it");
+	ok(strstr(t, "\nnote: VM 3 (pid 3000) stalled: all 2 vCPUs stalled (") &&
+	   strstr(t, "): 3.0 stopped for 9.0 s, 3.1 stopped for 9.0 s\n"),
+	   "text: the stalled note says all vCPUs");
+	ok(strstr(t, "\nnote: VM 4 (pid 4000) paused: ") && !strstr(t, "VM 1 (pid"),
+	   "text: a note for the paused VM, none for the VM that is ok");
+	ok(!strstr(t, " \n"), "text: no trailing blanks");
+	free(t);
+
+	t = render_one(&s, true);
+	ok(strstr(t, "\"status\":\"degraded\",\"stalled\":true,\"stalled_vcpus\":2,\"stall_count\":3,\"pause_count\":0") &&
+	   strstr(t, "\"status\":\"paused\",\"stalled\":false,\"stalled_vcpus\":0,\"stall_count\":0,\"pause_count\":1"),
+	   "json: VM status, stalled, stalled_vcpus, stall_count, pause_count");
+	ok(strstr(t, "\"state\":\"blocked\",\"state_ms\":6200,\"stalled\":true,\"stall_count\":2}") &&
+	   strstr(t, "\"state\":\"swapwait\",\"state_ms\":8000,\"stalled\":false,\"stall_count\":0}"),
+	   "json: vCPU state (lower case even when stalled), state_ms, stalled, stall_count");
+	free(t);
+	vhv_snapshot_free(&s);
+}
+
+/* A note names NOTE_VCPUS (8) stalled vCPUs and counts the others. */
+static void test_note_bound(void)
+{
+	char text[8192], line[512];
+	struct vhv_snapshot s;
+	char err[256] = "", *t;
+	int i, r;
+
+	snprintf(text, sizeof(text), HDR HOST "vm id=1" VMREST_ST("status=stalled stalled_vcpus=11 stall_count=1 pause_count=0"));
+	for (i = 0; i < 11; i++) {
+		snprintf(line, sizeof(line), "vcpu vm=1 idx=%d vcpu_id=%d tid=%d ready_ns=0 run_ns=0 guest_ns=0 halt_ns=0 exits=0 preemptions=0 ready_max_ns=0 swap_wait_ns=0 swapin_delay_ns=0 majflt=0 state=ready state_ms=5000 stalled=1 stall_count=1\n",
+			 i, i, 100 + i);
+		strncat(text, line, sizeof(text) - strlen(text) - 1);
+	}
+	strncat(text, "end\n", sizeof(text) - strlen(text) - 1);
+	r = vhv_snapshot_parse("t", text, strlen(text), &s, err, sizeof(err));
+	ok(r == 0 && s.vms[0].n_vcpus == 11, "parse: a VM with 11 stalled vCPUs (%s)", err);
+	if (r)
+		return;
+	t = render_one(&s, false);
+	ok(strstr(t, "1.7 ready for 5.0 s and 3 more\n") && !strstr(t, "1.8 ready"),
+	   "text: a stall note names 8 vCPUs and counts the rest");
+	free(t);
+	vhv_snapshot_free(&s);
 }
 
 /* ---------------------------------------------------------------- rates */
@@ -301,6 +484,9 @@ static void test_text(const struct vhv_snapshot s[2])
 	ok(strstr(t, "STALL") && strstr(t, "kernel.task_delayacct=1"),
 	   "text: stall flag and the delayacct note");
 	ok(!strstr(t, " \n"), "text: no trailing blanks");
+	ok(state_is(t, "2", "STALL") && state_is(t, "1.1", "halted") &&
+	   state_is(t, "2.0", "KVM") && state_is(t, "2.1", "VMM"),
+	   "text: STATE of VM 2 and of the vCPUs, stalled ones in capitals");
 	free(t);
 
 	t = render(s, false, VHV_OBJ_VM, true);
@@ -358,6 +544,53 @@ static void test_prom(const struct vhv_snapshot s[2])
 	free(t);
 }
 
+static void test_prom_states(const char *dir)
+{
+	struct vhv_snapshot s;
+	char err[256] = "", *t = NULL, *line, *save = NULL;
+	size_t len = 0;
+	char *buf = slurp(dir, "states.snap", &len);
+	FILE *m;
+	int r, states = 0, stalled = 0;
+
+	r = vhv_snapshot_parse("states.snap", buf, len, &s, err, sizeof(err));
+	free(buf);
+	if (r) {
+		ok(0, "prometheus: states.snap (%s)", err);
+		return;
+	}
+	m = open_memstream(&t, &len);
+	vhv_prom_print(m, &s);
+	fclose(m);
+	ok(strstr(t, "# TYPE vhv_vm_stalls_total counter\n") &&
+	   strstr(t, "\nvhv_vm_stalls_total{vm=\"2\",pid=\"2000\"} 3\n"),
+	   "prometheus: vhv_vm_stalls_total, a counter from stall_count");
+	ok(strstr(t, "# TYPE vhv_vm_stalled_vcpus gauge\n") &&
+	   strstr(t, "\nvhv_vm_stalled_vcpus{vm=\"2\",pid=\"2000\"} 2\n"),
+	   "prometheus: vhv_vm_stalled_vcpus gauge");
+	ok(strstr(t, "# TYPE vhv_vm_paused gauge\n") &&
+	   strstr(t, "\nvhv_vm_paused{vm=\"4\",pid=\"4000\"} 1\n") &&
+	   strstr(t, "\nvhv_vm_paused{vm=\"3\",pid=\"3000\"} 0\n"),
+	   "prometheus: vhv_vm_paused 1 for the paused VM only");
+	ok(strstr(t, "\nvhv_vcpu_stalled{vm=\"2\",pid=\"2000\",vcpu=\"3\"} 1\n") &&
+	   strstr(t, "\nvhv_vcpu_stalled{vm=\"2\",pid=\"2000\",vcpu=\"2\"} 0\n"),
+	   "prometheus: vhv_vcpu_stalled per vCPU, with the vCPU labels");
+	ok(strstr(t, "# TYPE vhv_vcpu_state gauge\n") &&
+	   strstr(t, "\nvhv_vcpu_state{vm=\"2\",pid=\"2000\",vcpu=\"1\",state=\"blocked\"} 1\n") &&
+	   strstr(t, "\nvhv_vcpu_state{vm=\"4\",pid=\"4000\",vcpu=\"0\",state=\"vmm\"} 1\n"),
+	   "prometheus: vhv_vcpu_state, the state as a label, value 1");
+	for (line = strtok_r(t, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (!strncmp(line, "vhv_vcpu_state{", 15))
+			states++;
+		if (!strncmp(line, "vhv_vcpu_stalled{", 17))
+			stalled++;
+	}
+	ok(states == 11 && stalled == 11,
+	   "prometheus: one state and one stalled series per vCPU (%d, %d)", states, stalled);
+	free(t);
+	vhv_snapshot_free(&s);
+}
+
 int main(int argc, char **argv)
 {
 	struct vhv_snapshot s[2];
@@ -374,6 +607,9 @@ int main(int argc, char **argv)
 	test_text(s);
 	test_json(s);
 	test_prom(s);
+	test_states(argv[1]);
+	test_note_bound();
+	test_prom_states(argv[1]);
 	vhv_snapshot_free(&s[0]);
 	vhv_snapshot_free(&s[1]);
 	printf("1..%d\n", n_test);

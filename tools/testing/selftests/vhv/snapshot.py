@@ -34,6 +34,12 @@ VCPU_KEYS = ("vm", "idx", "vcpu_id", "tid", "ready_ns", "run_ns", "guest_ns",
              "halt_ns", "exits", "preemptions", "ready_max_ns", "swap_wait_ns",
              "swapin_delay_ns", "majflt", "state", "state_ms", "stalled",
              "stall_count")
+# Keys whose values are words from a fixed set.
+WORDS = {
+    "status": ("ok", "degraded", "stalled", "paused"),
+    "state": ("guest", "kvm", "ready", "halted", "swapwait", "blocked", "vmm",
+              "stopped"),
+}
 VM_STATIC = ("pid", "nr_vcpus", "mem_bytes", "cgroup", "status",
              "stalled_vcpus")
 VM_GROWS = ("swapin_pages", "swap_wait_ns", "mem_pressure_some_us",
@@ -115,6 +121,10 @@ def parse(text):
         for k in keys:
             if k not in d:
                 err("%s line lacks %s: %r" % (name, k, d))
+            elif k in WORDS:
+                if d[k] not in WORDS[k]:
+                    err("%s %s=%r is not one of %s" %
+                        (name, k, d[k], "|".join(WORDS[k])))
             elif k != "cgroup" and not d[k].lstrip("-").isdigit():
                 err("%s %s=%r is not a number" % (name, k, d[k]))
     return header, host, vms
@@ -172,6 +182,16 @@ def check_format():
             err("vm %s: duplicate vcpu idx %s" % (vm["id"], idxs))
         if vm["stalled"] not in ("0", "1"):
             err("vm %s stalled=%s" % (vm["id"], vm["stalled"]))
+        # One picture: the VM's stall figures agree with its vCPUs'.
+        nst = sum(c["stalled"] == "1" for c in cs)
+        want = "paused" if vm["status"] == "paused" else \
+            "ok" if not nst else "stalled" if nst == len(cs) else "degraded"
+        if int(vm["stalled_vcpus"]) != nst or \
+                vm["stalled"] != ("1" if nst else "0") or vm["status"] != want:
+            err("vm %s stalled=%s stalled_vcpus=%s status=%s, but %d of %d "
+                "vcpu lines say stalled=1" % (vm["id"], vm["stalled"],
+                                              vm["stalled_vcpus"],
+                                              vm["status"], nst, len(cs)))
         if vm["cgroup"] != "-" and not vm["cgroup"].startswith("/"):
             err("vm %s cgroup=%s is neither a path nor '-'" %
                 (vm["id"], vm["cgroup"]))
