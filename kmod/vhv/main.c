@@ -18,9 +18,12 @@ static int __init vhv_init(void)
 	ret = vhv_sysfs_init();
 	if (ret)
 		return ret;
-	ret = vhv_reg_init();
+	ret = vhv_snapshot_init();
 	if (ret)
 		goto err_sysfs;
+	ret = vhv_reg_init();
+	if (ret)
+		goto err_snap;
 	ret = vhv_probe_init();
 	if (ret)
 		goto err_reg;
@@ -28,18 +31,19 @@ static int __init vhv_init(void)
 
 err_reg:
 	vhv_reg_exit();
+err_snap:
+	vhv_snapshot_exit();
 err_sysfs:
 	vhv_sysfs_exit();
-	vhv_snapshot_exit();
 	return ret;
 }
 
 static void __exit vhv_exit(void)
 {
 	vhv_probe_exit();
+	vhv_snapshot_exit();
 	vhv_reg_exit();
 	vhv_sysfs_exit();
-	vhv_snapshot_exit();
 }
 
 module_init(vhv_init);

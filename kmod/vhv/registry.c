@@ -21,7 +21,6 @@
 
 #include "params.h"
 #include "registry.h"
-#include "snapshot.h"
 #include "stall.h"
 #include "sysfs.h"
 #include "trace.h"
@@ -315,7 +314,6 @@ static void reg_tick(struct work_struct *work)
 	 * in the next period and stamps its VM's heartbeat.
 	 */
 	reg_bump(false);
-	vhv_snapshot_expire();
 	queue_delayed_work(vhv_reg.wq, &vhv_reg.tick_work, period);
 }
 

@@ -1,25 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /sys/kernel/vhv/snapshot: every figure, taken under vhv_reg.lock, as
- * key=value lines (format in Documentation/vhv/design.rst).
+ * /proc/vhv/snapshot: every figure, taken under vhv_reg.lock, as key=value
+ * lines (format in Documentation/vhv/design.rst).
  *
- * kernfs hands a binary attribute at most PAGE_SIZE per read, so a
- * snapshot is kept per open file, keyed by the struct file the read
- * callback receives: a read at offset 0 takes a new one, later offsets are
- * served from it, the read at EOF frees it. Buffers of files closed before
- * EOF are freed after SNAP_MAX_IDLE; at most SNAP_MAX_BUFS exist (the
- * least recently used one is dropped for a new reader; its owner then gets
- * a fresh snapshot from its current offset on).
+ * The snapshot belongs to the open file, by construction: open allocates
+ * the file's own holder, a read at offset 0 takes a new snapshot into it,
+ * reads at other offsets are served from it, release frees it. No reader
+ * can see, drop or replace another reader's snapshot, and a read at a
+ * non-zero offset before any read at 0 fails with EINVAL instead of
+ * returning a picture the reader did not start. (sysfs cannot do this: a
+ * binary attribute is read PAGE_SIZE at a time and has no release.)
  */
 #include <linux/error-injection.h>
 #include <linux/jiffies.h>
 #include <linux/ktime.h>
 #include <linux/limits.h>
-#include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/proc_fs.h>
 #include <linux/slab.h>
-#include <linux/sysfs.h>
+#include <linux/uaccess.h>
 
 #include "params.h"
 #include "registry.h"
@@ -27,29 +27,19 @@
 #include "vcpu.h"
 #include "vm.h"
 
-#define SNAP_MAX_BUFS	16
-#define SNAP_MAX_IDLE	(60 * HZ)
-
 /**
- * struct snap_buf - one open file's snapshot
- * @node: in snap_bufs
- * @file: the open file, used only as a key
- * @used: jiffies of the last read
- * @data: the text
- * @len: length of @data
+ * struct snap_file - the snapshot of one open file
+ * @lock: serialises the reads of this open file
+ * @data: the text; NULL until the first read at offset 0
+ * @len: its length
  */
-struct snap_buf {
-	struct list_head node;
-	const struct file *file;
-	unsigned long used;
+struct snap_file {
+	struct mutex lock;
 	char *data;
 	size_t len;
 };
 
-/* protects snap_bufs and snap_nr; taken before vhv_reg.lock */
-static DEFINE_MUTEX(snap_lock);
-static LIST_HEAD(snap_bufs);
-static unsigned int snap_nr;
+static struct proc_dir_entry *snap_dir;
 
 /**
  * struct snap_out - a growing text buffer
@@ -72,7 +62,7 @@ struct snap_out {
  */
 static noinline __noclone char *vhv_snapshot_text_alloc(size_t size)
 {
-	return kvmalloc(size, GFP_KERNEL);
+	return kvmalloc(size, GFP_KERNEL_ACCOUNT);
 }
 ALLOW_ERROR_INJECTION(vhv_snapshot_text_alloc, NULL);
 
@@ -82,9 +72,10 @@ static noinline __noclone char *vhv_snapshot_path_alloc(void)
 }
 ALLOW_ERROR_INJECTION(vhv_snapshot_path_alloc, NULL);
 
-static noinline __noclone struct snap_buf *vhv_snapshot_slot_alloc(void)
+/* An open file's holder; a failure fails the open. */
+static noinline __noclone struct snap_file *vhv_snapshot_slot_alloc(void)
 {
-	return kzalloc(sizeof(struct snap_buf), GFP_KERNEL);
+	return kzalloc(sizeof(struct snap_file), GFP_KERNEL_ACCOUNT);
 }
 ALLOW_ERROR_INJECTION(vhv_snapshot_slot_alloc, NULL);
 
@@ -220,133 +211,109 @@ static int snap_take(struct snap_out *o)
 	return 0;
 }
 
-static void snap_free(struct snap_buf *b)
+static int snap_open(struct inode *inode, struct file *file)
 {
-	lockdep_assert_held(&snap_lock);
+	struct snap_file *sf = vhv_snapshot_slot_alloc();
 
-	list_del(&b->node);
-	snap_nr--;
-	kvfree(b->data);
-	kfree(b);
+	if (!sf)
+		return -ENOMEM;
+	mutex_init(&sf->lock);
+	file->private_data = sf;
+	return 0;
 }
 
-static struct snap_buf *snap_find(const struct file *file)
+static int snap_release(struct inode *inode, struct file *file)
 {
-	struct snap_buf *b;
+	struct snap_file *sf = file->private_data;
 
-	lockdep_assert_held(&snap_lock);
-
-	list_for_each_entry(b, &snap_bufs, node) {
-		if (b->file == file)
-			return b;
-	}
-	return NULL;
+	kvfree(sf->data);
+	mutex_destroy(&sf->lock);
+	kfree(sf);
+	return 0;
 }
 
-/* A buffer slot for @file, dropping the least recently used at the cap. */
-static struct snap_buf *snap_slot(const struct file *file)
-{
-	struct snap_buf *b, *lru = NULL;
-
-	lockdep_assert_held(&snap_lock);
-
-	b = snap_find(file);
-	if (b)
-		return b;
-	if (snap_nr >= SNAP_MAX_BUFS) {
-		list_for_each_entry(b, &snap_bufs, node) {
-			if (!lru || time_before(b->used, lru->used))
-				lru = b;
-		}
-		snap_free(lru);
-	}
-	b = vhv_snapshot_slot_alloc();
-	if (!b)
-		return NULL;
-	b->file = file;
-	list_add(&b->node, &snap_bufs);
-	snap_nr++;
-	return b;
-}
-
-static struct snap_buf *snap_refresh(const struct file *file)
-{
-	struct snap_out o = {};
-	struct snap_buf *b;
-
-	if (snap_take(&o))
-		return NULL;
-	b = snap_slot(file);
-	if (!b) {
-		kvfree(o.buf);
-		return NULL;
-	}
-	kvfree(b->data);
-	b->data = o.buf;
-	b->len = o.len;
-	return b;
-}
-
-/**
- * vhv_snapshot_read() - read callback of the snapshot binary attribute
- * @file: the open file (the key of its snapshot)
- * @kobj: /sys/kernel/vhv
- * @attr: the attribute
- * @buf: out
- * @off: offset
- * @count: at most PAGE_SIZE
- *
- * Return: bytes copied, 0 at EOF, -ENOMEM.
+/*
+ * A read at offset 0 takes a new snapshot for this open file; a read at
+ * another offset continues the file's current one (EINVAL if it has none).
  */
-ssize_t vhv_snapshot_read(struct file *file, struct kobject *kobj,
-			  struct bin_attribute *attr, char *buf, loff_t off,
-			  size_t count)
+static ssize_t snap_read(struct file *file, char __user *ubuf, size_t count,
+			 loff_t *ppos)
 {
-	struct snap_buf *b;
+	struct snap_file *sf = file->private_data;
+	loff_t pos = *ppos;
+	struct snap_out o = {};
 	ssize_t ret;
+	size_t n;
 
-	mutex_lock(&snap_lock);
-	b = snap_find(file);
-	if (!b || off == 0) {
-		b = snap_refresh(file);
-		if (!b) {
-			ret = -ENOMEM;
+	if (pos < 0)
+		return -EINVAL;
+	mutex_lock(&sf->lock);
+	if (!pos) {
+		ret = snap_take(&o);
+		if (ret)
 			goto out;
-		}
-	}
-	b->used = jiffies;
-	if (off >= b->len) {
-		snap_free(b);
-		ret = 0;
+		kvfree(sf->data);
+		sf->data = o.buf;
+		sf->len = o.len;
+	} else if (!sf->data) {
+		ret = -EINVAL;
 		goto out;
 	}
-	ret = min_t(size_t, count, b->len - off);
-	memcpy(buf, b->data + off, ret);
+	ret = 0;
+	if (pos >= sf->len)
+		goto out;
+	n = min_t(size_t, count, sf->len - pos);
+	if (copy_to_user(ubuf, sf->data + pos, n)) {
+		ret = -EFAULT;
+		goto out;
+	}
+	*ppos = pos + n;
+	ret = n;
 out:
-	mutex_unlock(&snap_lock);
+	mutex_unlock(&sf->lock);
 	return ret;
 }
 
-/* Drop the snapshots of readers that went away before EOF. */
-void vhv_snapshot_expire(void)
-{
-	struct snap_buf *b, *tmp;
+static const struct proc_ops snap_ops = {
+	.proc_open = snap_open,
+	.proc_read = snap_read,
+	.proc_lseek = default_llseek,
+	.proc_release = snap_release,
+};
 
-	mutex_lock(&snap_lock);
-	list_for_each_entry_safe(b, tmp, &snap_bufs, node) {
-		if (time_after(jiffies, b->used + SNAP_MAX_IDLE))
-			snap_free(b);
+/**
+ * vhv_snapshot_init() - create /proc/vhv/snapshot
+ *
+ * Mode 0440, owner root, group read_gid: tenant data, like the VM files.
+ * Each step may be made to fail by the fail_init parameter.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int vhv_snapshot_init(void)
+{
+	struct proc_dir_entry *pde = NULL;
+
+	if (!vhv_params_fail_init())
+		snap_dir = proc_mkdir("vhv", NULL);
+	if (!snap_dir)
+		return -ENOMEM;
+	if (!vhv_params_fail_init())
+		pde = proc_create("snapshot", 0440, snap_dir, &snap_ops);
+	if (!pde) {
+		proc_remove(snap_dir);
+		snap_dir = NULL;
+		return -ENOMEM;
 	}
-	mutex_unlock(&snap_lock);
+	proc_set_user(pde, GLOBAL_ROOT_UID, vhv_params_read_gid());
+	return 0;
 }
 
-/* Context: the snapshot file is gone (no reader can come back). */
+/*
+ * Remove /proc/vhv; proc_remove() waits for the reads in progress, and
+ * files still open then only get EIO (their release still runs).
+ */
 void vhv_snapshot_exit(void)
 {
-	struct snap_buf *b, *tmp;
-
-	mutex_lock(&snap_lock);
-	list_for_each_entry_safe(b, tmp, &snap_bufs, node)
-		snap_free(b);
-	mutex_unlock(&snap_lock);
+	proc_remove(snap_dir);
+	snap_dir = NULL;
 }

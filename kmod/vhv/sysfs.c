@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sysfs: /sys/kernel/vhv/{host files, snapshot}, vms/<id>/ and
+ * sysfs: /sys/kernel/vhv/ (host files), vms/<id>/ and
  * vms/<id>/vcpus/<idx>/. Files are documented in
  * Documentation/ABI/testing/sysfs-kernel-vhv.
  *
  * Who may read: host totals are world-readable (0444). Per-VM and per-vCPU
- * files and the snapshot hold tenant data (pids, cgroup paths, memory):
- * 0440, owned by root and the read_gid group (root's by default).
+ * files hold tenant data (pids, cgroup paths, memory): 0440, owned by root
+ * and the read_gid group (root's by default), as /proc/vhv/snapshot is.
  *
  * VM files are shown under vhv_reg.lock (they sum over the VM's vCPUs).
  * vCPU files need no lock: a vCPU in sysfs holds its thread, and removal
@@ -21,7 +21,6 @@
 #include "compat.h"
 #include "params.h"
 #include "registry.h"
-#include "snapshot.h"
 #include "sysfs.h"
 #include "vcpu.h"
 #include "vm.h"
@@ -108,20 +107,8 @@ static struct attribute *host_attrs[] = {
 	NULL,
 };
 
-static struct bin_attribute host_snapshot = {
-	.attr = { .name = "snapshot", .mode = 0440 },
-	.size = 0,	/* unbounded: the length is only known when read */
-	.read = vhv_snapshot_read,
-};
-
-static struct bin_attribute *host_bin_attrs[] = {
-	&host_snapshot,
-	NULL,
-};
-
 static const struct attribute_group host_group = {
 	.attrs = host_attrs,
-	.bin_attrs = host_bin_attrs,
 };
 
 /* ---- vms/<id> ---------------------------------------------------------- */
@@ -510,10 +497,6 @@ int vhv_sysfs_init(void)
 		ret = sysfs_create_group(vhv_kobj, &host_group);
 	if (ret)
 		goto err_put;
-	ret = sysfs_file_change_owner(vhv_kobj, host_snapshot.attr.name,
-				      GLOBAL_ROOT_UID, vhv_params_read_gid());
-	if (ret)
-		goto err_group;
 	if (!vhv_params_fail_init())
 		vms_kset = kset_create_and_add("vms", &vms_uevent_ops, vhv_kobj);
 	if (!vms_kset) {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * snapshot.c - parse the text of /sys/kernel/vhv/snapshot
+ * snapshot.c - parse the text of /proc/vhv/snapshot
  *
  * Strict on structure, lenient on content: every word after the record
  * type must be key=value with a non-empty value, every key this version

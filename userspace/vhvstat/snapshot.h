@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * snapshot.h - parse the text of /sys/kernel/vhv/snapshot
+ * snapshot.h - parse the text of /proc/vhv/snapshot
  *
  * The format is specified in Documentation/vhv/design.rst ("Snapshot
  * format"): one "vhv-snapshot" header line, one "host" line, "vm" lines each
@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #define VHV_SNAPSHOT_VERSION	1
-#define VHV_SNAPSHOT_PATH	"/sys/kernel/vhv/snapshot"
+#define VHV_SNAPSHOT_PATH	"/proc/vhv/snapshot"
 
 /*
  * Value of a signed figure the module cannot give: swapin_delay_ns of a

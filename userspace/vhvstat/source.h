@@ -2,7 +2,7 @@
 /*
  * source.h - where snapshots come from: the live sysfs file, or files
  *
- * Live, each snapshot is a new read of /sys/kernel/vhv/snapshot. From
+ * Live, each snapshot is a new read of /proc/vhv/snapshot. From
  * files (-f, repeatable, "-" for stdin), the snapshots are those the files
  * hold, in order: one file may hold several snapshots one after another
  * (e.g. "cat snapshot; sleep 1; cat snapshot"), and several files are read

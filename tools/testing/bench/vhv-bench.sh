@@ -4,7 +4,7 @@
 #  1. Exit-heavy guest: the test VMM's I/O-exit loop, exits/s with vhv loaded
 #     and not loaded, alternated ROUNDS times in this boot; ratio of medians.
 #     Target >= 0.995.
-#  2. Cost of one /sys/kernel/vhv/snapshot read with 64 vCPUs tracked.
+#  2. Cost of one /proc/vhv/snapshot read with 64 vCPUs tracked.
 set -eu
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
 KO=$ROOT/build/$(uname -r)/kmod/vhv/vhv.ko
@@ -57,8 +57,8 @@ for _ in range(n):
         while f.read(65536): pass
 print((time.perf_counter_ns() - t) // n)' "$1"
 }
-bytes=$(wc -c < /sys/kernel/vhv/snapshot)
-snap=$(readcost /sys/kernel/vhv/snapshot)
+bytes=$(wc -c < /proc/vhv/snapshot)
+snap=$(readcost /proc/vhv/snapshot)
 base=$(readcost /proc/self/status)
 echo "snapshot: $bytes bytes for 64 vCPUs, one read ${snap} ns (/proc/self/status: ${base} ns)"
 echo "RATIO snapshot_read/proc_status_read = $(awk -v a=$snap -v b=$base 'BEGIN{printf "%.2f", a/b}')"

@@ -189,7 +189,7 @@ check "counters (-s) from one snapshot: exit 0" status 0 -s -f "$FIX/one.snap"
 check "-P from one snapshot: exit 0" status 0 -P -f "$FIX/one.snap"
 # make check never loads vhv on the host; on a host that runs it, the live
 # source is tested the other way round instead of skipped.
-if [ -e /sys/kernel/vhv/snapshot ]; then
+if [ -e /proc/vhv/snapshot ]; then
 	check "live source with the module loaded: counters (-s) exit 0" status 0 -s
 else
 	check "live source without the module: exit 1 and a hint" \

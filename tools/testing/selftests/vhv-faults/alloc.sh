@@ -167,7 +167,7 @@ read_fail() {
 	done
 	return $ok
 }
-snap_complete() { tail -n1 "$SYS/snapshot" | grep -qx end && snap_has_vm "${VMM_PID[$1]}" > /dev/null; }
+snap_complete() { tail -n1 "$SNAP" | grep -qx end && snap_has_vm "${VMM_PID[$1]}" > /dev/null; }
 
 vm_wait "${VMM_PID[D3]}" 2 || true
 check "R: vhv_sysfs_path_alloc: cgroup and mem_pressure_some_us fail with ENOMEM, then read" \
@@ -175,11 +175,11 @@ check "R: vhv_sysfs_path_alloc: cgroup and mem_pressure_some_us fail with ENOMEM
 check "R: cgroup reads as /proc/PID/cgroup says after the failure" \
 	eval '[ "$(rd "$VMDIR/cgroup")" = "$(awk -F: '\''$1 == "0" { print $3 }'\'' "/proc/${VMM_PID[D3]}/cgroup")" ]'
 check "R: vhv_snapshot_path_alloc: the snapshot read fails with ENOMEM; the next is complete" \
-	eval 'read_fail vhv_snapshot_path_alloc 1 0 "$SYS/snapshot" && snap_complete D3'
+	eval 'read_fail vhv_snapshot_path_alloc 1 0 "$SNAP" && snap_complete D3'
 check "R: vhv_snapshot_text_alloc (first buffer): ENOMEM; the next is complete" \
-	eval 'read_fail vhv_snapshot_text_alloc 1 0 "$SYS/snapshot" && snap_complete D3'
+	eval 'read_fail vhv_snapshot_text_alloc 1 0 "$SNAP" && snap_complete D3'
 check "R: vhv_snapshot_slot_alloc: ENOMEM; the next is complete" \
-	eval 'read_fail vhv_snapshot_slot_alloc 1 0 "$SYS/snapshot" && snap_complete D3'
+	eval 'read_fail vhv_snapshot_slot_alloc 1 0 "$SNAP" && snap_complete D3'
 stop D3 || true
 
 # A VM whose cgroup path, escaped (%25 per "%"), is longer than the
@@ -195,8 +195,8 @@ grow_fail() {
 	vmm_wait_started G 240 && vm_wait "${VMM_PID[G]}" 1 240 || return 1
 	p=$(rd "$VMDIR/cgroup")
 	diag "VM in a cgroup path of ${#p} bytes"
-	read_fail vhv_snapshot_text_alloc 1 2 "$SYS/snapshot" || return 1
-	snap_complete G && grep -q "cgroup=/vhvf-$$/%25%25%25" "$SYS/snapshot"
+	read_fail vhv_snapshot_text_alloc 1 2 "$SNAP" || return 1
+	snap_complete G && grep -q "cgroup=/vhvf-$$/%25%25%25" "$SNAP"
 }
 check "R: vhv_snapshot_text_alloc (growing the buffer): ENOMEM; the next is complete, the long path escaped" grow_fail
 stop G || true

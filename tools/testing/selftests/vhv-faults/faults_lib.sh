@@ -74,13 +74,13 @@ failures() { rd "$SYS/track_failures"; }
 # snap_has_vm PID: the snapshot lists the VM of PID (its id is printed).
 snap_has_vm() {
 	awk -v p="pid=$1" '$1 == "vm" { for (i = 2; i <= NF; i++) if ($i == p) { f = 1; sub("id=", "", $2); print $2 } }
-		END { exit !f }' "$SYS/snapshot"
+		END { exit !f }' "$SNAP"
 }
 
 # snap_vcpus ID: the vcpu lines of VM ID in the snapshot, as "idx tid".
 snap_vcpus() {
 	awk -v v="vm=$1" '$1 == "vcpu" && $2 == v { sub("idx=", "", $3); sub("tid=", "", $5); print $3, $5 }' \
-		"$SYS/snapshot"
+		"$SNAP"
 }
 
 # klog_count ERE: kernel log lines that match (since the suite began).

@@ -6,7 +6,8 @@
 # fail_function cannot reach init (a function is armed only once its module
 # is loaded), so vhv has a load-time parameter on CONFIG_FAULT_INJECTION
 # kernels: fail_init=N fails the Nth step (the vhv kobject, the host
-# files, the vms kset, the workqueue, the sched_switch probe).
+# files, the vms kset, /proc/vhv and its snapshot, the workqueue, the
+# sched_switch probe).
 #
 #   I  for N = 1, 2, ...: insmod vhv.ko fail_init=N fails with ENOMEM and
 #      leaves nothing (no /sys/kernel/vhv, no module), until the first N
@@ -37,7 +38,7 @@ tap_plan 4
 poll 30 nothing_left || diag "before: $LAST (VMs left by another suite?)"
 
 # gone: nothing of vhv is left.
-gone() { [ ! -d "$SYS" ] && [ ! -d /sys/module/vhv ] && ! grep -qw '^vhv' /proc/modules; }
+gone() { [ ! -d "$SYS" ] && [ ! -e /proc/vhv ] && [ ! -d /sys/module/vhv ] && ! grep -qw '^vhv' /proc/modules; }
 
 NFAIL=0
 init_steps() {

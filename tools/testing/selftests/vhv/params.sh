@@ -137,7 +137,7 @@ check "U: max_vms=2 max_vcpus=4 with VMs of 3, 2, 1 vCPUs: A's 3 and 1 of B's tr
 
 chk_snap() {
 	local l
-	l=$(awk '$1 == "host"' "$SYS/snapshot")
+	l=$(awk '$1 == "host"' "$SNAP")
 	diag "snapshot: $l"
 	[ "$(echo "$l" | kv untracked_vcpus)" = 2 ] && [ "$(echo "$l" | kv nr_vcpus)" = 4 ]
 }
@@ -148,7 +148,7 @@ as_user() { setpriv --reuid=65534 --regid=65534 --groups="$1" cat "$2" > /dev/nu
 chk_gid() {
 	local f v ok=1
 	v=$(ls -d "$SYS"/vms/*/vcpus/* | head -n1)
-	for f in "$SYS/snapshot" "$SYS"/vms/*/pid "$SYS"/vms/*/cgroup "$v/tid"; do
+	for f in "$SNAP" "$SYS"/vms/*/pid "$SYS"/vms/*/cgroup "$v/tid"; do
 		[ "$(stat -c '%a %u:%g' "$f")" = "440 0:4242" ] || { diag "$f: $(stat -c '%a %u:%g' "$f")"; ok=0; }
 		as_user 4242 "$f" || { diag "group 4242 cannot read $f"; ok=0; }
 		! as_user 4243 "$f" || { diag "group 4243 can read $f"; ok=0; }

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Check /sys/kernel/vhv/snapshot against its format and the per-file sysfs.
+"""Check /proc/vhv/snapshot against its format and the per-file sysfs.
 
-usage: snapshot.py format|sysfs|schedstat
+usage: snapshot.py format|sysfs|schedstat|readers
 
 format     read it in small chunks; the header, host, vm/vcpu and end lines
            are well formed and agree with each other; time_ns lies between
@@ -12,14 +12,19 @@ sysfs      every value equals the per-file sysfs value read right after it
            (counters that only grow: sysfs >= snapshot)
 schedstat  each vCPU's ready_ns/run_ns lie between the thread's schedstat
            run_delay/sum_exec_runtime read just before and just after
+readers    the snapshot belongs to the open file: a read at a non-zero
+           offset of a fresh open fails with EINVAL; a reader that started
+           completes one consistent snapshot while 40 others open, read and
+           hold theirs; pread within a reader's snapshot returns its bytes
 
 Prints TAP diagnostics ("# ...") and exits 0 when every check holds.
 """
+import errno
 import os
 import sys
 import time
 
-SNAP = "/sys/kernel/vhv/snapshot"
+SNAP = "/proc/vhv/snapshot"
 SYS = "/sys/kernel/vhv"
 PARAM = "/sys/module/vhv/parameters/stall_ms"
 
@@ -278,9 +283,68 @@ def check_schedstat():
     print("# snapshot vs schedstat: %d vCPUs compared" % n)
 
 
+def read_rest(fd):
+    parts = []
+    while True:
+        b = os.read(fd, 97)
+        if not b:
+            return b"".join(parts)
+        parts.append(b)
+
+
+def consistent(name, text):
+    """One picture: well formed, and the host line counts its vm lines."""
+    n = len(errors)
+    _, host, vms = parse(text)
+    if len(errors) > n:
+        return False
+    nvc = sum(len(cs) for _, cs in vms)
+    if int(host["nr_vms"]) != len(vms) or int(host["nr_vcpus"]) != nvc:
+        err("%s: host says %s vms %s vcpus, the lines %d and %d" %
+            (name, host["nr_vms"], host["nr_vcpus"], len(vms), nvc))
+        return False
+    return True
+
+
+def check_readers():
+    fd = os.open(SNAP, os.O_RDONLY)
+    try:
+        os.pread(fd, 100, 4096)
+        err("pread at offset 4096 of a fresh open returned data")
+    except OSError as e:
+        if e.errno != errno.EINVAL:
+            err("pread at offset 4096 of a fresh open: %s (want EINVAL)" % e)
+    finally:
+        os.close(fd)
+
+    a = os.open(SNAP, os.O_RDONLY)
+    first = os.read(a, 100)
+    others = []
+    for _ in range(40):
+        fd = os.open(SNAP, os.O_RDONLY)
+        others.append((fd, os.read(fd, 150)))
+    time.sleep(0.5)     # the worker runs meanwhile: the figures move
+    text = first + read_rest(a)
+    ok = consistent("reader A", text.decode())
+    if os.pread(a, 50, 100) != text[100:150]:
+        err("pread(50, 100) of reader A is not its own bytes 100..150")
+        ok = False
+    os.close(a)
+    done = 0
+    for fd, head in others:
+        done += consistent("another reader", (head + read_rest(fd)).decode())
+        os.close(fd)
+    print("# reader A: %d bytes, one consistent snapshot: %s; the 40 others "
+          "consistent: %d" % (len(text), ok, done))
+    if done != len(others):
+        err("only %d of %d readers got a consistent snapshot" %
+            (done, len(others)))
+
+
 def main():
     {"format": check_format, "sysfs": check_sysfs,
-     "schedstat": check_schedstat}[sys.argv[1]]()
+     "schedstat": check_schedstat,
+     "readers": check_readers}[sys.argv[1]]()
     sys.exit(1 if errors else 0)
 
 

@@ -73,7 +73,7 @@ check "P: stall_ms accepts its bounds 100 and 3600000" chk_bounds
 echo "$STALL_MS" > "$PARAMS/stall_ms"
 chk_snap_threshold() {
 	local t
-	t=$(awk '$1 == "host"' "$SYS/snapshot" | kv stall_threshold_ms)
+	t=$(awk '$1 == "host"' "$SNAP" | kv stall_threshold_ms)
 	diag "snapshot stall_threshold_ms=$t"
 	[ "$t" = "$STALL_MS" ] && [ "$(rd "$PARAMS/stall_ms")" = "$STALL_MS" ]
 }
@@ -207,7 +207,7 @@ check "S: uevent ACTION=change VHV_EVENT=stall VHV_VM=id VHV_PID=pid from .../vm
 chk_count() {
 	local c s
 	c=$(rd "$VMDIR/stall_count")
-	s=$(awk -v id="$ID" '$1 == "vm" && (" " $0 " ") ~ (" id=" id " ")' "$SYS/snapshot" | kv stalled)
+	s=$(awk -v id="$ID" '$1 == "vm" && (" " $0 " ") ~ (" id=" id " ")' "$SNAP" | kv stalled)
 	diag "stall_count $C0 -> $c, snapshot stalled=$s"
 	[ "$c" = $((C0 + 1)) ] && [ "$s" = 1 ]
 }

@@ -79,10 +79,10 @@ vcpu_events() { trace_events "$TI/trace" "$1" | grep " vm=$2 " || true; }
 vm_events() { trace_events "$TI/trace" "$1" | grep " id=$2 " || true; }
 snap_vcpu() {	# snap_vcpu ID IDX KEY
 	awk -v id="$1" -v idx="$2" '$1 == "vcpu" && (" " $0 " ") ~ (" vm=" id " ") &&
-		(" " $0 " ") ~ (" idx=" idx " ")' "$SYS/snapshot" | kv "$3"
+		(" " $0 " ") ~ (" idx=" idx " ")' "$SNAP" | kv "$3"
 }
 snap_vm() {	# snap_vm ID KEY
-	awk -v id="$1" '$1 == "vm" && (" " $0 " ") ~ (" id=" id " ")' "$SYS/snapshot" | kv "$2"
+	awk -v id="$1" '$1 == "vm" && (" " $0 " ") ~ (" id=" id " ")' "$SNAP" | kv "$2"
 }
 
 __state_is() {

@@ -13,6 +13,7 @@
 
 VHV_SELF=$VHV_ROOT/tools/testing/selftests/vhv
 SYS=/sys/kernel/vhv
+SNAP=/proc/vhv/snapshot
 PARAMS=/sys/module/vhv/parameters
 TRACEFS=/sys/kernel/tracing
 VHV_KO=$VHV_BUILD/kmod/vhv/vhv.ko

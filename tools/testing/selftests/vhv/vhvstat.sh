@@ -239,7 +239,7 @@ prom_delayacct() {
 # -P from a saved snapshot: one ready series per vcpu line
 prom_file_count() {
 	local lines series
-	cat "$SYS/snapshot" > "$TMPD/snap"
+	cat "$SNAP" > "$TMPD/snap"
 	lines=$(grep -c '^vcpu ' "$TMPD/snap")
 	series=$("$VHVSTAT" -P -f "$TMPD/snap" | python3 "$PROMCHECK" -c vhv_vcpu_ready_seconds_total)
 	diag "saved snapshot: $lines vcpu lines, $series ready series"
