@@ -121,6 +121,10 @@ __asm__(
 	"	incl (%edi)\n"
 	"	movl $0, " S(LAPIC_BASE) " + 0xb0\n"	/* EOI */
 	"	iret\n"
+	/* Timer, memirq: EOI only (the mem loop owns every register). */
+	"guest_timer_eoi:\n"
+	"	movl $0, " S(LAPIC_BASE) " + 0xb0\n"
+	"	iret\n"
 	/* spin: never leaves guest mode on its own. */
 	"guest_spin:\n"
 	ENTERED
@@ -151,6 +155,7 @@ __asm__(
 	 */
 	"guest_mem:\n"
 	ENTERED
+	"guest_mem_body:\n"
 	"	mov $" S(PORT_PASS) ", %dx\n"
 	"	mov $1, %al\n"
 	"2:	mov %ecx, %ebp\n"
@@ -164,20 +169,35 @@ __asm__(
 	"	out %al, (%dx)\n"
 	"	inc %al\n"
 	"	jmp 2b\n"
+	/*
+	 * memirq: mem with interrupts enabled and the LAPIC timer ticking
+	 * (eax = divide config, edx = initial count), so that KVM may fault
+	 * a missing page in asynchronously (an async page fault: a kworker
+	 * reads it while the vCPU waits in KVM's artificial halt).
+	 */
+	"guest_memirq:\n"
+	ENTERED
+	"	movl $(0x100 | " S(VEC_SPURIOUS) "), " S(LAPIC_BASE) " + 0xf0\n"
+	"	mov %eax, " S(LAPIC_BASE) " + 0x3e0\n"
+	"	movl $(0x20000 | " S(VEC_TIMER) "), " S(LAPIC_BASE) " + 0x320\n"
+	"	mov %edx, " S(LAPIC_BASE) " + 0x380\n"
+	"	sti\n"
+	"	jmp guest_mem_body\n"
 	"guest_end:\n"
 	".code64\n"
 	".popsection\n");
 
 extern const unsigned char guest_start[], guest_end[], guest_exc_stubs[],
-	guest_ignore[], guest_timer[], guest_spin[], guest_io[], guest_hlt[],
-	guest_mem[];
+	guest_ignore[], guest_timer[], guest_timer_eoi[], guest_spin[],
+	guest_io[], guest_hlt[], guest_mem[], guest_memirq[];
 
 _Static_assert(ENTERED_DISP == 4 - STACK_SIZE, "ENTERED_DISP");
 
-enum workload { WL_SPIN, WL_IO, WL_HLT, WL_MEM };
+enum workload { WL_SPIN, WL_IO, WL_HLT, WL_MEM, WL_MEMIRQ };
 
 static const char *const workload_names[] = {
 	[WL_SPIN] = "spin", [WL_IO] = "io", [WL_HLT] = "hlt", [WL_MEM] = "mem",
+	[WL_MEMIRQ] = "memirq",
 };
 
 struct options {
@@ -272,14 +292,16 @@ static double now_sec(void)
 static void usage(FILE *f)
 {
 	fprintf(f,
-"usage: tvmm [-c NVCPUS] [-m MEM_MB] [-w spin|io|hlt|mem] [-t USEC]\n"
+"usage: tvmm [-c NVCPUS] [-m MEM_MB] [-w spin|io|hlt|mem|memirq] [-t USEC]\n"
 "            [-a CPULIST] [-d SECONDS] [-r REPEAT] [-H] [-U] [-q] [-h]\n"
 "  -c  vCPUs, one thread each (1..%d, default 1)\n"
 "  -m  guest RAM in MiB, anonymous private memory (1..%d, default 16)\n"
 "  -w  spin: busy loop in guest mode; io: an OUT (userspace exit) per\n"
 "      iteration; hlt: STI;HLT woken by the periodic LAPIC timer;\n"
-"      mem: write one byte per 4 KiB page of RAM, forever (default spin)\n"
-"  -t  LAPIC timer period for hlt, microseconds (default 10000)\n"
+"      mem: write one byte per 4 KiB page of RAM, forever, interrupts off;\n"
+"      memirq: mem with interrupts on and the LAPIC timer ticking, so KVM\n"
+"      may fault pages in asynchronously (default spin)\n"
+"  -t  LAPIC timer period for hlt and memirq, microseconds (default 10000)\n"
 "  -a  pin vCPU thread i to the i-th CPU of CPULIST (e.g. 0-3,6), round-robin\n"
 "  -d  run time in seconds, fractional allowed (0: until SIGINT/SIGTERM)\n"
 "  -r  create, run and destroy the VM REPEAT times (default 1)\n"
@@ -510,7 +532,8 @@ static void guest_load(struct vm *vm)
 	for (int vec = 0; vec < NR_EXC_STUBS; vec++)
 		idt[vec] = idt_gate(guest_addr(guest_exc_stubs) +
 				    vec * EXC_STUB_SIZE);
-	idt[VEC_TIMER] = idt_gate(guest_addr(guest_timer));
+	idt[VEC_TIMER] = idt_gate(guest_addr(vm->opt->workload == WL_MEMIRQ ?
+					      guest_timer_eoi : guest_timer));
 	memcpy(vm->mem + CODE_ADDR, guest_start, guest_end - guest_start);
 }
 
@@ -822,7 +845,12 @@ static void vcpu_workload_regs(const struct vcpu *v, struct kvm_regs *regs)
 		regs->rdi = TICKS_ADDR(v->idx);
 		break;
 	case WL_MEM:
-		regs->rip = guest_addr(guest_mem);
+	case WL_MEMIRQ:
+		regs->rip = guest_addr(vm->opt->workload == WL_MEM ?
+				       guest_mem : guest_memirq);
+		lapic_timer_params(vm->opt->period_us, &tdcr, &tmict);
+		regs->rax = tdcr;
+		regs->rdx = tmict;
 		regs->rsi = DATA_START;
 		regs->rdi = DATA_START + pages * PAGE_SIZE_4K;
 		regs->rbx = DATA_START +
