@@ -12,6 +12,7 @@
 # /proc/TID/schedstat's run delay.
 #
 #   G  guest:    a spinning vCPU
+#   K  kvm, vmm: a vCPU that exits to the VMM all the time, sampled
 #   Y  ready:    two spinning vCPUs pinned to one CPU
 #   H  halted:   a vCPU in HLT for 20 s; it never stalls; SIGSTOP of its
 #                VMM stalls it (state stopped), SIGCONT ends the stall
@@ -43,7 +44,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-tap_plan 26
+tap_plan 27
 
 STALL0=$(rd "$PARAMS/stall_ms")
 echo "$STALL_MS" > "$PARAMS/stall_ms"
@@ -118,6 +119,25 @@ chk_guest() {
 }
 check "G: a spinning vCPU reads state guest, and its thread is running (R)" chk_guest
 vmm_stop G
+
+# ---- K: kvm and vmm, sampled ---------------------------------------------------
+# A vCPU that exits to the VMM on every guest instruction (tvmm io) is
+# mostly in KVM's exit handling or in the VMM: both states show up in samples.
+start_vm K 1 -w io -d 0
+D=$VMDIR/vcpus/0
+chk_kvm_vmm() {
+	local i s
+	declare -A n=()
+	for i in $(seq 1 400); do
+		read -r s < "$D/state"
+		n[$s]=$(( ${n[$s]:-0} + 1 ))
+		[ "${n[kvm]:-0}" -gt 0 ] && [ "${n[vmm]:-0}" -gt 0 ] && break
+	done
+	diag "io vCPU over $i samples: $(for s in "${!n[@]}"; do printf '%s %s, ' "$s" "${n[$s]}"; done)"
+	[ "${n[kvm]:-0}" -gt 0 ] && [ "${n[vmm]:-0}" -gt 0 ]
+}
+check "K: a vCPU exiting to its VMM all the time is sampled in states kvm and vmm" chk_kvm_vmm
+vmm_stop K
 
 # ---- Y: ready ---------------------------------------------------------------
 start_vm Y 2 -w spin -a 1,1 -d 0
