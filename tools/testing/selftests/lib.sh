@@ -64,11 +64,26 @@ tap_bail() { echo "TAP version 13"; echo "Bail out! $*"; exit $KSFT_FAIL; }
 
 # poll TIMEOUT_S CMD...: run CMD every 50 ms until it succeeds or time runs out.
 poll() {
-	local deadline=$(( $(date +%s%N) + $1 * 1000000000 )); shift
+	local deadline=$(( ${EPOCHREALTIME/./} + $1 * 1000000 )); shift
 	while ! "$@"; do
-		[ "$(date +%s%N)" -lt "$deadline" ] || return 1
-		sleep 0.05
+		[ "${EPOCHREALTIME/./}" -lt "$deadline" ] || return 1
+		nap 0.05
 	done
+}
+
+# nap SECONDS: sleep without a fork (read with a time-out on a FIFO that
+# nobody writes). On a debug kernel under TCG a fork and exec costs about
+# a tenth of a second of a vCPU: a wait loop that forks "sleep" ten times a
+# second takes a CPU from the process it waits for (swtpm answering the
+# kernel's TPM commands within their fixed time-outs, for one).
+nap() {
+	local f
+	if [ -z "${__NAP_FD:-}" ]; then
+		f=${TMPDIR:-/tmp}/vhv-nap.$$.$RANDOM
+		mkfifo "$f" && exec {__NAP_FD}<>"$f"
+		rm -f "$f"
+	fi
+	read -rt "$1" -u "$__NAP_FD" _ 2> /dev/null || true
 }
 
 # within_pct A B PCT: |A-B| <= PCT% of max(A,B)   (integers)
@@ -147,7 +162,7 @@ wait_for() {
 		fi
 		now=${EPOCHREALTIME/./}
 		[ -z "$WAIT_ABORT" ] && [ "$now" -lt "$end" ] || break
-		sleep 0.1
+		nap "${WAIT_NAP:-0.1}"
 	done
 	now=${EPOCHREALTIME/./}
 	WAIT_ELAPSED=$(awk -v us=$((now - start)) 'BEGIN { printf "%.1f", us / 1e6 }')

@@ -20,7 +20,7 @@ SWTPM_TRIES=6		# the first start and up to 5 restarts
 SWTPM_DEV_TIMEOUT=120	# per try; scaled by VHV_TIMEOUT_SCALE
 REF_PAUSE=${REF_PAUSE:-5}	# before the restarts: 5, 10, 20, 40, 80 s (a burst of load passes)
 SWTPM_WORK=$(mktemp -d /tmp/vhv-swtpm.XXXXXX)
-SWTPM_PID="" SWTPM_STATE="" SWTPM_DEV="" SWTPM_KMARK=0 SWTPM_TRY=0
+SWTPM_PID="" SWTPM_STATE="" SWTPM_DEV="" SWTPM_KMARK=0 SWTPM_TRY=0 SWTPM_KLOG_AT=0
 
 # the kernel log since this try began
 swtpm_klog() { dmesg 2>/dev/null | tail -n +$((SWTPM_KMARK + 1)); }
@@ -31,6 +31,7 @@ swtpm_start() {
 	mkdir "$SWTPM_STATE"
 	SWTPM_DEV=
 	SWTPM_KMARK=$(dmesg 2>/dev/null | wc -l)
+	SWTPM_KLOG_AT=$SECONDS
 	swtpm chardev --vtpm-proxy --tpm2 --tpmstate dir="$SWTPM_STATE" \
 		--flags startup-clear --log file="$SWTPM_STATE/log",level=2 \
 		> "$SWTPM_STATE/out" 2>&1 &
@@ -40,10 +41,25 @@ swtpm_start() {
 
 # swtpm_ready: /dev/tpmN of this swtpm is there.  swtpm prints "New TPM
 # device: /dev/tpmN" once the proxy is made, before the kernel registers it.
+# It runs while the kernel waits for swtpm's first answers, with fixed
+# time-outs (2 s for the self test): only shell builtins here, and the
+# kernel log (three processes) at most every 5 s, so that the wait does
+# not take the CPU swtpm needs (a debug kernel under TCG: every fork costs
+# a tenth of a second of a vCPU).
 swtpm_ready() {
-	local st
-	[ -n "$SWTPM_DEV" ] || SWTPM_DEV=$(sed -n 's|^New TPM device: /dev/\(tpm[0-9]*\).*|\1|p' "$SWTPM_STATE/out" | head -n1)
-	WAIT_SEEN="swtpm pid $SWTPM_PID, device '${SWTPM_DEV:-not announced yet}'; ls /dev/tpm*: $(ls -d /dev/tpm* 2>/dev/null | tr '\n' ' ')"
+	local st line devs
+	if [ -z "$SWTPM_DEV" ]; then
+		while read -r line; do
+			case $line in
+			"New TPM device: /dev/tpm"*)
+				SWTPM_DEV=${line#New TPM device: /dev/}
+				SWTPM_DEV=${SWTPM_DEV%% *}
+				break ;;
+			esac
+		done < "$SWTPM_STATE/out"
+	fi
+	devs=(/dev/tpm*)
+	WAIT_SEEN="swtpm pid $SWTPM_PID, device '${SWTPM_DEV:-not announced yet}'; ls /dev/tpm*: ${devs[*]}"
 	[ -n "$SWTPM_DEV" ] && [ -c "/dev/$SWTPM_DEV" ] && return 0
 	if ! kill -0 "$SWTPM_PID" 2>/dev/null; then
 		st=0
@@ -54,6 +70,8 @@ swtpm_ready() {
 	fi
 	# a command of the registration timed out or could not be sent: the
 	# kernel has given up on this chip (other TPM errors may be benign)
+	[ $((SECONDS - SWTPM_KLOG_AT)) -ge 5 ] || return 1
+	SWTPM_KLOG_AT=$SECONDS
 	if [ -n "$SWTPM_DEV" ] && swtpm_klog | grep -Eq "tpm $SWTPM_DEV: (Operation Timed out|tpm_try_transmit: .*error)"; then
 		WAIT_ABORT="the kernel gave up registering $SWTPM_DEV: $(swtpm_klog | grep -E "tpm $SWTPM_DEV: " | tail -n 3 | tr '\n' ' ')"
 		return 1
