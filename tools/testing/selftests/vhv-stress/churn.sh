@@ -16,7 +16,7 @@
 # Reloads vhv; it is loaded with its defaults when the test ends.
 
 set -e
-. "$(dirname "${BASH_SOURCE[0]}")/vhv_lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/../vhv/vhv_lib.sh"
 vhv_require
 [ -r "$VHV_KO" ] || tap_bail "no $VHV_KO to reload"
 
