@@ -274,9 +274,9 @@ void vhv_vcpu_enter(struct vhv_vcpu *e, struct kvm_vcpu *vcpu,
  * @vcpu: KVM's vCPU, alive
  *
  * Copies KVM's own stats, marks the vCPU in KVM_RUN and not halted in
- * userspace, and stamps the vCPU's heartbeat: stores to the vCPU's own object only, which
- * no other vCPU writes. Part of vhv_vcpu_enter(); alone, the cheap path
- * for exit-heavy VMMs.
+ * userspace, and stamps the vCPU's heartbeat: stores to the vCPU's own
+ * object only, which no other vCPU writes. Part of vhv_vcpu_enter();
+ * alone, the cheap path for exit-heavy VMMs.
  *
  * Context: kvm_entry probe, IRQs off.
  */
@@ -386,7 +386,13 @@ void vhv_vcpu_block(struct vhv_vcpu *e, struct task_struct *prev,
 				     KVM_MP_STATE_RUNNABLE);
 	if (e->sw_start)
 		return;
-	if (!apf && !((prev_state & TASK_UNINTERRUPTIBLE) && prev->in_iowait))
+	/*
+	 * I/O wait counts inside KVM_RUN only (another vCPU ioctl that
+	 * touches guest memory returns without kvm_userspace_exit, which
+	 * would leave the episode open); apf.halted is set only there.
+	 */
+	if (!apf && !(READ_ONCE(e->in_run) &&
+		      (prev_state & TASK_UNINTERRUPTIBLE) && prev->in_iowait))
 		return;
 	e->sw_rd = prev->sched_info.run_delay;
 	e->sw_run = prev->se.sum_exec_runtime;
