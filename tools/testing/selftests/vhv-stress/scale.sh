@@ -31,8 +31,7 @@ SETTLE=900	# seconds for all of them to start under TCG
 cleanup() {
 	set +e
 	vmm_kill_all
-	[ ! -d "$SYS" ] || [ "$(rd "$PARAMS/max_vcpus" 2>/dev/null)" = 65536 ] || rmmod vhv
-	[ -d "$SYS" ] || insmod "$VHV_KO"
+	vhv_restore
 	vhv_cleanup
 }
 trap cleanup EXIT

@@ -80,12 +80,7 @@ chk_snap_threshold() {
 check "P: stall_ms=$STALL_MS reads back and is the snapshot's stall_threshold_ms" chk_snap_threshold
 
 # ---- listeners: uevents and tracepoints ------------------------------------
-"$PY" -u "$VHV_SELF/uevent.py" VHV_EVENT > "$TMPD/uevents" 2> "$TMPD/uevent.err" &
-UPID=$!
-__uevent_ready() { grep -qx ready "$TMPD/uevents"; }
-WAIT_FILES=("$TMPD/uevents" "$TMPD/uevent.err")
-wait_for "the uevent listener (uevent.py) to be ready" 120 __uevent_ready
-WAIT_FILES=()
+uevent_listen
 
 trace_new stall
 HAVE_TP=1

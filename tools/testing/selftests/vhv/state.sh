@@ -49,12 +49,7 @@ tap_plan 27
 STALL0=$(rd "$PARAMS/stall_ms")
 echo "$STALL_MS" > "$PARAMS/stall_ms"
 
-"$PY" -u "$VHV_SELF/uevent.py" VHV_EVENT > "$TMPD/uevents" 2> "$TMPD/uevent.err" &
-UPID=$!
-__uevent_ready() { grep -qx ready "$TMPD/uevents"; }
-WAIT_FILES=("$TMPD/uevents" "$TMPD/uevent.err")
-wait_for "the uevent listener (uevent.py) to be ready" 120 __uevent_ready
-WAIT_FILES=()
+uevent_listen
 
 trace_new state
 TP_OK=1

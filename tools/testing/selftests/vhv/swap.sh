@@ -82,6 +82,32 @@ majflt() { local st; read -ra st < "/proc/$1/task/$2/stat"; echo "${st[11]}"; }
 # close_ns A B PCT ABS: |A-B| <= PCT% of max(A,B) + ABS
 close_ns() { awk -v a="$1" -v b="$2" -v p="$3" -v x="$4" 'BEGIN { d = a - b; if (d < 0) d = -d; m = (a > b) ? a : b; exit !(d <= m * p / 100 + x) }'; }
 
+# stop_vmm PID TID: SIGSTOP the VMM and wait until its vCPU thread TID is
+# stopped (a block in progress at the stop ends, its I/O done, before the
+# thread takes the stop: wait for the state, not for a time)
+stop_vmm() {
+	kill -STOP "$1"
+	__thread_stopped() {
+		local st
+		read -ra st < "/proc/$1/task/$2/stat"
+		LAST="vCPU thread $2 in state ${st[2]}"
+		[ "${st[2]}" = T ] || [ "${st[2]}" = t ]
+	}
+	wait_for "the vCPU thread to stop (SIGSTOP)" 60 __thread_stopped "$1" "$2"
+	LAST=
+}
+
+# traced_sleep TID STATES: "NS N": the time thread TID slept, traced in
+# $TI from sched_switch (prev_state one of STATES, e.g. D or SD) to its
+# sched_wakeup, and the number of such sleeps
+traced_sleep() {
+	awk -v tid="$1" -v re=" prev_state=[$2]" '
+		function ts(name,   k) { for (k = 1; k <= NF; k++) if ($k == name) { t = $(k - 1); sub(":$", "", t); return t } }
+		/ sched_switch: / && (" " $0 " ") ~ (" prev_pid=" tid " ") && $0 ~ re { t0 = ts("sched_switch:"); next }
+		/ sched_wakeup: / && (" " $0 " ") ~ (" pid=" tid " ") && t0 != "" { s += ts("sched_wakeup:") - t0; n++; t0 = "" }
+		END { printf "%.0f %d\n", s * 1e9, n }' "$TI/trace"
+}
+
 [ -f /sys/fs/cgroup/cgroup.controllers ] && grep -qw memory /sys/fs/cgroup/cgroup.controllers ||
 	ksft_skip "no cgroup2 memory controller at /sys/fs/cgroup"
 if [ ! -d /sys/module/zram ]; then
@@ -347,24 +373,10 @@ if [ -n "$DMDEV" ] && mkswap "$DMDEV" > /dev/null && swapon -p 32767 "$DMDEV"; t
 	# 1 s of waits is a few hundred blocks; a debug kernel (KASAN) reaches
 	# about 1.8 s in 600 s.
 	tap_poll "W: with swap-in waiting for I/O, swap_wait_ns grows (past 1 s within 600 s)" 600 __waits
-	kill -STOP "$PID"
-	# a block in progress at the stop ends (its I/O completes) before the
-	# vCPU thread takes the stop: wait for it to be stopped, not for a time
-	__thread_stopped() {
-		local st
-		read -ra st < "/proc/$PID/task/$WTID/stat"
-		LAST="vCPU thread $WTID in state ${st[2]}"
-		[ "${st[2]}" = T ] || [ "${st[2]}" = t ]
-	}
-	wait_for "the vCPU thread to stop (SIGSTOP)" 60 __thread_stopped
-	LAST=
+	stop_vmm "$PID" "$WTID"
 	echo 0 > "$TI/events/enable"
 	w=$(rd "$VMDIR/vcpus/0/swap_wait_ns"); i=$(iowait_ns)
-	blocked=$(awk -v tid="$WTID" '
-		function ts(name,   k) { for (k = 1; k <= NF; k++) if ($k == name) { t = $(k - 1); sub(":$", "", t); return t } }
-		/ sched_switch: / && (" " $0 " ") ~ (" prev_pid=" tid " ") && / prev_state=D/ { t0 = ts("sched_switch:"); next }
-		/ sched_wakeup: / && (" " $0 " ") ~ (" pid=" tid " ") && t0 != "" { s += ts("sched_wakeup:") - t0; n++; t0 = "" }
-		END { printf "%.0f %d\n", s * 1e9, n }' "$TI/trace")
+	blocked=$(traced_sleep "$WTID" D)
 	nblk=${blocked#* }; blocked=${blocked% *}
 	lost=$(cat "$TI"/per_cpu/cpu*/stats 2>/dev/null | awk '/^overrun:/ { s += $2 } END { print s + 0 }')
 	diag "whole life: swap_wait_ns $w; traced D time $blocked ns in $nblk blocks ($(fcalc "100 * $w / ($blocked + 1)")%); iowait_sum $i ns; $lost events lost"
@@ -405,24 +417,12 @@ if [ -n "$DMDEV" ] && mkswap "$DMDEV" > /dev/null && swapon -p 32767 "$DMDEV"; t
 		[ "$w" -ge 1000000000 ] && [ "$SEEN_SW" -gt 0 ]
 	}
 	tap_poll "A: interrupts on: swap_wait_ns grows past 1 s and the vCPU reads swapwait" 600 __apf_waits
-	kill -STOP "$PID"
-	__athread_stopped() {
-		local st
-		read -ra st < "/proc/$PID/task/$ATID/stat"
-		LAST="vCPU thread $ATID in state ${st[2]}"
-		[ "${st[2]}" = T ] || [ "${st[2]}" = t ]
-	}
-	wait_for "the vCPU thread to stop (SIGSTOP)" 60 __athread_stopped
-	LAST=
+	stop_vmm "$PID" "$ATID"
 	echo 0 > "$TI/events/enable"
 	w=$(rd "$D/swap_wait_ns"); h=$(rd "$D/halt_ns")
 	# every sleep of the thread inside KVM (S: the artificial halt, D: a
 	# synchronous read); the guest never executes HLT
-	blocked=$(awk -v tid="$ATID" '
-		function ts(name,   k) { for (k = 1; k <= NF; k++) if ($k == name) { t = $(k - 1); sub(":$", "", t); return t } }
-		/ sched_switch: / && (" " $0 " ") ~ (" prev_pid=" tid " ") && / prev_state=[SD]/ { t0 = ts("sched_switch:"); next }
-		/ sched_wakeup: / && (" " $0 " ") ~ (" pid=" tid " ") && t0 != "" { s += ts("sched_wakeup:") - t0; n++; t0 = "" }
-		END { printf "%.0f %d\n", s * 1e9, n }' "$TI/trace")
+	blocked=$(traced_sleep "$ATID" SD)
 	nblk=${blocked#* }; blocked=${blocked% *}
 	napf=$(grep -c "kvm_async_pf_not_present:" "$TI/trace" || true)
 	nrdy=$(grep -c "kvm_async_pf_ready:" "$TI/trace" || true)

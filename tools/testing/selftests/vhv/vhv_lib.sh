@@ -155,6 +155,24 @@ vmm_kill_all() {
 	return 0
 }
 
+# uevent_listen: start uevent.py (vhv's VHV_EVENT uevents into
+# $TMPD/uevents) and wait until it listens; its pid in UPID.
+uevent_listen() {
+	"$PY" -u "$VHV_SELF/uevent.py" VHV_EVENT > "$TMPD/uevents" 2> "$TMPD/uevent.err" &
+	UPID=$!
+	__uevent_ready() { grep -qx ready "$TMPD/uevents"; }
+	WAIT_FILES=("$TMPD/uevents" "$TMPD/uevent.err")
+	wait_for "the uevent listener (uevent.py) to be ready" 120 __uevent_ready
+	WAIT_FILES=()
+}
+
+# vhv_restore: at the end of a test that reloads vhv: loaded again, with
+# its defaults (max_vcpus tells a reload with other parameters).
+vhv_restore() {
+	[ ! -d "$SYS" ] || [ "$(rd "$PARAMS/max_vcpus" 2>/dev/null)" = 65536 ] || rmmod vhv
+	[ -d "$SYS" ] || insmod "$VHV_KO"
+}
+
 # ---- the VM as vhv shows it ------------------------------------------
 
 # vm_of_pid PID: print the sysfs directory of the VM of that process.
