@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Tracepoint probes: kvm.ko's kvm_entry and kvm_userspace_exit, vmlinux's
- * sched_switch.
+ * Tracepoint probes: kvm.ko's kvm_entry and kvm_userspace_exit (and
+ * kvm_async_pf_not_present/ready where KVM has async page faults),
+ * vmlinux's sched_switch.
  *
  * kvm.ko is neither pinned nor linked against: its tracepoints are found by
  * name when the tracepoint core reports the module (at once if it is
@@ -155,15 +156,35 @@ static void probe_switch(void *data, bool preempt, struct task_struct *prev,
 		vhv_vcpu_block_task(prev, prev_state);
 }
 
+/* Same prototype for both events (class kvm_async_pf_nopresent_ready). */
+static void probe_apf_not_present(void *data, u64 token, u64 gva)
+{
+	struct vhv_vcpu *e = vhv_vcpu_current();
+
+	if (e)
+		vhv_vcpu_apf_start(e, token);
+}
+
+static void probe_apf_ready(void *data, u64 token, u64 gva)
+{
+	struct vhv_vcpu *e = vhv_vcpu_current();
+
+	if (e)
+		vhv_vcpu_apf_ready(e, token);
+}
+
 /**
  * struct probe_tp - a tracepoint vhv attaches to
  * @name: its name
  * @fn: vhv's probe
+ * @optional: missing from kvm.ko is not an error (a kernel without
+ *	CONFIG_KVM_ASYNC_PF); its figures then stay 0
  * @tp: the tracepoint, NULL when not attached
  */
 struct probe_tp {
 	const char *name;
 	void *fn;
+	bool optional;
 	struct tracepoint *tp;
 };
 
@@ -176,6 +197,10 @@ static struct module *kvm_mod;
 static struct probe_tp kvm_tps[] = {
 	{ .name = "kvm_userspace_exit", .fn = probe_uexit },
 	{ .name = "kvm_entry", .fn = probe_entry },
+	{ .name = "kvm_async_pf_not_present", .fn = probe_apf_not_present,
+	  .optional = true },
+	{ .name = "kvm_async_pf_ready", .fn = probe_apf_ready,
+	  .optional = true },
 };
 
 static struct probe_tp sched_tp = {
@@ -221,6 +246,8 @@ static void kvm_attach(struct module *mod)
 		return;
 	kvm_find(mod);
 	for (i = 0; i < ARRAY_SIZE(kvm_tps); i++) {
+		if (!kvm_tps[i].tp && kvm_tps[i].optional)
+			continue;
 		if (!kvm_tps[i].tp)
 			ret = -ENOENT;
 		else
@@ -235,8 +262,11 @@ static void kvm_attach(struct module *mod)
 	pr_info("attached to kvm\n");
 	return;
 undo:
-	while (i--)
-		tracepoint_probe_unregister(kvm_tps[i].tp, kvm_tps[i].fn, NULL);
+	while (i--) {
+		if (kvm_tps[i].tp)
+			tracepoint_probe_unregister(kvm_tps[i].tp,
+						    kvm_tps[i].fn, NULL);
+	}
 }
 
 static void kvm_detach(struct module *mod)
@@ -248,7 +278,9 @@ static void kvm_detach(struct module *mod)
 	if (mod != kvm_mod)
 		return;
 	for (i = 0; i < ARRAY_SIZE(kvm_tps); i++) {
-		tracepoint_probe_unregister(kvm_tps[i].tp, kvm_tps[i].fn, NULL);
+		if (kvm_tps[i].tp)
+			tracepoint_probe_unregister(kvm_tps[i].tp,
+						    kvm_tps[i].fn, NULL);
 		kvm_tps[i].tp = NULL;
 	}
 	kvm_mod = NULL;

@@ -166,6 +166,32 @@ VM_ATTR(stalled_vcpus, "%u", vm->stall.nr_stalled);
 VM_ATTR(status, "%s", vhv_vm_status_names[vm->stall.status]);
 VM_ATTR(pause_count, "%llu", vm->stall.pause_count);
 
+/* apf_faults, apf_wait_ns, apf_max_ns */
+enum vm_apf_field { VM_APF_FAULTS, VM_APF_WAIT, VM_APF_MAX };
+
+static ssize_t vm_apf_show(struct vhv_vm *vm, char *buf, enum vm_apf_field f)
+{
+	struct vhv_vm_apf a;
+
+	vhv_vm_apf(vm, &a);
+	return sysfs_emit(buf, "%llu\n", f == VM_APF_FAULTS ? a.faults :
+				       f == VM_APF_WAIT ? a.wait_ns : a.max_ns);
+}
+
+#define VM_APF_ATTR(_name, _field)					\
+static ssize_t vm_##_name##_show(struct vhv_vm *vm, char *buf)		\
+{									\
+	return vm_apf_show(vm, buf, _field);				\
+}									\
+static struct vm_attr vm_attr_##_name = {				\
+	.attr = { .name = __stringify(_name), .mode = 0440 },		\
+	.show = vm_##_name##_show,					\
+}
+
+VM_APF_ATTR(apf_faults, VM_APF_FAULTS);
+VM_APF_ATTR(apf_wait_ns, VM_APF_WAIT);
+VM_APF_ATTR(apf_max_ns, VM_APF_MAX);
+
 /*
  * Every allocation vhv makes after init is made in a function of its own
  * that fail_function can make fail (ALLOW_ERROR_INJECTION; nothing on
@@ -232,6 +258,9 @@ static struct attribute *vm_attrs[] = {
 	&vm_attr_stalled_vcpus.attr,
 	&vm_attr_status.attr,
 	&vm_attr_pause_count.attr,
+	&vm_attr_apf_faults.attr,
+	&vm_attr_apf_wait_ns.attr,
+	&vm_attr_apf_max_ns.attr,
 	&vm_attr_cgroup.attr,
 	&vm_attr_mem_pressure_some_us.attr,
 	&vm_attr_mem_pressure_full_us.attr,

@@ -11,6 +11,7 @@
  */
 #include <linux/error-injection.h>
 #include <linux/hashtable.h>
+#include <linux/ktime.h>
 #include <linux/kvm_host.h>
 #include <linux/sched.h>
 #include <linux/sched/clock.h>
@@ -430,6 +431,87 @@ void vhv_vcpu_block_task(struct task_struct *prev, unsigned int prev_state)
 			vhv_vcpu_block(e, prev, prev_state);
 			return;
 		}
+	}
+}
+
+/**
+ * vhv_vcpu_current() - the vCPU whose ioctl current is in
+ *
+ * Context: a kvm.ko tracepoint on the vCPU thread (preemption off: RCU
+ * read side).
+ * Return: the object, or NULL.
+ */
+struct vhv_vcpu *vhv_vcpu_current(void)
+{
+	struct vhv_vcpu *e;
+
+	hlist_for_each_entry_rcu(e, task_bucket(current), tnode) {
+		if (e->task == current && !READ_ONCE(e->dead) &&
+		    vhv_vcpu_loaded(e, current))
+			return e;
+	}
+	return NULL;
+}
+
+/**
+ * vhv_vcpu_apf_start() - KVM starts an async page fault for the vCPU
+ * @e: the vCPU (current is its thread)
+ * @token: KVM's token for it, unique per vCPU
+ *
+ * A kworker now faults the page in; the vCPU waits in KVM's artificial
+ * halt (a guest without the paravirtual protocol) or runs on (a guest
+ * with it, told "page not present"). Remembered until "page ready".
+ *
+ * Context: kvm_async_pf_not_present probe, on the vCPU thread.
+ */
+void vhv_vcpu_apf_start(struct vhv_vcpu *e, u64 token)
+{
+	unsigned int i, slot = 0;
+	u64 oldest = U64_MAX;
+
+	WRITE_ONCE(e->apf_faults, e->apf_faults + 1);
+	for (i = 0; i < VHV_APF_SLOTS; i++) {
+		if (!e->apf_start[i]) {
+			slot = i;
+			break;
+		}
+		if (e->apf_start[i] < oldest) {
+			oldest = e->apf_start[i];
+			slot = i;
+		}
+	}
+	e->apf_token[slot] = token;
+	e->apf_start[slot] = ktime_get_ns() ?: 1;
+}
+
+/**
+ * vhv_vcpu_apf_ready() - KVM completed an async page fault of the vCPU
+ * @e: the vCPU (current is its thread)
+ * @token: KVM's token; ~0 when KVM wakes all of them up (a reset)
+ *
+ * Context: kvm_async_pf_ready probe, on the vCPU thread.
+ */
+void vhv_vcpu_apf_ready(struct vhv_vcpu *e, u64 token)
+{
+	unsigned int i;
+	u64 ns;
+
+	for (i = 0; i < VHV_APF_SLOTS; i++) {
+		if (!e->apf_start[i])
+			continue;
+		if (token == ~0ULL) {
+			e->apf_start[i] = 0;
+			continue;
+		}
+		if (e->apf_token[i] != token)
+			continue;
+		ns = ktime_get_ns() - e->apf_start[i];
+		e->apf_start[i] = 0;
+		WRITE_ONCE(e->apf_done, e->apf_done + 1);
+		WRITE_ONCE(e->apf_wait_ns, e->apf_wait_ns + ns);
+		if (ns > e->apf_max_ns)
+			WRITE_ONCE(e->apf_max_ns, ns);
+		return;
 	}
 }
 

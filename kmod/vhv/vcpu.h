@@ -14,6 +14,9 @@ struct vhv_vm;
 /* Bucket b > 0 counts ready episodes in [2^(b+9), 2^(b+10)) ns. */
 #define VHV_HIST_BUCKETS	25
 
+/* Async page faults of a vCPU timed at once (more: the oldest is dropped). */
+#define VHV_APF_SLOTS	8
+
 /**
  * enum vhv_vcpu_state - what a vCPU thread is doing (Documentation/vhv)
  * @VHV_ST_GUEST: on a CPU in guest mode
@@ -81,6 +84,12 @@ extern const char *const vhv_vcpu_state_names[VHV_ST_MAX];
  * @hb: jiffies of the vCPU's last VM entry that took the probe's slow
  *	path (its heartbeat), or of the worker's last look that found it in
  *	guest mode
+ * @apf_token: KVM's tokens of the async page faults in flight
+ * @apf_start: ktime_get_ns() of their "page not present", 0: free slot
+ * @apf_faults: async page faults (KVM's "page not present")
+ * @apf_done: of them, "page ready" seen and timed
+ * @apf_wait_ns: total not-present to ready time of those
+ * @apf_max_ns: the longest
  * @st: the state the worker saw last (vhv_reg.lock)
  * @st_since: jiffies when the worker first saw @st (vhv_reg.lock)
  * @fine_at: jiffies when the worker last saw the vCPU in a state that
@@ -129,6 +138,12 @@ struct vhv_vcpu {
 	u64 sw_run;
 	u64 swap_wait_ns;
 	unsigned long hb;
+	u64 apf_token[VHV_APF_SLOTS];
+	u64 apf_start[VHV_APF_SLOTS];
+	u64 apf_faults;
+	u64 apf_done;
+	u64 apf_wait_ns;
+	u64 apf_max_ns;
 
 	u8 st;
 	u8 stall_st;
@@ -183,6 +198,9 @@ void vhv_vcpu_block(struct vhv_vcpu *e, struct task_struct *prev,
 		    unsigned int prev_state);
 void vhv_vcpu_block_task(struct task_struct *prev, unsigned int prev_state);
 bool vhv_vcpu_loaded(const struct vhv_vcpu *e, const struct task_struct *t);
+struct vhv_vcpu *vhv_vcpu_current(void);
+void vhv_vcpu_apf_start(struct vhv_vcpu *e, u64 token);
+void vhv_vcpu_apf_ready(struct vhv_vcpu *e, u64 token);
 
 /* Process context. */
 void vhv_vcpu_read(struct vhv_vcpu *e, struct vhv_vcpu_stats *s);

@@ -241,6 +241,29 @@ u64 vhv_vm_swap_wait_ns(struct vhv_vm *vm)
 	return n;
 }
 
+static void apf_add(struct vhv_vm_apf *a, struct vhv_vcpu *e)
+{
+	u64 max = READ_ONCE(e->apf_max_ns);
+
+	a->faults += READ_ONCE(e->apf_faults);
+	a->done += READ_ONCE(e->apf_done);
+	a->wait_ns += READ_ONCE(e->apf_wait_ns);
+	if (max > a->max_ns)
+		a->max_ns = max;
+}
+
+/* The VM's async page faults: its vCPUs', reaped ones included. */
+void vhv_vm_apf(struct vhv_vm *vm, struct vhv_vm_apf *a)
+{
+	struct vhv_vcpu *e;
+
+	lockdep_assert_held(&vhv_reg.lock);
+
+	*a = vm->gone_apf;
+	list_for_each_entry(e, &vm->vcpus, node)
+		apf_add(a, e);
+}
+
 /*
  * The VM's heartbeat: the latest of its vCPUs' (each vCPU stamps its own,
  * so the vCPUs of a VM never write a shared line on the entry path).
@@ -376,6 +399,7 @@ void vhv_vm_fold(struct vhv_vm *vm, struct vhv_vcpu *e)
 	vm->gone_ready_ns += READ_ONCE(e->task->sched_info.run_delay);
 	vm->gone_swap_wait_ns += READ_ONCE(e->swap_wait_ns);
 	vm->gone_majflt += vhv_vcpu_majflt(e);
+	apf_add(&vm->gone_apf, e);
 	if (time_after(READ_ONCE(e->hb), vm->hb))
 		vm->hb = READ_ONCE(e->hb);
 }

@@ -13,6 +13,22 @@
 
 struct kvm;
 struct mm_struct;
+
+/**
+ * struct vhv_vm_apf - a VM's async page faults (KVM faulted a page in
+ * through a kworker while the vCPU waited or ran other guest work)
+ * @faults: KVM's "page not present"
+ * @done: "page ready" seen and timed
+ * @wait_ns: total not-present to ready time of those
+ * @max_ns: the longest
+ */
+struct vhv_vm_apf {
+	u64 faults;
+	u64 done;
+	u64 wait_ns;
+	u64 max_ns;
+};
+
 struct task_struct;
 struct vhv_vcpu;
 
@@ -49,6 +65,7 @@ struct vhv_vcpu;
  * @gone_ready_ns: ready_ns of reaped vCPUs (vhv_reg.lock)
  * @gone_swap_wait_ns: swap_wait_ns of reaped vCPUs (vhv_reg.lock)
  * @gone_majflt: major faults of reaped vCPUs (vhv_reg.lock)
+ * @gone_apf: async page fault figures of reaped vCPUs (vhv_reg.lock)
  * @rate_at: jiffies of the last swap-in rate sample (vhv_reg.lock)
  * @rate_pages: swapin_pages at @rate_at (vhv_reg.lock)
  * @swapin_rate: pages per second over the last sample (vhv_reg.lock)
@@ -86,6 +103,7 @@ struct vhv_vm {
 	u64 gone_ready_ns;
 	u64 gone_swap_wait_ns;
 	u64 gone_majflt;
+	struct vhv_vm_apf gone_apf;
 	unsigned long rate_at;
 	u64 rate_pages;
 	u64 swapin_rate;
@@ -105,6 +123,7 @@ u64 vhv_vm_swap_bytes(struct vhv_vm *vm);
 u64 vhv_vm_swapin_pages(struct vhv_vm *vm);
 u64 vhv_vm_ready_ns(struct vhv_vm *vm);
 u64 vhv_vm_swap_wait_ns(struct vhv_vm *vm);
+void vhv_vm_apf(struct vhv_vm *vm, struct vhv_vm_apf *a);
 unsigned long vhv_vm_hb(struct vhv_vm *vm);
 u64 vhv_vm_heartbeat_ms(struct vhv_vm *vm);
 size_t vhv_vm_cgroup(struct vhv_vm *vm, char *buf, size_t len, s64 *some_us,

@@ -34,7 +34,8 @@ HOST_KEYS = ("nr_vms", "nr_vcpus", "nr_cpus", "guest_mem_bytes", "ram_bytes",
 VM_KEYS = ("id", "pid", "nr_vcpus", "mem_bytes", "swap_bytes", "swapin_pages",
            "swap_wait_ns", "heartbeat_ms", "stalled", "cgroup",
            "mem_pressure_some_us", "mem_pressure_full_us", "status",
-           "stalled_vcpus", "stall_count", "pause_count")
+           "stalled_vcpus", "stall_count", "pause_count", "apf_faults",
+           "apf_wait_ns", "apf_max_ns")
 VCPU_KEYS = ("vm", "idx", "vcpu_id", "tid", "ready_ns", "run_ns", "guest_ns",
              "halt_ns", "exits", "preemptions", "ready_max_ns", "swap_wait_ns",
              "swapin_delay_ns", "majflt", "state", "state_ms", "stalled",
@@ -48,7 +49,8 @@ WORDS = {
 VM_STATIC = ("pid", "nr_vcpus", "mem_bytes", "cgroup", "status",
              "stalled_vcpus")
 VM_GROWS = ("swapin_pages", "swap_wait_ns", "mem_pressure_some_us",
-            "mem_pressure_full_us", "stall_count", "pause_count")
+            "mem_pressure_full_us", "stall_count", "pause_count", "apf_faults",
+            "apf_wait_ns", "apf_max_ns")
 VCPU_STATIC = ("vcpu_id", "tid")
 VCPU_GROWS = ("ready_ns", "run_ns", "guest_ns", "halt_ns", "exits",
               "preemptions", "ready_max_ns", "swap_wait_ns", "majflt",

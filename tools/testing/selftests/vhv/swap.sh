@@ -16,7 +16,9 @@
 #      (tvmm -w memirq): KVM faults pages in asynchronously (kworker) and
 #      parks the vCPU in its artificial halt; KVM's kvm_async_pf_* events
 #      show it, halt_ns stays 0, swap_wait_ns matches the thread's sleep
-#      time in KVM (S and D), and the vCPU reads swapwait
+#      time in KVM (S and D), and the vCPU reads swapwait; the VM's
+#      apf_faults and apf_wait_ns match those events (count, and the
+#      not-present to ready time matched by token)
 #
 # Ground truth: the VMM's VmSwap (/proc/PID/status), the vCPU threads'
 # majflt (/proc/PID/task/TID/stat field 12) and scheduler events, the
@@ -115,7 +117,7 @@ if [ ! -d /sys/module/zram ]; then
 	ZMOD=1
 fi
 
-tap_plan 19
+tap_plan 20
 
 # ---- a VMM without delay accounting -------------------------------------
 DACCT0=$(sysctl -n kernel.task_delayacct)
@@ -432,9 +434,23 @@ if [ -n "$DMDEV" ] && mkswap "$DMDEV" > /dev/null && swapon -p 32767 "$DMDEV"; t
 		eval '[ "$APF" = 1 ] && [ "$napf" -gt 0 ] && [ "$h" = 0 ]'
 	check "A: swap_wait_ns = the vCPU thread's sleep time in KVM (artificial halt and I/O wait) within 5% (+20 ms)" \
 		eval '[ "$lost" = 0 ] && [ "$blocked" -gt 500000000 ] && close_ns "$w" "$blocked" 5 20000000'
+	# KVM's own events of this vCPU thread, matched by token: the count of
+	# "page not present", and the not-present to ready time of each
+	traced_apf=$(awk -v tid="$ATID" '
+		function ts(name,   k) { for (k = 1; k <= NF; k++) if ($k == name) { t = $(k - 1); sub(":$", "", t); return t } }
+		$1 !~ ("-" tid "$") { next }
+		/ kvm_async_pf_not_present: / { st[$(NF - 2)] = ts("kvm_async_pf_not_present:"); n++ }
+		/ kvm_async_pf_ready: / && ($(NF - 2) in st) { s += ts("kvm_async_pf_ready:") - st[$(NF - 2)]; m++; delete st[$(NF - 2)] }
+		END { printf "%d %d %.0f\n", n, m, s * 1e9 }' "$TI/trace")
+	read -r tn tm tw <<< "$traced_apf"
+	af=$(rd "$VMDIR/apf_faults"); aw=$(rd "$VMDIR/apf_wait_ns"); am=$(rd "$VMDIR/apf_max_ns")
+	diag "VM apf_faults $af, apf_wait_ns $aw, apf_max_ns $am; traced: $tn not present, $tm matched ready, $tw ns in all"
+	check "A: the VM's apf_faults = KVM's async page faults of its vCPU; apf_wait_ns = their traced not-present to ready time within 5% (+1 ms)" \
+		eval '[ "$lost" = 0 ] && [ "$tn" -gt 0 ] && [ "$af" = "$tn" ] && close_ns "$aw" "$tw" 5 1000000 && [ "$am" -gt 0 ] && [ "$am" -le "$aw" ]'
 else
 	for n in "W: swap_wait_ns grows" "W: Δswap_wait_ns = blocked time" "W: VM swap_wait_ns = sum of its vCPUs'" \
-		 "A: swap_wait_ns grows" "A: async page faults, halt_ns 0" "A: swap_wait_ns = sleep time"; do
+		 "A: swap_wait_ns grows" "A: async page faults, halt_ns 0" "A: swap_wait_ns = sleep time" \
+		 "A: apf_faults and apf_wait_ns"; do
 		tap_notok "$n: no dm-delay device over zram"
 	done
 fi

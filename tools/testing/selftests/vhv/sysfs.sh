@@ -26,7 +26,8 @@ trap cleanup EXIT
 
 HOST_FILES="nr_vms nr_vcpus nr_cpus vcpu_ratio guest_mem_bytes ram_bytes mem_overcommit"
 VM_FILES="id pid nr_vcpus mem_bytes swap_bytes swapin_pages swapin_rate swap_wait_ns ready_ns
-	heartbeat_ms stalled stall_count stalled_vcpus status pause_count cgroup mem_pressure_some_us
+	heartbeat_ms stalled stall_count stalled_vcpus status pause_count apf_faults apf_wait_ns apf_max_ns
+	cgroup mem_pressure_some_us
 	mem_pressure_full_us"
 VCPU_FILES="idx vcpu_id tid ready_ns run_ns guest_ns halt_ns exits preemptions ready_max_ns
 	ready_hist swap_wait_ns swapin_delay_ns majflt state state_ms stalled stall_count"
