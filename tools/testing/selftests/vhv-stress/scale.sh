@@ -62,8 +62,17 @@ chk_counts() {
 }
 check "S: $NVM VMs of $NVC vCPUs started: nr_vms = $NVM, nr_vcpus = $TOTAL" chk_counts
 
-# tvmm's tids per pid, from /proc (tvmm -q prints no vcpu records): the
-# threads other than the main one are its vCPU threads.
+# tvmm's vCPU tids, from /proc (tvmm -q prints no vcpu records): its
+# threads named tvmm but the main one. KVM's own threads in the process
+# (6.12's kvm-nx-lpage-recovery is a thread of the VMM) have other names.
+tvmm_vcpu_tids() {
+	local t c
+	for t in /proc/"$1"/task/*; do
+		[ "${t##*/}" != "$1" ] || continue
+		read -r c < "$t/comm" || continue
+		[ "$c" = tvmm ] && echo "${t##*/}"
+	done | sort -n | paste -sd' '
+}
 chk_every_vm() {
 	local i pid d want got miss=0 bad=0
 	declare -A dir_of=()
@@ -78,7 +87,7 @@ chk_every_vm() {
 			[ $miss -gt 3 ] || diag "no VM directory for tvmm pid $pid"
 			continue
 		fi
-		want=$(ls "/proc/$pid/task" | grep -vx "$pid" | sort -n | paste -sd' ')
+		want=$(tvmm_vcpu_tids "$pid")
 		got=$(cat "$d"/vcpus/*/tid | sort -n | paste -sd' ')
 		if [ "$want" != "$got" ] || [ "$(rd "$d/nr_vcpus")" != $NVC ]; then
 			bad=$((bad + 1))
