@@ -55,9 +55,11 @@ read_suites() {
 		SUITES_RUN+=("$s")
 		list=""
 		if [ -r "$SUITES_DIR/$s/TESTS" ]; then
-			while read -r t; do
+			# "TEST [SECONDS]": a test that needs a longer limit
+			# than TEST_TIMEOUT says so (TEST@SECONDS in the list)
+			while read -r t lim; do
 				case $t in ''|\#*) continue ;; esac
-				list+="$s/$t "
+				list+="$s/$t${lim:+@$lim} "
 			done < "$SUITES_DIR/$s/TESTS"
 		fi
 		SUITE_TESTS[$s]=$list
@@ -79,9 +81,12 @@ plan() {
 # run_test SUITE/TEST: run it under a timeout, its output as comments, and
 # judge its TAP with tap-verdict.
 run_test() {
-	local t=$1 out=$OUT/${1//\//_}.tap start rc verdict why
+	local t=${1%@*} lim=$TEST_TIMEOUT out start rc verdict why
+	# its own limit (TESTS), when longer than the run's
+	[ "$t" = "$1" ] || [ "${1##*@}" -le "$lim" ] || lim=${1##*@}
+	out=$OUT/${t//\//_}.tap
 	start=$EPOCHREALTIME
-	timeout -k 10 "$TEST_TIMEOUT" "$SUITES_DIR/$t" < /dev/null 2>&1 | tee "$out" | sed -u 's/^/# /'
+	timeout -k 10 "$lim" "$SUITES_DIR/$t" < /dev/null 2>&1 | tee "$out" | sed -u 's/^/# /'
 	rc=${PIPESTATUS[0]}
 	echo "# $t: $(elapsed "$start")s"
 	verdict=$("$VERDICT" -t "$t" -e "$rc" "$out")

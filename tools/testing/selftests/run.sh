@@ -65,10 +65,11 @@ vmargs+=(${VHV_VM_ARGS:-})
 for e in ${VHV_GUEST_ENV:-}; do vmargs+=(-e "$e"); done
 # The whole boot's limit (each test has its own in run-guest.sh): about 3
 # times an idle machine's run, which a 2-core machine loaded twice over
-# (a kernel build and a fuzzer beside make check) took 1500 s and more of.
+# (a kernel build and a fuzzer beside make check) took 1500 s and more of
+# before the vhv-stress suite (about 15 minutes more under load).
 for k in $KVERS; do
 	# shellcheck disable=SC2086 # VHV_SUITES: one suite per word
-	"$VM_RUN" -k "$k" -t "${VHV_VM_TIMEOUT:-2400}" -C "$ROOT" "${vmargs[@]}" \
+	"$VM_RUN" -k "$k" -t "${VHV_VM_TIMEOUT:-5400}" -C "$ROOT" "${vmargs[@]}" \
 		-- "$SELF/run-guest.sh" ${VHV_SUITES:-} > "$LOG/$k.log" 2>&1 &
 	vmpid[$k]=$!
 done
