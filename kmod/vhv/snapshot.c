@@ -139,15 +139,21 @@ static void out_path(struct snap_out *o, const char *path, size_t len)
 static void snap_vcpu(struct snap_out *o, struct vhv_vm *vm,
 		      struct vhv_vcpu *e)
 {
+	u64 hist[VHV_HIST_BUCKETS];
 	struct vhv_vcpu_stats s;
+	unsigned int i;
 
 	vhv_vcpu_read(e, &s);
-	out_printf(o, "vcpu vm=%u idx=%u vcpu_id=%u tid=%d ready_ns=%llu run_ns=%llu guest_ns=%llu halt_ns=%llu exits=%llu preemptions=%llu ready_max_ns=%llu swap_wait_ns=%llu swapin_delay_ns=%lld majflt=%llu state=%s state_ms=%llu stalled=%d stall_count=%llu\n",
+	out_printf(o, "vcpu vm=%u idx=%u vcpu_id=%u tid=%d ready_ns=%llu run_ns=%llu guest_ns=%llu halt_ns=%llu exits=%llu preemptions=%llu ready_max_ns=%llu swap_wait_ns=%llu swapin_delay_ns=%lld majflt=%llu state=%s state_ms=%llu stalled=%d stall_count=%llu ready_hist=",
 		   vm->id, e->idx, e->vcpu_id, e->tid, s.ready_ns, s.run_ns,
 		   s.guest_ns, s.halt_ns, s.exits, s.preemptions,
 		   s.ready_max_ns, s.swap_wait_ns, s.swapin_delay_ns, s.majflt,
 		   vhv_vcpu_state_names[s.state], s.state_ms, e->stalled,
 		   e->stall_count);
+	vhv_vcpu_read_hist(e, hist);
+	for (i = 0; i < VHV_HIST_BUCKETS; i++)
+		out_printf(o, "%s%llu", i ? "," : "", hist[i]);
+	out_printf(o, "\n");
 }
 
 static void snap_vm(struct snap_out *o, struct vhv_vm *vm, char *path)
@@ -159,11 +165,11 @@ static void snap_vm(struct snap_out *o, struct vhv_vm *vm, char *path)
 
 	plen = vhv_vm_cgroup(vm, path, PATH_MAX, &some, &full);
 	vhv_vm_apf(vm, &apf);
-	out_printf(o, "vm id=%u pid=%d nr_vcpus=%u mem_bytes=%llu swap_bytes=%llu swapin_pages=%llu swap_wait_ns=%llu heartbeat_ms=%llu stalled=%d status=%s stalled_vcpus=%u stall_count=%llu pause_count=%llu apf_faults=%llu apf_wait_ns=%llu apf_max_ns=%llu cgroup=",
+	out_printf(o, "vm id=%u pid=%d nr_vcpus=%u mem_bytes=%llu swap_bytes=%llu swapin_pages=%llu swap_wait_ns=%llu heartbeat_ms=%llu ready_ns=%llu swapin_rate=%llu stalled=%d status=%s stalled_vcpus=%u stall_count=%llu pause_count=%llu apf_faults=%llu apf_wait_ns=%llu apf_max_ns=%llu cgroup=",
 		   vm->id, vm->pid, vm->nr_vcpus, READ_ONCE(vm->mem_bytes),
 		   vm->swap_sample, vhv_vm_swapin_pages(vm),
 		   vhv_vm_swap_wait_ns(vm), vhv_vm_heartbeat_ms(vm),
-		   vm->stall.stalled, vhv_vm_status_names[vm->stall.status],
+		   vhv_vm_ready_ns(vm), vm->swapin_rate, vm->stall.stalled, vhv_vm_status_names[vm->stall.status],
 		   vm->stall.nr_stalled, vm->stall.count,
 		   vm->stall.pause_count, apf.faults, apf.wait_ns, apf.max_ns);
 	out_path(o, path, plen);

@@ -35,11 +35,11 @@ VM_KEYS = ("id", "pid", "nr_vcpus", "mem_bytes", "swap_bytes", "swapin_pages",
            "swap_wait_ns", "heartbeat_ms", "stalled", "cgroup",
            "mem_pressure_some_us", "mem_pressure_full_us", "status",
            "stalled_vcpus", "stall_count", "pause_count", "apf_faults",
-           "apf_wait_ns", "apf_max_ns")
+           "apf_wait_ns", "apf_max_ns", "ready_ns", "swapin_rate")
 VCPU_KEYS = ("vm", "idx", "vcpu_id", "tid", "ready_ns", "run_ns", "guest_ns",
              "halt_ns", "exits", "preemptions", "ready_max_ns", "swap_wait_ns",
              "swapin_delay_ns", "majflt", "state", "state_ms", "stalled",
-             "stall_count")
+             "stall_count", "ready_hist")
 # Keys whose values are words from a fixed set.
 WORDS = {
     "status": ("ok", "degraded", "stalled", "paused"),
@@ -50,7 +50,7 @@ VM_STATIC = ("pid", "nr_vcpus", "mem_bytes", "cgroup", "status",
              "stalled_vcpus")
 VM_GROWS = ("swapin_pages", "swap_wait_ns", "mem_pressure_some_us",
             "mem_pressure_full_us", "stall_count", "pause_count", "apf_faults",
-            "apf_wait_ns", "apf_max_ns")
+            "apf_wait_ns", "apf_max_ns", "ready_ns")
 VCPU_STATIC = ("vcpu_id", "tid")
 VCPU_GROWS = ("ready_ns", "run_ns", "guest_ns", "halt_ns", "exits",
               "preemptions", "ready_max_ns", "swap_wait_ns", "majflt",
@@ -132,6 +132,9 @@ def parse(text):
                 if d[k] not in WORDS[k]:
                     err("%s %s=%r is not one of %s" %
                         (name, k, d[k], "|".join(WORDS[k])))
+            elif k == "ready_hist":
+                if not all(x.isdigit() for x in d[k].split(",")):
+                    err("%s ready_hist=%r is not a list of counts" % (name, d[k]))
             elif k != "cgroup" and not d[k].lstrip("-").isdigit():
                 err("%s %s=%r is not a number" % (name, k, d[k]))
     return header, host, vms
@@ -250,6 +253,11 @@ def check_sysfs():
                 if int(v) < int(c[k]):
                     err("vcpu %s/%s %s went back: snapshot %s, sysfs %s" %
                         (vm["id"], c["idx"], k, c[k], v))
+            h = sysfs(cd + "/ready_hist").split()
+            hs = c["ready_hist"].split(",")
+            if len(h) != len(hs) or any(int(a) < int(b) for a, b in zip(h, hs)):
+                err("vcpu %s/%s ready_hist went back or differs in length: "
+                    "snapshot %s, sysfs %s" % (vm["id"], c["idx"], hs, h))
             v = sysfs(cd + "/swapin_delay_ns")
             if (v == "-1") != (c["swapin_delay_ns"] == "-1"):
                 err("vcpu %s/%s swapin_delay_ns: snapshot %s, sysfs %s" %
