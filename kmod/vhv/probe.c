@@ -235,6 +235,13 @@ static noinline __noclone int vhv_probe_kvm_register(struct probe_tp *p)
 }
 ALLOW_ERROR_INJECTION(vhv_probe_kvm_register, ERRNO);
 
+/* An optional tracepoint kvm.ko lacks was never registered. */
+static void kvm_tp_unregister(struct probe_tp *p)
+{
+	if (p->tp)
+		tracepoint_probe_unregister(p->tp, p->fn, NULL);
+}
+
 static void kvm_attach(struct module *mod)
 {
 	unsigned int i;
@@ -262,11 +269,8 @@ static void kvm_attach(struct module *mod)
 	pr_info("attached to kvm\n");
 	return;
 undo:
-	while (i--) {
-		if (kvm_tps[i].tp)
-			tracepoint_probe_unregister(kvm_tps[i].tp,
-						    kvm_tps[i].fn, NULL);
-	}
+	while (i--)
+		kvm_tp_unregister(&kvm_tps[i]);
 }
 
 static void kvm_detach(struct module *mod)
@@ -278,9 +282,7 @@ static void kvm_detach(struct module *mod)
 	if (mod != kvm_mod)
 		return;
 	for (i = 0; i < ARRAY_SIZE(kvm_tps); i++) {
-		if (kvm_tps[i].tp)
-			tracepoint_probe_unregister(kvm_tps[i].tp,
-						    kvm_tps[i].fn, NULL);
+		kvm_tp_unregister(&kvm_tps[i]);
 		kvm_tps[i].tp = NULL;
 	}
 	kvm_mod = NULL;

@@ -11,8 +11,8 @@
  * does one on a CPU in guest mode.
  *
  * A VM whose vCPUs all left KVM within two worker periods of each other
- * and stay in the VMM (for a period, at least) is paused (QEMU's "stop", a migration's last phase),
- * not stalled. A VM with stalled vCPUs is degraded, or stalled when all of
+ * and stay in the VMM (for a period, at least) is paused (QEMU's "stop",
+ * a migration's last phase), not stalled. A VM with stalled vCPUs is degraded, or stalled when all of
  * them are. Every edge is reported: per vCPU by a tracepoint, per VM by a
  * tracepoint and a uevent.
  */
@@ -124,7 +124,6 @@ static void vcpu_check(struct vhv_vm *vm, struct vhv_vcpu *e,
 	if (stalled) {
 		WRITE_ONCE(e->stall_count, e->stall_count + 1);
 		e->stall_since = alive;
-		e->stall_st = e->st;
 		trace_vhv_vcpu_stall(vm->id, e->idx, e->tid,
 				     vhv_vcpu_state_names[e->st],
 				     stall_reason(e, e->st),

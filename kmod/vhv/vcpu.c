@@ -362,6 +362,19 @@ bool vhv_vcpu_loaded(const struct vhv_vcpu *e, const struct task_struct *t)
 	return false;
 }
 
+/* The vCPU whose ioctl @t is in (its notifier is on @t), or NULL. */
+static struct vhv_vcpu *find_loaded(struct task_struct *t)
+{
+	struct vhv_vcpu *e;
+
+	hlist_for_each_entry_rcu(e, task_bucket(t), tnode) {
+		if (e->task == t && !READ_ONCE(e->dead) &&
+		    vhv_vcpu_loaded(e, t))
+			return e;
+	}
+	return NULL;
+}
+
 /**
  * vhv_vcpu_block() - the vCPU thread sleeps inside a vCPU ioctl
  * @e: the vCPU; vhv_vcpu_loaded(@e, @prev) is true
@@ -423,15 +436,10 @@ void vhv_vcpu_block(struct vhv_vcpu *e, struct task_struct *prev,
  */
 void vhv_vcpu_block_task(struct task_struct *prev, unsigned int prev_state)
 {
-	struct vhv_vcpu *e;
+	struct vhv_vcpu *e = find_loaded(prev);
 
-	hlist_for_each_entry_rcu(e, task_bucket(prev), tnode) {
-		if (e->task == prev && !READ_ONCE(e->dead) &&
-		    vhv_vcpu_loaded(e, prev)) {
-			vhv_vcpu_block(e, prev, prev_state);
-			return;
-		}
-	}
+	if (e)
+		vhv_vcpu_block(e, prev, prev_state);
 }
 
 /**
@@ -443,14 +451,7 @@ void vhv_vcpu_block_task(struct task_struct *prev, unsigned int prev_state)
  */
 struct vhv_vcpu *vhv_vcpu_current(void)
 {
-	struct vhv_vcpu *e;
-
-	hlist_for_each_entry_rcu(e, task_bucket(current), tnode) {
-		if (e->task == current && !READ_ONCE(e->dead) &&
-		    vhv_vcpu_loaded(e, current))
-			return e;
-	}
-	return NULL;
+	return find_loaded(current);
 }
 
 /**

@@ -95,7 +95,6 @@ extern const char *const vhv_vcpu_state_names[VHV_ST_MAX];
  * @fine_at: jiffies when the worker last saw the vCPU in a state that
  *	cannot stall (guest, halted, swap wait) (vhv_reg.lock)
  * @stalled: the vCPU is stalled now (vhv_reg.lock)
- * @stall_st: its state when the stall was raised (vhv_reg.lock)
  * @stall_since: jiffies the current stall counts from (vhv_reg.lock)
  * @stall_count: stalls of this vCPU (vhv_reg.lock)
  *
@@ -146,7 +145,6 @@ struct vhv_vcpu {
 	u64 apf_max_ns;
 
 	u8 st;
-	u8 stall_st;
 	bool stalled;
 	unsigned long st_since;
 	unsigned long fine_at;
