@@ -92,11 +92,9 @@ wait_field() { wait_for "$1 = $2" 120 __field_is "$1" "$2"; }
 
 # start_vm NAME NVCPUS TVMM-ARGS...: start, wait for vhv's VM; sets VMDIR, ID
 start_vm() {
-	local name=$1 n=$2
+	local name=$1
+	vmm_start_tracked "$@"
 	shift 2
-	vmm_start "$name" -c "$n" "$@"
-	vmm_wait_started "$name"
-	vm_wait "${VMM_PID[$name]}" "$n"
 	ID=$(rd "$VMDIR/id")
 	diag "VM $name: pid ${VMM_PID[$name]}, id $ID, tvmm $*"
 }

@@ -173,6 +173,16 @@ vhv_restore() {
 	[ -d "$SYS" ] || insmod "$VHV_KO"
 }
 
+# vmm_start_tracked NAME NR_VCPUS TVMM-ARGS...: start a VMM with NR_VCPUS
+# vCPUs and wait until it runs guest code and vhv shows its VM (VMDIR)
+vmm_start_tracked() {
+	local name=$1 n=$2
+	shift 2
+	vmm_start "$name" -c "$n" "$@"
+	vmm_wait_started "$name"
+	vm_wait "${VMM_PID[$name]}" "$n"
+}
+
 # ---- the VM as vhv shows it ------------------------------------------
 
 # vm_of_pid PID: print the sysfs directory of the VM of that process.

@@ -41,11 +41,8 @@ declare -A PID=() DIR=() ID=()
 # start_vm NAME NR_VCPUS TVMM-ARGS...: start a VM, wait until vhv shows it;
 # fill PID[NAME], DIR[NAME] (sysfs) and ID[NAME] (vhv's id).
 start_vm() {
-	local name=$1 n=$2
-	shift 2
-	vmm_start "$name" -c "$n" "$@"
-	vmm_wait_started "$name"
-	vm_wait "${VMM_PID[$name]}" "$n"
+	local name=$1
+	vmm_start_tracked "$@"
 	PID[$name]=${VMM_PID[$name]}
 	DIR[$name]=$VMDIR
 	ID[$name]=$(rd "$VMDIR/id")
