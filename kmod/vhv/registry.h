@@ -12,7 +12,7 @@
 /**
  * struct vhv_reg - every VM and vCPU vhv knows about
  * @lock: protects @vms, @nr_vms, @nr_vcpus, each VM's vCPU list, the
- *	per-VM figures kept for readers (totals of reaped vCPUs, swap-in rate,
+ *	per-VM figures kept for readers (totals of reaped vCPUs, majflt rate,
  *	stall state) and the listed/in_sysfs flags. A mutex: readers (sysfs,
  *	snapshot) and the worker sleep under it. Lock order: snapshot lock,
  *	then @lock, then @hash_lock. Never held across kobject_del(): removal

@@ -165,11 +165,11 @@ static void snap_vm(struct snap_out *o, struct vhv_vm *vm, char *path)
 
 	plen = vhv_vm_cgroup(vm, path, PATH_MAX, &some, &full);
 	vhv_vm_apf(vm, &apf);
-	out_printf(o, "vm id=%u pid=%d nr_vcpus=%u mem_bytes=%llu swap_bytes=%llu swapin_pages=%llu swap_wait_ns=%llu heartbeat_ms=%llu ready_ns=%llu swapin_rate=%llu stalled=%d status=%s stalled_vcpus=%u stall_count=%llu pause_count=%llu apf_faults=%llu apf_wait_ns=%llu apf_max_ns=%llu cgroup=",
+	out_printf(o, "vm id=%u pid=%d nr_vcpus=%u mem_bytes=%llu swap_bytes=%llu majflt=%llu swap_wait_ns=%llu heartbeat_ms=%llu ready_ns=%llu majflt_rate=%llu stalled=%d status=%s stalled_vcpus=%u stall_count=%llu pause_count=%llu apf_faults=%llu apf_wait_ns=%llu apf_max_ns=%llu cgroup=",
 		   vm->id, vm->pid, vm->nr_vcpus, READ_ONCE(vm->mem_bytes),
-		   vm->swap_sample, vhv_vm_swapin_pages(vm),
+		   vm->swap_sample, vhv_vm_majflt(vm),
 		   vhv_vm_swap_wait_ns(vm), vhv_vm_heartbeat_ms(vm),
-		   vhv_vm_ready_ns(vm), vm->swapin_rate, vm->stall.stalled, vhv_vm_status_names[vm->stall.status],
+		   vhv_vm_ready_ns(vm), vm->majflt_rate, vm->stall.stalled, vhv_vm_status_names[vm->stall.status],
 		   vm->stall.nr_stalled, vm->stall.count,
 		   vm->stall.pause_count, apf.faults, apf.wait_ns, apf.max_ns);
 	out_path(o, path, plen);

@@ -155,8 +155,8 @@ VM_ATTR(pid, "%d", vm->pid);
 VM_ATTR(nr_vcpus, "%u", vm->nr_vcpus);
 VM_ATTR(mem_bytes, "%llu", READ_ONCE(vm->mem_bytes));
 VM_ATTR(swap_bytes, "%llu", vhv_vm_swap_bytes(vm));
-VM_ATTR(swapin_pages, "%llu", vhv_vm_swapin_pages(vm));
-VM_ATTR(swapin_rate, "%llu", vm->swapin_rate);
+VM_ATTR(majflt, "%llu", vhv_vm_majflt(vm));
+VM_ATTR(majflt_rate, "%llu", vm->majflt_rate);
 VM_ATTR(swap_wait_ns, "%llu", vhv_vm_swap_wait_ns(vm));
 VM_ATTR(ready_ns, "%llu", vhv_vm_ready_ns(vm));
 VM_ATTR(heartbeat_ms, "%llu", vhv_vm_heartbeat_ms(vm));
@@ -248,8 +248,8 @@ static struct attribute *vm_attrs[] = {
 	&vm_attr_nr_vcpus.attr,
 	&vm_attr_mem_bytes.attr,
 	&vm_attr_swap_bytes.attr,
-	&vm_attr_swapin_pages.attr,
-	&vm_attr_swapin_rate.attr,
+	&vm_attr_majflt.attr,
+	&vm_attr_majflt_rate.attr,
 	&vm_attr_swap_wait_ns.attr,
 	&vm_attr_ready_ns.attr,
 	&vm_attr_heartbeat_ms.attr,

@@ -204,8 +204,12 @@ u64 vhv_vm_swap_bytes(struct vhv_vm *vm)
 	return pages << PAGE_SHIFT;
 }
 
-/* Swap-ins on the vCPU threads: their major faults, reaped ones included. */
-u64 vhv_vm_swapin_pages(struct vhv_vm *vm)
+/*
+ * Major faults of the vCPU threads, reaped ones included: not only swap-ins
+ * (file-backed faults and retries with FAULT_FLAG_TRIED count too), and not
+ * the async page faults the kworkers take (those are in apf_faults).
+ */
+u64 vhv_vm_majflt(struct vhv_vm *vm)
 {
 	struct vhv_vcpu *e;
 	u64 n = vm->gone_majflt;
@@ -357,28 +361,28 @@ size_t vhv_vm_cgroup(struct vhv_vm *vm, char *buf, size_t len, s64 *some_us,
 	return n;
 }
 
-/* Sample swap_bytes every period, the swap-in rate about once a second. */
+/* Sample swap_bytes every period, the major-fault rate about once a second. */
 void vhv_vm_update_rate(struct vhv_vm *vm)
 {
 	unsigned long now = jiffies;
-	u64 pages;
+	u64 majflt;
 
 	lockdep_assert_held(&vhv_reg.lock);
 
 	WRITE_ONCE(vm->swap_sample, vhv_vm_swap_bytes(vm));
 
-	pages = vhv_vm_swapin_pages(vm);
+	majflt = vhv_vm_majflt(vm);
 	if (!vm->rate_at) {
 		vm->rate_at = now ?: 1;
-		vm->rate_pages = pages;
+		vm->rate_majflt = majflt;
 		return;
 	}
 	if (time_before(now, vm->rate_at + HZ))
 		return;
-	vm->swapin_rate = div64_u64((pages - vm->rate_pages) * HZ,
+	vm->majflt_rate = div64_u64((majflt - vm->rate_majflt) * HZ,
 				    now - vm->rate_at);
 	vm->rate_at = now ?: 1;
-	vm->rate_pages = pages;
+	vm->rate_majflt = majflt;
 }
 
 /* The VMM process has exited (its address space is gone). */

@@ -66,9 +66,9 @@ struct vhv_vcpu;
  * @gone_swap_wait_ns: swap_wait_ns of reaped vCPUs (vhv_reg.lock)
  * @gone_majflt: major faults of reaped vCPUs (vhv_reg.lock)
  * @gone_apf: async page fault figures of reaped vCPUs (vhv_reg.lock)
- * @rate_at: jiffies of the last swap-in rate sample (vhv_reg.lock)
- * @rate_pages: swapin_pages at @rate_at (vhv_reg.lock)
- * @swapin_rate: pages per second over the last sample (vhv_reg.lock)
+ * @rate_at: jiffies of the last major-fault rate sample (vhv_reg.lock)
+ * @rate_majflt: vhv_vm_majflt() at @rate_at (vhv_reg.lock)
+ * @majflt_rate: major faults per second over the last sample (vhv_reg.lock)
  * @swap_sample: vhv_vm_swap_bytes() at the worker's last run, for the
  *	snapshot (vhv_reg.lock)
  * @stall: stall detector state (vhv_reg.lock)
@@ -105,8 +105,8 @@ struct vhv_vm {
 	u64 gone_majflt;
 	struct vhv_vm_apf gone_apf;
 	unsigned long rate_at;
-	u64 rate_pages;
-	u64 swapin_rate;
+	u64 rate_majflt;
+	u64 majflt_rate;
 	u64 swap_sample;
 	struct vhv_stall stall;
 };
@@ -120,7 +120,7 @@ void vhv_vm_update_mem(struct vhv_vm *vm, struct kvm *kvm);
 
 /* Process context, vhv_reg.lock held. */
 u64 vhv_vm_swap_bytes(struct vhv_vm *vm);
-u64 vhv_vm_swapin_pages(struct vhv_vm *vm);
+u64 vhv_vm_majflt(struct vhv_vm *vm);
 u64 vhv_vm_ready_ns(struct vhv_vm *vm);
 u64 vhv_vm_swap_wait_ns(struct vhv_vm *vm);
 void vhv_vm_apf(struct vhv_vm *vm, struct vhv_vm_apf *a);

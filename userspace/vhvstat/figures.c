@@ -69,7 +69,7 @@ static int vm_figures(struct vhv_vm_fig *fm, const struct vhv_vm *vm,
 	if (ovm) {
 		double per_s = 1e9 / dt_ns;
 
-		fm->swr_mibps = vhv_delta(vm->swapin_pages, ovm->swapin_pages) *
+		fm->swr_mibps = vhv_delta(vm->majflt, ovm->majflt) *
 				(double)page_size * per_s / MIB;
 		fm->mps_some = opt_pct(vm->mem_pressure_some_us,
 				       ovm->mem_pressure_some_us, 1e3, dt_ns);

@@ -60,7 +60,7 @@ static const struct family families[] = {
 	   "Guest memory of the VM, its user memory slots (MEMSZ)."),
 	VM("vhv_vm_swap_bytes", "gauge", U_NUM, swap_bytes,
 	   "Swapped-out anonymous memory of the VMM process (SWCUR, VmSwap)."),
-	VM("vhv_vm_swapin_pages_total", "counter", U_NUM, swapin_pages,
+	VM("vhv_vm_swapin_pages_total", "counter", U_NUM, majflt,
 	   "Major faults of the VM's vCPU threads, guest pages swapped in (SWR/s source)."),
 	VM("vhv_vm_swap_wait_seconds_total", "counter", U_NS, swap_wait_ns,
 	   "Time the VM's vCPUs were blocked in I/O wait inside KVM_RUN (%SWPWT source)."),

@@ -185,7 +185,7 @@ static void vm_row(const struct vhv_vm_fig *fm, const struct vhv_view *view)
 	pr_str(PR_JSON, "cgroup", NULL, vm->cgroup);
 	pr_u64(PR_JSON, "mem_bytes", NULL, vm->mem_bytes);
 	pr_u64(PR_JSON, "swap_bytes", NULL, vm->swap_bytes);
-	pr_u64(PR_JSON, "swapin_pages", NULL, vm->swapin_pages);
+	pr_u64(PR_JSON, "swapin_pages", NULL, vm->majflt);
 	pr_u64(PR_JSON, "swap_wait_ns", NULL, vm->swap_wait_ns);
 	pr_i64(PR_JSON, "mem_pressure_some_us", NULL, vm->mem_pressure_some_us);
 	pr_i64(PR_JSON, "mem_pressure_full_us", NULL, vm->mem_pressure_full_us);

@@ -79,7 +79,7 @@ static const struct field vm_fields[] = {
 	FLD(vhv_vm, nr_vcpus, F_U64),
 	FLD(vhv_vm, mem_bytes, F_U64),
 	FLD(vhv_vm, swap_bytes, F_U64),
-	FLD(vhv_vm, swapin_pages, F_U64),
+	FLD(vhv_vm, majflt, F_U64),
 	FLD(vhv_vm, swap_wait_ns, F_U64),
 	FLD(vhv_vm, heartbeat_ms, F_U64),
 	FLD(vhv_vm, stalled, F_BOOL),

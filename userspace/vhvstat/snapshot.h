@@ -98,7 +98,7 @@ struct vhv_vm {
 	uint64_t nr_vcpus;
 	uint64_t mem_bytes;
 	uint64_t swap_bytes;
-	uint64_t swapin_pages;
+	uint64_t majflt;	/* vCPU threads' major faults, exited ones too */
 	uint64_t swap_wait_ns;
 	uint64_t heartbeat_ms;
 	bool stalled;		/* at least one vCPU stalled */

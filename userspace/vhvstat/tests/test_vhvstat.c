@@ -93,7 +93,7 @@ static void test_parse(const char *dir, struct vhv_snapshot s[2])
 	ok(s[0].n_vms == 3 && s[1].n_vms == 3, "parse: three vm records each");
 	vm = vhv_snapshot_find_vm(&s[1], 1);
 	ok(vm && vm->pid == 1000 && vm->nr_vcpus == 2 && vm->n_vcpus == 2 &&
-	   vm->swapin_pages == 1512 && vm->heartbeat_ms == 12 && !vm->stalled &&
+	   vm->majflt == 1512 && vm->heartbeat_ms == 12 && !vm->stalled &&
 	   vm->cgroup && !strcmp(vm->cgroup, "/machine.slice/vm1.scope"),
 	   "parse: vm line, unknown key future_key=42 ignored");
 	v = vm ? vhv_vm_find_vcpu(vm, 0) : NULL;
@@ -136,7 +136,7 @@ static const struct {
 #define HDR "vhv-snapshot version=1 time_ns=1 hz=100\n"
 #define HOST "host nr_vms=1 nr_vcpus=1 nr_cpus=1 guest_mem_bytes=0 ram_bytes=0 stall_threshold_ms=5000\n"
 #define VM_ST "status=ok stalled_vcpus=0 stall_count=0 pause_count=0"
-#define VMREST_ST(st) " pid=10 nr_vcpus=1 mem_bytes=0 swap_bytes=0 swapin_pages=0 swap_wait_ns=0 heartbeat_ms=0 stalled=0 " st " cgroup=- mem_pressure_some_us=0 mem_pressure_full_us=0\n"
+#define VMREST_ST(st) " pid=10 nr_vcpus=1 mem_bytes=0 swap_bytes=0 majflt=0 swap_wait_ns=0 heartbeat_ms=0 stalled=0 " st " cgroup=- mem_pressure_some_us=0 mem_pressure_full_us=0\n"
 #define VMREST VMREST_ST(VM_ST)
 #define VM1 "vm id=1" VMREST
 #define VC_ST "state=halted state_ms=1234 stalled=0 stall_count=0"
@@ -164,15 +164,15 @@ static const struct {
 	  "majflt" },
 	{ "swapin_delay -2", HDR HOST VM1 VC("swapin_delay_ns=-2 majflt=0") "end\n",
 	  "neither -1 nor" },
-	{ "bad escape %2", HDR HOST "vm id=1 pid=10 nr_vcpus=1 mem_bytes=0 swap_bytes=0 swapin_pages=0 swap_wait_ns=0 heartbeat_ms=0 stalled=0 " VM_ST " cgroup=/a%2 mem_pressure_some_us=0 mem_pressure_full_us=0\nend\n",
+	{ "bad escape %2", HDR HOST "vm id=1 pid=10 nr_vcpus=1 mem_bytes=0 swap_bytes=0 majflt=0 swap_wait_ns=0 heartbeat_ms=0 stalled=0 " VM_ST " cgroup=/a%2 mem_pressure_some_us=0 mem_pressure_full_us=0\nend\n",
 	  "bad %-escape" },
-	{ "bad escape %zz", HDR HOST "vm id=1 pid=10 nr_vcpus=1 mem_bytes=0 swap_bytes=0 swapin_pages=0 swap_wait_ns=0 heartbeat_ms=0 stalled=0 " VM_ST " cgroup=/a%zzb mem_pressure_some_us=0 mem_pressure_full_us=0\nend\n",
+	{ "bad escape %zz", HDR HOST "vm id=1 pid=10 nr_vcpus=1 mem_bytes=0 swap_bytes=0 majflt=0 swap_wait_ns=0 heartbeat_ms=0 stalled=0 " VM_ST " cgroup=/a%zzb mem_pressure_some_us=0 mem_pressure_full_us=0\nend\n",
 	  "bad %-escape" },
-	{ "escape %00", HDR HOST "vm id=1 pid=10 nr_vcpus=1 mem_bytes=0 swap_bytes=0 swapin_pages=0 swap_wait_ns=0 heartbeat_ms=0 stalled=0 " VM_ST " cgroup=/a%00 mem_pressure_some_us=0 mem_pressure_full_us=0\nend\n",
+	{ "escape %00", HDR HOST "vm id=1 pid=10 nr_vcpus=1 mem_bytes=0 swap_bytes=0 majflt=0 swap_wait_ns=0 heartbeat_ms=0 stalled=0 " VM_ST " cgroup=/a%00 mem_pressure_some_us=0 mem_pressure_full_us=0\nend\n",
 	  "bad %-escape" },
-	{ "pressure -2", HDR HOST "vm id=1 pid=10 nr_vcpus=1 mem_bytes=0 swap_bytes=0 swapin_pages=0 swap_wait_ns=0 heartbeat_ms=0 stalled=0 " VM_ST " cgroup=- mem_pressure_some_us=-2 mem_pressure_full_us=0\nend\n",
+	{ "pressure -2", HDR HOST "vm id=1 pid=10 nr_vcpus=1 mem_bytes=0 swap_bytes=0 majflt=0 swap_wait_ns=0 heartbeat_ms=0 stalled=0 " VM_ST " cgroup=- mem_pressure_some_us=-2 mem_pressure_full_us=0\nend\n",
 	  "neither -1 nor" },
-	{ "stalled=2", HDR HOST "vm id=1 pid=1 nr_vcpus=1 mem_bytes=0 swap_bytes=0 swapin_pages=0 swap_wait_ns=0 heartbeat_ms=0 stalled=2 " VM_ST " cgroup=- mem_pressure_some_us=0 mem_pressure_full_us=0\nend\n",
+	{ "stalled=2", HDR HOST "vm id=1 pid=1 nr_vcpus=1 mem_bytes=0 swap_bytes=0 majflt=0 swap_wait_ns=0 heartbeat_ms=0 stalled=2 " VM_ST " cgroup=- mem_pressure_some_us=0 mem_pressure_full_us=0\nend\n",
 	  "not 0 or 1" },
 	{ "unknown status", HDR HOST "vm id=1" VMREST_ST("status=hung stalled_vcpus=0 stall_count=0 pause_count=0") "end\n",
 	  "status: 'hung' is not one of ok|degraded|stalled|paused" },

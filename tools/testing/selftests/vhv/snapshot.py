@@ -31,11 +31,11 @@ PARAM = "/sys/module/vhv/parameters/stall_ms"
 # Keys every line must have (the format may append more: ignored).
 HOST_KEYS = ("nr_vms", "nr_vcpus", "nr_cpus", "guest_mem_bytes", "ram_bytes",
              "stall_threshold_ms")
-VM_KEYS = ("id", "pid", "nr_vcpus", "mem_bytes", "swap_bytes", "swapin_pages",
+VM_KEYS = ("id", "pid", "nr_vcpus", "mem_bytes", "swap_bytes", "majflt",
            "swap_wait_ns", "heartbeat_ms", "stalled", "cgroup",
            "mem_pressure_some_us", "mem_pressure_full_us", "status",
            "stalled_vcpus", "stall_count", "pause_count", "apf_faults",
-           "apf_wait_ns", "apf_max_ns", "ready_ns", "swapin_rate")
+           "apf_wait_ns", "apf_max_ns", "ready_ns", "majflt_rate")
 VCPU_KEYS = ("vm", "idx", "vcpu_id", "tid", "ready_ns", "run_ns", "guest_ns",
              "halt_ns", "exits", "preemptions", "ready_max_ns", "swap_wait_ns",
              "swapin_delay_ns", "majflt", "state", "state_ms", "stalled",
@@ -48,7 +48,7 @@ WORDS = {
 }
 VM_STATIC = ("pid", "nr_vcpus", "mem_bytes", "cgroup", "status",
              "stalled_vcpus")
-VM_GROWS = ("swapin_pages", "swap_wait_ns", "mem_pressure_some_us",
+VM_GROWS = ("majflt", "swap_wait_ns", "mem_pressure_some_us",
             "mem_pressure_full_us", "stall_count", "pause_count", "apf_faults",
             "apf_wait_ns", "apf_max_ns", "ready_ns")
 VCPU_STATIC = ("vcpu_id", "tid")

@@ -5,9 +5,9 @@
 # whose memory the guest writes over and over, in a cgroup with
 # memory.max = 96M.
 #
-#   Z  swap on zram (synchronous swap-in): swap_bytes, swapin_pages,
-#      majflt, swapin_rate, mem_bytes, cgroup, memory pressure, delay
-#      accounting
+#   Z  swap on zram (synchronous swap-in): swap_bytes, the VM's majflt
+#      and majflt_rate, the vCPUs' majflt, mem_bytes, cgroup, memory
+#      pressure, delay accounting
 #   W  swap on zram behind dm-delay (2 ms per read: the vCPU thread waits
 #      for the I/O), the vCPU sharing its CPU with a busy loop:
 #      swap_wait_ns against the thread's blocked time traced from
@@ -178,19 +178,19 @@ __swapping() { LAST="VmSwap $(vmswap_bytes "$PID") bytes, memory.current $(rd "$
 tap_poll "the VM swaps (VmSwap >= 32 MiB within 600 s)" 600 __swapping
 
 # ---- while it runs --------------------------------------------------------------
-S0=$(rd "$VMDIR/swapin_pages")
+S0=$(rd "$VMDIR/majflt")
 P0=$(memstat "$CG" pgmajfault)
-__swapin_grows() {
+__vm_majflt_grows() {
 	local s p
-	s=$(rd "$VMDIR/swapin_pages"); p=$(memstat "$CG" pgmajfault)
-	LAST="swapin_pages $S0 -> $s, cgroup pgmajfault $P0 -> $p"
+	s=$(rd "$VMDIR/majflt"); p=$(memstat "$CG" pgmajfault)
+	LAST="VM majflt $S0 -> $s, cgroup pgmajfault $P0 -> $p"
 	[ "$s" -ge $((S0 + 256)) ] && [ "$p" -gt "$P0" ]
 }
-tap_poll "swapin_pages grows while the VM runs (by 256 pages), as the cgroup's pgmajfault does" 300 __swapin_grows
+tap_poll "the VM's majflt grows while the VM runs (by 256 faults), as the cgroup's pgmajfault does" 300 __vm_majflt_grows
 
-# swapin_rate's unit does not matter here: non-zero means a digit 1-9.
-__rate_pos() { local r; r=$(rd "$VMDIR/swapin_rate"); LAST="swapin_rate $r while swapping"; [ "$r" != "${r//[1-9]/}" ]; }
-RATE_OK=0; wait_for "swapin_rate > 0 while swapping" 60 __rate_pos && RATE_OK=1; RATE_LAST=$LAST; LAST=
+# majflt_rate's unit does not matter here: non-zero means a digit 1-9.
+__rate_pos() { local r; r=$(rd "$VMDIR/majflt_rate"); LAST="majflt_rate $r while swapping"; [ "$r" != "${r//[1-9]/}" ]; }
+RATE_OK=0; wait_for "majflt_rate > 0 while swapping" 60 __rate_pos && RATE_OK=1; RATE_LAST=$LAST; LAST=
 
 __swap_eq_running() {
 	local a v b lo hi tol
@@ -226,17 +226,17 @@ __majflt_eq() {
 }
 tap_poll "stopped: each vCPU's majflt = its thread's majflt (/proc stat field 12)" 60 __majflt_eq
 
-__swapin_sum() {
+__vm_majflt_sum() {
 	local idx s t=0
-	s=$(rd "$VMDIR/swapin_pages")
+	s=$(rd "$VMDIR/majflt")
 	for idx in "${!TID[@]}"; do t=$((t + $(majflt "$PID" "${TID[$idx]}"))); done
-	LAST="stopped: swapin_pages $s, sum of the vCPU threads' majflt $t"
+	LAST="stopped: VM majflt $s, sum of the vCPU threads' majflt $t"
 	[ $((s > t ? s - t : t - s)) -le 4 ]
 }
-tap_poll "stopped: swapin_pages = sum of the vCPU threads' majflt" 60 __swapin_sum
+tap_poll "stopped: the VM's majflt = sum of the vCPU threads' majflt" 60 __vm_majflt_sum
 
-# swapin_pages against the cgroup's major faults.  The vCPU threads' majflt
-# (swapin_pages) and the memcg's pgmajfault count different things
+# The VM's majflt against the cgroup's major faults.  The vCPU threads'
+# majflt (the VM's majflt) and the memcg's pgmajfault count different things
 # (mm/memory.c, 6.1 and 6.12):
 #  - mm_account_fault() counts a completed fault as major when it returned
 #    VM_FAULT_MAJOR *or* had been retried (FAULT_FLAG_TRIED).  A vCPU that
@@ -247,7 +247,7 @@ tap_poll "stopped: swapin_pages = sum of the vCPU threads' majflt" 60 __swapin_s
 #  - PGMAJFAULT (vmstat, and the memcg of the mm's owner) is counted exactly
 #    where VM_FAULT_MAJOR is set: do_swap_page() when it read the page
 #    (6.1 mm/memory.c:3906-3908, 6.12 :4344-4346), filemap_fault, shmem.
-# So the old "swapin_pages <= pgmajfault" fails whenever reclaim races with
+# So the old "VM majflt <= pgmajfault" fails whenever reclaim races with
 # the faults (a loaded make check on 6.12: 3544 > 2525), and holds in runs
 # without such races.  What holds in every run, for the vCPU threads:
 #   majflt <= pgmajfault + their faults retried with FAULT_FLAG_TRIED
@@ -261,7 +261,7 @@ tap_poll "stopped: swapin_pages = sum of the vCPU threads' majflt" 60 __swapin_s
 # missed 16% of them.)
 __majflt_bounds() {
 	local s p idx other=0 t=0 st lost tids=" ${TID[*]} "
-	s=$(rd "$VMDIR/swapin_pages"); p=$(memstat "$CG" pgmajfault)
+	s=$(rd "$VMDIR/majflt"); p=$(memstat "$CG" pgmajfault)
 	for st in /proc/"$PID"/task/*; do
 		st=${st##*/}
 		[[ "$tids" == *" $st "* ]] || other=$((other + $(majflt "$PID" "$st")))
@@ -271,13 +271,13 @@ __majflt_bounds() {
 		t=$((t + $(grep -c -- "-${TID[$idx]} *\[" "$TRIED_TI/trace" || true)))
 	done
 	lost=$(cat "$TRIED_TI"/per_cpu/cpu*/stats | awk '/^overrun:/ { s += $2 } END { print s + 0 }')
-	LAST="stopped: swapin_pages $s; cgroup pgmajfault $p; the VMM's other threads' majflt $other; vCPU faults retried with FAULT_FLAG_TRIED (traced) $t, $lost events lost"
+	LAST="stopped: VM majflt $s; cgroup pgmajfault $p; the VMM's other threads' majflt $other; vCPU faults retried with FAULT_FLAG_TRIED (traced) $t, $lost events lost"
 	[ "$lost" = 0 ] && [ "$s" -ge $((p - other)) ] && [ "$s" -le $((p + t)) ]
 }
-tap_poll "stopped: cgroup pgmajfault - other threads' majflt <= swapin_pages <= pgmajfault + the vCPUs' retried faults (traced)" 60 __majflt_bounds
+tap_poll "stopped: cgroup pgmajfault - other threads' majflt <= the VM's majflt <= pgmajfault + the vCPUs' retried faults (traced)" 60 __majflt_bounds
 
-__rate_zero() { local r; r=$(rd "$VMDIR/swapin_rate"); LAST="$RATE_LAST; swapin_rate $r when stopped"; [ "$r" = "${r//[1-9]/}" ]; }
-if wait_for "swapin_rate 0 with the VMM stopped" 60 __rate_zero && [ $RATE_OK = 1 ]; then tap_ok "swapin_rate > 0 while swapping, 0 when stopped"; else tap_notok "swapin_rate > 0 while swapping, 0 when stopped"; fi
+__rate_zero() { local r; r=$(rd "$VMDIR/majflt_rate"); LAST="$RATE_LAST; majflt_rate $r when stopped"; [ "$r" = "${r//[1-9]/}" ]; }
+if wait_for "majflt_rate 0 with the VMM stopped" 60 __rate_zero && [ $RATE_OK = 1 ]; then tap_ok "majflt_rate > 0 while swapping, 0 when stopped"; else tap_notok "majflt_rate > 0 while swapping, 0 when stopped"; fi
 diag "$LAST"; LAST=
 
 m=$(rd "$VMDIR/mem_bytes"); t=$(vmm_field MEM vm mem_bytes)

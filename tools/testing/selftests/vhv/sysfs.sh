@@ -25,7 +25,7 @@ cleanup() {
 trap cleanup EXIT
 
 HOST_FILES="nr_vms nr_vcpus nr_cpus vcpu_ratio guest_mem_bytes ram_bytes mem_overcommit"
-VM_FILES="id pid nr_vcpus mem_bytes swap_bytes swapin_pages swapin_rate swap_wait_ns ready_ns
+VM_FILES="id pid nr_vcpus mem_bytes swap_bytes majflt majflt_rate swap_wait_ns ready_ns
 	heartbeat_ms stalled stall_count stalled_vcpus status pause_count apf_faults apf_wait_ns apf_max_ns
 	cgroup mem_pressure_some_us
 	mem_pressure_full_us"
