@@ -49,8 +49,7 @@ static void vcpu_rates(struct vhv_vcpu_fig *fv, const struct vhv_vcpu *o,
 }
 
 static int vm_figures(struct vhv_vm_fig *fm, const struct vhv_vm *vm,
-		      const struct vhv_snapshot *prev, double dt_ns,
-		      long page_size)
+		      const struct vhv_snapshot *prev, double dt_ns)
 {
 	const struct vhv_vm *ovm = NULL;
 	size_t i;
@@ -67,10 +66,8 @@ static int vm_figures(struct vhv_vm_fig *fm, const struct vhv_vm *vm,
 	}
 	fm->rates = ovm != NULL;
 	if (ovm) {
-		double per_s = 1e9 / dt_ns;
-
-		fm->swr_mibps = vhv_delta(vm->majflt, ovm->majflt) *
-				(double)page_size * per_s / MIB;
+		fm->majflt_ps = vhv_delta(vm->majflt, ovm->majflt) * 1e9 /
+				dt_ns;
 		fm->mps_some = opt_pct(vm->mem_pressure_some_us,
 				       ovm->mem_pressure_some_us, 1e3, dt_ns);
 		fm->mps_full = opt_pct(vm->mem_pressure_full_us,
@@ -105,7 +102,7 @@ static int vm_figures(struct vhv_vm_fig *fm, const struct vhv_vm *vm,
 }
 
 int vhv_figures_compute(struct vhv_figures *f, const struct vhv_snapshot *prev,
-			const struct vhv_snapshot *cur, long page_size)
+			const struct vhv_snapshot *cur)
 {
 	double dt_ns = 0;
 	size_t i, j, rated = 0;
@@ -124,8 +121,8 @@ int vhv_figures_compute(struct vhv_figures *f, const struct vhv_snapshot *prev,
 	for (i = 0; i < cur->n_vms; i++) {
 		struct vhv_vm_fig *fm = &f->vms[i];
 
-		if (vm_figures(fm, &cur->vms[i], f->rates ? prev : NULL, dt_ns,
-			       page_size)) {
+		if (vm_figures(fm, &cur->vms[i], f->rates ? prev : NULL,
+			       dt_ns)) {
 			vhv_figures_free(f);
 			return -1;
 		}

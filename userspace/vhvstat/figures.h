@@ -40,7 +40,7 @@ struct vhv_vm_fig {
 	size_t n_rated;		/* vCPUs whose figures are in the sums */
 	size_t n_nodelayacct;	/* vCPUs without delay accounting */
 	double run, rdy, wait, idle, swpwt, gst;	/* sums over vCPUs */
-	double swr_mibps;	/* SWR/s = Δmajflt x page size / Δt */
+	double majflt_ps;	/* MJF/s = Δmajflt / Δt */
 	double mps_some;	/* memory.pressure "some", % of Δt; NaN: n/a */
 	double mps_full;
 	uint64_t ready_max_ns;	/* max over the vCPUs */
@@ -60,12 +60,12 @@ struct vhv_figures {
 };
 
 /*
- * Compute the figures of @cur against @prev (may be NULL). @page_size
- * converts majflt to bytes. The result points into both snapshots,
- * which must outlive it. Return 0, or -1 with errno ENOMEM.
+ * Compute the figures of @cur against @prev (may be NULL). The result
+ * points into both snapshots, which must outlive it. Return 0, or -1 with
+ * errno ENOMEM.
  */
 int vhv_figures_compute(struct vhv_figures *f, const struct vhv_snapshot *prev,
-			const struct vhv_snapshot *cur, long page_size);
+			const struct vhv_snapshot *cur);
 void vhv_figures_free(struct vhv_figures *f);
 
 /* Counter difference, 0 if the counter went backwards (a reset). */

@@ -60,8 +60,8 @@ static const struct family families[] = {
 	   "Guest memory of the VM, its user memory slots (MEMSZ)."),
 	VM("vhv_vm_swap_bytes", "gauge", U_NUM, swap_bytes,
 	   "Swapped-out anonymous memory of the VMM process (SWCUR, VmSwap)."),
-	VM("vhv_vm_swapin_pages_total", "counter", U_NUM, majflt,
-	   "Major faults of the VM's vCPU threads, guest pages swapped in (SWR/s source)."),
+	VM("vhv_vm_major_faults_total", "counter", U_NUM, majflt,
+	   "Major faults of the VM's vCPU threads, exited ones included (MJF/s source): synchronous swap-ins, file-backed reads and faults retried with FAULT_FLAG_TRIED; not the async page faults KVM's kworkers take."),
 	VM("vhv_vm_swap_wait_seconds_total", "counter", U_NS, swap_wait_ns,
 	   "Time the VM's vCPUs were blocked in I/O wait inside KVM_RUN (%SWPWT source)."),
 	VM("vhv_vm_heartbeat_age_seconds", "gauge", U_MS, heartbeat_ms,
@@ -107,7 +107,7 @@ static const struct family families[] = {
 	VCPU("vhv_vcpu_preemptions_total", "counter", U_NUM, preemptions,
 	     "Preemptions while in guest (KVM preemption_reported + preemption_other)."),
 	VCPU("vhv_vcpu_major_faults_total", "counter", U_NUM, majflt,
-	     "Major faults of the vCPU thread (guest pages swapped in)."),
+	     "Major faults of the vCPU thread (/proc stat field 12): synchronous swap-ins, file-backed reads and retried faults."),
 };
 
 static void label_value(FILE *out, const char *s)

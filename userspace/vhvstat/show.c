@@ -19,6 +19,7 @@
 
 #define PCT_W	6	/* %RUN %RDY ... */
 #define SEC_W	10	/* counters in seconds (-s) */
+#define MJF_W	7	/* MJF/s: major faults per second, 99999.9 */
 #define STATE_W	(-8)	/* the longest words: degraded, swapwait */
 #define NOTE_VCPUS	8	/* stalled vCPUs a note names; the rest are counted */
 
@@ -120,7 +121,7 @@ static void vcpu_row(const struct vhv_vcpu_fig *fv, const struct vhv_view *view)
 	pr_col_str(PR_TEXT, NULL, "MEMSZ", 7, "");
 	pr_col_str(PR_TEXT, NULL, "SWCUR", 7, "");
 	if (!view->counters)
-		pr_col_str(PR_TEXT, NULL, "SWR/s", 6, "");
+		pr_col_str(PR_TEXT, NULL, "MJF/s", MJF_W, "");
 	pr_col_str(PR_TEXT, NULL, "HBEAT", 6, "");
 	pr_col_str(PR_TEXT, NULL, "STATE", STATE_W, state);
 	pr_eol();
@@ -170,8 +171,8 @@ static void vm_row(const struct vhv_vm_fig *fm, const struct vhv_view *view)
 	pr_col_float(PR_ANY, "memsz_mib", "MEMSZ", 7, 0, vm->mem_bytes / MIB);
 	pr_col_float(PR_ANY, "swcur_mib", "SWCUR", 7, 1, vm->swap_bytes / MIB);
 	if (!view->counters)
-		pr_col_float(PR_ANY, "swr_mibps", "SWR/s", 6, 2,
-			     nan_unless(fm->rates, fm->swr_mibps));
+		pr_col_float(PR_ANY, "majflt_per_s", "MJF/s", MJF_W, 1,
+			     nan_unless(fm->rates, fm->majflt_ps));
 	pr_col_float(PR_TEXT, NULL, "HBEAT", 6, 1, vm->heartbeat_ms / 1e3);
 	pr_col_str(PR_TEXT, NULL, "STATE", STATE_W, vm_state_text(vm->status));
 	pr_eol();
@@ -185,7 +186,7 @@ static void vm_row(const struct vhv_vm_fig *fm, const struct vhv_view *view)
 	pr_str(PR_JSON, "cgroup", NULL, vm->cgroup);
 	pr_u64(PR_JSON, "mem_bytes", NULL, vm->mem_bytes);
 	pr_u64(PR_JSON, "swap_bytes", NULL, vm->swap_bytes);
-	pr_u64(PR_JSON, "swapin_pages", NULL, vm->majflt);
+	pr_u64(PR_JSON, "majflt", NULL, vm->majflt);
 	pr_u64(PR_JSON, "swap_wait_ns", NULL, vm->swap_wait_ns);
 	pr_i64(PR_JSON, "mem_pressure_some_us", NULL, vm->mem_pressure_some_us);
 	pr_i64(PR_JSON, "mem_pressure_full_us", NULL, vm->mem_pressure_full_us);

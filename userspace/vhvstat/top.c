@@ -222,7 +222,7 @@ static int loop(struct vhv_source *src, const struct vhv_top_opts *o,
 	}
 	n = 1;
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	if (vhv_figures_compute(&f, NULL, &snap[0], o->page_size))
+	if (vhv_figures_compute(&f, NULL, &snap[0]))
 		goto oom;
 	for (;;) {
 		frame(o, &view, &f, status);
@@ -253,7 +253,7 @@ static int loop(struct vhv_source *src, const struct vhv_top_opts *o,
 		}
 		snap[1] = next;
 		n = 2;
-		if (vhv_figures_compute(&f, &snap[0], &snap[1], o->page_size))
+		if (vhv_figures_compute(&f, &snap[0], &snap[1]))
 			goto oom;
 		status = NULL;
 		frames++;

@@ -11,7 +11,6 @@
 struct vhv_top_opts {
 	double interval_s;
 	unsigned long count;	/* frames with rates; 0: until q or a signal */
-	long page_size;
 	struct vhv_view view;
 };
 

@@ -92,7 +92,7 @@ static void usage_object(FILE *f, const char *obj)
 			fputs("One row per VM; %-figures are sums over its vCPUs\n"
 			      "(esxtop group view: a VM with N vCPUs reaches N x 100).\n"
 			      "Columns: ID PID NVCPU %RUN %RDY %WAIT %IDLE %SWPWT %GST RDYMAX\n"
-			      "         MEMSZ SWCUR SWR/s HBEAT STATE\n"
+			      "         MEMSZ SWCUR MJF/s HBEAT STATE\n"
 			      "STATE: ok, degraded (some vCPUs stalled), STALL (all), paused.\n", f);
 		else
 			fputs("Each VM row followed by the rows of its vCPUs (ID vm.idx,\n"
@@ -390,7 +390,7 @@ static int run_counters(struct vhv_source *src, const struct opts *o)
 		r = next(src, &s, i == 0);
 		if (r <= 0)
 			return r < 0 || i == 0;
-		r = vhv_figures_compute(&f, NULL, &s, sysconf(_SC_PAGESIZE));
+		r = vhv_figures_compute(&f, NULL, &s);
 		if (!r)
 			r = emit(o, &f, &s, i == 0);
 		vhv_figures_free(&f);
@@ -427,7 +427,7 @@ static int run_rates(struct vhv_source *src, const struct opts *o)
 		}
 		if (r <= 0)
 			break;
-		r = vhv_figures_compute(&f, &prev, &cur, sysconf(_SC_PAGESIZE));
+		r = vhv_figures_compute(&f, &prev, &cur);
 		if (!r)
 			r = emit(o, &f, &cur, i == 0);
 		vhv_figures_free(&f);
@@ -461,7 +461,7 @@ int main(int argc, char **argv)
 	if (o.mode == M_TOP) {
 		struct vhv_top_opts to = {
 			.interval_s = o.interval, .count = o.count,
-			.page_size = sysconf(_SC_PAGESIZE), .view = o.view,
+			.view = o.view,
 		};
 		char err[512] = "";
 

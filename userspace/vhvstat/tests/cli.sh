@@ -45,7 +45,8 @@ json_figures() {
 import json, sys
 d = json.load(sys.stdin)
 vm = [v for v in d["vms"] if v["id"] == 1][0]
-assert abs(vm["ready_pct"] - 15) < 1e-6 and abs(vm["swr_mibps"] - 1) < 1e-6, vm
+assert abs(vm["ready_pct"] - 15) < 1e-6 and abs(vm["majflt_per_s"] - 256) < 1e-6, vm
+assert vm["majflt"] == 1512, vm
 assert d["interval_s"] == 2 and d["host"]["nr_stalled"] == 1, d
 assert d["vms"][2]["run_pct"] is None, d["vms"][2]'
 }
@@ -200,7 +201,7 @@ fi
 check "vm show is the default" same 2 "${TWO[@]}" "${TWO[@]}" vm show
 check "-v vm is vcpu" same 4 -v "${TWO[@]}" vm "${TWO[@]}" vcpu
 check "text: esxtop column names" \
-	eval 'status 0 "${TWO[@]}" && out_has "%RUN +%RDY +%WAIT +%IDLE +%SWPWT +%GST .*SWCUR +SWR/s"'
+	eval 'status 0 "${TWO[@]}" && out_has "%RUN +%RDY +%WAIT +%IDLE +%SWPWT +%GST .*SWCUR +MJF/s"'
 check "text: VM 1 row" out_has "^ +1 +1000 +2 +75.0 +15.0 +110.0 +100.0 +5.0 +60.0 "
 check "text: the delayacct note names the sysctl" out_has "sysctl kernel.task_delayacct=1"
 check "text: the stall note" out_has "^note: VM 2 .*stalled"
@@ -236,6 +237,7 @@ check "prometheus: valid text format" prom_valid -P "${TWO[@]}"
 check "prometheus: the keyword is -P" same 3 -P "${TWO[@]}" "${TWO[@]}" prometheus
 check "prometheus: one ready series per vCPU" prom_series vhv_vcpu_ready_seconds_total 5
 check "prometheus: swapin_delay only with delayacct" prom_series vhv_vcpu_swapin_delay_seconds_total 1
+check "prometheus: one major-fault series per VM" prom_series vhv_vm_major_faults_total 3
 check "prometheus: HELP and TYPE for every family" prom_help_type
 check "prometheus: a state series per vCPU, vhv_vm_paused" prom_states
 check "prometheus: -o writes atomically, no temp file left" prom_output_file

@@ -248,7 +248,7 @@ static char *render_one(const struct vhv_snapshot *s, bool json)
 	size_t len = 0;
 	FILE *m = open_memstream(&text, &len);
 
-	vhv_figures_compute(&f, NULL, s, 4096);
+	vhv_figures_compute(&f, NULL, s);
 	pr_init(m, json, false);
 	vhv_show(&f, &view);
 	fclose(m);
@@ -395,7 +395,7 @@ static void test_rates(const struct vhv_snapshot s[2])
 	const struct vhv_vm_fig *m1, *m2, *m3;
 	const struct vhv_vcpu_fig *a, *b, *c;
 
-	if (vhv_figures_compute(&f, &s[0], &s[1], 4096)) {
+	if (vhv_figures_compute(&f, &s[0], &s[1])) {
 		ok(0, "rates: compute");
 		return;
 	}
@@ -424,8 +424,8 @@ static void test_rates(const struct vhv_snapshot s[2])
 	   near(m1->wait, 110) && near(m1->idle, 100) && near(m1->swpwt, 5) &&
 	   near(m1->gst, 60),
 	   "rates: VM 1 is the sum of its vCPUs (%%RUN 75 %%RDY 15 %%WAIT 110 %%IDLE 100)");
-	ok(near(m1->swr_mibps, 1.0), "rates: VM 1 SWR/s = 512 pages x 4 KiB / 2 s = 1 MiB/s (got %.3f)",
-	   m1->swr_mibps);
+	ok(near(m1->majflt_ps, 256), "rates: VM 1 MJF/s = 512 major faults / 2 s = 256/s (got %.3f)",
+	   m1->majflt_ps);
 	ok(near(m1->mps_some, 10) && near(m1->mps_full, 0),
 	   "rates: VM 1 memory pressure some 10 %%, full 0 %%");
 	ok(m1->ready_max_ns == 4500000, "rates: VM 1 RDYMAX is the max over its vCPUs");
@@ -442,7 +442,7 @@ static void test_rates(const struct vhv_snapshot s[2])
 	   "rates: host %%RDY mean and max over rated vCPUs");
 	vhv_figures_free(&f);
 
-	vhv_figures_compute(&f, &s[1], &s[0], 4096);
+	vhv_figures_compute(&f, &s[1], &s[0]);
 	ok(!f.rates && !f.vms[0].rates, "rates: snapshots in the wrong order give no rates");
 	vhv_figures_free(&f);
 }
@@ -458,7 +458,7 @@ static char *render(const struct vhv_snapshot s[2], bool json, enum vhv_object o
 	size_t len = 0;
 	FILE *m = open_memstream(&text, &len);
 
-	vhv_figures_compute(&f, counters ? NULL : &s[0], &s[1], 4096);
+	vhv_figures_compute(&f, counters ? NULL : &s[0], &s[1]);
 	pr_init(m, json, false);
 	vhv_show(&f, &view);
 	fclose(m);
@@ -470,15 +470,15 @@ static void test_text(const struct vhv_snapshot s[2])
 {
 	char *t = render(s, false, VHV_OBJ_VCPU, false);
 	const char *cols[] = { "%RUN", "%RDY", "%WAIT", "%IDLE", "%SWPWT", "%GST",
-			       "MEMSZ", "SWCUR", "SWR/s", "NVCPU" };
+			       "MEMSZ", "SWCUR", "MJF/s", "NVCPU" };
 	size_t i;
 	int all = 1;
 
 	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
 		all &= strstr(t, cols[i]) != NULL;
 	ok(all, "text: esxtop column names in the header");
-	ok(strstr(t, "\n      1     1000     2   75.0   15.0  110.0  100.0    5.0   60.0") != NULL,
-	   "text: VM 1 row");
+	ok(strstr(t, "\n      1     1000     2   75.0   15.0  110.0  100.0    5.0   60.0     4.5    2048   100.0   256.0 ") != NULL,
+	   "text: VM 1 row, MJF/s 256.0 major faults per second");
 	ok(strstr(t, "\n    1.1     1002         25.0    5.0   70.0   70.0    0.0   20.0") != NULL,
 	   "text: vCPU 1.1 row under its VM");
 	ok(strstr(t, "STALL") && strstr(t, "kernel.task_delayacct=1"),
@@ -508,6 +508,8 @@ static void test_json(const struct vhv_snapshot s[2])
 	ok(strstr(t, "\"mem_pressure_some_us\":-1,\"mem_pressure_full_us\":-1,\"mem_pressure_some_pct\":null") != NULL,
 	   "json: pressure not available: -1 and null");
 	ok(strstr(t, "\"run_pct\":null") != NULL, "json: no rates print as null");
+	ok(strstr(t, "\"majflt_per_s\":256.000,") && strstr(t, "\"majflt\":1512,"),
+	   "json: VM 1 majflt 1512 and majflt_per_s 256");
 	free(t);
 }
 
@@ -530,6 +532,9 @@ static void test_prom(const struct vhv_snapshot s[2])
 	   !strstr(t, "memory_pressure_some_seconds_total{vm=\"2\""),
 	   "prometheus: pressure counter in seconds, absent when not available");
 	ok(!strstr(t, "# EOF"), "prometheus: text format 0.0.4, no # EOF");
+	ok(strstr(t, "# TYPE vhv_vm_major_faults_total counter\n") &&
+	   strstr(t, "\nvhv_vm_major_faults_total{vm=\"1\",pid=\"1000\"} 1512\n"),
+	   "prometheus: VM major faults counter (majflt)");
 	for (line = strtok_r(t, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		if (!strncmp(line, "vhv_vcpu_ready_seconds_total{", 29))
 			ready++;
