@@ -1,31 +1,46 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# ready.sh - per-vCPU ready, run, guest and halt time against the ground
-# truth: the scheduler's schedstat and stat files of each vCPU thread, and
-# KVM's own statistics in debugfs.
+# ready.sh - per-vCPU ready, run, guest and halt time, exits, preemptions
+# and the ready histogram against the ground truth: the scheduler's
+# schedstat and stat files of each vCPU thread, and the scheduler's and
+# KVM's own tracepoints on those threads (vcpu_trace.awk replays them).
 #
 #   A  4 busy vCPUs pinned to CPU 0: each is ready most of the time
+#   X  a traced window on A: exits, preemptions and ready_hist buckets
 #   T  the vhv_ready_wait tracepoint on that VM
 #   B  1 busy vCPU on the otherwise idle machine: hardly ever ready (< 10%)
-#   C  2 vCPUs idling in HLT with a 10 ms timer: halted most of the time
+#   C  2 vCPUs idling in HLT with a 10 ms timer: halted most of the time;
+#      a traced window for exits
 #
 # Each window reads vhv's files between two reads of the ground truth at
-# its start and end and compares the differences.
+# its start and end (or between two trace markers) and compares the
+# differences.
 
 set -e
-. "$(dirname "${BASH_SOURCE[0]}")/vhv_lib.sh"
+SELFDIR=$(dirname "${BASH_SOURCE[0]}")
+. "$SELFDIR/vhv_lib.sh"
 vhv_require
 
 WIN=${VHV_TEST_WINDOW:-4}	# seconds per measurement window
 RT0=
+SCHEDSTATS=/proc/sys/kernel/sched_schedstats
+SS0=
 
 cleanup() {
 	set +e
 	[ -n "$RT0" ] && echo "$RT0" > "$PARAMS/ready_trace_us"
+	[ -n "$SS0" ] && echo "$SS0" > "$SCHEDSTATS"
 	vhv_cleanup
 }
 trap cleanup EXIT
+
+# sched:sched_stat_wait fires only with schedstats on; on from here, so
+# that every wait the traced windows see began with them on.
+if [ -w "$SCHEDSTATS" ]; then
+	SS0=$(rd "$SCHEDSTATS")
+	echo 1 > "$SCHEDSTATS"
+fi
 
 declare -A S=()		# samples: S[tag:idx:field]
 declare -A TID=()	# idx -> tid of the VM under test
@@ -45,7 +60,7 @@ load_vm() {
 }
 
 # KVM's own VM-wide statistics (sums over the VM's vCPUs) in debugfs.
-KSTATS="halt_wait_ns exits preemption_reported preemption_other"
+KSTATS="halt_wait_ns"
 # kvm_read KEY: read them into S[KEY:stat] (empty when missing)
 kvm_read() {
 	local f
@@ -85,18 +100,6 @@ sample() {
 	done
 	read -r "S[$tag:vmready]" < "$VMDIR/ready_ns"
 	kvm_read "$tag:ka"
-}
-
-# ksum KEY STAT...: sum of KVM statistics read under KEY (fails if missing)
-ksum() {
-	local key=$1 f v s=0
-	shift
-	for f in "$@"; do
-		v=${S[$key:$f]}
-		[ -n "$v" ] || return 1
-		s=$((s + v))
-	done
-	echo "$s"
 }
 
 # d TAG0 TAG1 IDX FIELD: difference of a sampled field.
@@ -191,24 +194,130 @@ measure() {
 	diag "measurement window $((SECONDS - t0)) s"
 }
 
-# kvm_bracket NAME TAG FIELD LAG STAT...: vhv copies KVM's counters at VM
-# entries, so at sample TAG the sum of vhv's FIELD over the vCPUs lies
-# between KVM's value read just before (less up to LAG per vCPU that has
-# not re-entered the guest since) and KVM's value read just after.
-kvm_bracket() {
-	local name=$1 tag=$2 field=$3 lag=$4 v=0 idx kb ka
-	shift 4
-	for idx in "${!TID[@]}"; do v=$((v + ${S[$tag:$idx:$field]})); done
-	if ! kb=$(ksum "$tag:kb" "$@") || ! ka=$(ksum "$tag:ka" "$@"); then
-		tap_notok "$name: no KVM debugfs statistics $* for pid $PID"
-		return
-	fi
-	diag "$field: vhv's sum $v; KVM's $* read before $kb, after $ka"
-	if [ "$v" -ge $((kb - lag * ${#TID[@]})) ] && [ "$v" -le "$ka" ]; then
-		tap_ok "$name"
-	else
-		tap_notok "$name"
-	fi
+# ---- traced windows -------------------------------------------------------
+#
+# A trace instance records, for the vCPU threads of the VM under test
+# only, the scheduler's switches and CFS waits and KVM's guest entries,
+# exits and returns to userspace. The test writes a marker into it just
+# before and just after it reads a vCPU's exits, preemptions and
+# ready_hist, at the window's start (x0) and end (x1). vcpu_trace.awk
+# replays the trace the way vhv accounts and gives, at each marker, the
+# counts vhv's copy lies between: TR[TAG:a|b:IDX:KEY]. The bounds are
+# exact (no tolerance): the markers take the window's edges into account,
+# and vhv's own kvm_entry probe, attached before the trace event, runs
+# before the event is recorded.
+TRACE_EVENTS="sched/sched_switch sched/sched_stat_wait kvm/kvm_entry kvm/kvm_exit kvm/kvm_userspace_exit"
+declare -A TR=()
+TR_BAD=		# why the last traced window cannot be judged, or empty
+
+# pcsample TAG: each vCPU thread's pcount (schedules in) into S[TAG:IDX:pc]
+pcsample() {
+	local idx
+	for idx in "${!TID[@]}"; do
+		read -r _ _ "S[$1:$idx:pc]" < "/proc/$PID/task/${TID[$idx]}/schedstat"
+	done
+}
+
+# tsample TAG: per vCPU, vhv's exits, preemptions and ready_hist between
+# the markers "vhvtest TAG a IDX" and "vhvtest TAG b IDX"; pcount too.
+tsample() {
+	local idx d
+	pcsample "$1"
+	for idx in "${!TID[@]}"; do
+		d=$VMDIR/vcpus/$idx
+		echo "vhvtest $1 a $idx" > "$TI/trace_marker"
+		read -r "S[$1:$idx:exits]" < "$d/exits"
+		read -r "S[$1:$idx:preempt]" < "$d/preemptions"
+		read -r "S[$1:$idx:hist]" < "$d/ready_hist"
+		echo "vhvtest $1 b $idx" > "$TI/trace_marker"
+	done
+}
+
+# __switched TAG MIN: every vCPU scheduled in MIN times since pcsample TAG
+__switched() {
+	local idx pc short=
+	for idx in "${!TID[@]}"; do
+		read -r _ _ pc < "/proc/$PID/task/${TID[$idx]}/schedstat"
+		[ $((pc - ${S[$1:$idx:pc]})) -ge "$2" ] || short+="$idx "
+	done
+	WAIT_SEEN="vCPUs scheduled in fewer than $2 times: $short"
+	[ -z "$short" ]
+}
+
+# trace_setup NAME: the instance, its filters and buffer; TR_BAD if not.
+trace_setup() {
+	local e tids=()
+	for e in "${!TID[@]}"; do tids+=("${TID[$e]}"); done
+	trace_new "$1" || { TR_BAD="no tracefs instances"; return 1; }
+	for e in $TRACE_EVENTS; do
+		[ -d "$TI/events/$e" ] || { TR_BAD="no $e event in tracefs"; return 1; }
+	done
+	[ -n "$SS0" ] || { TR_BAD="no $SCHEDSTATS: sched_stat_wait cannot fire"; return 1; }
+	# A and C record under 2000 events (100 KB) a second: 8 MB a CPU
+	# hold a window of 120 s; the window's end checks that none was lost
+	echo 8192 > "$TI/buffer_size_kb"
+	echo "$(trace_pid_filter prev_pid "${tids[@]}") || $(trace_pid_filter next_pid "${tids[@]}")" \
+		> "$TI/events/sched/sched_switch/filter"
+	trace_pid_filter pid "${tids[@]}" > "$TI/events/sched/sched_stat_wait/filter"
+	for e in kvm_entry kvm_exit kvm_userspace_exit; do
+		trace_pid_filter common_pid "${tids[@]}" > "$TI/events/kvm/$e/filter"
+	done
+}
+
+# traced_window NAME MIN_PCOUNT: a traced window of at least WIN seconds,
+# longer (up to 120 s) until every vCPU was scheduled in MIN_PCOUNT times;
+# fills S[x0:...], S[x1:...], TR and TR_BAD.
+traced_window() {
+	local name=$1 min=$2 e t0 lost kind a b c rest kv map=
+	TR=() TR_BAD=
+	trace_setup "$name" || return 0
+	pcsample p0
+	for e in $TRACE_EVENTS; do echo 1 > "$TI/events/$e/enable"; done
+	# vhv's history of each vCPU before the trace is unknown to the
+	# replay: it starts at the first guest entry after a switch-in.
+	wait_for "every vCPU scheduled in 3 times with the trace on" 120 __switched p0 3 || true
+	tsample x0
+	t0=$SECONDS
+	sleep "$WIN"
+	wait_for "every vCPU scheduled in $min times in the traced window" 120 __switched x0 "$min" || true
+	tsample x1
+	echo 0 > "$TI/tracing_on"
+	cat "$TI/trace" > "$TMPD/$name.trace"
+	for e in $TRACE_EVENTS; do echo 0 > "$TI/events/$e/enable"; done
+	lost=$(awk '/^(overrun|dropped events):/ { s += $NF } END { print s + 0 }' "$TI"/per_cpu/cpu*/stats)
+	for e in "${!TID[@]}"; do map+="$e:${TID[$e]} "; done
+	awk -v tids="$map" -f "$SELFDIR/vcpu_trace.awk" "$TMPD/$name.trace" > "$TMPD/$name.replay"
+	while read -r kind a b c rest; do
+		case $kind in
+		mark) for kv in $rest; do TR[$a:$b:$c:${kv%%=*}]=${kv#*=}; done ;;
+		vcpu) TR[sum:$a]="$b $c $rest" ;;
+		lost) lost=$((lost + a)) ;;
+		esac
+	done < "$TMPD/$name.replay"
+	diag "traced window $name: $((SECONDS - t0)) s, $(wc -l < "$TMPD/$name.trace") lines, $lost events lost"
+	[ "$lost" = 0 ] || TR_BAD="the trace buffer lost $lost events"
+	for e in "${!TID[@]}"; do
+		for kv in x0:a x0:b x1:a x1:b; do
+			[ -n "${TR[$kv:$e:ks]}" ] || TR_BAD+="${TR_BAD:+; }no marker $kv of vcpu $e in the trace"
+		done
+		[ "${TR[x0:a:$e:ks]}" = 1 ] ||
+			TR_BAD+="${TR_BAD:+; }vcpu $e: no guest entry after a switch-in traced before the window"
+	done
+	return 0
+}
+
+# tr_ok: the traced window can be judged (else say why)
+tr_ok() { [ -z "$TR_BAD" ] || { diag "traced window: $TR_BAD"; return 1; }; }
+
+# tr_range KS ANY [KS_HI ANY_HI]: the bounds of vCPU IDX's Δ over x0..x1
+# of a count the replay gives at vhv's last sure copy (KS) and at the
+# last entry (ANY) before a marker: at least KS at x1's first marker less
+# ANY at x0's second; at most ANY at x1's second less KS at x0's first
+# (KS_HI and ANY_HI, if given, for a wider count in the upper bound).
+tr_range() {
+	local kh=${3:-$1} ah=${4:-$2}
+	echo $(( ${TR[x1:a:$IDX:$1]} - ${TR[x0:b:$IDX:$2]} )) \
+	     $(( ${TR[x1:b:$IDX:$ah]} - ${TR[x0:a:$IDX:$kh]} ))
 }
 
 tap_plan 22
@@ -265,15 +374,6 @@ chk_max() {
 }
 per_vcpu "A: 0 < ready_max_ns <= ready_ns, and >= half the mean episode" chk_max
 
-chk_hist() {
-	local h pc f=$VMDIR/vcpus/$IDX/ready_hist
-	h=$(hist_sum "$f")
-	read -r _ _ pc < "/proc/$PID/task/${TID[$IDX]}/schedstat"
-	diag "vcpu $IDX: ready_hist counts sum to $h, pcount $pc: $(tr '\n' ' ' < "$f" | cut -c1-200)"
-	[ "$h" -gt 0 ] && [ "$h" -le "$pc" ]
-}
-per_vcpu "A: ready_hist counts sum > 0 and <= the thread's pcount" chk_hist
-
 # The VM's file is read before and after the vCPUs' (vmready0, vmready):
 # at the vCPUs' reads it held a value in between.
 chk_vm_sum() {
@@ -285,9 +385,65 @@ chk_vm_sum() {
 }
 check "A: VM ready_ns grows as the sum of its vCPUs' within 1%" chk_vm_sum
 
-kvm_bracket "A: sum of preemptions between KVM's preemption_reported+other read before and after" \
-	w1 preempt 2 preemption_reported preemption_other
-kvm_bracket "A: sum of exits between KVM's exits read before and after" w1 exits 10 exits
+# ---- X: a traced window on A ----------------------------------------------
+traced_window X 50
+
+# exits: KVM counts every VM exit, and kvm:kvm_exit fires for each.
+chk_exits_traced() {
+	local x lo hi
+	tr_ok || return 1
+	x=$(( ${S[x1:$IDX:exits]} - ${S[x0:$IDX:exits]} ))
+	read -r lo hi <<< "$(tr_range eks eany)"
+	diag "vcpu $IDX: Δexits $x; the thread's kvm_exit events say between $lo and $hi (${TR[sum:$IDX]})"
+	[ "$lo" -gt 0 ] || { diag "vcpu $IDX: no exit traced in the window: nothing to compare"; return 1; }
+	[ "$x" -ge "$lo" ] && [ "$x" -le "$hi" ]
+}
+per_vcpu "X: Δexits = the thread's kvm:kvm_exit events over the same window" chk_exits_traced
+
+# preemptions: KVM counts a switch-out of a runnable vCPU thread inside a
+# vCPU ioctl; at least those inside KVM_RUN, at most every R switch-out.
+# A's spin vCPUs share CPU 0: each is preempted tens of times a second.
+chk_preempt_traced() {
+	local x lo hi
+	tr_ok || return 1
+	x=$(( ${S[x1:$IDX:preempt]} - ${S[x0:$IDX:preempt]} ))
+	read -r lo hi <<< "$(tr_range psks psany paks paany)"
+	diag "vcpu $IDX: Δpreemptions $x; the thread's sched_switch events: $lo runnable switch-outs inside KVM_RUN, at most $hi in all"
+	[ "$lo" -gt 0 ] || { diag "vcpu $IDX: no preemption traced in the window: nothing to compare"; return 1; }
+	[ "$x" -ge "$lo" ] && [ "$x" -le "$hi" ]
+}
+per_vcpu "X: Δpreemptions between the thread's traced runnable switch-outs inside KVM_RUN and all of them" \
+	chk_preempt_traced
+
+# ready_hist: per bucket, the episodes the replay of sched_stat_wait and
+# the switches counts the way vhv does (one wait between two guest entries
+# that follow a switch-in). A bucket holds [lo, hi]: lo = episodes surely
+# counted inside the window, hi = those possibly counted plus the unknown
+# ones (after a sleep), which may fall into any bucket.
+chk_hist_traced() {
+	local b x lo hi u n=0 bad='' seen='' h0 h1 c0a c0b c1a c1b
+	tr_ok || return 1
+	read -ra h0 <<< "${S[x0:$IDX:hist]}"
+	read -ra h1 <<< "${S[x1:$IDX:hist]}"
+	IFS=, read -ra c0a <<< "${TR[x0:a:$IDX:h]}"
+	IFS=, read -ra c0b <<< "${TR[x0:b:$IDX:h]}"
+	IFS=, read -ra c1a <<< "${TR[x1:a:$IDX:h]}"
+	IFS=, read -ra c1b <<< "${TR[x1:b:$IDX:h]}"
+	u=$(( ${TR[x1:b:$IDX:u]} - ${TR[x0:a:$IDX:u]} ))
+	for ((b = 0; b < 25; b++)); do
+		x=$(( h1[b] - h0[b] ))
+		lo=$(( c1a[b] - c0b[b] ))
+		hi=$(( c1b[b] - c0a[b] + u ))
+		n=$((n + lo))
+		[ "$x" = 0 ] && [ "$hi" = 0 ] || seen+=" $b:${x}[$lo,$hi]"
+		[ "$x" -ge "$lo" ] && [ "$x" -le "$hi" ] || bad+=" $b"
+	done
+	diag "vcpu $IDX: Δready_hist bucket:vhv[traced lo,hi]:$seen; $u unknown (${TR[sum:$IDX]})"
+	[ -z "$bad" ] || diag "vcpu $IDX: buckets$bad outside the traced bounds"
+	[ "$n" -ge 10 ] || { diag "vcpu $IDX: $n episodes traced for sure: too few to compare"; return 1; }
+	[ -z "$bad" ]
+}
+per_vcpu "X: Δready_hist per bucket = the thread's traced sched_stat_wait episodes" chk_hist_traced
 
 # ---- T: the vhv_ready_wait tracepoint ----------------------------------
 RT0=$(rd "$PARAMS/ready_trace_us")
@@ -429,6 +585,8 @@ if [ -n "${S[w0:kb:halt_wait_ns]}" ]; then
 else
 	tap_notok "C: sum of Δhalt_ns = KVM's Δhalt_wait_ns: no KVM debugfs halt_wait_ns"
 fi
-kvm_bracket "C: sum of exits between KVM's exits read before and after" w1 exits 10 exits
+
+traced_window CX 50
+per_vcpu "C: Δexits = the thread's kvm:kvm_exit events over the same window" chk_exits_traced
 
 tap_done

@@ -243,6 +243,15 @@ trace_new() {
 	echo mono > "$TI/trace_clock" 2>/dev/null || true
 }
 
+# trace_pid_filter FIELD PID...: a tracefs event filter that matches an
+# event whose FIELD is any of the PIDs (common_pid: the task it fired in).
+trace_pid_filter() {
+	local f=$1 p out=
+	shift
+	for p in "$@"; do out+="${out:+ || }$f == $p"; done
+	echo "$out"
+}
+
 # trace_events FILE EVENT: the key=value payloads of EVENT in a trace dump,
 # one event per line, prefixed by "ts=<seconds>".
 trace_events() {
@@ -259,12 +268,4 @@ trace_events() {
 kv() {
 	awk -v k="$1" '{ for (i = 1; i <= NF; i++) { n = index($i, "=");
 		if (n && substr($i, 1, n - 1) == k) { print substr($i, n + 1); break } } }'
-}
-
-# hist_sum FILE: total count of a ready_hist file.  Accepts one count per
-# line ("label count" or "label: count") or one line of counts.
-hist_sum() {
-	awk '{ lines++; for (i = 1; i <= NF; i++) { v = $i; sub(/^.*[:=]/, "", v);
-		if (v ~ /^[0-9]+$/) { all += v; last = v } } perline += last; last = 0 }
-	     END { print (lines > 1) ? perline : all }' "$1"
 }
