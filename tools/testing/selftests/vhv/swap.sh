@@ -415,6 +415,8 @@ if [ -n "$DMDEV" ] && mkswap "$DMDEV" > /dev/null && swapon -p 32767 "$DMDEV"; t
 	done
 	echo 1 > "$TI/events/sched/sched_switch/enable"
 	echo 1 > "$TI/events/sched/sched_wakeup/enable"
+	echo 1 > "$TI/events/syscalls/sys_enter_ioctl/enable"	# KVM_RUN only (W's filter)
+	echo 1 > "$TI/events/syscalls/sys_exit_ioctl/enable"
 	vmm_start_in "$CG" A -c 1 -w memirq -m "$W_MEM_MB" -a 0 -d 0
 	vmm_wait_started A
 	PID=${VMM_PID[A]}
@@ -434,17 +436,17 @@ if [ -n "$DMDEV" ] && mkswap "$DMDEV" > /dev/null && swapon -p 32767 "$DMDEV"; t
 	stop_vmm "$PID" "$ATID"
 	echo 0 > "$TI/events/enable"
 	w=$(rd "$D/swap_wait_ns"); h=$(rd "$D/halt_ns")
-	# every sleep of the thread inside KVM (S: the artificial halt, D: a
-	# synchronous read); the guest never executes HLT
-	blocked=$(traced_sleep "$ATID" SD)
+	# every sleep of the thread inside KVM_RUN (S: the artificial halt, D:
+	# a synchronous read); the guest never executes HLT
+	blocked=$(traced_sleep "$ATID" SD run)
 	nblk=${blocked#* }; blocked=${blocked% *}
 	napf=$(grep -c "kvm_async_pf_not_present:" "$TI/trace" || true)
 	nrdy=$(grep -c "kvm_async_pf_ready:" "$TI/trace" || true)
 	lost=$(cat "$TI"/per_cpu/cpu*/stats 2>/dev/null | awk '/^overrun:/ { s += $2 } END { print s + 0 }')
-	diag "whole life: swap_wait_ns $w, halt_ns $h; traced S+D time $blocked ns in $nblk blocks ($(fcalc "100 * $w / ($blocked + 1)")%); KVM: $napf async page faults, $nrdy ready; $lost events lost"
+	diag "whole life: swap_wait_ns $w, halt_ns $h; traced S+D time in KVM_RUN $blocked ns in $nblk blocks ($(fcalc "100 * $w / ($blocked + 1)")%); KVM: $napf async page faults, $nrdy ready; $lost events lost"
 	check "A: KVM took async page faults, and halt_ns stayed 0 (the guest never halts)" \
 		eval '[ "$APF" = 1 ] && [ "$napf" -gt 0 ] && [ "$h" = 0 ]'
-	check "A: swap_wait_ns = the vCPU thread's sleep time in KVM (artificial halt and I/O wait) within 5% (+20 ms)" \
+	check "A: swap_wait_ns = the vCPU thread's sleep time in KVM_RUN (artificial halt and I/O wait) within 5% (+20 ms)" \
 		eval '[ "$lost" = 0 ] && [ "$blocked" -gt 500000000 ] && close_ns "$w" "$blocked" 5 20000000'
 	# KVM's own events of this vCPU thread, matched by token: the count of
 	# "page not present", and the not-present to ready time of each
