@@ -12,9 +12,9 @@
  *
  * A VM whose vCPUs all left KVM within two worker periods of each other
  * and stay in the VMM (for a period, at least) is paused (QEMU's "stop",
- * a migration's last phase), not stalled. A VM with stalled vCPUs is degraded, or stalled when all of
- * them are. Every edge is reported: per vCPU by a tracepoint, per VM by a
- * tracepoint and a uevent.
+ * a migration's last phase), not stalled. A VM with stalled vCPUs is
+ * degraded, or stalled when all of them are. Every edge is reported: per
+ * vCPU by a tracepoint, per VM by a tracepoint and a uevent.
  */
 #include <linux/jiffies.h>
 #include <linux/list.h>
