@@ -24,7 +24,7 @@ PKGS=(
 	procps util-linux iproute2 iputils-ping nftables conntrack openvswitch-switch
 	python3 python3-scapy iperf3 tpm2-tools swtpm swtpm-tools xxd
 	libssl-dev libclang-rt-dev
-	ethtool tcpdump libcap2-bin
+	ethtool tcpdump libcap2-bin linux-perf
 	prometheus-node-exporter
 )
 if [ "${1:-}" = --debug ]; then

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # `make bench`: benchmarks that compare against a peer in the same VM boot
 # and print ratios (absolute rates mean nothing under TCG emulation).
-#   vhv      vhv-bench.sh, exit-heavy guest with and without vhv
+#   vhv      vhv-bench.sh, exits, HLT/wake cycles and context switches
+#            with and without vhv, with deterministic guest time (vm-run -I)
 #   vswitch  vswitch-bench.sh, vswitch against a bridge and OVS's datapath,
 #            in its own boot with deterministic guest time (vm-run -I)
 #   vtpm     vtpm-bench.sh, TPM commands/s and memory per instance against
@@ -31,8 +32,8 @@ status=0
 for b in $BENCHES; do
 	case $b in
 	vhv)
-		"$ROOT/tools/testing/qemu/vm-run" -k "$k" -t 1800 -C "$ROOT" \
-			-e "ROUNDS=${ROUNDS:-5}" -e "SECS=${SECS:-4}" \
+		"$ROOT/tools/testing/qemu/vm-run" -I -k "$k" -t 1800 -C "$ROOT" \
+			-e "ROUNDS=${ROUNDS:-3}" -e "SECS=${SECS:-2}" \
 			-- "$SELF/vhv-bench.sh" ;;
 	vswitch)
 		"$ROOT/tools/testing/qemu/vm-run" -I -k "$k" -t 1800 -C "$ROOT" \

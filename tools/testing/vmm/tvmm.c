@@ -137,6 +137,20 @@ __asm__(
 	"1:	out %al, (%dx)\n"
 	"	inc %eax\n"
 	"	jmp 1b\n"
+	/*
+	 * cpuid: 100 CPUIDs (exits KVM handles in the kernel), then one OUT
+	 * (an exit to userspace, counted as io_exits): one per iteration.
+	 */
+	"guest_cpuid:\n"
+	ENTERED
+	"2:	mov $100, %esi\n"
+	"1:	xor %eax, %eax\n"
+	"	cpuid\n"
+	"	dec %esi\n"
+	"	jnz 1b\n"
+	"	mov $" S(PORT_IO) ", %dx\n"
+	"	out %al, (%dx)\n"
+	"	jmp 2b\n"
 	/* hlt: eax = timer divide config, ecx = initial count, edi: ticks. */
 	"guest_hlt:\n"
 	ENTERED
@@ -189,15 +203,15 @@ __asm__(
 
 extern const unsigned char guest_start[], guest_end[], guest_exc_stubs[],
 	guest_ignore[], guest_timer[], guest_timer_eoi[], guest_spin[],
-	guest_io[], guest_hlt[], guest_mem[], guest_memirq[];
+	guest_io[], guest_hlt[], guest_mem[], guest_memirq[], guest_cpuid[];
 
 _Static_assert(ENTERED_DISP == 4 - STACK_SIZE, "ENTERED_DISP");
 
-enum workload { WL_SPIN, WL_IO, WL_HLT, WL_MEM, WL_MEMIRQ };
+enum workload { WL_SPIN, WL_IO, WL_HLT, WL_MEM, WL_MEMIRQ, WL_CPUID };
 
 static const char *const workload_names[] = {
 	[WL_SPIN] = "spin", [WL_IO] = "io", [WL_HLT] = "hlt", [WL_MEM] = "mem",
-	[WL_MEMIRQ] = "memirq",
+	[WL_MEMIRQ] = "memirq", [WL_CPUID] = "cpuid",
 };
 
 struct options {
@@ -292,15 +306,17 @@ static double now_sec(void)
 static void usage(FILE *f)
 {
 	fprintf(f,
-"usage: tvmm [-c NVCPUS] [-m MEM_MB] [-w spin|io|hlt|mem|memirq] [-t USEC]\n"
-"            [-a CPULIST] [-d SECONDS] [-r REPEAT] [-H] [-U] [-q] [-h]\n"
+"usage: tvmm [-c NVCPUS] [-m MEM_MB] [-w spin|io|hlt|mem|memirq|cpuid]\n"
+"            [-t USEC] [-a CPULIST] [-d SECONDS] [-r REPEAT] [-H] [-U] [-q]\n"
+"            [-h]\n"
 "  -c  vCPUs, one thread each (1..%d, default 1)\n"
 "  -m  guest RAM in MiB, anonymous private memory (1..%d, default 16)\n"
 "  -w  spin: busy loop in guest mode; io: an OUT (userspace exit) per\n"
 "      iteration; hlt: STI;HLT woken by the periodic LAPIC timer;\n"
 "      mem: write one byte per 4 KiB page of RAM, forever, interrupts off;\n"
 "      memirq: mem with interrupts on and the LAPIC timer ticking, so KVM\n"
-"      may fault pages in asynchronously (default spin)\n"
+"      may fault pages in asynchronously; cpuid: 100 CPUIDs (handled in\n"
+"      the kernel) then one OUT, per iteration (default spin)\n"
 "  -t  LAPIC timer period for hlt and memirq, microseconds (default 10000)\n"
 "  -a  pin vCPU thread i to the i-th CPU of CPULIST (e.g. 0-3,6), round-robin\n"
 "  -d  run time in seconds, fractional allowed (0: until SIGINT/SIGTERM)\n"
@@ -836,6 +852,9 @@ static void vcpu_workload_regs(const struct vcpu *v, struct kvm_regs *regs)
 		break;
 	case WL_IO:
 		regs->rip = guest_addr(guest_io);
+		break;
+	case WL_CPUID:
+		regs->rip = guest_addr(guest_cpuid);
 		break;
 	case WL_HLT:
 		regs->rip = guest_addr(guest_hlt);
