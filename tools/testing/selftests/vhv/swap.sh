@@ -73,7 +73,7 @@ tap_poll() {
 	local name=$1 t=$2
 	shift 2
 	if wait_for "$name" "$t" "$@"; then tap_ok "$name"; else tap_notok "$name"; fi
-	[ -z "$LAST" ] || diag "$LAST"
+	[ -z "$LAST" ] || diag "$LAST (after ${WAIT_ELAPSED}s)"
 	LAST=
 }
 
