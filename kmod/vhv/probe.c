@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Tracepoint probes: kvm.ko's kvm_entry and kvm_userspace_exit (and
- * kvm_async_pf_not_present/ready where KVM has async page faults),
- * vmlinux's sched_switch.
+ * Tracepoint probes: kvm.ko's kvm_entry (and kvm_async_pf_not_present/ready
+ * where KVM has async page faults), vmlinux's sched_switch.
  *
  * kvm.ko is neither pinned nor linked against: its tracepoints are found by
  * name when the tracepoint core reports the module (at once if it is
@@ -10,12 +9,16 @@
  * (MODULE_STATE_GOING), so "rmmod kvm_amd kvm" works with vhv loaded and
  * vhv attaches again when kvm comes back.
  *
- * Hot path: kvm_entry runs on every VM entry (IRQs and preemption off).
- * It compares the entering (vcpu, thread, schedule-in count, epoch) with
- * what this CPU saw last and returns if nothing changed; otherwise the slow
- * path finds or creates the vCPU and accounts. The per-CPU state has no
- * lock: only probes running on that CPU, with preemption off, touch it,
- * and none of them can interrupt another.
+ * Hot path: kvm_entry runs on every VM entry (IRQs and preemption off),
+ * after an in-kernel exit as after a return from userspace. It compares
+ * the entering vcpu and the epoch with what this CPU saw last and returns
+ * if nothing changed: two loads, no store, and no probe on the way out to
+ * userspace. The sched_switch probe forgets the vcpu on every context
+ * switch, so a match also means the same thread in the same stint. The
+ * slow path (the first entry of a scheduling stint, and one per period
+ * when the worker bumps the epoch) finds or creates the vCPU and accounts.
+ * The per-CPU state has no lock: only probes running on that CPU, with
+ * preemption off, touch it, and none of them can interrupt another.
  */
 #include <linux/error-injection.h>
 #include <linux/kvm_host.h>
@@ -36,23 +39,19 @@
 
 /**
  * struct vhv_pcpu - what the probes remember on one CPU
- * @vcpu: the kvm_vcpu that last took the slow path here (a key)
+ * @vcpu: the kvm_vcpu that last took the slow path here (a key), NULL
+ *	after a context switch here: set means same thread, same stint
  * @task: its thread (a key)
- * @pcount: the thread's sched_info.pcount then; unchanged means same stint
- * @epoch: vhv_reg_epoch then; 0 after KVM_RUN returned to userspace
+ * @epoch: vhv_reg_epoch then
  * @gen: vhv_reg_gen then; @ent may be dereferenced only while it is current
  * @ent: the vCPU object, or NULL if it is not tracked
- * @in_run: @task entered the guest in this stint and did not leave KVM_RUN
- *	on this CPU since
  */
 struct vhv_pcpu {
 	const struct kvm_vcpu *vcpu;
 	const struct task_struct *task;
-	unsigned long pcount;
 	unsigned long epoch;
 	unsigned long gen;
 	struct vhv_vcpu *ent;
-	bool in_run;
 };
 
 static DEFINE_PER_CPU(struct vhv_pcpu, vhv_pcpu);
@@ -82,49 +81,18 @@ static noinline void probe_entry_slow(struct vhv_pcpu *c,
 
 	c->vcpu = vcpu;
 	c->task = current;
-	c->pcount = pc;
 	c->epoch = epoch;
 	c->gen = gen;
 	c->ent = e;
-	c->in_run = true;
 }
 
-static void probe_entry(void *data, VHV_KVM_ENTRY_PROTO)
+static notrace void probe_entry(void *data, VHV_KVM_ENTRY_PROTO)
 {
-	struct vhv_pcpu *c = this_cpu_ptr(&vhv_pcpu);
-	unsigned long pc = READ_ONCE(current->sched_info.pcount);
-	unsigned long epoch;
-
-	if (likely(c->vcpu == vcpu && c->task == current && c->pcount == pc)) {
-		epoch = READ_ONCE(vhv_reg_epoch);
-		if (likely(c->epoch == epoch))
-			return;
-		/* Back from userspace in the same stint: no lookup needed. */
-		if (!c->epoch && c->ent && c->gen == READ_ONCE(vhv_reg_gen)) {
-			vhv_vcpu_reenter(c->ent, vcpu);
-			c->epoch = epoch;
-			c->in_run = true;
-			return;
-		}
-	}
-	probe_entry_slow(c, vcpu, pc);
-}
-
-static void probe_uexit(void *data, __u32 reason, int err)
-{
-	struct vhv_pcpu *c = this_cpu_ptr(&vhv_pcpu);
-
-	if (c->task == current &&
-	    c->pcount == READ_ONCE(current->sched_info.pcount) &&
-	    c->gen == READ_ONCE(vhv_reg_gen)) {
-		if (c->ent && c->in_run)
-			vhv_vcpu_leave(c->ent, reason);
-	} else {
-		/* Migrated since the entry (or objects were reaped). */
-		vhv_vcpu_leave_current(reason);
-	}
-	c->epoch = 0;
-	c->in_run = false;
+	if (likely(__this_cpu_read(vhv_pcpu.vcpu) == vcpu &&
+		   __this_cpu_read(vhv_pcpu.epoch) == READ_ONCE(vhv_reg_epoch)))
+		return;
+	probe_entry_slow(this_cpu_ptr(&vhv_pcpu), vcpu,
+			 READ_ONCE(current->sched_info.pcount));
 }
 
 /*
@@ -139,13 +107,20 @@ static inline bool maybe_in_vcpu_ioctl(struct task_struct *p)
 	return !hlist_empty(&p->preempt_notifiers);
 }
 
-/* Same prototype in 6.1 and 6.12. */
-static void probe_switch(void *data, bool preempt, struct task_struct *prev,
-			 struct task_struct *next, unsigned int prev_state)
+/*
+ * A switch that concerns a vCPU thread: @next ends a swap wait, or @prev
+ * sleeps inside a vCPU ioctl.
+ */
+static noinline void probe_switch_slow(bool preempt, struct task_struct *prev,
+				       struct task_struct *next,
+				       unsigned int prev_state)
 {
 	struct vhv_pcpu *c;
 
-	if (likely(!maybe_in_vcpu_ioctl(prev)) || preempt ||
+	/* A swap wait ends when its thread gets a CPU again. */
+	if (vhv_vcpu_swait_open() && maybe_in_vcpu_ioctl(next))
+		vhv_vcpu_wake_task(next);
+	if (!maybe_in_vcpu_ioctl(prev) || preempt ||
 	    !(prev_state & (TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE)))
 		return;
 	c = this_cpu_ptr(&vhv_pcpu);
@@ -154,6 +129,18 @@ static void probe_switch(void *data, bool preempt, struct task_struct *prev,
 		vhv_vcpu_block(c->ent, prev, prev_state);
 	else
 		vhv_vcpu_block_task(prev, prev_state);
+}
+
+/* Same prototype in 6.1 and 6.12. */
+static notrace void probe_switch(void *data, bool preempt,
+				 struct task_struct *prev,
+				 struct task_struct *next,
+				 unsigned int prev_state)
+{
+	/* The next VM entry here is the first of a stint: the slow path. */
+	__this_cpu_write(vhv_pcpu.vcpu, NULL);
+	if (unlikely(vhv_vcpu_swait_open() || maybe_in_vcpu_ioctl(prev)))
+		probe_switch_slow(preempt, prev, next, prev_state);
 }
 
 /* Same prototype for both events (class kvm_async_pf_nopresent_ready). */
@@ -191,11 +178,7 @@ struct probe_tp {
 /* protects kvm_tps[].tp and kvm_mod */
 static DEFINE_MUTEX(probe_lock);
 static struct module *kvm_mod;
-/* kvm_userspace_exit first: no vCPU is marked in KVM_RUN (by kvm_entry)
- * before the probe that clears the mark is in place.
- */
 static struct probe_tp kvm_tps[] = {
-	{ .name = "kvm_userspace_exit", .fn = probe_uexit },
 	{ .name = "kvm_entry", .fn = probe_entry },
 	{ .name = "kvm_async_pf_not_present", .fn = probe_apf_not_present,
 	  .optional = true },

@@ -213,26 +213,30 @@ static void ready_episode(struct vhv_vcpu *e, u64 ns)
 		trace_vhv_ready_wait(e->vm->id, e->idx, e->tid, ns);
 }
 
-/*
- * Close an I/O wait episode that began when current blocked inside
- * KVM_RUN. It ended when current last got a CPU (sched_info.last_arrival);
- * take out the ready time in between and the CPU time of any stints
- * between the block and that arrival (prev_sum_exec_runtime is the runtime
- * at the start of the current stint).
- */
-static void close_swap_wait(struct vhv_vcpu *e)
-{
-	struct task_struct *t = current;
-	s64 blocked, ran;
+/* Swap waits in progress, all vCPUs: the sched_switch probe's filter. */
+atomic_t vhv_vcpu_nr_swait = ATOMIC_INIT(0);
 
-	blocked = (s64)(t->sched_info.last_arrival - e->sw_start);
-	blocked -= (s64)(t->sched_info.run_delay - e->sw_rd);
-	ran = (s64)(t->se.prev_sum_exec_runtime - e->sw_run);
-	if (ran > 0)
-		blocked -= ran;
-	if (blocked > 0)
-		WRITE_ONCE(e->swap_wait_ns, e->swap_wait_ns + blocked);
+/*
+ * Close the swap wait of @t, a vCPU thread that blocked inside a vCPU
+ * ioctl and is now being switched in for the first time since. The wait
+ * ended when the wakeup queued it: sched_info.last_queued, on the runqueue
+ * clock of sched_info and of schedstat's iowait. A migration while queued
+ * restarts last_queued after adding the time queued so far to run_delay:
+ * take that out (the last part is not in run_delay yet).
+ */
+static void close_swap_wait(struct vhv_vcpu *e, struct task_struct *t)
+{
+	u64 queued = READ_ONCE(t->sched_info.last_queued);
+	s64 blocked;
+
+	if (queued) {
+		blocked = (s64)(queued - e->sw_start);
+		blocked -= (s64)(t->sched_info.run_delay - e->sw_rd);
+		if (blocked > 0)
+			WRITE_ONCE(e->swap_wait_ns, e->swap_wait_ns + blocked);
+	}
 	WRITE_ONCE(e->sw_start, 0);
+	atomic_dec(&vhv_vcpu_nr_swait);
 }
 
 /**
@@ -243,10 +247,11 @@ static void close_swap_wait(struct vhv_vcpu *e)
  * @epoch: vhv_reg_epoch
  *
  * Accounts the ready episode that just ended (Δrun_delay when exactly one
- * schedule-in happened since the last slow path), closes an I/O wait,
- * copies KVM's own stats and stamps the heartbeat. The VM's memory slots
- * are looked at once per epoch (an SRCU section), by the first of its
- * vCPUs to enter in it, not on every schedule-in.
+ * schedule-in happened since the last slow path), copies KVM's own stats
+ * and stamps the heartbeat: stores to the vCPU's own object only, which
+ * no other vCPU writes. The VM's memory slots are looked at once per epoch
+ * (an SRCU section), by the first of its vCPUs to enter in it, not on
+ * every schedule-in.
  *
  * Context: kvm_entry probe, IRQs off.
  */
@@ -260,81 +265,15 @@ void vhv_vcpu_enter(struct vhv_vcpu *e, struct kvm_vcpu *vcpu,
 		ready_episode(e, rd - e->last_rd);
 	WRITE_ONCE(e->last_pc, pcount);
 	WRITE_ONCE(e->last_rd, rd);
-	if (e->sw_start)
-		close_swap_wait(e);
-	vhv_vcpu_reenter(e, vcpu);
-	if (READ_ONCE(vm->mem_epoch) != epoch) {
-		WRITE_ONCE(vm->mem_epoch, epoch);
-		vhv_vm_update_mem(vm, vcpu->kvm);
-	}
-}
-
-/**
- * vhv_vcpu_reenter() - account a VM entry right after KVM_RUN returned
- * @e: the vCPU (current is its thread, and was not scheduled out since)
- * @vcpu: KVM's vCPU, alive
- *
- * Copies KVM's own stats, marks the vCPU in KVM_RUN and not halted in
- * userspace, and stamps the vCPU's heartbeat: stores to the vCPU's own
- * object only, which no other vCPU writes. Part of vhv_vcpu_enter();
- * alone, the cheap path for exit-heavy VMMs.
- *
- * Context: kvm_entry probe, IRQs off.
- */
-void vhv_vcpu_reenter(struct vhv_vcpu *e, struct kvm_vcpu *vcpu)
-{
 	WRITE_ONCE(e->halt_ns, vcpu->stat.generic.halt_wait_ns);
 	WRITE_ONCE(e->exits, vcpu->stat.exits);
 	WRITE_ONCE(e->preemptions, vcpu->stat.preemption_reported +
 				   vcpu->stat.preemption_other);
-	WRITE_ONCE(e->uhalt, false);
-	WRITE_ONCE(e->in_run, true);
 	WRITE_ONCE(e->hb, jiffies);
-}
-
-/**
- * vhv_vcpu_leave() - KVM_RUN returned to userspace
- * @e: the vCPU (current is its thread)
- * @exit_reason: kvm_run->exit_reason
- *
- * Context: kvm_userspace_exit probe, preemption off.
- */
-void vhv_vcpu_leave(struct vhv_vcpu *e, u32 exit_reason)
-{
-	if (e->sw_start)
-		close_swap_wait(e);
-	WRITE_ONCE(e->in_run, false);
-	/* A VMM without an in-kernel LAPIC halts in userspace. */
-	WRITE_ONCE(e->uhalt, exit_reason == KVM_EXIT_HLT);
-}
-
-/* The object of @t's current KVM_RUN: a thread is in at most one. */
-static struct vhv_vcpu *find_in_run(struct task_struct *t)
-{
-	struct vhv_vcpu *e;
-
-	hlist_for_each_entry_rcu(e, task_bucket(t), tnode) {
-		if (e->task == t && READ_ONCE(e->in_run) && !READ_ONCE(e->dead))
-			return e;
+	if (READ_ONCE(vm->mem_epoch) != epoch) {
+		WRITE_ONCE(vm->mem_epoch, epoch);
+		vhv_vm_update_mem(vm, vcpu->kvm);
 	}
-	return NULL;
-}
-
-/**
- * vhv_vcpu_leave_current() - KVM_RUN returned, per-CPU cache missed
- * @exit_reason: kvm_run->exit_reason
- *
- * The thread moved to another CPU since it entered the guest: find its
- * vCPU through the task hash.
- *
- * Context: kvm_userspace_exit probe, preemption off (RCU read side).
- */
-void vhv_vcpu_leave_current(u32 exit_reason)
-{
-	struct vhv_vcpu *e = find_in_run(current);
-
-	if (e)
-		vhv_vcpu_leave(e, exit_reason);
 }
 
 /**
@@ -385,8 +324,8 @@ static struct vhv_vcpu *find_loaded(struct task_struct *t)
  * for a guest interrupt (HLT) or for INIT/SIPI: halted. A vCPU in KVM's
  * artificial halt for an async page fault (apf.halted) waits for a page a
  * kworker swaps in; a vCPU in I/O wait faults guest memory in itself:
- * both are swap waits, timed from here to the next guest entry or return
- * to userspace. Any other sleep is "blocked".
+ * both are swap waits, timed from here to the wakeup
+ * (vhv_vcpu_wake_task()). Any other sleep is "blocked".
  *
  * Context: sched_switch probe: runqueue lock held, IRQs off. Takes no lock.
  */
@@ -400,16 +339,12 @@ void vhv_vcpu_block(struct vhv_vcpu *e, struct task_struct *prev,
 				     KVM_MP_STATE_RUNNABLE);
 	if (e->sw_start)
 		return;
-	/*
-	 * I/O wait counts inside KVM_RUN only (another vCPU ioctl that
-	 * touches guest memory returns without kvm_userspace_exit, which
-	 * would leave the episode open); apf.halted is set only there.
+	/* apf.halted is set inside KVM_RUN only; I/O wait counts in any vCPU
+	 * ioctl that faults guest memory in.
 	 */
-	if (!apf && !(READ_ONCE(e->in_run) &&
-		      (prev_state & TASK_UNINTERRUPTIBLE) && prev->in_iowait))
+	if (!apf && !((prev_state & TASK_UNINTERRUPTIBLE) && prev->in_iowait))
 		return;
 	e->sw_rd = prev->sched_info.run_delay;
-	e->sw_run = prev->se.sum_exec_runtime;
 	/*
 	 * The block began at this schedule's runqueue clock, where the
 	 * dequeue stopped @prev's runtime clock (se.exec_start): the clock of
@@ -424,6 +359,7 @@ void vhv_vcpu_block(struct vhv_vcpu *e, struct task_struct *prev,
 		WRITE_ONCE(e->sw_start, local_clock() ?: 1);
 	else
 		WRITE_ONCE(e->sw_start, prev->se.exec_start ?: 1);
+	atomic_inc(&vhv_vcpu_nr_swait);
 }
 
 /**
@@ -440,6 +376,26 @@ void vhv_vcpu_block_task(struct task_struct *prev, unsigned int prev_state)
 
 	if (e)
 		vhv_vcpu_block(e, prev, prev_state);
+}
+
+/**
+ * vhv_vcpu_wake_task() - a thread inside a vCPU ioctl gets a CPU
+ * @next: the thread being switched in; it is not running, so its notifier
+ *	list is stable
+ *
+ * Called only while some swap wait is open (vhv_vcpu_swait_open()): the
+ * first switch-in after the block ends it, whatever the thread does next
+ * (enter the guest, or return to userspace).
+ *
+ * Context: sched_switch probe: runqueue lock held, IRQs off (RCU read
+ * side). Takes no lock.
+ */
+void vhv_vcpu_wake_task(struct task_struct *next)
+{
+	struct vhv_vcpu *e = find_loaded(next);
+
+	if (e && e->sw_start)
+		close_swap_wait(e, next);
 }
 
 /**
@@ -546,7 +502,7 @@ enum vhv_vcpu_state vhv_vcpu_state(struct vhv_vcpu *e)
 	if (READ_ONCE(t->__state) & (__TASK_STOPPED | __TASK_TRACED))
 		return VHV_ST_STOPPED;
 	if (!READ_ONCE(t->preempt_notifiers.first))
-		return READ_ONCE(e->uhalt) ? VHV_ST_HALTED : VHV_ST_VMM;
+		return VHV_ST_VMM;
 	if (vhv_compat_on_cpu(t))
 		return READ_ONCE(t->flags) & PF_VCPU ? VHV_ST_GUEST :
 						       VHV_ST_KVM;
@@ -662,6 +618,9 @@ void vhv_vcpu_unhash_locked(struct vhv_vcpu *e)
  */
 void vhv_vcpu_retire(struct vhv_vcpu *e)
 {
+	/* A swap wait its thread never came back from. */
+	if (e->sw_start)
+		atomic_dec(&vhv_vcpu_nr_swait);
 	trace_vhv_vcpu_remove(e->vm->id, e->idx, e->tid);
 	if (e->in_sysfs)
 		vhv_sysfs_vcpu_del(e);

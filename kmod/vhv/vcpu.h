@@ -2,6 +2,7 @@
 #ifndef _VHV_VCPU_H
 #define _VHV_VCPU_H
 
+#include <linux/atomic.h>
 #include <linux/kobject.h>
 #include <linux/list.h>
 #include <linux/llist.h>
@@ -23,8 +24,7 @@ struct vhv_vm;
  * @VHV_ST_KVM: on a CPU inside a vCPU ioctl, not in guest mode (handling
  *	an exit, polling a halt, or stuck in KVM)
  * @VHV_ST_READY: runnable inside a vCPU ioctl, waiting for a CPU
- * @VHV_ST_HALTED: waiting for a guest interrupt (in KVM, or in the VMM
- *	after KVM_EXIT_HLT)
+ * @VHV_ST_HALTED: waiting in KVM for a guest interrupt
  * @VHV_ST_SWAPWAIT: waiting for guest memory: I/O wait inside KVM_RUN or
  *	KVM's artificial halt for an async page fault
  * @VHV_ST_BLOCKED: sleeping inside a vCPU ioctl for another reason
@@ -72,15 +72,12 @@ extern const char *const vhv_vcpu_state_names[VHV_ST_MAX];
  * @halt_ns: KVM's halt_wait_ns stat
  * @exits: KVM's exits stat
  * @preemptions: KVM's preemption_reported + preemption_other stats
- * @in_run: inside KVM_RUN (entered the guest, not yet back to userspace)
  * @halted: the vCPU's last sleep inside a vCPU ioctl was a halt (KVM's
  *	mp_state was not RUNNABLE: HLT, or waiting for INIT/SIPI)
- * @uhalt: KVM_RUN last returned to userspace with KVM_EXIT_HLT (a VMM
- *	without an in-kernel LAPIC halts in userspace)
- * @sw_start: sched_clock when an I/O wait inside KVM_RUN began, 0 if none
+ * @sw_start: the runqueue clock when a swap wait began, 0 if none
  * @sw_rd: run_delay at @sw_start
- * @sw_run: sum_exec_runtime at @sw_start
- * @swap_wait_ns: completed I/O wait inside KVM_RUN, ready time excluded
+ * @swap_wait_ns: completed swap waits (I/O wait inside a vCPU ioctl, KVM's
+ *	artificial halt), ready time excluded
  * @hb: jiffies of the vCPU's last VM entry that took the probe's slow
  *	path (its heartbeat), or of the worker's last look that found it in
  *	guest mode
@@ -129,12 +126,9 @@ struct vhv_vcpu {
 	u64 halt_ns;
 	u64 exits;
 	u64 preemptions;
-	bool in_run;
 	bool halted;
-	bool uhalt;
 	u64 sw_start;
 	u64 sw_rd;
-	u64 sw_run;
 	u64 swap_wait_ns;
 	unsigned long hb;
 	u64 apf_token[VHV_APF_SLOTS];
@@ -182,19 +176,25 @@ struct vhv_vcpu_stats {
 	u64 state_ms;
 };
 
+extern atomic_t vhv_vcpu_nr_swait;
+
+/* Is some vCPU in a swap wait now (one load on every context switch). */
+static inline bool vhv_vcpu_swait_open(void)
+{
+	return atomic_read(&vhv_vcpu_nr_swait);
+}
+
 /* Probe context (preemption off, which makes an RCU read-side section). */
 struct vhv_vcpu *vhv_vcpu_find(struct kvm_vcpu *vcpu);
 struct vhv_vcpu *vhv_vcpu_create(struct kvm_vcpu *vcpu, unsigned long room,
 				 unsigned long epoch);
 void vhv_vcpu_enter(struct vhv_vcpu *e, struct kvm_vcpu *vcpu,
 		    unsigned long pcount, unsigned long epoch);
-void vhv_vcpu_reenter(struct vhv_vcpu *e, struct kvm_vcpu *vcpu);
 /* Probe context, current == e->task. */
-void vhv_vcpu_leave(struct vhv_vcpu *e, u32 exit_reason);
-void vhv_vcpu_leave_current(u32 exit_reason);
 void vhv_vcpu_block(struct vhv_vcpu *e, struct task_struct *prev,
 		    unsigned int prev_state);
 void vhv_vcpu_block_task(struct task_struct *prev, unsigned int prev_state);
+void vhv_vcpu_wake_task(struct task_struct *next);
 bool vhv_vcpu_loaded(const struct vhv_vcpu *e, const struct task_struct *t);
 struct vhv_vcpu *vhv_vcpu_current(void);
 void vhv_vcpu_apf_start(struct vhv_vcpu *e, u64 token);

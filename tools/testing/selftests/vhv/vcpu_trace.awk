@@ -14,8 +14,8 @@
 #
 # What the replay follows (Documentation/vhv/design.rst):
 #  - vhv copies KVM's stats at a "slow" VM entry: the first entry after a
-#    switch-in or after KVM_RUN returned to userspace (and, unseen here, at
-#    an epoch change: that only makes vhv's copy fresher). So at a read
+#    switch-in (and, unseen here, at an epoch change: that only makes
+#    vhv's copy fresher). A return to userspace and back is not one. So at a read
 #    between markers a and b, vhv's copy is at least the count at the last
 #    such entry before a (ks) and at most the count at the last entry of
 #    any kind before b (any).
@@ -184,7 +184,6 @@ ev == "kvm_exit" {
 ev == "kvm_userspace_exit" {
 	if (pid in idx_of) {
 		inrun[pid] = 0
-		need[pid] = 1
 		nuexit[pid]++
 	}
 	next
