@@ -11,6 +11,7 @@
 #     many that the one CPU never idles (ticks below nominal)
 #  4. context switches of threads that are not vCPUs: perf bench sched pipe
 # Each prints "RATIO with/without" and the instructions vhv adds per event.
+# EVENTS (default "io cpuid hlt ctxsw") picks some of them.
 # Targets (issue "vhv hardening"): >= 0.99 for exits to userspace, >= 0.995
 # for in-kernel exits and context switches.
 #  5. Cost of one /proc/vhv/snapshot read with 64 vCPUs tracked.
@@ -43,7 +44,7 @@ events() {
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
 echo "vhv benchmark on $(uname -r), $ROUNDS rounds of ${SECS} guest-seconds per side"
-for ev in io cpuid hlt ctxsw; do
+for ev in ${EVENTS:-io cpuid hlt ctxsw}; do
 	events "$ev" > /dev/null	# warm-up (translation cache), discarded
 	off=() on=()
 	for i in $(seq "$ROUNDS"); do
