@@ -205,6 +205,36 @@ u64 vhv_vm_swap_bytes(struct vhv_vm *vm)
 }
 
 /*
+ * A thread that runs several vCPUs of the VM (one KVM_RUN after another)
+ * has one run_delay and one maj_flt: the VM's sums of thread figures take
+ * it once, at the first of its vCPUs on the list.
+ */
+static bool task_counted_before(struct vhv_vm *vm, struct vhv_vcpu *e)
+{
+	struct vhv_vcpu *o;
+
+	list_for_each_entry(o, &vm->vcpus, node) {
+		if (o == e)
+			return false;
+		if (o->task == e->task)
+			return true;
+	}
+	return false;
+}
+
+/* Another listed vCPU of the VM has @e's thread. */
+static bool task_listed_elsewhere(struct vhv_vm *vm, struct vhv_vcpu *e)
+{
+	struct vhv_vcpu *o;
+
+	list_for_each_entry(o, &vm->vcpus, node) {
+		if (o != e && o->task == e->task)
+			return true;
+	}
+	return false;
+}
+
+/*
  * Major faults of the vCPU threads, reaped ones included: not only swap-ins
  * (file-backed faults and retries with FAULT_FLAG_TRIED count too), and not
  * the async page faults the kworkers take (those are in apf_faults).
@@ -216,8 +246,10 @@ u64 vhv_vm_majflt(struct vhv_vm *vm)
 
 	lockdep_assert_held(&vhv_reg.lock);
 
-	list_for_each_entry(e, &vm->vcpus, node)
-		n += vhv_vcpu_majflt(e);
+	list_for_each_entry(e, &vm->vcpus, node) {
+		if (!task_counted_before(vm, e))
+			n += vhv_vcpu_majflt(e);
+	}
 	return n;
 }
 
@@ -228,8 +260,10 @@ u64 vhv_vm_ready_ns(struct vhv_vm *vm)
 
 	lockdep_assert_held(&vhv_reg.lock);
 
-	list_for_each_entry(e, &vm->vcpus, node)
-		n += READ_ONCE(e->task->sched_info.run_delay);
+	list_for_each_entry(e, &vm->vcpus, node) {
+		if (!task_counted_before(vm, e))
+			n += READ_ONCE(e->task->sched_info.run_delay);
+	}
 	return n;
 }
 
@@ -394,15 +428,20 @@ bool vhv_vm_gone(struct vhv_vm *vm)
 /**
  * vhv_vm_fold() - keep a reaped vCPU's figures in the VM's totals
  * @vm: the VM
- * @e: its vCPU, being reaped
+ * @e: its vCPU, being reaped, still on @vm's list
+ *
+ * The thread's own figures are kept only with its last vCPU on the list:
+ * while another vCPU of the VM has the thread, the sums count it there.
  */
 void vhv_vm_fold(struct vhv_vm *vm, struct vhv_vcpu *e)
 {
 	lockdep_assert_held(&vhv_reg.lock);
 
-	vm->gone_ready_ns += READ_ONCE(e->task->sched_info.run_delay);
+	if (!task_listed_elsewhere(vm, e)) {
+		vm->gone_ready_ns += READ_ONCE(e->task->sched_info.run_delay);
+		vm->gone_majflt += vhv_vcpu_majflt(e);
+	}
 	vm->gone_swap_wait_ns += READ_ONCE(e->swap_wait_ns);
-	vm->gone_majflt += vhv_vcpu_majflt(e);
 	apf_add(&vm->gone_apf, e);
 	if (time_after(READ_ONCE(e->hb), vm->hb))
 		vm->hb = READ_ONCE(e->hb);
