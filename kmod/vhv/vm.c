@@ -207,28 +207,22 @@ u64 vhv_vm_swap_bytes(struct vhv_vm *vm)
 /*
  * A thread that runs several vCPUs of the VM (one KVM_RUN after another)
  * has one run_delay and one maj_flt: the VM's sums of thread figures take
- * it once, at the first of its vCPUs on the list.
+ * it once. Does another vCPU on the VM's list have @e's thread: one before
+ * @e (@before_only: the sums count the thread at its first vCPU), or any
+ * (a reaped vCPU folds the thread's figures only when it is the last).
  */
-static bool task_counted_before(struct vhv_vm *vm, struct vhv_vcpu *e)
+static bool task_shared(struct vhv_vm *vm, struct vhv_vcpu *e,
+			bool before_only)
 {
 	struct vhv_vcpu *o;
 
 	list_for_each_entry(o, &vm->vcpus, node) {
-		if (o == e)
-			return false;
+		if (o == e) {
+			if (before_only)
+				return false;
+			continue;
+		}
 		if (o->task == e->task)
-			return true;
-	}
-	return false;
-}
-
-/* Another listed vCPU of the VM has @e's thread. */
-static bool task_listed_elsewhere(struct vhv_vm *vm, struct vhv_vcpu *e)
-{
-	struct vhv_vcpu *o;
-
-	list_for_each_entry(o, &vm->vcpus, node) {
-		if (o != e && o->task == e->task)
 			return true;
 	}
 	return false;
@@ -247,7 +241,7 @@ u64 vhv_vm_majflt(struct vhv_vm *vm)
 	lockdep_assert_held(&vhv_reg.lock);
 
 	list_for_each_entry(e, &vm->vcpus, node) {
-		if (!task_counted_before(vm, e))
+		if (!task_shared(vm, e, true))
 			n += vhv_vcpu_majflt(e);
 	}
 	return n;
@@ -261,7 +255,7 @@ u64 vhv_vm_ready_ns(struct vhv_vm *vm)
 	lockdep_assert_held(&vhv_reg.lock);
 
 	list_for_each_entry(e, &vm->vcpus, node) {
-		if (!task_counted_before(vm, e))
+		if (!task_shared(vm, e, true))
 			n += READ_ONCE(e->task->sched_info.run_delay);
 	}
 	return n;
@@ -437,7 +431,7 @@ void vhv_vm_fold(struct vhv_vm *vm, struct vhv_vcpu *e)
 {
 	lockdep_assert_held(&vhv_reg.lock);
 
-	if (!task_listed_elsewhere(vm, e)) {
+	if (!task_shared(vm, e, false)) {
 		vm->gone_ready_ns += READ_ONCE(e->task->sched_info.run_delay);
 		vm->gone_majflt += vhv_vcpu_majflt(e);
 	}
