@@ -284,7 +284,7 @@ traced_window() {
 	echo 0 > "$TI/tracing_on"
 	cat "$TI/trace" > "$TMPD/$name.trace"
 	for e in $TRACE_EVENTS; do echo 0 > "$TI/events/$e/enable"; done
-	lost=$(awk '/^(overrun|dropped events):/ { s += $NF } END { print s + 0 }' "$TI"/per_cpu/cpu*/stats)
+	lost=$(trace_stats "$TI" 'overrun|dropped events')
 	for e in "${!TID[@]}"; do map+="$e:${TID[$e]} "; done
 	awk -v tids="$map" -f "$SELFDIR/vcpu_trace.awk" "$TMPD/$name.trace" > "$TMPD/$name.replay"
 	while read -r kind a b c rest; do
@@ -468,7 +468,7 @@ if [ -d "$EV" ]; then
 	# by reading "trace", which would pause the recording.
 	__traced_enough() {
 		local n
-		n=$(cat "$TI"/per_cpu/cpu*/stats | awk '/^entries:/ { s += $2 } END { print s + 0 }')
+		n=$(trace_stats "$TI" entries)
 		WAIT_SEEN="$n events in the buffer"
 		[ "$n" -ge $((10 * ${#TID[@]})) ]
 	}

@@ -88,10 +88,10 @@ vmswap_bytes() { echo $(( $(awk '/^VmSwap:/ { print $2 }' "/proc/$1/status") * 1
 memstat() { awk -v k="$2" '$1 == k { print $2 }' "$1/memory.stat"; }
 psi_total() { awk -v k="$2" '$1 == k { for (i = 2; i <= NF; i++) if ($i ~ /^total=/) { sub("total=", "", $i); print $i } }' "$1/memory.pressure"; }
 majflt() { local st; read -ra st < "/proc/$1/task/$2/stat"; echo "${st[11]}"; }
-# counted: how many events the counting instance CI recorded. Its per-CPU
-# stats are read while it records: opening an instance's "trace" pauses
-# its recording, and TI's, the ground truth, must not miss an event.
-counted() { cat "$CI"/per_cpu/cpu*/stats | awk '/^(entries|overrun):/ { s += $2 } END { print s + 0 }'; }
+# counted: how many events the counting instance CI recorded, read while
+# it records (opening an instance's "trace" would pause its recording, and
+# TI's, the ground truth, must not miss an event).
+counted() { trace_stats "$CI" 'entries|overrun'; }
 # close_ns A B PCT ABS: |A-B| <= PCT% of max(A,B) + ABS
 close_ns() { awk -v a="$1" -v b="$2" -v p="$3" -v x="$4" 'BEGIN { d = a - b; if (d < 0) d = -d; m = (a > b) ? a : b; exit !(d <= m * p / 100 + x) }'; }
 
@@ -285,7 +285,7 @@ __majflt_bounds() {
 	for idx in "${!TID[@]}"; do
 		t=$((t + $(grep -c -- "-${TID[$idx]} *\[" "$TRIED_TI/trace" || true)))
 	done
-	lost=$(cat "$TRIED_TI"/per_cpu/cpu*/stats | awk '/^overrun:/ { s += $2 } END { print s + 0 }')
+	lost=$(trace_stats "$TRIED_TI" overrun)
 	LAST="stopped: VM majflt $s; cgroup pgmajfault $p; the VMM's other threads' majflt $other; vCPU faults retried with FAULT_FLAG_TRIED (traced) $t, $lost events lost"
 	[ "$lost" = 0 ] && [ "$s" -ge $((p - other)) ] && [ "$s" -le $((p + t)) ]
 }
@@ -410,7 +410,7 @@ if [ -n "$DMDEV" ] && mkswap "$DMDEV" > /dev/null && swapon -p 32767 "$DMDEV"; t
 	blocked=$(traced_sleep "$WTID" D run)
 	nblk=${blocked#* }; blocked=${blocked% *}
 	all=$(traced_sleep "$WTID" D)
-	lost=$(cat "$TI"/per_cpu/cpu*/stats 2>/dev/null | awk '/^overrun:/ { s += $2 } END { print s + 0 }')
+	lost=$(trace_stats "$TI" overrun)
 	diag "whole life: swap_wait_ns $w; traced D time in KVM_RUN $blocked ns in $nblk blocks ($(fcalc "100 * $w / ($blocked + 1)")%); all D time (blocks) ${all% *} (${all#* }); iowait_sum $i ns; $lost events lost"
 	check "W: swap_wait_ns = the vCPU thread's blocked time in KVM_RUN (sched_switch D to sched_wakeup, >= 100 ms) within 2.5% (+10 ms)" \
 		eval '[ "$lost" = 0 ] && [ "$blocked" -ge 100000000 ] && close_ns "$w" "$blocked" 2.5 10000000'
@@ -475,7 +475,7 @@ if [ -n "$DMDEV" ] && mkswap "$DMDEV" > /dev/null && swapon -p 32767 "$DMDEV"; t
 	nblk=${blocked#* }; blocked=${blocked% *}
 	napf=$(grep -c "kvm_async_pf_not_present:" "$TI/trace" || true)
 	nrdy=$(grep -c "kvm_async_pf_ready:" "$TI/trace" || true)
-	lost=$(cat "$TI"/per_cpu/cpu*/stats 2>/dev/null | awk '/^overrun:/ { s += $2 } END { print s + 0 }')
+	lost=$(trace_stats "$TI" overrun)
 	diag "whole life: swap_wait_ns $w, halt_ns $h; traced S+D time in KVM_RUN $blocked ns in $nblk blocks ($(fcalc "100 * $w / ($blocked + 1)")%); KVM: $napf async page faults, $nrdy ready; $lost events lost"
 	check "A: KVM took async page faults, and halt_ns stayed 0 (the guest never halts)" \
 		eval '[ "$APF" = 1 ] && [ "$napf" -gt 0 ] && [ "$h" = 0 ]'

@@ -252,6 +252,15 @@ trace_pid_filter() {
 	echo "$out"
 }
 
+# trace_stats INSTANCE KEYS: the sum over the instance's CPUs of the
+# per-CPU stats lines whose key matches the regex KEYS ("overrun": events
+# lost; "entries": events in the buffer). Readable while it records,
+# unlike "trace", whose opening pauses the recording.
+trace_stats() {
+	awk -v re="^($2):" '$0 ~ re { s += $NF } END { print s + 0 }' \
+		"$1"/per_cpu/cpu*/stats 2>/dev/null
+}
+
 # trace_events FILE EVENT: the key=value payloads of EVENT in a trace dump,
 # one event per line, prefixed by "ts=<seconds>".
 trace_events() {
