@@ -555,13 +555,19 @@ load_vm C 2
 settle C
 measure 50 "$RD_FLOOR"
 
+# The thread of an idle vCPU is on a CPU, waiting for one, or asleep in
+# its halt: KVM's halt_wait_ns covers the sleep (and the wait for a CPU
+# after the wakeup). The sleep is the wall time less the thread's schedstat
+# run time and run delay; on an idle host that is about 70% of the wall
+# time, on the 6.12 debug kernel beside three other guests 43%.
 chk_halt() {
-	local h r w
+	local h r w asleep
 	h=$(d w0 w1 "$IDX" halt); r=$(d w0 w1 "$IDX" ready); w=$(wall_ns w0 w1 "$IDX")
-	diag "vcpu $IDX: Δhalt_ns $h ($(fcalc "100 * $h / $w")% of wall), Δready_ns $r ($(fcalc "100 * $r / $w")%)"
-	[ "$h" -gt "$r" ] && fcheck "$h > 0.5 * $w"
+	asleep=$(( w - $(d w0 w1 "$IDX" se) - $(d w0 w1 "$IDX" rd) ))
+	diag "vcpu $IDX: Δhalt_ns $h ($(fcalc "100 * $h / $w")% of wall), Δready_ns $r ($(fcalc "100 * $r / $w")%); asleep (wall - schedstat run and delay) $asleep ns ($(fcalc "100 * $asleep / $w")%)"
+	[ "$h" -gt "$r" ] && [ "$asleep" -gt 0 ] && fcheck "$h >= 0.9 * $asleep"
 }
-per_vcpu "C: halt_ns grows > 50% of the wall time and more than ready_ns" chk_halt
+per_vcpu "C: halt_ns grows by >= 90% of the time the thread slept (wall - schedstat run time and run delay), and more than ready_ns" chk_halt
 # An idle vCPU waits for a CPU each time its 10 ms timer wakes it; on a
 # loaded host the emulated CPUs serve those wakeups late: on the 6.12
 # debug kernel beside three other guests it was ready 12-14% of the time
