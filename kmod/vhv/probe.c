@@ -7,7 +7,8 @@
  * name when the tracepoint core reports the module (at once if it is
  * already loaded, MODULE_STATE_COMING), and released when it goes
  * (MODULE_STATE_GOING), so "rmmod kvm_amd kvm" works with vhv loaded and
- * vhv attaches again when kvm comes back.
+ * vhv attaches again when kvm comes back. A kernel with KVM built in
+ * (CONFIG_KVM=y) has them in vmlinux: vhv attaches there at load.
  *
  * Hot path: kvm_entry runs on every VM entry (IRQs and preemption off),
  * after an in-kernel exit as after a return from userspace. It compares
@@ -175,9 +176,11 @@ struct probe_tp {
 	struct tracepoint *tp;
 };
 
-/* protects kvm_tps[].tp and kvm_mod */
+/* protects kvm_tps[].tp, kvm_mod and kvm_builtin */
 static DEFINE_MUTEX(probe_lock);
 static struct module *kvm_mod;
+/* KVM is part of vmlinux (CONFIG_KVM=y): attached at load, for good */
+static bool kvm_builtin;
 static struct probe_tp kvm_tps[] = {
 	{ .name = "kvm_entry", .fn = probe_entry },
 	{ .name = "kvm_async_pf_not_present", .fn = probe_apf_not_present,
@@ -225,16 +228,14 @@ static void kvm_tp_unregister(struct probe_tp *p)
 		tracepoint_probe_unregister(p->tp, p->fn, NULL);
 }
 
-static void kvm_attach(struct module *mod)
+/* Attach to the kvm tracepoints kvm_find*() found; all or none. */
+static int kvm_register(void)
 {
 	unsigned int i;
 	int ret = 0;
 
 	lockdep_assert_held(&probe_lock);
 
-	if (kvm_mod || strcmp(mod->name, "kvm"))
-		return;
-	kvm_find(mod);
 	for (i = 0; i < ARRAY_SIZE(kvm_tps); i++) {
 		if (!kvm_tps[i].tp && kvm_tps[i].optional)
 			continue;
@@ -248,12 +249,24 @@ static void kvm_attach(struct module *mod)
 			goto undo;
 		}
 	}
-	kvm_mod = mod;
-	pr_info("attached to kvm\n");
-	return;
+	return 0;
 undo:
 	while (i--)
 		kvm_tp_unregister(&kvm_tps[i]);
+	return ret;
+}
+
+static void kvm_attach(struct module *mod)
+{
+	lockdep_assert_held(&probe_lock);
+
+	if (kvm_mod || kvm_builtin || strcmp(mod->name, "kvm"))
+		return;
+	kvm_find(mod);
+	if (kvm_register())
+		return;
+	kvm_mod = mod;
+	pr_info("attached to kvm\n");
 }
 
 static void kvm_detach(struct module *mod)
@@ -299,6 +312,51 @@ static void sched_find(struct tracepoint *tp, void *priv)
 		p->tp = tp;
 }
 
+static void kvm_find_builtin(struct tracepoint *tp, void *priv)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(kvm_tps); i++) {
+		if (!strcmp(tp->name, kvm_tps[i].name))
+			kvm_tps[i].tp = tp;
+	}
+}
+
+/*
+ * With KVM built into vmlinux (CONFIG_KVM=y) its tracepoints are vmlinux's
+ * and no module will ever come: attach now, or fail the load rather than
+ * report nothing.
+ */
+static int kvm_attach_builtin(void)
+{
+	int ret;
+
+	for_each_kernel_tracepoint(kvm_find_builtin, NULL);
+	if (!kvm_tps[0].tp)
+		return 0;
+	mutex_lock(&probe_lock);
+	ret = kvm_register();
+	if (!ret) {
+		kvm_builtin = true;
+		pr_info("attached to kvm (built into the kernel)\n");
+	}
+	mutex_unlock(&probe_lock);
+	return ret;
+}
+
+static void kvm_detach_builtin(void)
+{
+	unsigned int i;
+
+	mutex_lock(&probe_lock);
+	if (kvm_builtin) {
+		for (i = 0; i < ARRAY_SIZE(kvm_tps); i++)
+			kvm_tp_unregister(&kvm_tps[i]);
+		kvm_builtin = false;
+	}
+	mutex_unlock(&probe_lock);
+}
+
 /**
  * vhv_probe_init() - attach to sched_switch, and to kvm now or when loaded
  *
@@ -318,11 +376,16 @@ int vhv_probe_init(void)
 	ret = tracepoint_probe_register(sched_tp.tp, sched_tp.fn, NULL);
 	if (ret)
 		return ret;
-	ret = register_tracepoint_module_notifier(&probe_nb);
+	ret = kvm_attach_builtin();
 	if (ret)
 		goto err_sched;
+	ret = register_tracepoint_module_notifier(&probe_nb);
+	if (ret)
+		goto err_kvm;
 	return 0;
 
+err_kvm:
+	kvm_detach_builtin();
 err_sched:
 	tracepoint_probe_unregister(sched_tp.tp, sched_tp.fn, NULL);
 	tracepoint_synchronize_unregister();
@@ -338,6 +401,7 @@ err_sched:
 void vhv_probe_exit(void)
 {
 	unregister_tracepoint_module_notifier(&probe_nb);
+	kvm_detach_builtin();
 	tracepoint_probe_unregister(sched_tp.tp, sched_tp.fn, NULL);
 	tracepoint_synchronize_unregister();
 }
