@@ -49,6 +49,19 @@ static struct hlist_head *task_bucket(const struct task_struct *t)
 	return &task_hash[hash_ptr(t, hash_bits)];
 }
 
+/*
+ * KVM's counters only grow while a struct kvm_vcpu lives (but for a clear
+ * through KVM's debugfs statistics): lower ones than vhv copied mean a new
+ * vCPU at the address of an old one, in a VM a VMM made on the same threads
+ * after destroying the old one, whose struct kvm got the old address too.
+ */
+static bool vcpu_renewed(const struct vhv_vcpu *e,
+			 const struct kvm_vcpu *vcpu)
+{
+	return vcpu->stat.exits < READ_ONCE(e->exits) ||
+	       vcpu->stat.generic.halt_wait_ns < READ_ONCE(e->halt_ns);
+}
+
 /**
  * vhv_vcpu_find() - the live object for the vCPU current is entering
  * @vcpu: KVM's vCPU, alive (kvm_entry probe)
@@ -65,8 +78,13 @@ struct vhv_vcpu *vhv_vcpu_find(struct kvm_vcpu *vcpu)
 		    READ_ONCE(e->replaced))
 			continue;
 		if (e->task == current && e->kvm == vcpu->kvm &&
-		    e->vcpu_id == (u32)vcpu->vcpu_id)
-			return e;
+		    e->vcpu_id == (u32)vcpu->vcpu_id) {
+			if (!READ_ONCE(e->vm->renewed) &&
+			    !vcpu_renewed(e, vcpu))
+				return e;
+			/* Its VM is a new one at the old VM's address. */
+			WRITE_ONCE(e->vm->renewed, true);
+		}
 		/* Another thread runs this vCPU, or the pointer was reused. */
 		WRITE_ONCE(e->replaced, true);
 	}
@@ -170,7 +188,7 @@ struct vhv_vcpu *vhv_vcpu_create(struct kvm_vcpu *vcpu, unsigned long room,
 		goto untracked;
 
 	spin_lock(&vhv_reg.hash_lock);
-	vm = vhv_vm_find_locked(vcpu->kvm);
+	vm = vhv_vm_find_locked(vcpu);
 	if (!vm) {
 		spin_unlock(&vhv_reg.hash_lock);
 		nvm = vhv_vm_alloc(&why);
@@ -179,7 +197,7 @@ struct vhv_vcpu *vhv_vcpu_create(struct kvm_vcpu *vcpu, unsigned long room,
 			goto untracked;
 		}
 		spin_lock(&vhv_reg.hash_lock);
-		vm = vhv_vm_find_locked(vcpu->kvm);
+		vm = vhv_vm_find_locked(vcpu);
 		if (!vm) {
 			vm = nvm;
 			nvm = NULL;

@@ -92,26 +92,49 @@ static bool vm_alive_locked(struct vhv_vm *vm)
 	return false;
 }
 
+/*
+ * KVM gives each vCPU of a VM its own vcpu_id: another live vCPU object of
+ * the VM with @vcpu's id and another address means @vcpu belongs to a new
+ * VM at the old one's address.
+ */
+static bool vm_id_taken_locked(struct vhv_vm *vm, const struct kvm_vcpu *vcpu)
+{
+	struct vhv_vcpu *e;
+
+	list_for_each_entry(e, &vm->hvcpus, vm_hnode) {
+		if (e->vcpu_id == (u32)vcpu->vcpu_id && e->key != vcpu &&
+		    !READ_ONCE(e->replaced))
+			return true;
+	}
+	return false;
+}
+
 /**
- * vhv_vm_find_locked() - the live VM of a struct kvm in current's process
- * @kvm: opaque key
+ * vhv_vm_find_locked() - the live VM of the vCPU current enters
+ * @vcpu: KVM's vCPU, alive (kvm_entry probe)
  *
  * A VM whose vCPU threads have all exited is over, even if a new struct
  * kvm of the same process got its address (a VMM that creates VMs one
- * after another): the caller then starts a new VM.
+ * after another): the caller then starts a new VM. So is a VM seen to be
+ * renewed: a new struct kvm at its address, told by a vCPU whose counters
+ * went back (vhv_vcpu_find()) or by a second vCPU with one vcpu_id.
  *
  * Return: the VM or NULL.
  */
-struct vhv_vm *vhv_vm_find_locked(const struct kvm *kvm)
+struct vhv_vm *vhv_vm_find_locked(const struct kvm_vcpu *vcpu)
 {
+	const struct kvm *kvm = vcpu->kvm;
 	struct vhv_vm *vm;
 
 	lockdep_assert_held(&vhv_reg.hash_lock);
 
 	hlist_for_each_entry(vm, vm_bucket(kvm), hnode) {
-		if (vm->kvm == kvm && vm->mm == current->mm && !vm->dead &&
-		    vm_alive_locked(vm))
+		if (vm->kvm != kvm || vm->mm != current->mm || vm->dead ||
+		    READ_ONCE(vm->renewed) || !vm_alive_locked(vm))
+			continue;
+		if (!vm_id_taken_locked(vm, vcpu))
 			return vm;
+		WRITE_ONCE(vm->renewed, true);
 	}
 	return NULL;
 }
@@ -413,10 +436,13 @@ void vhv_vm_update_rate(struct vhv_vm *vm)
 	vm->rate_majflt = majflt;
 }
 
-/* The VMM process has exited (its address space is gone). */
+/*
+ * The VMM process has exited (its address space is gone), or a new VM took
+ * the VM's address: its vCPUs that are left are old ones.
+ */
 bool vhv_vm_gone(struct vhv_vm *vm)
 {
-	return atomic_read(&vm->mm->mm_users) == 0;
+	return atomic_read(&vm->mm->mm_users) == 0 || READ_ONCE(vm->renewed);
 }
 
 /**

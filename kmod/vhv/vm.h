@@ -12,6 +12,7 @@
 #include "untracked.h"
 
 struct kvm;
+struct kvm_vcpu;
 struct mm_struct;
 
 /**
@@ -50,6 +51,8 @@ struct vhv_vcpu;
  * @nr_alive: vCPU objects that point here and are still hashed
  *	(vhv_reg.hash_lock)
  * @dead: unhashed (vhv_reg.hash_lock)
+ * @renewed: a new struct kvm took @kvm's address: the VM is over and no
+ *	vCPU joins it any more (set by the probe, read under hash_lock)
  * @listed: on vhv_reg.vms (vhv_reg.lock)
  * @in_sysfs: @kobj is in sysfs (vhv_reg.lock)
  * @nr_vcpus: listed vCPUs (vhv_reg.lock)
@@ -88,6 +91,7 @@ struct vhv_vm {
 	pid_t pid;
 	unsigned int nr_alive;
 	bool dead;
+	bool renewed;
 	bool listed;
 	bool in_sysfs;
 	unsigned int nr_vcpus;
@@ -114,7 +118,7 @@ struct vhv_vm {
 /* Probe context. */
 struct vhv_vm *vhv_vm_alloc(enum vhv_nt_reason *why);
 void vhv_vm_free_unpublished(struct vhv_vm *vm);
-struct vhv_vm *vhv_vm_find_locked(const struct kvm *kvm);
+struct vhv_vm *vhv_vm_find_locked(const struct kvm_vcpu *vcpu);
 void vhv_vm_publish_locked(struct vhv_vm *vm, const struct kvm *kvm);
 void vhv_vm_update_mem(struct vhv_vm *vm, struct kvm *kvm);
 

@@ -7,24 +7,28 @@
 #   T  vhv tracks the 3 vCPUs, each under that one thread
 #   S  the VM's ready_ns counts the thread once: it equals the thread's
 #      run_delay (schedstat), not three times it
+#   R  a VMM that destroys its VM and makes another on the same thread
+#      (onethread.py 2 ... 2): vhv lists the second VM under a new id,
+#      with 2 vCPUs of that thread, and the first VM is gone
 #
 # Ground truth: /proc/PID/task/TID/schedstat, read while the VMM is
-# SIGSTOPped, when neither side moves.
+# SIGSTOPped, when neither side moves; onethread.py's own "vm=K" lines.
 
 set -e
 . "$(dirname "${BASH_SOURCE[0]}")/vhv_lib.sh"
 vhv_require
 
-BUSY='' OT=''
+BUSY='' OT='' RT=''
 cleanup() {
 	set +e
+	[ -n "$RT" ] && kill "$RT" 2>/dev/null && wait "$RT" 2>/dev/null
 	[ -n "$OT" ] && kill -CONT "$OT" 2>/dev/null && kill "$OT" 2>/dev/null && wait "$OT" 2>/dev/null
 	[ -n "$BUSY" ] && kill "$BUSY" 2>/dev/null && wait "$BUSY" 2>/dev/null
 	vhv_cleanup
 }
 trap cleanup EXIT
 
-tap_plan 3
+tap_plan 4
 
 taskset -c 0 sh -c 'while :; do :; done' &
 BUSY=$!
@@ -79,5 +83,55 @@ chk_sum() {
 	[ "$vm" -eq "$rd" ]
 }
 check "S: the VM's ready_ns counts the thread once (= its run_delay)" chk_sum
+
+kill "$OT" "$BUSY" 2>/dev/null || :
+wait "$OT" "$BUSY" 2>/dev/null || :
+OT='' BUSY=''
+
+# The first VM runs until both its vCPUs exited 500 times (KVM's counters
+# are then well above those of a new vCPU), then SIGUSR1 has the thread
+# destroy it and make the second.
+__vm_seen() {
+	kill -0 "$RT" 2>/dev/null || WAIT_ABORT="onethread.py exited"
+	grep -q "^vm=$1\$" "$TMPD/rt.out"
+}
+__ran() {
+	local d
+	for d in "$VMDIR"/vcpus/*; do
+		WAIT_SEEN="vCPU $(basename "$d"): exits $(rd "$d/exits")"
+		[ "$(rd "$d/exits")" -ge 500 ] || return 1
+	done
+}
+__second_vm() {
+	local d
+	d=$(vm_of_pid "$RT") || { WAIT_SEEN="no VM of pid $RT"; return 1; }
+	WAIT_SEEN="VM $(basename "$d") with $(ls "$d/vcpus" | wc -l) vCPUs; first VM $ID1 listed: $([ -e "$SYS/vms/$ID1" ] && echo yes || echo no)"
+	[ "$(basename "$d")" != "$ID1" ] && [ ! -e "$SYS/vms/$ID1" ] &&
+		[ "$(ls "$d/vcpus" | wc -l)" -eq 2 ] || return 1
+	VMDIR=$d
+}
+chk_renew() {
+	local tid d tids=
+	taskset -c 0 "$PY" "$VHV_SELF/onethread.py" 2 600 2 > "$TMPD/rt.out" 2> "$TMPD/rt.err" &
+	RT=$!
+	if ! wait_for "onethread.py's first VM" 60 __vm_seen 1; then
+		diag "$(cat "$TMPD/rt.err")"
+		return 1
+	fi
+	tid=$(sed -n 's/^tid=//p' "$TMPD/rt.out")
+	vm_wait "$RT" 2 60 || return 1
+	ID1=$(basename "$VMDIR")
+	wait_for "the first VM's vCPUs to exit 500 times" 300 __ran || return 1
+	kill -USR1 "$RT"
+	if ! wait_for "onethread.py's second VM" 60 __vm_seen 2; then
+		diag "$(cat "$TMPD/rt.err")"
+		return 1
+	fi
+	wait_for "vhv to list the second VM alone" 60 __second_vm || return 1
+	for d in "$VMDIR"/vcpus/*; do tids+="$(rd "$d/tid") "; done
+	diag "first VM $ID1, second VM $(basename "$VMDIR"); its vCPU tids $tids(the thread: $tid)"
+	[ "$tids" = "$tid $tid " ]
+}
+check "R: a VM destroyed and made again on the same thread is a new VM" chk_renew
 
 tap_done

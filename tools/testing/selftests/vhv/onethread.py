@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """onethread.py - a VMM whose one thread runs several vCPUs of one VM.
 
-    onethread.py NVCPUS SECONDS
+    onethread.py NVCPUS SECONDS [VMS]
 
 Creates a VM with one 4 KiB slot at the reset vector holding "out %al,
 $0x80; jmp back", creates NVCPUS vCPUs and runs them in turn from the main
@@ -10,11 +10,17 @@ thread: KVM_RUN on vCPU 0 returns at its OUT, then vCPU 1, and so on, for
 SECONDS. Every vCPU starts at reset (real mode, CS base 0xffff0000, IP
 0xfff0), so no register needs setting. Prints "tid=T" once the first round
 is done, then "rounds=N" at the end.
+
+With VMS > 1, the same thread then destroys the VM (closes every file
+descriptor and mapping of it) and makes the next one, VMS in all: each
+runs until SIGUSR1 (or for SECONDS), and "vm=K" is printed once VM K's
+first round is done.
 """
 import ctypes
 import fcntl
 import mmap
 import os
+import signal
 import sys
 import time
 
@@ -39,9 +45,16 @@ class Region(ctypes.Structure):
                 ("userspace_addr", ctypes.c_uint64)]
 
 
-def main():
-    nr, secs = int(sys.argv[1]), float(sys.argv[2])
-    kvm = os.open("/dev/kvm", os.O_RDWR | os.O_CLOEXEC)
+NEXT = False
+
+
+def on_usr1(signum, frame):
+    global NEXT
+    NEXT = True
+
+
+def make_vm(kvm, nr, run_size):
+    """A VM with the code slot and NVCPUS vCPUs: (fds, mappings, vCPUs)."""
     vm = fcntl.ioctl(kvm, KVM_CREATE_VM, 0)
     # Intel only: three pages for the real-mode TSS, away from the slot
     fcntl.ioctl(vm, KVM_SET_TSS_ADDR, 0x70000000)
@@ -50,16 +63,35 @@ def main():
     addr = ctypes.addressof(ctypes.c_char.from_buffer(mem))
     region = Region(0, 0, SLOT_GPA, 4096, addr)
     fcntl.ioctl(vm, KVM_SET_USER_MEMORY_REGION, region)
-    run_size = fcntl.ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, 0)
     vcpus = []
     for i in range(nr):
         fd = fcntl.ioctl(vm, KVM_CREATE_VCPU, i)
         run = mmap.mmap(fd, run_size, mmap.MAP_SHARED,
                         mmap.PROT_READ | mmap.PROT_WRITE)
         vcpus.append((fd, run))
+    return vm, mem, vcpus
+
+
+def destroy_vm(vm, mem, vcpus):
+    """Drop every reference this process holds: KVM destroys the VM."""
+    for fd, run in vcpus:
+        run.close()
+        os.close(fd)
+    os.close(vm)
+    # ctypes' from_buffer() export keeps the mapping until collected
+    import gc
+    gc.collect()
+    try:
+        mem.close()
+    except BufferError:
+        pass
+
+
+def run_vm(vcpus, secs, first, k):
+    global NEXT
     end = time.monotonic() + secs
     rounds = 0
-    while rounds == 0 or time.monotonic() < end:
+    while rounds == 0 or (time.monotonic() < end and not NEXT):
         for fd, run in vcpus:
             fcntl.ioctl(fd, KVM_RUN, 0)
             reason = int.from_bytes(run[8:12], "little")
@@ -67,7 +99,25 @@ def main():
                 sys.exit(f"onethread: exit reason {reason}, not KVM_EXIT_IO")
         rounds += 1
         if rounds == 1:
-            print(f"tid={os.getpid()}", flush=True)
+            if first:
+                print(f"tid={os.getpid()}", flush=True)
+            print(f"vm={k}", flush=True)
+    NEXT = False
+    return rounds
+
+
+def main():
+    nr, secs = int(sys.argv[1]), float(sys.argv[2])
+    nvms = int(sys.argv[3]) if len(sys.argv) > 3 else 1
+    signal.signal(signal.SIGUSR1, on_usr1)
+    kvm = os.open("/dev/kvm", os.O_RDWR | os.O_CLOEXEC)
+    run_size = fcntl.ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, 0)
+    rounds = 0
+    for k in range(1, nvms + 1):
+        vm, mem, vcpus = make_vm(kvm, nr, run_size)
+        rounds += run_vm(vcpus, secs, k == 1, k)
+        if k < nvms:
+            destroy_vm(vm, mem, vcpus)
     print(f"rounds={rounds}", flush=True)
 
 
