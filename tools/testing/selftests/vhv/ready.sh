@@ -388,32 +388,29 @@ check "A: VM ready_ns grows as the sum of its vCPUs' within 1%" chk_vm_sum
 # ---- X: a traced window on A ----------------------------------------------
 traced_window X 50
 
-# exits: KVM counts every VM exit, and kvm:kvm_exit fires for each.
-chk_exits_traced() {
-	local x lo hi
+# chk_traced FIELD EVENTS KEY...: vhv's Δ of a vCPU's FIELD over the traced
+# window lies in the range tr_range KEY... gives for the thread's EVENTS
+# (what the diag names); a window with none of them compares nothing.
+chk_traced() {
+	local f=$1 what=$2 x lo hi
+	shift 2
 	tr_ok || return 1
-	x=$(( ${S[x1:$IDX:exits]} - ${S[x0:$IDX:exits]} ))
-	read -r lo hi <<< "$(tr_range eks eany)"
-	diag "vcpu $IDX: Δexits $x; the thread's kvm_exit events say between $lo and $hi (${TR[sum:$IDX]})"
-	[ "$lo" -gt 0 ] || { diag "vcpu $IDX: no exit traced in the window: nothing to compare"; return 1; }
+	x=$(( ${S[x1:$IDX:$f]} - ${S[x0:$IDX:$f]} ))
+	read -r lo hi <<< "$(tr_range "$@")"
+	diag "vcpu $IDX: Δ$f $x; the thread's $what: between $lo and $hi (${TR[sum:$IDX]})"
+	[ "$lo" -gt 0 ] || { diag "vcpu $IDX: none traced in the window: nothing to compare"; return 1; }
 	[ "$x" -ge "$lo" ] && [ "$x" -le "$hi" ]
 }
-per_vcpu "X: Δexits = the thread's kvm:kvm_exit events over the same window" chk_exits_traced
+
+# exits: KVM counts every VM exit, and kvm:kvm_exit fires for each.
+per_vcpu "X: Δexits = the thread's kvm:kvm_exit events over the same window" \
+	chk_traced exits "kvm_exit events" eks eany
 
 # preemptions: KVM counts a switch-out of a runnable vCPU thread inside a
 # vCPU ioctl; at least those inside KVM_RUN, at most every R switch-out.
 # A's spin vCPUs share CPU 0: each is preempted tens of times a second.
-chk_preempt_traced() {
-	local x lo hi
-	tr_ok || return 1
-	x=$(( ${S[x1:$IDX:preempt]} - ${S[x0:$IDX:preempt]} ))
-	read -r lo hi <<< "$(tr_range psks psany paks paany)"
-	diag "vcpu $IDX: Δpreemptions $x; the thread's sched_switch events: $lo runnable switch-outs inside KVM_RUN, at most $hi in all"
-	[ "$lo" -gt 0 ] || { diag "vcpu $IDX: no preemption traced in the window: nothing to compare"; return 1; }
-	[ "$x" -ge "$lo" ] && [ "$x" -le "$hi" ]
-}
 per_vcpu "X: Δpreemptions between the thread's traced runnable switch-outs inside KVM_RUN and all of them" \
-	chk_preempt_traced
+	chk_traced preempt "runnable switch-outs (inside KVM_RUN .. in all)" psks psany paks paany
 
 # ready_hist: per bucket, the episodes the replay of sched_stat_wait and
 # the switches counts the way vhv does (one wait between two guest entries
@@ -593,6 +590,7 @@ else
 fi
 
 traced_window CX 50
-per_vcpu "C: Δexits = the thread's kvm:kvm_exit events over the same window" chk_exits_traced
+per_vcpu "C: Δexits = the thread's kvm:kvm_exit events over the same window" \
+	chk_traced exits "kvm_exit events" eks eany
 
 tap_done
