@@ -193,20 +193,25 @@ static struct probe_tp sched_tp = {
 	.name = "sched_switch", .fn = probe_switch,
 };
 
+/* @tp is one of kvm_tps[] if its name says so (kvm.ko's or vmlinux's). */
+static void kvm_match(struct tracepoint *tp, void *priv)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(kvm_tps); i++) {
+		if (!strcmp(tp->name, kvm_tps[i].name))
+			kvm_tps[i].tp = tp;
+	}
+}
+
 static void kvm_find(struct module *mod)
 {
-	struct tracepoint *tp;
-	unsigned int i, j;
+	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(kvm_tps); i++)
 		kvm_tps[i].tp = NULL;
-	for (j = 0; j < mod->num_tracepoints; j++) {
-		tp = tracepoint_ptr_deref(&mod->tracepoints_ptrs[j]);
-		for (i = 0; i < ARRAY_SIZE(kvm_tps); i++) {
-			if (!strcmp(tp->name, kvm_tps[i].name))
-				kvm_tps[i].tp = tp;
-		}
-	}
+	for (i = 0; i < mod->num_tracepoints; i++)
+		kvm_match(tracepoint_ptr_deref(&mod->tracepoints_ptrs[i]), NULL);
 }
 
 /*
@@ -228,7 +233,7 @@ static void kvm_tp_unregister(struct probe_tp *p)
 		tracepoint_probe_unregister(p->tp, p->fn, NULL);
 }
 
-/* Attach to the kvm tracepoints kvm_find*() found; all or none. */
+/* Attach to the kvm tracepoints kvm_match() found; all or none. */
 static int kvm_register(void)
 {
 	unsigned int i;
@@ -256,6 +261,19 @@ undo:
 	return ret;
 }
 
+/* Detach from every kvm tracepoint kvm_register() attached to. */
+static void kvm_unregister(void)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&probe_lock);
+
+	for (i = 0; i < ARRAY_SIZE(kvm_tps); i++) {
+		kvm_tp_unregister(&kvm_tps[i]);
+		kvm_tps[i].tp = NULL;
+	}
+}
+
 static void kvm_attach(struct module *mod)
 {
 	lockdep_assert_held(&probe_lock);
@@ -271,16 +289,11 @@ static void kvm_attach(struct module *mod)
 
 static void kvm_detach(struct module *mod)
 {
-	unsigned int i;
-
 	lockdep_assert_held(&probe_lock);
 
 	if (mod != kvm_mod)
 		return;
-	for (i = 0; i < ARRAY_SIZE(kvm_tps); i++) {
-		kvm_tp_unregister(&kvm_tps[i]);
-		kvm_tps[i].tp = NULL;
-	}
+	kvm_unregister();
 	kvm_mod = NULL;
 	pr_info("detached from kvm\n");
 }
@@ -312,16 +325,6 @@ static void sched_find(struct tracepoint *tp, void *priv)
 		p->tp = tp;
 }
 
-static void kvm_find_builtin(struct tracepoint *tp, void *priv)
-{
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(kvm_tps); i++) {
-		if (!strcmp(tp->name, kvm_tps[i].name))
-			kvm_tps[i].tp = tp;
-	}
-}
-
 /*
  * With KVM built into vmlinux (CONFIG_KVM=y) its tracepoints are vmlinux's
  * and no module will ever come: attach now, or fail the load rather than
@@ -331,7 +334,7 @@ static int kvm_attach_builtin(void)
 {
 	int ret;
 
-	for_each_kernel_tracepoint(kvm_find_builtin, NULL);
+	for_each_kernel_tracepoint(kvm_match, NULL);
 	if (!kvm_tps[0].tp)
 		return 0;
 	mutex_lock(&probe_lock);
@@ -346,12 +349,9 @@ static int kvm_attach_builtin(void)
 
 static void kvm_detach_builtin(void)
 {
-	unsigned int i;
-
 	mutex_lock(&probe_lock);
 	if (kvm_builtin) {
-		for (i = 0; i < ARRAY_SIZE(kvm_tps); i++)
-			kvm_tp_unregister(&kvm_tps[i]);
+		kvm_unregister();
 		kvm_builtin = false;
 	}
 	mutex_unlock(&probe_lock);
