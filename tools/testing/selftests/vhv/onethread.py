@@ -18,6 +18,7 @@ first round is done.
 """
 import ctypes
 import fcntl
+import gc
 import mmap
 import os
 import signal
@@ -79,12 +80,23 @@ def destroy_vm(vm, mem, vcpus):
         os.close(fd)
     os.close(vm)
     # ctypes' from_buffer() export keeps the mapping until collected
-    import gc
     gc.collect()
     try:
         mem.close()
     except BufferError:
         pass
+
+
+def kvm_run(fd):
+    """KVM_RUN until the guest exits: a signal (SIGUSR1) that comes in
+    KVM_RUN makes it return EINTR (KVM_EXIT_INTR), which fcntl.ioctl()
+    does not retry."""
+    while True:
+        try:
+            fcntl.ioctl(fd, KVM_RUN, 0)
+            return
+        except InterruptedError:
+            pass
 
 
 def run_vm(vcpus, secs, first, k):
@@ -93,7 +105,7 @@ def run_vm(vcpus, secs, first, k):
     rounds = 0
     while rounds == 0 or (time.monotonic() < end and not NEXT):
         for fd, run in vcpus:
-            fcntl.ioctl(fd, KVM_RUN, 0)
+            kvm_run(fd)
             reason = int.from_bytes(run[8:12], "little")
             if reason != KVM_EXIT_IO:
                 sys.exit(f"onethread: exit reason {reason}, not KVM_EXIT_IO")
