@@ -462,7 +462,8 @@ void vhv_vcpu_apf_start(struct vhv_vcpu *e, u64 token)
 /**
  * vhv_vcpu_apf_ready() - KVM completed an async page fault of the vCPU
  * @e: the vCPU (current is its thread)
- * @token: KVM's token; ~0 when KVM wakes all of them up (a reset)
+ * @token: KVM's token; VHV_APF_WAKE_ALL when KVM wakes all of them up
+ *	(protocol enable or reset)
  *
  * Context: kvm_async_pf_ready probe, on the vCPU thread.
  */
@@ -474,7 +475,7 @@ void vhv_vcpu_apf_ready(struct vhv_vcpu *e, u64 token)
 	for (i = 0; i < VHV_APF_SLOTS; i++) {
 		if (!e->apf_start[i])
 			continue;
-		if (token == ~0ULL) {
+		if (token == VHV_APF_WAKE_ALL) {
 			e->apf_start[i] = 0;
 			continue;
 		}

@@ -17,6 +17,12 @@ struct vhv_vm;
 
 /* Async page faults of a vCPU timed at once (more: the oldest is dropped). */
 #define VHV_APF_SLOTS	8
+/*
+ * The token of KVM's "wake all" page ready: x86 keeps tokens in a u32
+ * (struct kvm_arch_async_pf) and sets it to ~0, so the tracepoint's u64
+ * carries 0xffffffff, not ~0ULL.
+ */
+#define VHV_APF_WAKE_ALL	((u64)U32_MAX)
 
 /**
  * enum vhv_vcpu_state - what a vCPU thread is doing (Documentation/vhv)
