@@ -5,9 +5,9 @@
  * It drives KVM directly through its ioctls so that a test controls exactly
  * what the vCPU threads do: spin in guest mode, exit to userspace on every
  * iteration, idle in the in-kernel HLT path, or touch guest memory to create
- * swap pressure.  Guests run 32-bit protected mode, flat segments, no paging;
- * the code is assembled by the host compiler from the asm block below and
- * copied into guest RAM.
+ * swap pressure.  Guests run 32-bit protected mode, flat segments, no paging
+ * (memapf: 4 MiB identity paging); the code is assembled by the host
+ * compiler from the asm block below and copied into guest RAM.
  *
  * Output (stdout, line-buffered) is one "record key=value..." per line, as
  * listed in usage(), so shell tests can parse it with awk.
@@ -23,6 +23,7 @@
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <linux/kvm.h>
+#include <asm/kvm_para.h>
 #include <linux/userfaultfd.h>
 
 /*
@@ -57,6 +59,20 @@
  */
 #define ENTERED_ADDR(idx)	(TICKS_ADDR(idx) + 4)
 #define ENTERED_DISP	-0x3fc
+/*
+ * memapf: the rest of the bottom of each stack area, found by the guest's
+ * handlers as esp & -STACK_SIZE.  The VMM reads the counters after the run
+ * and sets APF_REARM_EVERY (-A) before it.
+ */
+#define APF_TAKEN	8		/* async #PFs the guest took */
+#define APF_WAKEALL	12		/* "wake all" page-ready interrupts */
+#define APF_REARM_EVERY	16		/* -A N: re-enable at every Nth #PF */
+#define APF_REARMS	20		/* times it did */
+#define APF_READY	24		/* page-ready tokens nobody waits for yet */
+#define APF_NR_READY	8
+#define APF_DATA	64		/* struct kvm_vcpu_pv_apf_data, 64-aligned */
+#define APF_ADDR(idx, off)	(TICKS_ADDR(idx) + (off))
+#define PD_ADDR		0xf000		/* memapf: page directory, 4 MiB pages */
 #define DATA_START	0x20000
 #define LAPIC_BASE	0xfee00000
 #define TSS_ADDR	0xfffbd000
@@ -70,6 +86,8 @@
 #define PORT_FAULT	0x502		/* guest took an exception: 4-byte vector */
 
 #define VEC_TIMER	0x20
+#define VEC_PF		14
+#define VEC_APF_READY	0x30		/* memapf: KVM's "page ready" */
 #define VEC_SPURIOUS	0xff
 #define NR_EXC_STUBS	32
 #define EXC_STUB_SIZE	16
@@ -78,6 +96,15 @@
 #define MAX_MEM_MB	3072
 #define MAX_PERIOD_US	500000000UL	/* 2^32 ticks of a 1 GHz / 128 clock */
 #define PAGE_SIZE_4K	4096
+
+/*
+ * memapf's MSR_KVM_ASYNC_PF_EN flags: SEND_ALWAYS because the guest runs at
+ * CPL 0 (else KVM tells only user mode); page ready by interrupt.
+ */
+#define APF_EN_FLAGS	(KVM_ASYNC_PF_ENABLED | KVM_ASYNC_PF_SEND_ALWAYS | \
+			 KVM_ASYNC_PF_DELIVERY_AS_INT)
+/* The token of a "page ready" for every fault (KVM's u32 ~0). */
+#define APF_WAKE_ALL_TOKEN	0xffffffff
 
 #define S_(x)	#x
 #define S(x)	S_(x)
@@ -197,21 +224,164 @@ __asm__(
 	"	mov %edx, " S(LAPIC_BASE) " + 0x380\n"
 	"	sti\n"
 	"	jmp guest_mem_body\n"
+	/*
+	 * memapf: mem with paging on (set up by the VMM), interrupts on and
+	 * KVM's paravirtual async page faults enabled, so KVM tells the
+	 * guest "page not present" (#PF, token in CR2) instead of holding
+	 * the vCPU, and "page ready" by interrupt.  The LAPIC must be on
+	 * before the enable: KVM delivers no page ready to a disabled one.
+	 */
+	"guest_memapf:\n"
+	ENTERED
+	"	movl $(0x100 | " S(VEC_SPURIOUS) "), " S(LAPIC_BASE) " + 0xf0\n"
+	"	push %ecx\n"
+	"	mov $" S(MSR_KVM_ASYNC_PF_INT) ", %ecx\n"
+	"	mov $" S(VEC_APF_READY) ", %eax\n"
+	"	xor %edx, %edx\n"
+	"	wrmsr\n"
+	"	call guest_apf_on\n"
+	"	pop %ecx\n"
+	"	sti\n"
+	"	jmp guest_mem_body\n"
+	/* MSR_KVM_ASYNC_PF_EN = this vCPU's apf data | flags; eax, ecx, edx */
+	"guest_apf_on:\n"
+	"	mov %esp, %eax\n"
+	"	and $-" S(STACK_SIZE) ", %eax\n"
+	"	add $(" S(APF_DATA) " + " S(APF_EN_FLAGS) "), %eax\n"
+	"	xor %edx, %edx\n"
+	"	mov $" S(MSR_KVM_ASYNC_PF_EN) ", %ecx\n"
+	"	wrmsr\n"
+	"	ret\n"
+	/*
+	 * #PF (interrupt gate: IF=0, no async #PF can nest before the sti).
+	 * "Page not present": clear the reason, take the token from CR2 and
+	 * halt until its page-ready interrupt (or a wake-all) came, then
+	 * return to retry the access.  With IF=1 in the wait, this code or
+	 * its stack may take an async #PF of its own: the ready tokens are
+	 * kept in slots, so an outer wait still finds its token later.
+	 * ebx: this vCPU's area, esi: the token, edx: wake-alls seen.
+	 */
+	"guest_apf_pf:\n"
+	"	push %eax\n"
+	"	push %ebx\n"
+	"	push %ecx\n"
+	"	push %edx\n"
+	"	push %esi\n"
+	"	mov %esp, %ebx\n"
+	"	and $-" S(STACK_SIZE) ", %ebx\n"
+	"	cmpl $" S(KVM_PV_REASON_PAGE_NOT_PRESENT) ", " S(APF_DATA) "(%ebx)\n"
+	"	jne 9f\n"
+	"	movl $0, " S(APF_DATA) "(%ebx)\n"
+	"	mov %cr2, %esi\n"
+	"	incl " S(APF_TAKEN) "(%ebx)\n"
+	"	mov " S(APF_WAKEALL) "(%ebx), %edx\n"
+	/* -A N: at every Nth, the protocol off and on with this one open */
+	"	mov " S(APF_REARM_EVERY) "(%ebx), %ecx\n"
+	"	jecxz 1f\n"
+	"	push %edx\n"
+	"	mov " S(APF_TAKEN) "(%ebx), %eax\n"
+	"	xor %edx, %edx\n"
+	"	div %ecx\n"
+	"	test %edx, %edx\n"
+	"	jnz 5f\n"
+	"	xor %eax, %eax\n"
+	"	mov $" S(MSR_KVM_ASYNC_PF_EN) ", %ecx\n"
+	"	wrmsr\n"
+	"	call guest_apf_on\n"
+	"	incl " S(APF_REARMS) "(%ebx)\n"
+	"5:	pop %edx\n"
+	"1:	cmp " S(APF_WAKEALL) "(%ebx), %edx\n"
+	"	jne 4f\n"
+	"	lea " S(APF_READY) "(%ebx), %eax\n"
+	"	mov $" S(APF_NR_READY) ", %ecx\n"
+	"2:	cmp (%eax), %esi\n"
+	"	je 3f\n"
+	"	add $4, %eax\n"
+	"	loop 2b\n"
+	"	sti\n"			/* the sti shadow covers the hlt */
+	"	hlt\n"
+	"	cli\n"
+	"	jmp 1b\n"
+	"3:	movl $0, (%eax)\n"
+	"4:	pop %esi\n"
+	"	pop %edx\n"
+	"	pop %ecx\n"
+	"	pop %ebx\n"
+	"	pop %eax\n"
+	"	add $4, %esp\n"		/* the error code */
+	"	iret\n"
+	/* A real #PF: report it like any other exception. */
+	"9:	pop %esi\n"
+	"	pop %edx\n"
+	"	pop %ecx\n"
+	"	pop %ebx\n"
+	"	pop %eax\n"
+	"	push $" S(VEC_PF) "\n"
+	"	jmp guest_fault\n"
+	/*
+	 * "Page ready" (IF=0): EOI, take the token and free KVM's slot for
+	 * the next one, note the token for its waiter (~0: wake all), then
+	 * ACK so that KVM sends the next.  No free slot: wake all, each
+	 * waiter retries its access.
+	 */
+	"guest_apf_ready:\n"
+	"	push %eax\n"
+	"	push %ebx\n"
+	"	push %ecx\n"
+	"	push %edx\n"
+	"	movl $0, " S(LAPIC_BASE) " + 0xb0\n"
+	"	mov %esp, %ebx\n"
+	"	and $-" S(STACK_SIZE) ", %ebx\n"
+	"	mov " S(APF_DATA) "+4(%ebx), %eax\n"
+	"	movl $0, " S(APF_DATA) "+4(%ebx)\n"
+	"	test %eax, %eax\n"
+	"	jz 3f\n"
+	"	cmp $" S(APF_WAKE_ALL_TOKEN) ", %eax\n"
+	"	je 2f\n"
+	"	lea " S(APF_READY) "(%ebx), %edx\n"
+	"	mov $" S(APF_NR_READY) ", %ecx\n"
+	"1:	cmpl $0, (%edx)\n"
+	"	je 4f\n"
+	"	add $4, %edx\n"
+	"	loop 1b\n"
+	"2:	incl " S(APF_WAKEALL) "(%ebx)\n"
+	"	jmp 3f\n"
+	"4:	mov %eax, (%edx)\n"
+	"3:	mov $" S(MSR_KVM_ASYNC_PF_ACK) ", %ecx\n"
+	"	mov $1, %eax\n"
+	"	xor %edx, %edx\n"
+	"	wrmsr\n"
+	"	pop %edx\n"
+	"	pop %ecx\n"
+	"	pop %ebx\n"
+	"	pop %eax\n"
+	"	iret\n"
 	"guest_end:\n"
 	".code64\n"
 	".popsection\n");
 
 extern const unsigned char guest_start[], guest_end[], guest_exc_stubs[],
 	guest_ignore[], guest_timer[], guest_timer_eoi[], guest_spin[],
-	guest_io[], guest_hlt[], guest_mem[], guest_memirq[], guest_cpuid[];
+	guest_io[], guest_hlt[], guest_mem[], guest_memirq[], guest_cpuid[],
+	guest_memapf[], guest_apf_pf[], guest_apf_ready[];
 
 _Static_assert(ENTERED_DISP == 4 - STACK_SIZE, "ENTERED_DISP");
+/* The memapf handlers find their vCPU's area as esp & -STACK_SIZE. */
+_Static_assert(STACK_BASE % STACK_SIZE == 0, "STACK_BASE alignment");
+_Static_assert(STACK_BASE + MAX_VCPUS * STACK_SIZE <= DATA_START, "stacks");
+_Static_assert(APF_READY + 4 * APF_NR_READY <= APF_DATA && APF_DATA % 64 == 0,
+	       "memapf area");
+/* The handlers use these offsets; the guest's own copy is 68 bytes. */
+_Static_assert(offsetof(struct kvm_vcpu_pv_apf_data, flags) == 0 &&
+	       offsetof(struct kvm_vcpu_pv_apf_data, token) == 4 &&
+	       APF_DATA + sizeof(struct kvm_vcpu_pv_apf_data) <= STACK_SIZE / 2,
+	       "struct kvm_vcpu_pv_apf_data");
 
-enum workload { WL_SPIN, WL_IO, WL_HLT, WL_MEM, WL_MEMIRQ, WL_CPUID };
+enum workload { WL_SPIN, WL_IO, WL_HLT, WL_MEM, WL_MEMIRQ, WL_CPUID, WL_MEMAPF };
 
 static const char *const workload_names[] = {
 	[WL_SPIN] = "spin", [WL_IO] = "io", [WL_HLT] = "hlt", [WL_MEM] = "mem",
-	[WL_MEMIRQ] = "memirq", [WL_CPUID] = "cpuid",
+	[WL_MEMIRQ] = "memirq", [WL_CPUID] = "cpuid", [WL_MEMAPF] = "memapf",
 };
 
 struct options {
@@ -226,6 +396,7 @@ struct options {
 	bool quiet;
 	bool thp;
 	bool uffd;			/* -U */
+	unsigned long apf_rearm;	/* -A */
 };
 
 struct vm;
@@ -244,6 +415,10 @@ struct vcpu {
 	unsigned long long io_exits;
 	unsigned long long passes;
 	unsigned long long ticks;	/* hlt: timer interrupts handled */
+	/* memapf, from the guest's area */
+	unsigned long long apf;		/* async #PFs taken */
+	unsigned long long wakeall;	/* "wake all" page-ready interrupts */
+	unsigned long long rearms;	/* -A: protocol switched off and on */
 	atomic_bool park;		/* main asks it to wait in the VMM */
 };
 
@@ -306,32 +481,42 @@ static double now_sec(void)
 static void usage(FILE *f)
 {
 	fprintf(f,
-"usage: tvmm [-c NVCPUS] [-m MEM_MB] [-w spin|io|hlt|mem|memirq|cpuid]\n"
-"            [-t USEC] [-a CPULIST] [-d SECONDS] [-r REPEAT] [-H] [-U] [-q]\n"
-"            [-h]\n"
+"usage: tvmm [-c NVCPUS] [-m MEM_MB] [-w spin|io|hlt|mem|memirq|memapf|cpuid]\n"
+"            [-t USEC] [-a CPULIST] [-d SECONDS] [-r REPEAT] [-A N] [-H] [-U]\n"
+"            [-q] [-h]\n"
 "  -c  vCPUs, one thread each (1..%d, default 1)\n"
 "  -m  guest RAM in MiB, anonymous private memory (1..%d, default 16)\n"
 "  -w  spin: busy loop in guest mode; io: an OUT (userspace exit) per\n"
 "      iteration; hlt: STI;HLT woken by the periodic LAPIC timer;\n"
 "      mem: write one byte per 4 KiB page of RAM, forever, interrupts off;\n"
 "      memirq: mem with interrupts on and the LAPIC timer ticking, so KVM\n"
-"      may fault pages in asynchronously; cpuid: 100 CPUIDs (handled in\n"
-"      the kernel) then one OUT, per iteration (default spin)\n"
+"      may fault pages in asynchronously; memapf: mem with 4 MiB identity\n"
+"      paging, interrupts on and KVM's paravirtual async page faults\n"
+"      (MSR_KVM_ASYNC_PF_EN, page ready by interrupt): a page KVM must\n"
+"      swap in raises \"page not present\" (#PF), and the guest halts until\n"
+"      its \"page ready\" interrupt, then retries; cpuid: 100 CPUIDs\n"
+"      (handled in the kernel) then one OUT, per iteration (default spin)\n"
 "  -t  LAPIC timer period for hlt and memirq, microseconds (default 10000)\n"
 "  -a  pin vCPU thread i to the i-th CPU of CPULIST (e.g. 0-3,6), round-robin\n"
 "  -d  run time in seconds, fractional allowed (0: until SIGINT/SIGTERM)\n"
 "  -r  create, run and destroy the VM REPEAT times (default 1)\n"
+"  -A  memapf: at every Nth async #PF, switch the protocol off and on\n"
+"      before waiting: KVM drops the fault and sends a \"wake all\"\n"
 "  -H  leave guest RAM to the system THP policy (default MADV_NOHUGEPAGE)\n"
 "  -U  register the data pages (from 0x20000) with a userfaultfd nobody\n"
-"      serves: a vCPU that touches one (mem) sleeps in KVM until the end\n"
+"      serves: a vCPU that touches one (mem) sleeps in KVM until the end;\n"
+"      with interrupts on (memirq, memapf) KVM makes it an async page\n"
+"      fault whose worker waits instead\n"
 "  -q  quiet: omit the per-vCPU records\n"
 "output records (stdout, one per line):\n"
 "  vm pid=P vcpus=N mem_bytes=B workload=W\n"
 "  vcpu idx=I tid=T cpu=C|-1        (before the vCPU's first KVM_RUN)\n"
 "  started                          (every vCPU has run guest code)\n"
-"  vcpu idx=I exits=E io_exits=E passes=P ticks=T\n"
+"  vcpu idx=I exits=E io_exits=E passes=P ticks=T apf=A wakeall=W rearms=R\n"
 "    exits: returns from KVM_RUN; io_exits: of them, guest OUTs;\n"
-"    passes: mem passes over RAM; ticks: hlt timer interrupts\n"
+"    passes: mem passes over RAM; ticks: hlt timer interrupts;\n"
+"    memapf: apf: async #PFs (\"page not present\") the guest took;\n"
+"    wakeall: \"wake all\" page-ready interrupts; rearms: -A switches\n"
 "  total exits=E seconds=S exits_per_sec=X\n"
 "  parked vcpus=N / unparked        (after SIGRTMIN, SIGRTMIN+2 / SIGRTMIN+1)\n"
 "signals: SIGRTMIN parks every vCPU thread in the VMM (out of KVM_RUN, asleep,\n"
@@ -428,6 +613,8 @@ static bool parse_one(int c, const char *arg, struct options *opt)
 		return parse_seconds(arg, &opt->seconds);
 	case 'r':
 		return parse_ulong(arg, 1, ULONG_MAX, &opt->repeat);
+	case 'A':
+		return parse_ulong(arg, 1, UINT32_MAX, &opt->apf_rearm);
 	case 'q':
 		opt->quiet = true;
 		return true;
@@ -449,7 +636,7 @@ static void parse_options(int argc, char **argv, struct options *opt)
 				 .workload = WL_SPIN, .period_us = 10000,
 				 .repeat = 1 };
 	opterr = 0;	/* we print our own message, with the option */
-	while ((c = getopt(argc, argv, "c:m:w:t:a:d:r:qHUh")) != -1) {
+	while ((c = getopt(argc, argv, "c:m:w:t:a:d:r:A:qHUh")) != -1) {
 		if (c == 'h') {
 			usage(stdout);
 			exit(0);
@@ -466,6 +653,11 @@ static void parse_options(int argc, char **argv, struct options *opt)
 	}
 	if (optind < argc) {
 		err_msg("unexpected argument: '%s'", argv[optind]);
+		fprintf(stderr, "Try 'tvmm -h' for more information.\n");
+		exit(2);
+	}
+	if (opt->apf_rearm && opt->workload != WL_MEMAPF) {
+		err_msg("-A needs -w memapf");
 		fprintf(stderr, "Try 'tvmm -h' for more information.\n");
 		exit(2);
 	}
@@ -529,6 +721,19 @@ static uint64_t idt_gate(uint32_t handler)
 	       (0x8e00ULL << 32) | ((uint64_t)(handler >> 16) << 48);
 }
 
+/* memapf: the page directory (4 MiB pages, identity) and the areas. */
+static void guest_load_apf(struct vm *vm)
+{
+	uint32_t *pd = (uint32_t *)(vm->mem + PD_ADDR);
+	uint32_t every = vm->opt->apf_rearm;
+
+	for (uint32_t i = 0; i < 1024; i++)
+		pd[i] = i << 22 | 0x83;		/* PS | RW | P */
+	for (int i = 0; i < vm->opt->nr_vcpus; i++)
+		memcpy(vm->mem + APF_ADDR(i, APF_REARM_EVERY), &every,
+		       sizeof(every));
+}
+
 /*
  * GDT (CPU reads it on interrupt delivery and iret), IDT (exception stubs,
  * timer, the rest ignored) and the code.
@@ -550,6 +755,11 @@ static void guest_load(struct vm *vm)
 				    vec * EXC_STUB_SIZE);
 	idt[VEC_TIMER] = idt_gate(guest_addr(vm->opt->workload == WL_MEMIRQ ?
 					      guest_timer_eoi : guest_timer));
+	if (vm->opt->workload == WL_MEMAPF) {
+		idt[VEC_PF] = idt_gate(guest_addr(guest_apf_pf));
+		idt[VEC_APF_READY] = idt_gate(guest_addr(guest_apf_ready));
+		guest_load_apf(vm);
+	}
 	memcpy(vm->mem + CODE_ADDR, guest_start, guest_end - guest_start);
 }
 
@@ -612,6 +822,36 @@ static int kvm_get_cpuid(struct vm *vm)
 	return -1;
 }
 
+/*
+ * memapf: the supported CPUID, which every vCPU gets, must carry KVM's
+ * signature leaf and both async-PF features; the vCPUs are then made to
+ * enforce it (KVM_CAP_ENFORCE_PV_FEATURE_CPUID), so the guest's MSR writes
+ * are allowed by that CPUID, as under a VMM that enforces it.
+ */
+static int kvm_check_apf(const struct vm *vm)
+{
+	const uint32_t need = 1u << KVM_FEATURE_ASYNC_PF |
+			      1u << KVM_FEATURE_ASYNC_PF_INT;
+	bool sig = false;
+	uint32_t feat = 0;
+
+	for (unsigned int i = 0; i < vm->cpuid->nent; i++) {
+		const struct kvm_cpuid_entry2 *e = &vm->cpuid->entries[i];
+
+		if (e->function == KVM_CPUID_SIGNATURE)
+			sig = !memcmp(&e->ebx, "KVMK", 4);
+		else if (e->function == KVM_CPUID_FEATURES)
+			feat = e->eax;
+	}
+	if (!sig || (feat & need) != need) {
+		err_msg("KVM offers no async page faults with page-ready interrupts (CPUID 0x%x: %s, eax 0x%x)",
+			KVM_CPUID_FEATURES, sig ? "KVM" : "no KVM signature",
+			feat);
+		return -1;
+	}
+	return 0;
+}
+
 static int vm_open(struct vm *vm)
 {
 	int r;
@@ -628,6 +868,8 @@ static int vm_open(struct vm *vm)
 		return -1;
 	}
 	if (kvm_check_caps(vm) || kvm_get_cpuid(vm))
+		return -1;
+	if (vm->opt->workload == WL_MEMAPF && kvm_check_apf(vm))
 		return -1;
 	r = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
 	if (r <= 0) {
@@ -790,7 +1032,11 @@ static void seg_flat(struct kvm_segment *seg, uint16_t sel, uint8_t type)
 	};
 }
 
-/* Protected mode, flat 4 GiB segments, no paging; TR/LDTR keep KVM's reset values. */
+/*
+ * Protected mode, flat 4 GiB segments, no paging; TR/LDTR keep KVM's reset
+ * values.  memapf: 4 MiB identity paging, because KVM tells only a guest
+ * with paging on "page not present" (kvm_can_deliver_async_pf()).
+ */
 static int vcpu_init_sregs(struct vcpu *v)
 {
 	struct kvm_sregs sregs;
@@ -810,6 +1056,11 @@ static int vcpu_init_sregs(struct vcpu *v)
 	sregs.cr0 = 0x31;
 	sregs.cr4 = 0;
 	sregs.efer = 0;
+	if (v->vm->opt->workload == WL_MEMAPF) {
+		sregs.cr3 = PD_ADDR;
+		sregs.cr4 = 0x10;		/* PSE */
+		sregs.cr0 |= 0x80000000;	/* PG */
+	}
 	if (ioctl(v->fd, KVM_SET_SREGS, &sregs) < 0) {
 		vcpu_err(v, "KVM_SET_SREGS", errno);
 		return -1;
@@ -865,8 +1116,10 @@ static void vcpu_workload_regs(const struct vcpu *v, struct kvm_regs *regs)
 		break;
 	case WL_MEM:
 	case WL_MEMIRQ:
-		regs->rip = guest_addr(vm->opt->workload == WL_MEM ?
-				       guest_mem : guest_memirq);
+	case WL_MEMAPF:
+		regs->rip = guest_addr(vm->opt->workload == WL_MEM ? guest_mem :
+				       vm->opt->workload == WL_MEMIRQ ?
+				       guest_memirq : guest_memapf);
 		lapic_timer_params(vm->opt->period_us, &tdcr, &tmict);
 		regs->rax = tdcr;
 		regs->rdx = tmict;
@@ -928,7 +1181,21 @@ static int vcpu_set_cpuid(struct vcpu *v)
 	if (r < 0)
 		vcpu_err(v, "KVM_SET_CPUID2", errno);
 	free(cpuid);
-	return r < 0 ? -1 : 0;
+	if (r < 0)
+		return -1;
+	if (v->vm->opt->workload == WL_MEMAPF) {
+		struct kvm_enable_cap cap = {
+			.cap = KVM_CAP_ENFORCE_PV_FEATURE_CPUID,
+			.args = { 1 },
+		};
+
+		if (ioctl(v->fd, KVM_ENABLE_CAP, &cap) < 0) {
+			vcpu_err(v, "KVM_ENABLE_CAP ENFORCE_PV_FEATURE_CPUID",
+				 errno);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 static int vcpu_create(struct vcpu *v)
@@ -1350,6 +1617,14 @@ static int entered_wait(struct vm *vm, const sigset_t *waitset,
 	}
 }
 
+static uint32_t guest_u32(const struct vm *vm, uint32_t addr)
+{
+	uint32_t v;
+
+	memcpy(&v, vm->mem + addr, sizeof(v));
+	return v;
+}
+
 /* After the join: the vCPUs are still, their counters final. */
 static void vm_report(struct vm *vm, double seconds)
 {
@@ -1361,10 +1636,14 @@ static void vm_report(struct vm *vm, double seconds)
 
 		memcpy(&ticks, vm->mem + TICKS_ADDR(i), sizeof(ticks));
 		v->ticks = ticks;
+		v->apf = guest_u32(vm, APF_ADDR(i, APF_TAKEN));
+		v->wakeall = guest_u32(vm, APF_ADDR(i, APF_WAKEALL));
+		v->rearms = guest_u32(vm, APF_ADDR(i, APF_REARMS));
 		total += v->exits;
 		if (!vm->opt->quiet)
-			printf("vcpu idx=%d exits=%llu io_exits=%llu passes=%llu ticks=%llu\n",
-			       v->idx, v->exits, v->io_exits, v->passes, v->ticks);
+			printf("vcpu idx=%d exits=%llu io_exits=%llu passes=%llu ticks=%llu apf=%llu wakeall=%llu rearms=%llu\n",
+			       v->idx, v->exits, v->io_exits, v->passes, v->ticks,
+			       v->apf, v->wakeall, v->rearms);
 	}
 	printf("total exits=%llu seconds=%.3f exits_per_sec=%.1f\n", total,
 	       seconds, seconds > 0 ? total / seconds : 0.0);
@@ -1424,7 +1703,7 @@ int main(int argc, char **argv)
 
 	parse_options(argc, argv, &opt);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (guest_end - guest_start > STACK_BASE - CODE_ADDR) {
+	if (guest_end - guest_start > PD_ADDR - CODE_ADDR) {
 		err_msg("internal error: guest code does not fit");
 		return 1;
 	}
