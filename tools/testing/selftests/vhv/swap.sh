@@ -47,42 +47,19 @@ MAX_MB=96
 W_MEM_MB=128
 PAGE=$(getconf PAGESIZE)
 CG=/sys/fs/cgroup/vhv-swap-$$
-ZNUM='' ZADDED='' ZMOD='' SWAPON='' DACCT0='' SCHED0='' DMMOD='' DMNAME='' DMDEV=''
+DACCT0='' SCHED0=''
 KPROBE='' TRIED_TI='' CI=''
 
 cleanup() {
 	set +e
 	vmm_kill_all
-	[ -n "$DMDEV" ] && grep -q "^$DMDEV " /proc/swaps && swapoff "$DMDEV"
-	[ -n "$DMNAME" ] && dmsetup remove --noudevsync "$DMNAME"
-	[ -n "$DMMOD" ] && rmmod dm_delay
-	[ -n "$SWAPON" ] && swapoff "/dev/zram$ZNUM"
-	if [ -n "$ZNUM" ]; then
-		echo 1 > "/sys/block/zram$ZNUM/reset"
-		[ -n "$ZADDED" ] && echo "$ZNUM" > /sys/class/zram-control/hot_remove
-	fi
-	[ -n "$ZMOD" ] && rmmod zram
-	[ -d "$CG" ] && wait_for "rmdir $CG (its processes gone)" 60 rmdir "$CG"
+	swap_cleanup
 	[ -n "$DACCT0" ] && sysctl -qw kernel.task_delayacct="$DACCT0"
 	[ -n "$SCHED0" ] && sysctl -qw kernel.sched_schedstats="$SCHED0"
 	vhv_cleanup
 	[ -z "$KPROBE" ] || echo "-:$KPROBE" >> "$TRACEFS/kprobe_events"
 }
 trap cleanup EXIT
-
-# LAST: what the last polled check saw, printed once it settles.
-# tap_poll NAME TIMEOUT_S CMD...: one TAP line from a wait_for (lib.sh): on
-# a timeout it says what it waited for, how long, and the kernel log tail.
-# Deadlines are generous: a check that holds passes at once; the deadline
-# only bounds how long a slow machine may take to get there.
-LAST=
-tap_poll() {
-	local name=$1 t=$2
-	shift 2
-	if wait_for "$name" "$t" "$@"; then tap_ok "$name"; else tap_notok "$name"; fi
-	[ -z "$LAST" ] || diag "$LAST (after ${WAIT_ELAPSED}s)"
-	LAST=
-}
 
 vmswap_bytes() { echo $(( $(awk '/^VmSwap:/ { print $2 }' "/proc/$1/status") * 1024 )); }
 memstat() { awk -v k="$2" '$1 == k { print $2 }' "$1/memory.stat"; }
@@ -92,45 +69,10 @@ majflt() { local st; read -ra st < "/proc/$1/task/$2/stat"; echo "${st[11]}"; }
 # it records (opening an instance's "trace" would pause its recording, and
 # TI's, the ground truth, must not miss an event).
 counted() { trace_stats "$CI" 'entries|overrun'; }
-# close_ns A B PCT ABS: |A-B| <= PCT% of max(A,B) + ABS
-close_ns() { awk -v a="$1" -v b="$2" -v p="$3" -v x="$4" 'BEGIN { d = a - b; if (d < 0) d = -d; m = (a > b) ? a : b; exit !(d <= m * p / 100 + x) }'; }
-
-# stop_vmm PID TID: SIGSTOP the VMM and wait until its vCPU thread TID is
-# stopped (a block in progress at the stop ends, its I/O done, before the
-# thread takes the stop: wait for the state, not for a time)
-stop_vmm() {
-	kill -STOP "$1"
-	__thread_stopped() {
-		local st
-		read -ra st < "/proc/$1/task/$2/stat"
-		LAST="vCPU thread $2 in state ${st[2]}"
-		[ "${st[2]}" = T ] || [ "${st[2]}" = t ]
-	}
-	wait_for "the vCPU thread to stop (SIGSTOP)" 60 __thread_stopped "$1" "$2"
-	LAST=
-}
-
-# traced_sleep TID STATES [RUN]: "NS N": the time thread TID slept, traced
-# in $TI from sched_switch (prev_state one of STATES, e.g. D or SD) to its
-# sched_wakeup, and the number of such sleeps. With RUN, only sleeps that
-# began inside a KVM_RUN ioctl (traced syscalls sys_enter_ioctl, filtered
-# on KVM_RUN, to the thread's next sys_exit_ioctl): what vhv counts.
-traced_sleep() {
-	awk -v tid="$1" -v re=" prev_state=[$2]" -v run="${3:-}" '
-		function ts(name,   k) { for (k = 1; k <= NF; k++) if ($k == name) { t = $(k - 1); sub(":$", "", t); return t } }
-		/ sys_ioctl\(/ && $1 ~ ("-" tid "$") { inrun = 1; next }
-		/ sys_ioctl -> / && $1 ~ ("-" tid "$") { inrun = 0; next }
-		/ sched_switch: / && (" " $0 " ") ~ (" prev_pid=" tid " ") && $0 ~ re && (run == "" || inrun) { t0 = ts("sched_switch:"); next }
-		/ sched_wakeup: / && (" " $0 " ") ~ (" pid=" tid " ") && t0 != "" { s += ts("sched_wakeup:") - t0; n++; t0 = "" }
-		END { printf "%.0f %d\n", s * 1e9, n }' "$TI/trace"
-}
 
 [ -f /sys/fs/cgroup/cgroup.controllers ] && grep -qw memory /sys/fs/cgroup/cgroup.controllers ||
 	ksft_skip "no cgroup2 memory controller at /sys/fs/cgroup"
-if [ ! -d /sys/module/zram ]; then
-	modprobe -q zram num_devices=1 2>/dev/null || ksft_skip "no zram"
-	ZMOD=1
-fi
+zram_load
 
 tap_plan 20
 
@@ -148,24 +90,14 @@ check "swapin_delay_ns = -1 for a vCPU thread forked without delay accounting" [
 vmm_stop OFF
 
 # ---- swap: zram ------------------------------------------------------------------
-if [ -e /sys/block/zram0 ] && [ "$(rd /sys/block/zram0/disksize)" = 0 ]; then
-	ZNUM=0
-else
-	ZNUM=$(cat /sys/class/zram-control/hot_add)
-	ZADDED=1
-fi
-echo $((1024 * 1024 * 1024)) > "/sys/block/zram$ZNUM/disksize"
+zram_new
 mkswap "/dev/zram$ZNUM" > /dev/null
 swapon -p 32767 "/dev/zram$ZNUM"
 SWAPON=1
 diag "swap on /dev/zram$ZNUM: $(awk 'NR > 1 { printf "%s %s kB; ", $1, $3 }' /proc/swaps)"
 
 # ---- the cgroup and the VM ---------------------------------------------------
-grep -qw memory /sys/fs/cgroup/cgroup.subtree_control ||
-	echo +memory > /sys/fs/cgroup/cgroup.subtree_control
-mkdir "$CG"
-echo "${MAX_MB}M" > "$CG/memory.max"
-[ ! -e "$CG/memory.swap.max" ] || echo max > "$CG/memory.swap.max"
+memcg_new "$CG" "$MAX_MB"
 
 # Retried faults, traced over the VM's whole life (see check 8): a kprobe
 # on handle_mm_fault(vma, address, flags, regs), flags in %dx on x86-64,
@@ -337,20 +269,8 @@ vmm_stop MEM
 swapoff "/dev/zram$ZNUM"
 SWAPON=
 echo 1 > "/sys/block/zram$ZNUM/reset"
-echo $((1024 * 1024 * 1024)) > "/sys/block/zram$ZNUM/disksize"
-if [ ! -d /sys/module/dm_delay ]; then
-	modprobe -q dm_delay 2>/dev/null && DMMOD=1
-fi
-DMNAME=vhv-delay-$$
 # 2 ms per read, writes undelayed
-if [ -d /sys/module/dm_delay ] &&
-   dmsetup create --noudevsync "$DMNAME" --table \
-	"0 $(rd "/sys/block/zram$ZNUM/size") delay /dev/zram$ZNUM 0 2 /dev/zram$ZNUM 0 0"; then
-	for b in /sys/block/dm-*; do
-		[ "$(cat "$b/dm/name" 2>/dev/null)" = "$DMNAME" ] && DMDEV=/dev/${b##*/}
-	done
-fi
-if [ -n "$DMDEV" ] && mkswap "$DMDEV" > /dev/null && swapon -p 32767 "$DMDEV"; then
+if delayed_swap_on 2; then
 	SCHED0=$(sysctl -n kernel.sched_schedstats)
 	sysctl -qw kernel.sched_schedstats=1
 	# W's blocks and A's async page faults, counted as they happen
@@ -361,24 +281,7 @@ if [ -n "$DMDEV" ] && mkswap "$DMDEV" > /dev/null && swapon -p 32767 "$DMDEV"; t
 	# own events, over the VM's whole life, the first swap-outs included
 	# (the thread does nothing but KVM_RUN: its D time is the swap-in path).
 	trace_new swapwait
-	# In the scheduler's own clock (trace clock "global" is sched_clock_cpu,
-	# kept monotonic across CPUs), the clock of vhv's figures and of
-	# schedstat: in CLOCK_MONOTONIC, under heavy load, the traced D time
-	# once came out 3% below both vhv's swap_wait_ns and schedstat's own
-	# iowait_sum.
-	echo global > "$TI/trace_clock"
-	echo 8192 > "$TI/buffer_size_kb"
-	echo 'prev_comm == "tvmm"' > "$TI/events/sched/sched_switch/filter"
-	echo 'comm == "tvmm"' > "$TI/events/sched/sched_wakeup/filter"
-	echo 1 > "$TI/events/sched/sched_switch/enable"
-	echo 1 > "$TI/events/sched/sched_wakeup/enable"
-	# KVM_RUN's bounds: vhv counts the blocks inside it only, and the
-	# VMM's own code and stack are in the same cgroup: when they were
-	# swapped out, the thread blocks for them in userspace too (seen: 7%
-	# of the D time in one run under load)
-	echo "cmd == $((0xae80))" > "$TI/events/syscalls/sys_enter_ioctl/filter"
-	echo 1 > "$TI/events/syscalls/sys_enter_ioctl/enable"
-	echo 1 > "$TI/events/syscalls/sys_exit_ioctl/enable"
+	trace_sleeps
 	# CPU 0 shared with a busy loop, as on an overcommitted host: the vCPU
 	# thread is often preempted between a VM exit and its I/O wait.
 	taskset -c 0 sh -c 'while :; do :; done' &
@@ -431,10 +334,7 @@ if [ -n "$DMDEV" ] && mkswap "$DMDEV" > /dev/null && swapon -p 32767 "$DMDEV"; t
 	# still under way when KVM gets there, and with 2 ms reads the debug
 	# kernel's vCPU thread mostly got there too late (15 sleeps for 182
 	# async page faults in 600 s; the swapwait state never read)
-	dmsetup reload --noudevsync "$DMNAME" --table \
-		"0 $(rd "/sys/block/zram$ZNUM/size") delay /dev/zram$ZNUM 0 20 /dev/zram$ZNUM 0 0"
-	dmsetup resume --noudevsync "$DMNAME"
-	diag "dm-delay: $(dmsetup table "$DMNAME")"
+	delayed_swap_ms 20
 	echo 0 > "$CI/events/enable"
 	: > "$CI/trace"
 	APF=1
@@ -483,13 +383,7 @@ if [ -n "$DMDEV" ] && mkswap "$DMDEV" > /dev/null && swapon -p 32767 "$DMDEV"; t
 		eval '[ "$lost" = 0 ] && [ "$blocked" -ge 100000000 ] && close_ns "$w" "$blocked" 5 20000000'
 	# KVM's own events of this vCPU thread, matched by token: the count of
 	# "page not present", and the not-present to ready time of each
-	traced_apf=$(awk -v tid="$ATID" '
-		function ts(name,   k) { for (k = 1; k <= NF; k++) if ($k == name) { t = $(k - 1); sub(":$", "", t); return t } }
-		$1 !~ ("-" tid "$") { next }
-		/ kvm_async_pf_not_present: / { st[$(NF - 2)] = ts("kvm_async_pf_not_present:"); n++ }
-		/ kvm_async_pf_ready: / && ($(NF - 2) in st) { s += ts("kvm_async_pf_ready:") - st[$(NF - 2)]; m++; delete st[$(NF - 2)] }
-		END { printf "%d %d %.0f\n", n, m, s * 1e9 }' "$TI/trace")
-	read -r tn tm tw <<< "$traced_apf"
+	read -r tn tm tw _ <<< "$(traced_apf "$ATID" "$TI/trace")"
 	af=$(rd "$VMDIR/apf_faults"); aw=$(rd "$VMDIR/apf_wait_ns"); am=$(rd "$VMDIR/apf_max_ns")
 	diag "VM apf_faults $af, apf_wait_ns $aw, apf_max_ns $am; traced: $tn not present, $tm matched ready, $tw ns in all"
 	check "A: the VM's apf_faults = KVM's async page faults of its vCPU; apf_wait_ns = their traced not-present to ready time within 5% (+1 ms)" \

@@ -278,3 +278,176 @@ kv() {
 	awk -v k="$1" '{ for (i = 1; i <= NF; i++) { n = index($i, "=");
 		if (n && substr($i, 1, n - 1) == k) { print substr($i, n + 1); break } } }'
 }
+
+# ---- polled checks and traced ground truth (swap.sh, apf.sh) ----------
+
+# LAST: what the last polled check saw, printed once it settles.
+# tap_poll NAME TIMEOUT_S CMD...: one TAP line from a wait_for (lib.sh): on
+# a timeout it says what it waited for, how long, and the kernel log tail.
+# Deadlines are generous: a check that holds passes at once; the deadline
+# only bounds how long a slow machine may take to get there.
+LAST=
+tap_poll() {
+	local name=$1 t=$2
+	shift 2
+	if wait_for "$name" "$t" "$@"; then tap_ok "$name"; else tap_notok "$name"; fi
+	[ -z "$LAST" ] || diag "$LAST (after ${WAIT_ELAPSED}s)"
+	LAST=
+}
+
+# close_ns A B PCT ABS: |A-B| <= PCT% of max(A,B) + ABS
+close_ns() { awk -v a="$1" -v b="$2" -v p="$3" -v x="$4" 'BEGIN { d = a - b; if (d < 0) d = -d; m = (a > b) ? a : b; exit !(d <= m * p / 100 + x) }'; }
+
+# stop_vmm PID TID: SIGSTOP the VMM and wait until its vCPU thread TID is
+# stopped (a block in progress at the stop ends, its I/O done, before the
+# thread takes the stop: wait for the state, not for a time)
+stop_vmm() {
+	kill -STOP "$1"
+	__thread_stopped() {
+		local st
+		read -ra st < "/proc/$1/task/$2/stat"
+		LAST="vCPU thread $2 in state ${st[2]}"
+		[ "${st[2]}" = T ] || [ "${st[2]}" = t ]
+	}
+	wait_for "the vCPU thread to stop (SIGSTOP)" 60 __thread_stopped "$1" "$2"
+	LAST=
+}
+
+# traced_sleep TID STATES [RUN [IO]]: "NS N": the time thread TID slept,
+# traced in $TI from sched_switch (prev_state one of STATES, e.g. D or SD)
+# to its sched_wakeup, and the number of such sleeps. With RUN, only sleeps
+# that began inside a KVM_RUN ioctl (traced syscalls sys_enter_ioctl,
+# filtered on KVM_RUN, to the thread's next sys_exit_ioctl): what vhv
+# counts. With IO, only those in I/O wait: the stack a stacktrace trigger
+# on sched_switch recorded for the thread holds io_schedule().
+traced_sleep() {
+	awk -v tid="$1" -v re=" prev_state=[$2]" -v run="${3:-}" -v io="${4:-}" '
+		function ts(name,   k) { for (k = 1; k <= NF; k++) if ($k == name) { t = $(k - 1); sub(":$", "", t); return t } }
+		/ sys_ioctl\(/ && $1 ~ ("-" tid "$") { inrun = 1; next }
+		/ sys_ioctl -> / && $1 ~ ("-" tid "$") { inrun = 0; next }
+		/ <stack trace>/ { stk = ($1 ~ ("-" tid "$")); next }
+		/^ => / { if (stk && $2 ~ /^io_schedule/) isio = 1; next }
+		{ stk = 0 }
+		/ sched_switch: / && (" " $0 " ") ~ (" prev_pid=" tid " ") && $0 ~ re && (run == "" || inrun) { t0 = ts("sched_switch:"); isio = 0; next }
+		/ sched_wakeup: / && (" " $0 " ") ~ (" pid=" tid " ") && t0 != "" { if (io == "" || isio) { s += ts("sched_wakeup:") - t0; n++ } t0 = "" }
+		END { printf "%.0f %d\n", s * 1e9, n }' "$TI/trace"
+}
+
+# traced_apf TID FILE: "N M NS DN DNS" from KVM's async page fault events
+# of thread TID in a trace dump, matched by token: N "page not present",
+# M of them with their own "page ready", NS the not-present to ready time
+# of those; DN of the others ended by a "wake all" (token 0xffffffff: the
+# protocol was enabled again and KVM dropped them), DNS their
+# not-present to wake-all time.
+traced_apf() {
+	awk -v tid="$1" '
+		function ts(name,   k) { for (k = 1; k <= NF; k++) if ($k == name) { t = $(k - 1); sub(":$", "", t); return t } }
+		$1 !~ ("-" tid "$") { next }
+		/ kvm_async_pf_not_present: / { st[$(NF - 2)] = ts("kvm_async_pf_not_present:"); n++ }
+		/ kvm_async_pf_ready: / && $(NF - 2) == "0xffffffff" {
+			t = ts("kvm_async_pf_ready:")
+			for (k in st) { ds += t - st[k]; dn++ }
+			delete st
+			next }
+		/ kvm_async_pf_ready: / && ($(NF - 2) in st) { s += ts("kvm_async_pf_ready:") - st[$(NF - 2)]; m++; delete st[$(NF - 2)] }
+		END { printf "%d %d %.0f %d %.0f\n", n, m, s * 1e9, dn, ds * 1e9 }' "$2"
+}
+
+# ---- swap devices and memory cgroups (swap.sh, apf.sh) ----------------
+
+ZNUM='' ZADDED='' ZMOD='' SWAPON='' DMMOD='' DMNAME='' DMDEV=''
+
+# zram_load: load zram if it is not (the test skips without it).
+zram_load() {
+	if [ ! -d /sys/module/zram ]; then
+		modprobe -q zram num_devices=1 2>/dev/null || ksft_skip "no zram"
+		ZMOD=1
+	fi
+}
+
+# zram_new: a free zram device of 1 GiB, its number in ZNUM.
+zram_new() {
+	if [ -e /sys/block/zram0 ] && [ "$(rd /sys/block/zram0/disksize)" = 0 ]; then
+		ZNUM=0
+	else
+		ZNUM=$(cat /sys/class/zram-control/hot_add)
+		ZADDED=1
+	fi
+	echo $((1024 * 1024 * 1024)) > "/sys/block/zram$ZNUM/disksize"
+}
+
+# delayed_swap_on MS: swap on a dm-delay device (DMDEV) over zram$ZNUM
+# (made by zram_new; given its size again after a reset), reads delayed by
+# MS ms, writes not; at the highest priority. Fails without dm-delay.
+delayed_swap_on() {
+	local b
+	[ "$(rd "/sys/block/zram$ZNUM/disksize")" != 0 ] ||
+		echo $((1024 * 1024 * 1024)) > "/sys/block/zram$ZNUM/disksize"
+	if [ ! -d /sys/module/dm_delay ]; then
+		modprobe -q dm_delay 2>/dev/null && DMMOD=1
+	fi
+	DMNAME=vhv-delay-$$
+	[ -d /sys/module/dm_delay ] || return 1
+	dmsetup create --noudevsync "$DMNAME" --table \
+		"0 $(rd "/sys/block/zram$ZNUM/size") delay /dev/zram$ZNUM 0 $1 /dev/zram$ZNUM 0 0" ||
+		return 1
+	for b in /sys/block/dm-*; do
+		[ "$(cat "$b/dm/name" 2>/dev/null)" = "$DMNAME" ] && DMDEV=/dev/${b##*/}
+	done
+	[ -n "$DMDEV" ] && mkswap "$DMDEV" > /dev/null && swapon -p 32767 "$DMDEV"
+}
+
+# delayed_swap_ms MS: the same device, reads now delayed by MS ms.
+delayed_swap_ms() {
+	dmsetup reload --noudevsync "$DMNAME" --table \
+		"0 $(rd "/sys/block/zram$ZNUM/size") delay /dev/zram$ZNUM 0 $1 /dev/zram$ZNUM 0 0"
+	dmsetup resume --noudevsync "$DMNAME"
+	diag "dm-delay: $(dmsetup table "$DMNAME")"
+}
+
+# memcg_new DIR MAX_MB: a memory cgroup with memory.max = MAX_MB MiB.
+memcg_new() {
+	grep -qw memory /sys/fs/cgroup/cgroup.subtree_control ||
+		echo +memory > /sys/fs/cgroup/cgroup.subtree_control
+	mkdir "$1"
+	echo "${2}M" > "$1/memory.max"
+	[ ! -e "$1/memory.swap.max" ] || echo max > "$1/memory.swap.max"
+}
+
+# swap_cleanup: undo the above; CG is the test's cgroup. For cleanup().
+swap_cleanup() {
+	[ -n "$DMDEV" ] && grep -q "^$DMDEV " /proc/swaps && swapoff "$DMDEV"
+	[ -n "$DMNAME" ] && dmsetup remove --noudevsync "$DMNAME"
+	[ -n "$DMMOD" ] && rmmod dm_delay
+	[ -n "$SWAPON" ] && swapoff "/dev/zram$ZNUM"
+	if [ -n "$ZNUM" ]; then
+		echo 1 > "/sys/block/zram$ZNUM/reset"
+		[ -n "$ZADDED" ] && echo "$ZNUM" > /sys/class/zram-control/hot_remove
+	fi
+	[ -n "$ZMOD" ] && rmmod zram
+	[ -d "$CG" ] && wait_for "rmdir $CG (its processes gone)" 60 rmdir "$CG"
+	return 0
+}
+
+# trace_sleeps: in the trace instance TI, what traced_sleep reads: tvmm's
+# context switches (both ways) and wakeups, and the bounds of its KVM_RUN
+# ioctls. In the scheduler's own clock (trace clock "global" is
+# sched_clock_cpu, kept monotonic across CPUs), the clock of vhv's figures
+# and of schedstat: in CLOCK_MONOTONIC, under heavy load, the traced D time
+# once came out 3% below both vhv's swap_wait_ns and schedstat's own
+# iowait_sum.
+trace_sleeps() {
+	echo global > "$TI/trace_clock"
+	echo 8192 > "$TI/buffer_size_kb"
+	echo 'prev_comm == "tvmm" || next_comm == "tvmm"' > "$TI/events/sched/sched_switch/filter"
+	echo 'comm == "tvmm"' > "$TI/events/sched/sched_wakeup/filter"
+	echo 1 > "$TI/events/sched/sched_switch/enable"
+	echo 1 > "$TI/events/sched/sched_wakeup/enable"
+	# KVM_RUN's bounds: vhv counts the blocks inside it only, and the
+	# VMM's own code and stack are in the same cgroup: when they were
+	# swapped out, the thread blocks for them in userspace too (seen: 7%
+	# of the D time in one run under load)
+	echo "cmd == $((0xae80))" > "$TI/events/syscalls/sys_enter_ioctl/filter"
+	echo 1 > "$TI/events/syscalls/sys_enter_ioctl/enable"
+	echo 1 > "$TI/events/syscalls/sys_exit_ioctl/enable"
+}
