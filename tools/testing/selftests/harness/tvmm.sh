@@ -60,7 +60,7 @@ all_ge() {
 [ -x "$TVMM" ] || tap_bail "$TVMM is not built (make -C tools/testing/vmm)"
 load_kvm || tap_bail "no /dev/kvm (kvm_amd/kvm_intel did not load)"
 
-tap_plan 12
+tap_plan 13
 
 # ---- spin: 4 vCPU threads that stay in guest mode ----------------------
 # Not -d 2: under TCG, four spinning vCPUs leave the shell so little CPU that
@@ -141,6 +141,19 @@ for d in 1 4 16 64; do
 done
 tap_check "mem: status 0 and full passes over guest RAM (${passes:-none})" \
 	all_ge 1 $([ "$rc" -eq 0 ] && echo "$passes")
+
+# ---- memapf: KVM's paravirtual async page faults -----------------------
+# -U: the data pages sit behind a userfaultfd nobody serves, so KVM cannot
+# fault them in at once and makes each vCPU's first touch an async page
+# fault, without swap: the guest takes "page not present" as a #PF and
+# halts; the "wake all" KVM sends when the guest enables the protocol came
+# as a page-ready interrupt. The stop closes the userfaultfd and ends it.
+rc=0
+"$TVMM" -w memapf -U -c 2 -m 16 -d 1 > "$TMP/apf.out" || rc=$?
+apf=($(kv vcpu apf "$TMP/apf.out"))
+wakeall=($(kv vcpu wakeall "$TMP/apf.out"))
+tap_check "memapf: status $rc, each vCPU took an async #PF (${apf[*]:-none}) and a wake all (${wakeall[*]:-none})" \
+	test "$rc" -eq 0 -a "${#apf[@]}" -eq 2 -a "$(all_ge 1 "${apf[@]}" "${wakeall[@]}" && echo y)" = y
 
 rc=0
 "$TVMM" -q -r 3 -c 2 -d 0.1 > "$TMP/rep.out" || rc=$?
