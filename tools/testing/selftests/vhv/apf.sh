@@ -57,7 +57,7 @@ trap cleanup EXIT
 	ksft_skip "no cgroup2 memory controller at /sys/fs/cgroup"
 zram_load
 
-tap_plan 8
+tap_plan 9
 
 zram_new
 delayed_swap_on 20 || tap_bail "no swap on dm-delay over zram (dm_delay, dmsetup)"
@@ -119,14 +119,23 @@ start_phase() {
 
 # KVM's events so far: every async page fault has a not present and a
 # ready, so this is about twice their number.
-SEEN_HALT=0
-__faults() {
-	local n st
-	n=$(trace_stats "$CI" 'entries|overrun')
+# The vCPU's state is sampled meanwhile: a guest that waits for a page
+# halts, and the vCPU must read halted (not swapwait) then.
+SEEN_HALT=0 SEEN_SW=0
+__state() {
+	local st
 	st=$(rd "$D/state")
 	[ "$st" != halted ] || SEEN_HALT=$((SEEN_HALT + 1))
-	LAST="$n async page fault events (traced), apf_faults $(rd "$VMDIR/apf_faults"), halt_ns $(rd "$D/halt_ns"), swap_wait_ns $(rd "$D/swap_wait_ns"), state $st, read halted $SEEN_HALT times"
-	[ "$n" -ge $((2 * NAPF)) ] && [ "$SEEN_HALT" -gt 0 ]
+	[ "$st" != swapwait ] || SEEN_SW=$((SEEN_SW + 1))
+	LAST="state $st, read halted $SEEN_HALT times, swapwait $SEEN_SW times"
+	[ "$SEEN_HALT" -gt 0 ]
+}
+__faults() {
+	local n
+	n=$(trace_stats "$CI" 'entries|overrun')
+	__state || true
+	LAST="$n async page fault events (traced), apf_faults $(rd "$VMDIR/apf_faults"), halt_ns $(rd "$D/halt_ns"), swap_wait_ns $(rd "$D/swap_wait_ns"), $LAST"
+	[ "$n" -ge $((2 * NAPF)) ]
 }
 
 # stop_phase NAME: SIGSTOP the VMM, stop TI; vhv's and the traced apf
@@ -156,7 +165,8 @@ end_phase() {
 
 # ---- P: the protocol under swap --------------------------------------------
 start_phase P
-tap_poll "P: memapf: KVM took $NAPF async page faults (traced; within 900 s), and the vCPU read halted" 900 __faults
+tap_poll "P: memapf: KVM took $NAPF async page faults (traced; within 900 s)" 900 __faults
+tap_poll "P: the vCPU reads halted while its guest waits for a page (within 120 s more)" 120 __state
 stop_phase P
 check "P: the VM's apf_faults = KVM's async page faults of its vCPU; apf_wait_ns = their traced not-present to ready time within 5% (+1 ms)" \
 	eval '[ "$LOST" = 0 ] && [ "$TN" -ge "$NAPF" ] && [ "$AF" = "$TN" ] && close_ns "$AW" "$TW" 5 1000000 && [ "$AM" -gt 0 ] && [ "$AM" -le "$AW" ]'
