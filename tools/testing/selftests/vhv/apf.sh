@@ -180,9 +180,11 @@ diag "halt_ns $h; traced S sleeps in KVM_RUN to the switch back in: $th ns in $t
 # KVM's halt_wait_ns also covers its own way into and out of each sleep
 # (kvm_vcpu_block() from before the schedule to after the wakeup's check):
 # 0.2 ms a halt on 6.1, 0.6 ms on 6.12 in the TCG guest. So halt_ns may
-# exceed the traced sleeps by up to 1 ms a sleep, never fall short.
-check "P: halt_ns = the vCPU thread's S sleeps in KVM_RUN (sched_switch out to in, each followed by a VM entry; >= 100 ms), 2% (+5 ms) below to 2% (+5 ms, +1 ms a sleep) above" \
-	eval '[ "$LOST" = 0 ] && [ "$th" -ge 100000000 ] && fcheck "$h >= 0.98 * $th - 5000000 && $h <= 1.02 * $th + 5000000 + $thn * 1000000"'
+# exceed the traced sleeps by up to 1 ms a sleep. Both ways 5%, as for
+# apf_wait_ns: KVM times in CLOCK_MONOTONIC, the trace in sched_clock; on
+# a 54 s run (2428 halts) under a load of 12 they parted by 1.7%.
+check "P: halt_ns = the vCPU thread's S sleeps in KVM_RUN (sched_switch out to in, each followed by a VM entry; >= 100 ms), 5% (+5 ms) below to 5% (+5 ms, +1 ms a sleep) above" \
+	eval '[ "$LOST" = 0 ] && [ "$th" -ge 100000000 ] && fcheck "$h >= 0.95 * $th - 5000000 && $h <= 1.05 * $th + 5000000 + $thn * 1000000"'
 # KVM's other D sleeps in KVM_RUN are no swap wait: mostly flush_work() in
 # kvm_check_async_pf_completion(), waiting for the kworker to finish
 diag "swap_wait_ns $w; traced D sleeps in KVM_RUN in I/O wait (sched_switch to sched_wakeup) $td ns ($tdn); all D sleeps there $ta ns ($tan)"
