@@ -1632,10 +1632,8 @@ static void vm_report(struct vm *vm, double seconds)
 
 	for (int i = 0; i < vm->opt->nr_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
-		uint32_t ticks;
 
-		memcpy(&ticks, vm->mem + TICKS_ADDR(i), sizeof(ticks));
-		v->ticks = ticks;
+		v->ticks = guest_u32(vm, TICKS_ADDR(i));
 		v->apf = guest_u32(vm, APF_ADDR(i, APF_TAKEN));
 		v->wakeall = guest_u32(vm, APF_ADDR(i, APF_WAKEALL));
 		v->rearms = guest_u32(vm, APF_ADDR(i, APF_REARMS));

@@ -53,9 +53,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-[ -f /sys/fs/cgroup/cgroup.controllers ] && grep -qw memory /sys/fs/cgroup/cgroup.controllers ||
-	ksft_skip "no cgroup2 memory controller at /sys/fs/cgroup"
-zram_load
+swap_require
 
 tap_plan 9
 

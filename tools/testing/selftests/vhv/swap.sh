@@ -70,9 +70,7 @@ majflt() { local st; read -ra st < "/proc/$1/task/$2/stat"; echo "${st[11]}"; }
 # TI's, the ground truth, must not miss an event).
 counted() { trace_stats "$CI" 'entries|overrun'; }
 
-[ -f /sys/fs/cgroup/cgroup.controllers ] && grep -qw memory /sys/fs/cgroup/cgroup.controllers ||
-	ksft_skip "no cgroup2 memory controller at /sys/fs/cgroup"
-zram_load
+swap_require
 
 tap_plan 20
 

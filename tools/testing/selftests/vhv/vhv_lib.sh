@@ -357,10 +357,15 @@ traced_apf() {
 
 ZNUM='' ZADDED='' ZMOD='' SWAPON='' DMMOD='' DMNAME='' DMDEV=''
 
-# zram_load: load zram if it is not (the test skips without it).
-zram_load() {
+# swap_require: what a swapping guest needs, which Debian's kernels and the
+# harness provide: cgroup2's memory controller, and zram (loaded if it is
+# not). Without either the test fails; it does not skip.
+swap_require() {
+	[ -f /sys/fs/cgroup/cgroup.controllers ] &&
+		grep -qw memory /sys/fs/cgroup/cgroup.controllers ||
+		tap_bail "no cgroup2 memory controller at /sys/fs/cgroup"
 	if [ ! -d /sys/module/zram ]; then
-		modprobe -q zram num_devices=1 2>/dev/null || ksft_skip "no zram"
+		modprobe -q zram num_devices=1 2>/dev/null || tap_bail "cannot load zram"
 		ZMOD=1
 	fi
 }
