@@ -22,7 +22,7 @@ PAR=4
 REPEAT=20
 KVM_VENDOR=kvm_amd
 [ -d /sys/module/kvm_amd ] || [ ! -d /sys/module/kvm_intel ] || KVM_VENDOR=kvm_intel
-[ -r "$VHV_KO" ] || ksft_skip "no $VHV_KO to reload"
+[ -r "$VHV_KO" ] || tap_bail "no $VHV_KO to reload (make modules)"
 
 cleanup() {
 	set +e

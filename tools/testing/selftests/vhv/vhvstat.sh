@@ -24,7 +24,7 @@ for c in "${VHV_BIN:+$VHV_BIN/vhvstat/vhvstat}" "$VHV_ROOT/userspace/vhvstat/vhv
 		break
 	fi
 done
-[ -n "$VHVSTAT" ] || ksft_skip "vhvstat is not built (make -C userspace/vhvstat)"
+[ -n "$VHVSTAT" ] || tap_bail "vhvstat is not built (make userspace)"
 PROMCHECK=$VHV_ROOT/userspace/vhvstat/tests/promcheck.py
 DELAYACCT=/proc/sys/kernel/task_delayacct
 DA0=
