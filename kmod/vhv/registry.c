@@ -353,7 +353,8 @@ int vhv_reg_init(void)
 	ret = vhv_vcpu_init();
 	if (ret)
 		goto err_vm;
-	vhv_reg.wq = alloc_ordered_workqueue("vhv", 0);
+	if (!vhv_params_fail_init())
+		vhv_reg.wq = alloc_ordered_workqueue("vhv", 0);
 	if (!vhv_reg.wq) {
 		ret = -ENOMEM;
 		goto err_vcpu;

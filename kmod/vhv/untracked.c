@@ -26,6 +26,7 @@
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 
+#include "params.h"
 #include "untracked.h"
 
 #define NT_BITS		12
@@ -210,7 +211,8 @@ u64 vhv_nt_failures(void)
 
 int vhv_nt_init(void)
 {
-	nt_slots = kcalloc(NT_SLOTS, sizeof(*nt_slots), GFP_KERNEL);
+	if (!vhv_params_fail_init())
+		nt_slots = kcalloc(NT_SLOTS, sizeof(*nt_slots), GFP_KERNEL);
 	return nt_slots ? 0 : -ENOMEM;
 }
 

@@ -689,8 +689,10 @@ int vhv_vcpu_init(void)
 	hash_bits = clamp_t(unsigned int,
 			    order_base_2(vhv_params_max_vcpus()) - 2, 6, 18);
 	n = 1U << hash_bits;
-	vcpu_hash = kvcalloc(n, sizeof(*vcpu_hash), GFP_KERNEL);
-	task_hash = kvcalloc(n, sizeof(*task_hash), GFP_KERNEL);
+	if (!vhv_params_fail_init())
+		vcpu_hash = kvcalloc(n, sizeof(*vcpu_hash), GFP_KERNEL);
+	if (!vhv_params_fail_init())
+		task_hash = kvcalloc(n, sizeof(*task_hash), GFP_KERNEL);
 	if (!vcpu_hash || !task_hash) {
 		vhv_vcpu_exit();
 		return -ENOMEM;

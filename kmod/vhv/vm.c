@@ -506,7 +506,9 @@ int vhv_vm_init(void)
 {
 	vm_hash_bits = clamp_t(unsigned int,
 			       order_base_2(vhv_params_max_vms()) - 1, 4, 16);
-	vm_hash = kvcalloc(1U << vm_hash_bits, sizeof(*vm_hash), GFP_KERNEL);
+	if (!vhv_params_fail_init())
+		vm_hash = kvcalloc(1U << vm_hash_bits, sizeof(*vm_hash),
+				   GFP_KERNEL);
 	return vm_hash ? 0 : -ENOMEM;
 }
 
