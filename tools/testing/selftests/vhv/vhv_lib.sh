@@ -320,16 +320,35 @@ stop_vmm() {
 # filtered on KVM_RUN, to the thread's next sys_exit_ioctl): what vhv
 # counts. With IO, only those in I/O wait: the stack a stacktrace trigger
 # on sched_switch recorded for the thread holds io_schedule().
+#
+# The wakeup is traced on the waker's CPU. Events of two CPUs may carry
+# one timestamp (seen in guests booted with tsc=unstable, where the clock
+# advanced in steps): a wakeup and the thread's next switch-out can then
+# be listed in either order in the merged trace. A sleep's switch-out seen while the
+# previous sleep waits for its wakeup is therefore held until the next
+# wakeup: one with the same timestamp (or earlier) ended the previous
+# sleep; a later one means the previous sleep's wakeup was not traced.
 traced_sleep() {
 	awk -v tid="$1" -v re=" prev_state=[$2]" -v run="${3:-}" -v io="${4:-}" '
-		function ts(name,   k) { for (k = 1; k <= NF; k++) if ($k == name) { t = $(k - 1); sub(":$", "", t); return t } }
+		function ts(name,   k) { for (k = 1; k <= NF; k++) if ($k == name) { t = $(k - 1); sub(":$", "", t); return t + 0 } }
+		function done(tw) { if (io == "" || isio) { s += tw - t0; n++ } t0 = "" }
 		/ sys_ioctl\(/ && $1 ~ ("-" tid "$") { inrun = 1; next }
 		/ sys_ioctl -> / && $1 ~ ("-" tid "$") { inrun = 0; next }
 		/ <stack trace>/ { stk = ($1 ~ ("-" tid "$")); next }
-		/^ => / { if (stk && $2 ~ /^io_schedule/) isio = 1; next }
+		/^ => / { if (stk && $2 ~ /^io_schedule/) { if (pend) pio = 1; else isio = 1 } next }
 		{ stk = 0 }
-		/ sched_switch: / && (" " $0 " ") ~ (" prev_pid=" tid " ") && $0 ~ re && (run == "" || inrun) { t0 = ts("sched_switch:"); isio = 0; next }
-		/ sched_wakeup: / && (" " $0 " ") ~ (" pid=" tid " ") && t0 != "" { if (io == "" || isio) { s += ts("sched_wakeup:") - t0; n++ } t0 = "" }
+		/ sched_switch: / && (" " $0 " ") ~ (" prev_pid=" tid " ") && $0 ~ re && (run == "" || inrun) {
+			if (t0 != "") { pend = 1; pt = ts("sched_switch:"); pio = 0 }
+			else { t0 = ts("sched_switch:"); isio = 0 }
+			next }
+		/ sched_wakeup: / && (" " $0 " ") ~ (" pid=" tid " ") && t0 != "" {
+			w = ts("sched_wakeup:")
+			if (pend) {
+				pend = 0
+				if (w <= pt) { done(w); t0 = pt; isio = pio; next }
+				t0 = pt; isio = pio
+			}
+			done(w) }
 		END { printf "%.0f %d\n", s * 1e9, n }' "$TI/trace"
 }
 
