@@ -324,10 +324,11 @@ stop_vmm() {
 # The wakeup is traced on the waker's CPU. Events of two CPUs may carry
 # one timestamp (seen in guests booted with tsc=unstable, where the clock
 # advanced in steps): a wakeup and the thread's next switch-out can then
-# be listed in either order in the merged trace. A sleep's switch-out seen while the
-# previous sleep waits for its wakeup is therefore held until the next
-# wakeup: one with the same timestamp (or earlier) ended the previous
-# sleep; a later one means the previous sleep's wakeup was not traced.
+# be listed in either order in the merged trace. A sleep's switch-out seen
+# while the previous sleep waits for its wakeup is therefore held until
+# the next wakeup: one with the same timestamp (or earlier) ended the
+# previous sleep; a later one means the previous sleep's wakeup was not
+# traced.
 traced_sleep() {
 	awk -v tid="$1" -v re=" prev_state=[$2]" -v run="${3:-}" -v io="${4:-}" '
 		function ts(name,   k) { for (k = 1; k <= NF; k++) if ($k == name) { t = $(k - 1); sub(":$", "", t); return t + 0 } }
