@@ -10,14 +10,23 @@
  * vhv attaches again when kvm comes back. A kernel with KVM built in
  * (CONFIG_KVM=y) has them in vmlinux: vhv attaches there at load.
  *
- * Hot path: kvm_entry runs on every VM entry (IRQs and preemption off),
- * after an in-kernel exit as after a return from userspace. It compares
- * the entering vcpu and the epoch with what this CPU saw last and returns
- * if nothing changed: two loads, no store, and no probe on the way out to
- * userspace. The sched_switch probe forgets the vcpu on every context
- * switch, so a match also means the same thread in the same stint. The
- * slow path (the first entry of a scheduling stint, and one per period
- * when the worker bumps the epoch) finds or creates the vCPU and accounts.
+ * Hot path: nothing runs on a VM entry in the steady state. The
+ * sched_switch probe does the per-stint work: a switch-out inside a vCPU
+ * ioctl (KVM's preempt notifier is on the thread) looks at the vCPU
+ * (vhv_vcpu_observe(): the ready episode that ended at the last switch-in,
+ * KVM's counters, the heartbeat). Once a period the worker sends an IPI to
+ * the CPUs that run a vCPU no switch-out looked at in the period, and the
+ * handler looks at it there. The vCPU is alive in both: its thread is
+ * inside one of its ioctls and is current or being switched out.
+ *
+ * kvm_entry is attached only to find new vCPUs (objects are created on
+ * the vCPU thread, outside the runqueue lock): at attach, and when a
+ * switch-out or the IPI meets a thread inside a vCPU ioctl whose vCPU is
+ * not tracked, which sets a flag the worker reads. The worker detaches it
+ * after two periods without such a thread. While attached it compares the
+ * entering vcpu and the epoch with what this CPU saw last and returns if
+ * nothing changed; the slow path (first entry of a stint, one a period)
+ * finds or creates the vCPU and looks at it.
  * The per-CPU state has no lock: only probes running on that CPU, with
  * preemption off, touch it, and none of them can interrupt another.
  */
@@ -57,8 +66,14 @@ struct vhv_pcpu {
 
 static DEFINE_PER_CPU(struct vhv_pcpu, vhv_pcpu);
 
+/* KVM's preempt notifier ops, learned from an entering vCPU (or NULL). */
+static struct preempt_ops *kvm_pn_ops;
+
+/* A thread inside a vCPU ioctl whose vCPU is not tracked was seen. */
+static int entry_wanted;
+
 static noinline void probe_entry_slow(struct vhv_pcpu *c,
-				      struct kvm_vcpu *vcpu, unsigned long pc)
+				      struct kvm_vcpu *vcpu)
 {
 	unsigned long epoch, gen, room;
 	struct vhv_vcpu *e;
@@ -78,7 +93,9 @@ static noinline void probe_entry_slow(struct vhv_pcpu *c,
 			e = vhv_vcpu_create(vcpu, room, epoch);
 	}
 	if (e)
-		vhv_vcpu_enter(e, vcpu, pc, epoch);
+		vhv_vcpu_observe(e, vcpu, current, epoch, true);
+	if (READ_ONCE(kvm_pn_ops) != vcpu->preempt_notifier.ops)
+		WRITE_ONCE(kvm_pn_ops, vcpu->preempt_notifier.ops);
 
 	c->vcpu = vcpu;
 	c->task = current;
@@ -92,8 +109,7 @@ static notrace void probe_entry(void *data, VHV_KVM_ENTRY_PROTO)
 	if (likely(__this_cpu_read(vhv_pcpu.vcpu) == vcpu &&
 		   __this_cpu_read(vhv_pcpu.epoch) == READ_ONCE(vhv_reg_epoch)))
 		return;
-	probe_entry_slow(this_cpu_ptr(&vhv_pcpu), vcpu,
-			 READ_ONCE(current->sched_info.pcount));
+	probe_entry_slow(this_cpu_ptr(&vhv_pcpu), vcpu);
 }
 
 /*
@@ -108,28 +124,73 @@ static inline bool maybe_in_vcpu_ioctl(struct task_struct *p)
 	return !hlist_empty(&p->preempt_notifiers);
 }
 
+/* Does @t carry KVM's preempt notifier (not only another user's)? */
+static bool kvm_notifier_on(struct task_struct *t)
+{
+	struct preempt_ops *ops = READ_ONCE(kvm_pn_ops);
+	struct preempt_notifier *pn;
+
+	if (!ops)
+		return true;
+	hlist_for_each_entry(pn, &t->preempt_notifiers, link) {
+		if (pn->ops == ops)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Look at the vCPU whose ioctl @t (current, or being switched out) is in;
+ * if it is not tracked, have the worker attach kvm_entry to find it.
+ */
+static struct vhv_vcpu *probe_look(struct task_struct *t)
+{
+	struct vhv_vcpu *e;
+
+	e = vhv_vcpu_observe_task(t, READ_ONCE(vhv_reg_epoch));
+	if (!e && kvm_notifier_on(t) && !READ_ONCE(entry_wanted))
+		WRITE_ONCE(entry_wanted, 1);
+	return e;
+}
+
 /*
  * A switch that concerns a vCPU thread: @next ends a swap wait, or @prev
- * sleeps inside a vCPU ioctl.
+ * is switched out inside a vCPU ioctl.
  */
 static noinline void probe_switch_slow(bool preempt, struct task_struct *prev,
 				       struct task_struct *next,
 				       unsigned int prev_state)
 {
-	struct vhv_pcpu *c;
+	struct vhv_vcpu *e;
 
 	/* A swap wait ends when its thread gets a CPU again. */
 	if (vhv_vcpu_swait_open() && maybe_in_vcpu_ioctl(next))
 		vhv_vcpu_wake_task(next);
-	if (!maybe_in_vcpu_ioctl(prev) || preempt ||
-	    !(prev_state & (TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE)))
+	if (!maybe_in_vcpu_ioctl(prev))
 		return;
-	c = this_cpu_ptr(&vhv_pcpu);
-	if (prev == c->task && c->ent && c->gen == READ_ONCE(vhv_reg_gen) &&
-	    vhv_vcpu_loaded(c->ent, prev))
-		vhv_vcpu_block(c->ent, prev, prev_state);
-	else
-		vhv_vcpu_block_task(prev, prev_state);
+	e = probe_look(prev);
+	if (e && !preempt &&
+	    (prev_state & (TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE)))
+		vhv_vcpu_block(e, prev, prev_state);
+}
+
+/* The worker's IPI: look at the vCPU this CPU runs, if any. */
+static void probe_refresh_ipi(void *info)
+{
+	if (maybe_in_vcpu_ioctl(current))
+		probe_look(current);
+}
+
+/**
+ * vhv_probe_refresh() - look at the vCPUs running on some CPUs
+ * @cpus: the CPUs, each running (at the worker's last look) a vCPU that no
+ *	switch-out looked at in this period
+ *
+ * Context: the worker (process context); waits for the handlers.
+ */
+void vhv_probe_refresh(const struct cpumask *cpus)
+{
+	on_each_cpu_mask(cpus, probe_refresh_ipi, NULL, true);
 }
 
 /* Same prototype in 6.1 and 6.12. */
@@ -138,7 +199,9 @@ static notrace void probe_switch(void *data, bool preempt,
 				 struct task_struct *next,
 				 unsigned int prev_state)
 {
-	/* The next VM entry here is the first of a stint: the slow path. */
+	/* The next VM entry here (kvm_entry attached) is the first of a
+	 * stint: the slow path.
+	 */
 	__this_cpu_write(vhv_pcpu.vcpu, NULL);
 	if (unlikely(vhv_vcpu_swait_open() || maybe_in_vcpu_ioctl(prev)))
 		probe_switch_slow(preempt, prev, next, prev_state);
@@ -167,13 +230,15 @@ static void probe_apf_ready(void *data, u64 token, u64 gva)
  * @fn: vhv's probe
  * @optional: missing from kvm.ko is not an error (a kernel without
  *	CONFIG_KVM_ASYNC_PF); its figures then stay 0
- * @tp: the tracepoint, NULL when not attached
+ * @tp: the tracepoint, NULL when kvm is not attached
+ * @on: @fn is registered on @tp
  */
 struct probe_tp {
 	const char *name;
 	void *fn;
 	bool optional;
 	struct tracepoint *tp;
+	bool on;
 };
 
 /* protects kvm_tps[].tp, kvm_mod and kvm_builtin */
@@ -181,6 +246,11 @@ static DEFINE_MUTEX(probe_lock);
 static struct module *kvm_mod;
 /* KVM is part of vmlinux (CONFIG_KVM=y): attached at load, for good */
 static bool kvm_builtin;
+/* periods kvm_entry stayed attached without being wanted */
+static unsigned int entry_quiet;
+/* times kvm_entry was attached */
+static u64 entry_attaches;
+/* kvm_tps[0]: attached only while new vCPUs are to be found */
 static struct probe_tp kvm_tps[] = {
 	{ .name = "kvm_entry", .fn = probe_entry },
 	{ .name = "kvm_async_pf_not_present", .fn = probe_apf_not_present,
@@ -226,11 +296,24 @@ static noinline __noclone int vhv_probe_kvm_register(struct probe_tp *p)
 }
 ALLOW_ERROR_INJECTION(vhv_probe_kvm_register, ERRNO);
 
+static int kvm_tp_register(struct probe_tp *p)
+{
+	int ret = vhv_probe_kvm_register(p);
+
+	p->on = !ret;
+	if (!ret && p == &kvm_tps[0]) {
+		entry_quiet = 0;
+		entry_attaches++;
+	}
+	return ret;
+}
+
 /* An optional tracepoint kvm.ko lacks was never registered. */
 static void kvm_tp_unregister(struct probe_tp *p)
 {
-	if (p->tp)
+	if (p->on)
 		tracepoint_probe_unregister(p->tp, p->fn, NULL);
+	p->on = false;
 }
 
 /* Attach to the kvm tracepoints kvm_match() found; all or none. */
@@ -247,7 +330,7 @@ static int kvm_register(void)
 		if (!kvm_tps[i].tp)
 			ret = -ENOENT;
 		else
-			ret = vhv_probe_kvm_register(&kvm_tps[i]);
+			ret = kvm_tp_register(&kvm_tps[i]);
 		if (ret) {
 			pr_warn("cannot attach to kvm:%s (%d)\n",
 				kvm_tps[i].name, ret);
@@ -295,7 +378,55 @@ static void kvm_detach(struct module *mod)
 		return;
 	kvm_unregister();
 	kvm_mod = NULL;
+	/* A kvm.ko loaded again has its notifier ops elsewhere. */
+	WRITE_ONCE(kvm_pn_ops, NULL);
 	pr_info("detached from kvm\n");
+}
+
+/**
+ * vhv_probe_period() - attach or detach kvm_entry, once a period
+ *
+ * Attached while some thread inside a vCPU ioctl has a vCPU vhv does not
+ * track (a new vCPU, or one over a limit: its retries are then paced by
+ * the untracked table), detached after two periods without one. A
+ * failure to attach is tried again the next period.
+ *
+ * Context: the worker.
+ */
+void vhv_probe_period(void)
+{
+	struct probe_tp *p = &kvm_tps[0];
+	bool want = xchg(&entry_wanted, 0);
+
+	mutex_lock(&probe_lock);
+	if (!kvm_mod && !kvm_builtin)
+		goto out;
+	if (want) {
+		entry_quiet = 0;
+		if (!p->on)
+			kvm_tp_register(p);
+	} else if (p->on && ++entry_quiet >= 2) {
+		kvm_tp_unregister(p);
+	}
+out:
+	mutex_unlock(&probe_lock);
+}
+
+/**
+ * vhv_probe_entry_state() - is kvm_entry attached, and how often it was
+ * @attaches: out: times it was attached since load
+ *
+ * Return: true if it is attached now.
+ */
+bool vhv_probe_entry_state(u64 *attaches)
+{
+	bool on;
+
+	mutex_lock(&probe_lock);
+	on = kvm_tps[0].on;
+	*attaches = entry_attaches;
+	mutex_unlock(&probe_lock);
+	return on;
 }
 
 /* Called with the tracepoint core's module list mutex held. */

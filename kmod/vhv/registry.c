@@ -20,6 +20,7 @@
 #include <linux/slab.h>
 
 #include "params.h"
+#include "probe.h"
 #include "registry.h"
 #include "stall.h"
 #include "sysfs.h"
@@ -292,6 +293,38 @@ static void reg_untracked(void)
 		WRITE_ONCE(vhv_reg_room, vhv_reg_room + 1);
 }
 
+/* CPUs to look at (reg_refresh()); the worker's only, under vhv_reg.lock */
+static struct cpumask reg_refresh_cpus;
+
+/*
+ * A vCPU that runs inside a vCPU ioctl without a switch-out in this period
+ * (a busy vCPU alone on its CPU) has had no look: have its CPU look at it
+ * now (vhv_probe_refresh()), so that its copy of KVM's counters and its
+ * heartbeat are at most a period old when the stall detector runs.
+ */
+static void reg_refresh(void)
+{
+	unsigned long epoch = READ_ONCE(vhv_reg_epoch);
+	struct task_struct *t;
+	struct vhv_vcpu *e;
+	struct vhv_vm *vm;
+
+	lockdep_assert_held(&vhv_reg.lock);
+
+	cpumask_clear(&reg_refresh_cpus);
+	list_for_each_entry(vm, &vhv_reg.vms, node) {
+		list_for_each_entry(e, &vm->vcpus, node) {
+			t = e->task;
+			if (READ_ONCE(e->obs_epoch) != epoch &&
+			    READ_ONCE(t->on_cpu) &&
+			    !hlist_empty(&t->preempt_notifiers))
+				cpumask_set_cpu(task_cpu(t), &reg_refresh_cpus);
+		}
+	}
+	if (!cpumask_empty(&reg_refresh_cpus))
+		vhv_probe_refresh(&reg_refresh_cpus);
+}
+
 static void reg_tick(struct work_struct *work)
 {
 	unsigned long period = msecs_to_jiffies(vhv_reg_period_ms());
@@ -300,18 +333,21 @@ static void reg_tick(struct work_struct *work)
 
 	reg_reap(false);
 	reg_untracked();
+	vhv_probe_period();
 
 	mutex_lock(&vhv_reg.lock);
 	reg_drain();
 	reg_publish();
+	reg_refresh();
 	list_for_each_entry(vm, &vhv_reg.vms, node) {
 		vhv_vm_update_rate(vm);
 		vhv_stall_check(vm, resync);
 	}
 	mutex_unlock(&vhv_reg.lock);
 
-	/* Every vCPU that keeps entering the guest takes the slow path once
-	 * in the next period and stamps its VM's heartbeat.
+	/* A new period: reg_refresh() looks at the vCPUs nothing looked at
+	 * in it (and, while kvm_entry is attached, each running vCPU takes
+	 * its slow path once).
 	 */
 	reg_bump(false);
 	queue_delayed_work(vhv_reg.wq, &vhv_reg.tick_work, period);
@@ -333,6 +369,7 @@ void vhv_reg_host_locked(struct vhv_reg_host *h)
 	h->ram_bytes = (u64)totalram_pages() << PAGE_SHIFT;
 	h->track_failures = vhv_nt_failures();
 	h->untracked_vcpus = vhv_nt_count();
+	h->entry_probe = vhv_probe_entry_state(&h->entry_probe_attaches);
 	h->guest_mem_bytes = 0;
 	list_for_each_entry(vm, &vhv_reg.vms, node)
 		h->guest_mem_bytes += READ_ONCE(vm->mem_bytes);

@@ -82,6 +82,8 @@ extern unsigned long vhv_reg_room;
  * @ram_bytes: total RAM of the host
  * @track_failures: vCPU entries that found no object and could not get one
  * @untracked_vcpus: vCPUs whose thread runs and that vhv could not track
+ * @entry_probe: the kvm_entry probe is attached now (finding new vCPUs)
+ * @entry_probe_attaches: times it was attached since load
  */
 struct vhv_reg_host {
 	unsigned int nr_vms;
@@ -91,6 +93,8 @@ struct vhv_reg_host {
 	u64 ram_bytes;
 	u64 track_failures;
 	unsigned int untracked_vcpus;
+	bool entry_probe;
+	u64 entry_probe_attaches;
 };
 
 void vhv_reg_host_locked(struct vhv_reg_host *h);

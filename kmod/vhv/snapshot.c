@@ -189,10 +189,10 @@ static void snap_fill(struct snap_out *o, char *path)
 	vhv_reg_host_locked(&h);
 	out_printf(o, "vhv-snapshot version=1 time_ns=%llu hz=%u\n",
 		   ktime_get_ns(), USER_HZ);
-	out_printf(o, "host nr_vms=%u nr_vcpus=%u nr_cpus=%u guest_mem_bytes=%llu ram_bytes=%llu stall_threshold_ms=%u track_failures=%llu untracked_vcpus=%u\n",
+	out_printf(o, "host nr_vms=%u nr_vcpus=%u nr_cpus=%u guest_mem_bytes=%llu ram_bytes=%llu stall_threshold_ms=%u track_failures=%llu untracked_vcpus=%u entry_probe=%u entry_probe_attaches=%llu\n",
 		   h.nr_vms, h.nr_vcpus, h.nr_cpus, h.guest_mem_bytes,
 		   h.ram_bytes, vhv_params_stall_ms(), h.track_failures,
-		   h.untracked_vcpus);
+		   h.untracked_vcpus, h.entry_probe, h.entry_probe_attaches);
 	list_for_each_entry(vm, &vhv_reg.vms, node)
 		snap_vm(o, vm, path);
 	out_printf(o, "end\n");

@@ -42,7 +42,7 @@ static ssize_t emit_ratio(char *buf, u64 num, u64 den)
 enum host_field {
 	HOST_NR_VMS, HOST_NR_VCPUS, HOST_NR_CPUS, HOST_VCPU_RATIO,
 	HOST_GUEST_MEM, HOST_RAM, HOST_OVERCOMMIT, HOST_TRACK_FAILURES,
-	HOST_UNTRACKED,
+	HOST_UNTRACKED, HOST_ENTRY_PROBE, HOST_ENTRY_ATTACHES,
 };
 
 static ssize_t host_show(enum host_field f, char *buf)
@@ -72,6 +72,10 @@ static ssize_t host_show(enum host_field f, char *buf)
 		return sysfs_emit(buf, "%llu\n", h.track_failures);
 	case HOST_UNTRACKED:
 		return sysfs_emit(buf, "%u\n", h.untracked_vcpus);
+	case HOST_ENTRY_PROBE:
+		return sysfs_emit(buf, "%u\n", h.entry_probe);
+	case HOST_ENTRY_ATTACHES:
+		return sysfs_emit(buf, "%llu\n", h.entry_probe_attaches);
 	}
 	return -EINVAL;
 }
@@ -93,6 +97,8 @@ HOST_ATTR(ram_bytes, HOST_RAM);
 HOST_ATTR(mem_overcommit, HOST_OVERCOMMIT);
 HOST_ATTR(track_failures, HOST_TRACK_FAILURES);
 HOST_ATTR(untracked_vcpus, HOST_UNTRACKED);
+HOST_ATTR(entry_probe, HOST_ENTRY_PROBE);
+HOST_ATTR(entry_probe_attaches, HOST_ENTRY_ATTACHES);
 
 static struct attribute *host_attrs[] = {
 	&host_nr_vms.attr,
@@ -104,6 +110,8 @@ static struct attribute *host_attrs[] = {
 	&host_mem_overcommit.attr,
 	&host_track_failures.attr,
 	&host_untracked_vcpus.attr,
+	&host_entry_probe.attr,
+	&host_entry_probe_attaches.attr,
 	NULL,
 };
 

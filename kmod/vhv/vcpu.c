@@ -62,6 +62,26 @@ static bool vcpu_renewed(const struct vhv_vcpu *e,
 	       vcpu->stat.generic.halt_wait_ns < READ_ONCE(e->halt_ns);
 }
 
+/*
+ * Is @e (keyed by @vcpu, run by the thread entering or switching) still
+ * the object of @vcpu? A reused pointer (another VM or vcpu_id), or a VM
+ * made again at the old VM's address (vcpu_renewed()), is not: mark it so
+ * that no probe uses it again.
+ */
+static bool vcpu_valid(struct vhv_vcpu *e, const struct kvm_vcpu *vcpu)
+{
+	if (READ_ONCE(e->replaced))
+		return false;
+	if (e->kvm == vcpu->kvm && e->vcpu_id == (u32)vcpu->vcpu_id) {
+		if (!READ_ONCE(e->vm->renewed) && !vcpu_renewed(e, vcpu))
+			return true;
+		/* Its VM is a new one at the old VM's address. */
+		WRITE_ONCE(e->vm->renewed, true);
+	}
+	WRITE_ONCE(e->replaced, true);
+	return false;
+}
+
 /**
  * vhv_vcpu_find() - the live object for the vCPU current is entering
  * @vcpu: KVM's vCPU, alive (kvm_entry probe)
@@ -77,15 +97,12 @@ struct vhv_vcpu *vhv_vcpu_find(struct kvm_vcpu *vcpu)
 		if (e->key != vcpu || READ_ONCE(e->dead) ||
 		    READ_ONCE(e->replaced))
 			continue;
-		if (e->task == current && e->kvm == vcpu->kvm &&
-		    e->vcpu_id == (u32)vcpu->vcpu_id) {
-			if (!READ_ONCE(e->vm->renewed) &&
-			    !vcpu_renewed(e, vcpu))
+		if (e->task == current) {
+			if (vcpu_valid(e, vcpu))
 				return e;
-			/* Its VM is a new one at the old VM's address. */
-			WRITE_ONCE(e->vm->renewed, true);
+			continue;
 		}
-		/* Another thread runs this vCPU, or the pointer was reused. */
+		/* Another thread runs this vCPU. */
 		WRITE_ONCE(e->replaced, true);
 	}
 	return NULL;
@@ -258,36 +275,48 @@ static void close_swap_wait(struct vhv_vcpu *e, struct task_struct *t)
 }
 
 /**
- * vhv_vcpu_enter() - account a VM entry that took the slow path
- * @e: the vCPU (current is its thread)
- * @vcpu: KVM's vCPU, alive
- * @pcount: current->sched_info.pcount
+ * vhv_vcpu_observe() - account what the vCPU did since the last look
+ * @e: the vCPU
+ * @vcpu: KVM's vCPU, alive: @t is inside one of its ioctls
+ * @t: @e's thread: current, or the thread being switched out
  * @epoch: vhv_reg_epoch
+ * @entry: @t is entering the guest (kvm_entry probe)
  *
- * Accounts the ready episode that just ended (Δrun_delay when exactly one
- * schedule-in happened since the last slow path), copies KVM's own stats
- * and stamps the heartbeat: stores to the vCPU's own object only, which
- * no other vCPU writes. The VM's memory slots are looked at once per epoch
- * (an SRCU section), by the first of its vCPUs to enter in it, not on
- * every schedule-in.
+ * Accounts the ready episode that ended at the last switch-in (Δrun_delay
+ * when exactly one switch-in happened since the previous look), copies
+ * KVM's own stats and stamps the heartbeat if the vCPU entered the guest
+ * since (KVM's exit count grew, or it is entering now): stores to the
+ * vCPU's own object only. The VM's memory slots are looked at once per
+ * epoch (an SRCU section), by the first of its vCPUs looked at in it.
  *
- * Context: kvm_entry probe, IRQs off.
+ * The looks: each switch-out of @t inside a vCPU ioctl (sched_switch),
+ * the worker's once-a-period IPI to a CPU running @t without such a
+ * switch-out in the period, and, while the kvm_entry probe is attached
+ * (finding new vCPUs), the first entry of each scheduling stint and one
+ * entry a period. All run on @t's CPU with IRQs off, so they never run
+ * at once for one vCPU.
+ *
+ * Context: IRQs off, on @t's CPU (a probe or the worker's IPI).
  */
-void vhv_vcpu_enter(struct vhv_vcpu *e, struct kvm_vcpu *vcpu,
-		    unsigned long pcount, unsigned long epoch)
+void vhv_vcpu_observe(struct vhv_vcpu *e, struct kvm_vcpu *vcpu,
+		      struct task_struct *t, unsigned long epoch, bool entry)
 {
-	u64 rd = current->sched_info.run_delay;
+	unsigned long pcount = READ_ONCE(t->sched_info.pcount);
+	u64 rd = READ_ONCE(t->sched_info.run_delay);
+	u64 exits = vcpu->stat.exits;
 	struct vhv_vm *vm = e->vm;
 
 	if (pcount - e->last_pc == 1)
 		ready_episode(e, rd - e->last_rd);
 	WRITE_ONCE(e->last_pc, pcount);
 	WRITE_ONCE(e->last_rd, rd);
+	if (entry || exits != e->exits)
+		WRITE_ONCE(e->hb, jiffies);
 	WRITE_ONCE(e->halt_ns, vcpu->stat.generic.halt_wait_ns);
-	WRITE_ONCE(e->exits, vcpu->stat.exits);
+	WRITE_ONCE(e->exits, exits);
 	WRITE_ONCE(e->preemptions, vcpu->stat.preemption_reported +
 				   vcpu->stat.preemption_other);
-	WRITE_ONCE(e->hb, jiffies);
+	WRITE_ONCE(e->obs_epoch, epoch);
 	if (READ_ONCE(vm->mem_epoch) != epoch) {
 		WRITE_ONCE(vm->mem_epoch, epoch);
 		vhv_vm_update_mem(vm, vcpu->kvm);
@@ -330,6 +359,32 @@ static struct vhv_vcpu *find_loaded(struct task_struct *t)
 			return e;
 	}
 	return NULL;
+}
+
+/**
+ * vhv_vcpu_observe_task() - look at the vCPU whose ioctl @t is in
+ * @t: current, or a thread being switched out (its notifier list is then
+ *	stable)
+ * @epoch: vhv_reg_epoch
+ *
+ * Context: IRQs off, on @t's CPU (RCU read side).
+ * Return: the vCPU, or NULL if @t's vCPU is not tracked (or its object is
+ * stale: a reused pointer, a VM made again): the kvm_entry probe is then
+ * needed to find it.
+ */
+struct vhv_vcpu *vhv_vcpu_observe_task(struct task_struct *t,
+				       unsigned long epoch)
+{
+	struct vhv_vcpu *e = find_loaded(t);
+	struct kvm_vcpu *vcpu;
+
+	if (!e)
+		return NULL;
+	vcpu = (struct kvm_vcpu *)e->key;
+	if (!vcpu_valid(e, vcpu))
+		return NULL;
+	vhv_vcpu_observe(e, vcpu, t, epoch, false);
+	return e;
 }
 
 /**
@@ -378,22 +433,6 @@ void vhv_vcpu_block(struct vhv_vcpu *e, struct task_struct *prev,
 	else
 		WRITE_ONCE(e->sw_start, prev->se.exec_start ?: 1);
 	atomic_inc(&vhv_vcpu_nr_swait);
-}
-
-/**
- * vhv_vcpu_block_task() - vhv_vcpu_block(), per-CPU cache missed
- * @prev: a thread inside a KVM vcpu_load() section, being switched out
- * @prev_state: its state
- *
- * Context: sched_switch probe: runqueue lock held, IRQs off (RCU read
- * side). Takes no lock.
- */
-void vhv_vcpu_block_task(struct task_struct *prev, unsigned int prev_state)
-{
-	struct vhv_vcpu *e = find_loaded(prev);
-
-	if (e)
-		vhv_vcpu_block(e, prev, prev_state);
 }
 
 /**

@@ -71,8 +71,8 @@ extern const char *const vhv_vcpu_state_names[VHV_ST_MAX];
  * @replaced: @key was seen with another thread, VM or vcpu_id
  * @listed: on @vm's list (vhv_reg.lock)
  * @in_sysfs: @kobj is in sysfs (vhv_reg.lock)
- * @last_pc: sched_info.pcount at the previous slow path
- * @last_rd: sched_info.run_delay at the previous slow path
+ * @last_pc: sched_info.pcount at the previous look (vhv_vcpu_observe())
+ * @last_rd: sched_info.run_delay then
  * @ready_max_ns: longest ready episode
  * @hist: log2 histogram of ready episodes
  * @halt_ns: KVM's halt_wait_ns stat
@@ -84,9 +84,10 @@ extern const char *const vhv_vcpu_state_names[VHV_ST_MAX];
  * @sw_rd: run_delay at @sw_start
  * @swap_wait_ns: completed swap waits (I/O wait inside a vCPU ioctl, KVM's
  *	artificial halt), ready time excluded
- * @hb: jiffies of the vCPU's last VM entry that took the probe's slow
- *	path (its heartbeat), or of the worker's last look that found it in
- *	guest mode
+ * @hb: jiffies of the last look (vhv_vcpu_observe()) that found the vCPU
+ *	had entered the guest since the one before (its heartbeat), or of
+ *	the worker's last sample that found it in guest mode
+ * @obs_epoch: vhv_reg_epoch at the last look
  * @apf_token: KVM's tokens of the async page faults in flight
  * @apf_start: ktime_get_ns() of their "page not present", 0: free slot
  * @apf_faults: async page faults (KVM's "page not present")
@@ -101,8 +102,9 @@ extern const char *const vhv_vcpu_state_names[VHV_ST_MAX];
  * @stall_since: jiffies the current stall counts from (vhv_reg.lock)
  * @stall_count: stalls of this vCPU (vhv_reg.lock)
  *
- * The fields from @last_pc to @hb are written only by @task itself, from
- * the probes (preemption off), so they have a single writer (but for the
+ * The fields from @last_pc to @obs_epoch are written only on @task's CPU
+ * with IRQs off, while @task is current or being switched out (probes,
+ * the worker's IPI), so they have a single writer at a time (but for the
  * worker's @hb stamp); readers use READ_ONCE() and accept values from
  * different instants.
  */
@@ -137,6 +139,7 @@ struct vhv_vcpu {
 	u64 sw_rd;
 	u64 swap_wait_ns;
 	unsigned long hb;
+	unsigned long obs_epoch;
 	u64 apf_token[VHV_APF_SLOTS];
 	u64 apf_start[VHV_APF_SLOTS];
 	u64 apf_faults;
@@ -194,12 +197,13 @@ static inline bool vhv_vcpu_swait_open(void)
 struct vhv_vcpu *vhv_vcpu_find(struct kvm_vcpu *vcpu);
 struct vhv_vcpu *vhv_vcpu_create(struct kvm_vcpu *vcpu, unsigned long room,
 				 unsigned long epoch);
-void vhv_vcpu_enter(struct vhv_vcpu *e, struct kvm_vcpu *vcpu,
-		    unsigned long pcount, unsigned long epoch);
+void vhv_vcpu_observe(struct vhv_vcpu *e, struct kvm_vcpu *vcpu,
+		      struct task_struct *t, unsigned long epoch, bool entry);
+struct vhv_vcpu *vhv_vcpu_observe_task(struct task_struct *t,
+				       unsigned long epoch);
 /* Probe context, current == e->task. */
 void vhv_vcpu_block(struct vhv_vcpu *e, struct task_struct *prev,
 		    unsigned int prev_state);
-void vhv_vcpu_block_task(struct task_struct *prev, unsigned int prev_state);
 void vhv_vcpu_wake_task(struct task_struct *next);
 bool vhv_vcpu_loaded(const struct vhv_vcpu *e, const struct task_struct *t);
 struct vhv_vcpu *vhv_vcpu_current(void);
