@@ -392,6 +392,7 @@ struct options {
 	int cpus[CPU_SETSIZE];		/* -a list, in order */
 	int nr_cpus;			/* 0: no pinning */
 	double seconds;			/* 0: until SIGINT/SIGTERM */
+	double warmup;			/* -W: run before -d, not counted */
 	unsigned long repeat;
 	bool quiet;
 	bool thp;
@@ -401,7 +402,10 @@ struct options {
 
 struct vm;
 
-/* Written by its own thread; main reads them only after the join. */
+/*
+ * Written by its own thread; main reads them after the join, and exits
+ * (atomically) at the end of a -W warm-up.
+ */
 struct vcpu {
 	struct vm *vm;
 	int idx;
@@ -415,6 +419,8 @@ struct vcpu {
 	unsigned long long io_exits;
 	unsigned long long passes;
 	unsigned long long ticks;	/* hlt: timer interrupts handled */
+	unsigned long long exits0;	/* -W: exits, ticks at the warm-up's end */
+	unsigned long long ticks0;
 	/* memapf, from the guest's area */
 	unsigned long long apf;		/* async #PFs taken */
 	unsigned long long wakeall;	/* "wake all" page-ready interrupts */
@@ -499,6 +505,8 @@ static void usage(FILE *f)
 "  -t  LAPIC timer period for hlt and memirq, microseconds (default 10000)\n"
 "  -a  pin vCPU thread i to the i-th CPU of CPULIST (e.g. 0-3,6), round-robin\n"
 "  -d  run time in seconds, fractional allowed (0: until SIGINT/SIGTERM)\n"
+"  -W  warm-up: run SECONDS before the -d window; exits and ticks in the\n"
+"      warm-up are not reported (default 0)\n"
 "  -r  create, run and destroy the VM REPEAT times (default 1)\n"
 "  -A  memapf: at every Nth async #PF, switch the protocol off and on\n"
 "      before waiting: KVM drops the fault and sends a \"wake all\"\n"
@@ -611,6 +619,8 @@ static bool parse_one(int c, const char *arg, struct options *opt)
 		return parse_cpulist(arg, opt);
 	case 'd':
 		return parse_seconds(arg, &opt->seconds);
+	case 'W':
+		return parse_seconds(arg, &opt->warmup);
 	case 'r':
 		return parse_ulong(arg, 1, ULONG_MAX, &opt->repeat);
 	case 'A':
@@ -636,7 +646,7 @@ static void parse_options(int argc, char **argv, struct options *opt)
 				 .workload = WL_SPIN, .period_us = 10000,
 				 .repeat = 1 };
 	opterr = 0;	/* we print our own message, with the option */
-	while ((c = getopt(argc, argv, "c:m:w:t:a:d:r:A:qHUh")) != -1) {
+	while ((c = getopt(argc, argv, "c:m:w:t:a:d:r:W:A:qHUh")) != -1) {
 		if (c == 'h') {
 			usage(stdout);
 			exit(0);
@@ -1384,7 +1394,7 @@ static void vcpu_loop(struct vcpu *v)
 		}
 		r = ioctl(v->fd, KVM_RUN, 0);
 
-		v->exits++;
+		__atomic_store_n(&v->exits, v->exits + 1, __ATOMIC_RELAXED);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
@@ -1553,9 +1563,8 @@ static void vm_park(struct vm *vm, int n)
  * SIGRTMIN parks every vCPU in the VMM (a paused VM), SIGRTMIN+2 parks
  * vCPU 0 only (a vCPU stuck in the VMM), SIGRTMIN+1 unparks them.
  */
-static bool vm_wait(struct vm *vm, const sigset_t *waitset)
+static bool vm_wait(struct vm *vm, const sigset_t *waitset, double secs)
 {
-	double secs = vm->opt->seconds;
 	double deadline = now_sec() + secs;
 
 	for (;;) {
@@ -1617,6 +1626,18 @@ static int entered_wait(struct vm *vm, const sigset_t *waitset,
 	}
 }
 
+/* -W: what the vCPUs counted so far is not reported. */
+static void warmup_end(struct vm *vm)
+{
+	for (int i = 0; i < vm->opt->nr_vcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+		uint32_t *ticks = (uint32_t *)(vm->mem + TICKS_ADDR(i));
+
+		v->exits0 = __atomic_load_n(&v->exits, __ATOMIC_RELAXED);
+		v->ticks0 = __atomic_load_n(ticks, __ATOMIC_RELAXED);
+	}
+}
+
 static uint32_t guest_u32(const struct vm *vm, uint32_t addr)
 {
 	uint32_t v;
@@ -1633,7 +1654,8 @@ static void vm_report(struct vm *vm, double seconds)
 	for (int i = 0; i < vm->opt->nr_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 
-		v->ticks = guest_u32(vm, TICKS_ADDR(i));
+		v->ticks = guest_u32(vm, TICKS_ADDR(i)) - v->ticks0;
+		v->exits -= v->exits0;
 		v->apf = guest_u32(vm, APF_ADDR(i, APF_TAKEN));
 		v->wakeall = guest_u32(vm, APF_ADDR(i, APF_WAKEALL));
 		v->rearms = guest_u32(vm, APF_ADDR(i, APF_REARMS));
@@ -1677,9 +1699,17 @@ static int vm_run_once(const struct options *opt, const sigset_t *waitset,
 			rc = 0;
 		goto out;
 	}
-	t0 = now_sec();
 	printf("started\n");
-	*interrupted = vm_wait(vm, waitset);
+	t0 = now_sec();
+	if (opt->warmup > 0) {
+		*interrupted = vm_wait(vm, waitset, opt->warmup);
+		if (*interrupted || atomic_load(&vm->failed))
+			goto stop;
+		warmup_end(vm);
+		t0 = now_sec();
+	}
+	*interrupted = vm_wait(vm, waitset, opt->seconds);
+stop:
 	t1 = now_sec();
 	vm_stop_vcpus(vm);
 	if (!atomic_load(&vm->failed)) {
