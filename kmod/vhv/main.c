@@ -31,6 +31,7 @@ static int __init vhv_init(void)
 
 err_reg:
 	vhv_reg_exit();
+	vhv_probe_release();
 err_snap:
 	vhv_snapshot_exit();
 err_sysfs:
@@ -43,6 +44,7 @@ static void __exit vhv_exit(void)
 	vhv_probe_exit();
 	vhv_snapshot_exit();
 	vhv_reg_exit();
+	vhv_probe_release();
 	vhv_sysfs_exit();
 }
 

@@ -31,12 +31,14 @@
  * preemption off, touch it, and none of them can interrupt another.
  */
 #include <linux/error-injection.h>
+#include <linux/hash.h>
 #include <linux/kvm_host.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/sched/task.h>
 #include <linux/string.h>
 #include <linux/tracepoint.h>
 
@@ -71,6 +73,66 @@ static struct preempt_ops *kvm_pn_ops;
 
 /* A thread inside a vCPU ioctl whose vCPU is not tracked was seen. */
 static int entry_wanted;
+
+/*
+ * Those threads (referenced), until their vCPU is tracked, they leave
+ * their vCPU ioctl or they exit: kvm_entry stays attached while any is
+ * here, so a vCPU that sleeps in KVM (a long HLT) longer than the two
+ * periods kvm_entry outlives the last request is still found when it
+ * wakes. Filled without lock by the looks (cmpxchg on a free slot of the
+ * thread's window), emptied only by the worker. A thread that finds no
+ * free slot still sets entry_wanted.
+ */
+#define SEEK_BITS	8
+#define SEEK_SLOTS	(1U << SEEK_BITS)
+#define SEEK_PROBE	8
+static struct task_struct *seek[SEEK_SLOTS];
+
+/* Remember @t (current or being switched out, so alive) in seek[]. */
+static void seek_note(struct task_struct *t)
+{
+	unsigned int h = hash_ptr(t, SEEK_BITS), i;
+	struct task_struct **slot;
+
+	for (i = 0; i < SEEK_PROBE; i++) {
+		if (READ_ONCE(seek[(h + i) & (SEEK_SLOTS - 1)]) == t)
+			return;
+	}
+	/* Not the last reference: @t holds its own while it runs. */
+	get_task_struct(t);
+	for (i = 0; i < SEEK_PROBE; i++) {
+		slot = &seek[(h + i) & (SEEK_SLOTS - 1)];
+		if (!READ_ONCE(*slot) && !cmpxchg(slot, NULL, t))
+			return;
+	}
+	put_task_struct(t);
+}
+
+/*
+ * The worker: forget the threads whose vCPU got tracked, that left their
+ * vCPU ioctls or that exited (all = every one, at unload).
+ * Return: some remain.
+ */
+static bool seek_scan(bool all)
+{
+	struct task_struct *t;
+	bool left = false;
+	unsigned int i;
+
+	for (i = 0; i < SEEK_SLOTS; i++) {
+		t = READ_ONCE(seek[i]);
+		if (!t)
+			continue;
+		if (!all && !vhv_vcpu_task_tracked(t) &&
+		    !hlist_empty(&t->preempt_notifiers) && pid_alive(t)) {
+			left = true;
+			continue;
+		}
+		if (cmpxchg(&seek[i], t, NULL) == t)
+			put_task_struct(t);
+	}
+	return left;
+}
 
 static noinline void probe_entry_slow(struct vhv_pcpu *c,
 				      struct kvm_vcpu *vcpu)
@@ -148,8 +210,11 @@ static struct vhv_vcpu *probe_look(struct task_struct *t)
 	struct vhv_vcpu *e;
 
 	e = vhv_vcpu_observe_task(t, READ_ONCE(vhv_reg_epoch));
-	if (!e && kvm_notifier_on(t) && !READ_ONCE(entry_wanted))
-		WRITE_ONCE(entry_wanted, 1);
+	if (!e && kvm_notifier_on(t)) {
+		if (!READ_ONCE(entry_wanted))
+			WRITE_ONCE(entry_wanted, 1);
+		seek_note(t);
+	}
 	return e;
 }
 
@@ -388,8 +453,9 @@ static void kvm_detach(struct module *mod)
  *
  * Attached while some thread inside a vCPU ioctl has a vCPU vhv does not
  * track (a new vCPU, or one over a limit: its retries are then paced by
- * the untracked table), detached after two periods without one. A
- * failure to attach is tried again the next period.
+ * the untracked table): one seen in the last period, or one of seek[]
+ * still there. Detached after two periods without one. A failure to
+ * attach is tried again the next period.
  *
  * Context: the worker.
  */
@@ -398,6 +464,9 @@ void vhv_probe_period(void)
 	struct probe_tp *p = &kvm_tps[0];
 	bool want = xchg(&entry_wanted, 0);
 
+	/* After the xchg: a thread noted since is seen now or next period. */
+	if (seek_scan(false))
+		want = true;
 	mutex_lock(&probe_lock);
 	if (!kvm_mod && !kvm_builtin)
 		goto out;
@@ -535,4 +604,15 @@ void vhv_probe_exit(void)
 	kvm_detach_builtin();
 	tracepoint_probe_unregister(sched_tp.tp, sched_tp.fn, NULL);
 	tracepoint_synchronize_unregister();
+}
+
+/**
+ * vhv_probe_release() - drop the threads the looks noted
+ *
+ * After vhv_probe_exit() (or a failed vhv_probe_init()) and once the
+ * worker is stopped: no probe and no IPI can note a thread any more.
+ */
+void vhv_probe_release(void)
+{
+	seek_scan(true);
 }

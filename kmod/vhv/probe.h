@@ -8,6 +8,7 @@ struct cpumask;
 
 int vhv_probe_init(void);
 void vhv_probe_exit(void);
+void vhv_probe_release(void);
 void vhv_probe_period(void);
 void vhv_probe_refresh(const struct cpumask *cpus);
 bool vhv_probe_entry_state(u64 *attaches);

@@ -3,9 +3,10 @@
  * Stall detector, per vCPU. At each run the worker samples every vCPU's
  * state (vhv_vcpu_state()). A vCPU is stalled when it has not entered the
  * guest for stall_ms while it should have: its last sign of life (its
- * heartbeat, the last VM entry that took the probe's slow path, which the
- * worker forces once per period; or the worker's last look that found it
- * in guest mode, halted or waiting for a swap-in) is older than stall_ms
+ * heartbeat, the last look that found KVM's exit count grown, which the
+ * worker's IPI forces once per period for a vCPU that keeps running; or
+ * the worker's last sample that found it in guest mode, halted or waiting
+ * for a swap-in) is older than stall_ms
  * and it is now ready, blocked in KVM, running in KVM outside guest mode,
  * in the VMM or stopped. A halted or swap-waiting vCPU never stalls, nor
  * does one on a CPU in guest mode.

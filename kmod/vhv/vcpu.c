@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vCPU objects: created by the kvm_entry probe, fed by the probes while the
- * vCPU thread runs, read by sysfs and the snapshot, reaped by the registry.
+ * vCPU objects: created by the kvm_entry probe, fed by looks at the vCPU
+ * (vhv_vcpu_observe()) from the probes and the worker's IPI, read by sysfs
+ * and the snapshot, reaped by the registry.
  *
  * A vCPU is keyed by its struct kvm_vcpu pointer and validated against the
- * thread, the struct kvm pointer and vcpu_id on every slow path, so a reused
+ * thread, the struct kvm pointer and vcpu_id at every look, so a reused
  * pointer or a vCPU moved to another thread never inherits old figures.
- * Those pointers are dereferenced only inside the kvm_entry probe, where
- * the running vCPU keeps them alive.
+ * Those pointers are dereferenced only where the vCPU is alive: in a probe
+ * or IPI on its thread while the thread is inside one of its ioctls.
  */
 #include <linux/error-injection.h>
 #include <linux/hashtable.h>
@@ -712,6 +713,29 @@ bool vhv_vcpu_tracked(const void *key, struct task_struct *t)
 	rcu_read_lock();
 	hlist_for_each_entry_rcu(e, vcpu_bucket(key), hnode) {
 		if (e->key == key && e->task == t && !READ_ONCE(e->dead)) {
+			ret = true;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return ret;
+}
+
+/**
+ * vhv_vcpu_task_tracked() - does @t run a vCPU vhv tracks
+ * @t: a thread (referenced by the caller)
+ *
+ * Context: process context.
+ */
+bool vhv_vcpu_task_tracked(struct task_struct *t)
+{
+	struct vhv_vcpu *e;
+	bool ret = false;
+
+	rcu_read_lock();
+	hlist_for_each_entry_rcu(e, task_bucket(t), tnode) {
+		if (e->task == t && !READ_ONCE(e->dead) &&
+		    !READ_ONCE(e->replaced)) {
 			ret = true;
 			break;
 		}

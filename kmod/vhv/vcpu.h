@@ -218,6 +218,7 @@ void vhv_vcpu_state_now(struct vhv_vcpu *e, enum vhv_vcpu_state *st,
 			u64 *ms);
 u64 vhv_vcpu_majflt(struct vhv_vcpu *e);
 bool vhv_vcpu_gone(struct vhv_vcpu *e);
+bool vhv_vcpu_task_tracked(struct task_struct *t);
 void vhv_vcpu_unhash_locked(struct vhv_vcpu *e);
 void vhv_vcpu_retire(struct vhv_vcpu *e);
 void vhv_vcpu_release(struct kobject *kobj);
