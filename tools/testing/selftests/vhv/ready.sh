@@ -204,8 +204,10 @@ measure() {
 # replays the trace the way vhv accounts and gives, at each marker, the
 # counts vhv's copy lies between: TR[TAG:a|b:IDX:KEY]. The bounds are
 # exact (no tolerance): the markers take the window's edges into account,
-# and vhv's own kvm_entry probe, attached before the trace event, runs
-# before the event is recorded.
+# and vhv's own sched_switch probe, attached before the trace event, runs
+# before the event is recorded. vhv's kvm_entry probe must stay detached
+# in the window (its looks follow another rule): the window starts once
+# /sys/kernel/vhv/entry_probe is 0 and is void if it was attached since.
 TRACE_EVENTS="sched/sched_switch sched/sched_stat_wait kvm/kvm_entry kvm/kvm_exit kvm/kvm_userspace_exit"
 declare -A TR=()
 TR_BAD=		# why the last traced window cannot be judged, or empty
@@ -268,9 +270,12 @@ trace_setup() {
 # longer (up to 120 s) until every vCPU was scheduled in MIN_PCOUNT times;
 # fills S[x0:...], S[x1:...], TR and TR_BAD.
 traced_window() {
-	local name=$1 min=$2 e t0 lost kind a b c rest kv map=
+	local name=$1 min=$2 e t0 lost kind a b c rest kv map= attaches
 	TR=() TR_BAD=
 	trace_setup "$name" || return 0
+	wait_for "vhv's kvm_entry probe detached (all vCPUs found)" 120 __entry_probe_off ||
+		{ TR_BAD="vhv's kvm_entry probe stayed attached"; return 0; }
+	attaches=$(rd "$SYS/entry_probe_attaches")
 	pcsample p0
 	for e in $TRACE_EVENTS; do echo 1 > "$TI/events/$e/enable"; done
 	# vhv's history of each vCPU before the trace is unknown to the
@@ -296,14 +301,22 @@ traced_window() {
 	done < "$TMPD/$name.replay"
 	diag "traced window $name: $((SECONDS - t0)) s, $(wc -l < "$TMPD/$name.trace") lines, $lost events lost"
 	[ "$lost" = 0 ] || TR_BAD="the trace buffer lost $lost events"
+	[ "$(rd "$SYS/entry_probe_attaches")" = "$attaches" ] && [ "$(rd "$SYS/entry_probe")" = 0 ] ||
+		TR_BAD+="${TR_BAD:+; }vhv's kvm_entry probe was attached in the window"
 	for e in "${!TID[@]}"; do
 		for kv in x0:a x0:b x1:a x1:b; do
 			[ -n "${TR[$kv:$e:ks]}" ] || TR_BAD+="${TR_BAD:+; }no marker $kv of vcpu $e in the trace"
 		done
 		[ "${TR[x0:a:$e:ks]}" = 1 ] ||
-			TR_BAD+="${TR_BAD:+; }vcpu $e: no guest entry after a switch-in traced before the window"
+			TR_BAD+="${TR_BAD:+; }vcpu $e: no switch-out inside KVM_RUN traced before the window"
 	done
 	return 0
+}
+
+# __entry_probe_off: vhv's kvm_entry probe is detached
+__entry_probe_off() {
+	WAIT_SEEN="entry_probe $(rd "$SYS/entry_probe"), attached $(rd "$SYS/entry_probe_attaches") times"
+	[ "$(rd "$SYS/entry_probe")" = 0 ]
 }
 
 # tr_ok: the traced window can be judged (else say why)
@@ -413,20 +426,22 @@ per_vcpu "X: Δpreemptions between the thread's traced runnable switch-outs insi
 	chk_traced preempt "runnable switch-outs (inside KVM_RUN .. in all)" psks psany paks paany
 
 # ready_hist: per bucket, the episodes the replay of sched_stat_wait and
-# the switches counts the way vhv does (one wait between two guest entries
-# that follow a switch-in). A bucket holds [lo, hi]: lo = episodes surely
-# counted inside the window, hi = those possibly counted plus the unknown
-# ones (after a sleep), which may fall into any bucket.
+# the switches counts the way vhv does (the one wait between two looks,
+# switch-outs inside KVM_RUN, with exactly one switch-in between). A
+# bucket holds [lo, hi]: lo = episodes surely counted inside the window,
+# hi = those possibly counted (an IPI look may count one before its
+# switch-out) plus the unknown ones (after a sleep), which may fall into
+# any bucket.
 chk_hist_traced() {
 	local b x lo hi u n=0 bad='' seen='' h0 h1 c0a c0b c1a c1b
 	tr_ok || return 1
 	read -ra h0 <<< "${S[x0:$IDX:hist]}"
 	read -ra h1 <<< "${S[x1:$IDX:hist]}"
 	IFS=, read -ra c0a <<< "${TR[x0:a:$IDX:h]}"
-	IFS=, read -ra c0b <<< "${TR[x0:b:$IDX:h]}"
+	IFS=, read -ra c0b <<< "${TR[x0:b:$IDX:hp]}"
 	IFS=, read -ra c1a <<< "${TR[x1:a:$IDX:h]}"
-	IFS=, read -ra c1b <<< "${TR[x1:b:$IDX:h]}"
-	u=$(( ${TR[x1:b:$IDX:u]} - ${TR[x0:a:$IDX:u]} ))
+	IFS=, read -ra c1b <<< "${TR[x1:b:$IDX:hp]}"
+	u=$(( ${TR[x1:b:$IDX:up]} - ${TR[x0:a:$IDX:u]} ))
 	for ((b = 0; b < 25; b++)); do
 		x=$(( h1[b] - h0[b] ))
 		lo=$(( c1a[b] - c0b[b] ))

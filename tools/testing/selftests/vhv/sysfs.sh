@@ -24,7 +24,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-HOST_FILES="nr_vms nr_vcpus nr_cpus vcpu_ratio guest_mem_bytes ram_bytes mem_overcommit"
+HOST_FILES="nr_vms nr_vcpus nr_cpus vcpu_ratio guest_mem_bytes ram_bytes mem_overcommit track_failures untracked_vcpus entry_probe entry_probe_attaches"
 VM_FILES="id pid nr_vcpus mem_bytes swap_bytes majflt majflt_rate swap_wait_ns ready_ns
 	heartbeat_ms stalled stall_count stalled_vcpus status pause_count apf_faults apf_wait_ns apf_max_ns
 	cgroup mem_pressure_some_us
@@ -45,6 +45,8 @@ chk_host_files() {
 }
 check "host files: $HOST_FILES, vms/" chk_host_files
 
+# vhv's vCPU stall events, to say which vCPU stalled and why if one does
+trace_new sysfs && echo 1 > "$TI/events/vhv/vhv_vcpu_stall/enable" || TI=
 N0=$(vm_count)
 DACCT=$(sysctl -n kernel.task_delayacct 2> /dev/null || echo 0)
 vmm_start V1 -c 1 -w spin -m 1536 -d 0
@@ -171,6 +173,7 @@ chk_fresh() {
 		[ "$(rd "$d/stalled")" = 0 ] && [ "$(rd "$d/stall_count")" = 0 ] &&
 			[ "$(rd "$d/heartbeat_ms")" -lt "$sm" ] || ok=0
 	done
+	[ $ok = 1 ] || [ -z "$TI" ] || trace_events "$TI/trace" vhv_vcpu_stall | sed "s/^/# stall event: /"
 	[ $ok = 1 ]
 }
 check "running VMs: stalled = 0, stall_count = 0, heartbeat_ms < stall_ms" chk_fresh
