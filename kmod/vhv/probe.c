@@ -203,13 +203,17 @@ static bool kvm_notifier_on(struct task_struct *t)
 
 /*
  * Look at the vCPU whose ioctl @t (current, or being switched out) is in;
- * if it is not tracked, have the worker attach kvm_entry to find it.
+ * if it is not tracked, or its VM's memory slots changed, have the worker
+ * attach kvm_entry (to find it, or to walk the slots at an entry).
  */
 static struct vhv_vcpu *probe_look(struct task_struct *t)
 {
 	struct vhv_vcpu *e;
+	bool mem = false;
 
-	e = vhv_vcpu_observe_task(t, READ_ONCE(vhv_reg_epoch));
+	e = vhv_vcpu_observe_task(t, READ_ONCE(vhv_reg_epoch), &mem);
+	if (mem && !READ_ONCE(entry_wanted))
+		WRITE_ONCE(entry_wanted, 1);
 	if (!e && kvm_notifier_on(t)) {
 		if (!READ_ONCE(entry_wanted))
 			WRITE_ONCE(entry_wanted, 1);

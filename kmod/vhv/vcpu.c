@@ -287,8 +287,9 @@ static void close_swap_wait(struct vhv_vcpu *e, struct task_struct *t)
  * when exactly one switch-in happened since the previous look), copies
  * KVM's own stats and stamps the heartbeat if the vCPU entered the guest
  * since (KVM's exit count grew, or it is entering now): stores to the
- * vCPU's own object only. The VM's memory slots are looked at once per
- * epoch (an SRCU section), by the first of its vCPUs looked at in it.
+ * vCPU's own object only. The VM's memory slots are walked (an SRCU
+ * section) once per epoch, by the first of its vCPUs to enter in it; a
+ * look elsewhere only tells whether they changed since.
  *
  * The looks: each switch-out of @t inside a vCPU ioctl (sched_switch),
  * the worker's once-a-period IPI to a CPU running @t without such a
@@ -298,8 +299,10 @@ static void close_swap_wait(struct vhv_vcpu *e, struct task_struct *t)
  * at once for one vCPU.
  *
  * Context: IRQs off, on @t's CPU (a probe or the worker's IPI).
+ * Return: false if the VM's memory slots changed and only an entry can
+ * walk them (the caller asks for kvm_entry).
  */
-void vhv_vcpu_observe(struct vhv_vcpu *e, struct kvm_vcpu *vcpu,
+bool vhv_vcpu_observe(struct vhv_vcpu *e, struct kvm_vcpu *vcpu,
 		      struct task_struct *t, unsigned long epoch, bool entry)
 {
 	unsigned long pcount = READ_ONCE(t->sched_info.pcount);
@@ -318,10 +321,17 @@ void vhv_vcpu_observe(struct vhv_vcpu *e, struct kvm_vcpu *vcpu,
 	WRITE_ONCE(e->preemptions, vcpu->stat.preemption_reported +
 				   vcpu->stat.preemption_other);
 	WRITE_ONCE(e->obs_epoch, epoch);
-	if (READ_ONCE(vm->mem_epoch) != epoch) {
+	if (READ_ONCE(vm->mem_epoch) == epoch)
+		return true;
+	/* The walk takes KVM's SRCU: on the vCPU thread at an entry only,
+	 * never under the runqueue lock nor in an IPI.
+	 */
+	if (entry) {
 		WRITE_ONCE(vm->mem_epoch, epoch);
 		vhv_vm_update_mem(vm, vcpu->kvm);
+		return true;
 	}
+	return !vhv_vm_mem_stale(vm, vcpu->kvm);
 }
 
 /**
@@ -367,6 +377,7 @@ static struct vhv_vcpu *find_loaded(struct task_struct *t)
  * @t: current, or a thread being switched out (its notifier list is then
  *	stable)
  * @epoch: vhv_reg_epoch
+ * @mem: set if the VM's memory slots changed (kvm_entry must walk them)
  *
  * Context: IRQs off, on @t's CPU (RCU read side).
  * Return: the vCPU, or NULL if @t's vCPU is not tracked (or its object is
@@ -374,7 +385,7 @@ static struct vhv_vcpu *find_loaded(struct task_struct *t)
  * needed to find it.
  */
 struct vhv_vcpu *vhv_vcpu_observe_task(struct task_struct *t,
-				       unsigned long epoch)
+				       unsigned long epoch, bool *mem)
 {
 	struct vhv_vcpu *e = find_loaded(t);
 	struct kvm_vcpu *vcpu;
@@ -384,7 +395,8 @@ struct vhv_vcpu *vhv_vcpu_observe_task(struct task_struct *t,
 	vcpu = (struct kvm_vcpu *)e->key;
 	if (!vcpu_valid(e, vcpu))
 		return NULL;
-	vhv_vcpu_observe(e, vcpu, t, epoch, false);
+	if (!vhv_vcpu_observe(e, vcpu, t, epoch, false))
+		*mem = true;
 	return e;
 }
 

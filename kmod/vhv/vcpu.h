@@ -197,10 +197,10 @@ static inline bool vhv_vcpu_swait_open(void)
 struct vhv_vcpu *vhv_vcpu_find(struct kvm_vcpu *vcpu);
 struct vhv_vcpu *vhv_vcpu_create(struct kvm_vcpu *vcpu, unsigned long room,
 				 unsigned long epoch);
-void vhv_vcpu_observe(struct vhv_vcpu *e, struct kvm_vcpu *vcpu,
+bool vhv_vcpu_observe(struct vhv_vcpu *e, struct kvm_vcpu *vcpu,
 		      struct task_struct *t, unsigned long epoch, bool entry);
 struct vhv_vcpu *vhv_vcpu_observe_task(struct task_struct *t,
-				       unsigned long epoch);
+				       unsigned long epoch, bool *mem);
 /* Probe context, current == e->task. */
 void vhv_vcpu_block(struct vhv_vcpu *e, struct task_struct *prev,
 		    unsigned int prev_state);

@@ -166,6 +166,25 @@ void vhv_vm_publish_locked(struct vhv_vm *vm, const struct kvm *kvm)
 }
 
 /**
+ * vhv_vm_mem_stale() - did the VM's memory slots change since mem_bytes
+ * @vm: the VM
+ * @kvm: its struct kvm, alive
+ *
+ * No SRCU section: the memslots structures are embedded in struct kvm
+ * (only the slots they point to are freed after a grace period), so their
+ * generation is read as is, a racy sample.
+ *
+ * Context: any (a look from sched_switch or the worker's IPI).
+ */
+bool vhv_vm_mem_stale(struct vhv_vm *vm, struct kvm *kvm)
+{
+	struct kvm_memslots *slots = rcu_dereference_raw(kvm->memslots[0]);
+
+	return !READ_ONCE(vm->mem_valid) ||
+	       READ_ONCE(vm->mem_gen) != READ_ONCE(slots->generation);
+}
+
+/**
  * vhv_vm_update_mem() - refresh mem_bytes if the memslots changed
  * @vm: the VM
  * @kvm: its struct kvm, alive (a vCPU of it is entering the guest)

@@ -121,6 +121,7 @@ void vhv_vm_free_unpublished(struct vhv_vm *vm);
 struct vhv_vm *vhv_vm_find_locked(const struct kvm_vcpu *vcpu);
 void vhv_vm_publish_locked(struct vhv_vm *vm, const struct kvm *kvm);
 void vhv_vm_update_mem(struct vhv_vm *vm, struct kvm *kvm);
+bool vhv_vm_mem_stale(struct vhv_vm *vm, struct kvm *kvm);
 
 /* Process context, vhv_reg.lock held. */
 u64 vhv_vm_swap_bytes(struct vhv_vm *vm);

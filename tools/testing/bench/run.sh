@@ -32,8 +32,9 @@ status=0
 for b in $BENCHES; do
 	case $b in
 	vhv)
-		"$ROOT/tools/testing/qemu/vm-run" -I -k "$k" -t 1800 -C "$ROOT" \
-			-e "ROUNDS=${ROUNDS:-3}" -e "SECS=${SECS:-2}" -e "EVENTS=${EVENTS:-io cpuid hlt ctxsw}" \
+		"$ROOT/tools/testing/qemu/vm-run" -I -k "$k" -t 3600 -C "$ROOT" \
+			-e "ROUNDS=${ROUNDS:-3}" -e "SECS=${SECS:-2}" -e "WARM=${WARM:-5}" \
+			-e "EVENTS=${EVENTS:-io cpuid hlt ctxsw}" \
 			-- "$SELF/vhv-bench.sh" ;;
 	vswitch)
 		"$ROOT/tools/testing/qemu/vm-run" -I -k "$k" -t 1800 -C "$ROOT" \

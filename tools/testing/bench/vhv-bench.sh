@@ -24,9 +24,10 @@ SECS=${SECS:-2}
 LOOPS=${LOOPS:-20000}
 # guest-seconds each VM runs before its counted SECS: vhv attaches its
 # kvm_entry probe only to find a new VM's vCPUs and detaches it two
-# worker periods (2 s at the default stall_ms) after the last one is found;
-# the bench measures the steady state of a VM that lives on
-WARM=${WARM:-4}
+# worker periods (2 s at the default stall_ms) after the last one is found
+# (3 to 4 s after the VM starts); the bench measures the steady state of a
+# VM that lives on
+WARM=${WARM:-5}
 
 modprobe kvm_amd 2>/dev/null || modprobe kvm_intel
 rmmod vhv 2>/dev/null || true
