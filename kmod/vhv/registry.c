@@ -261,11 +261,12 @@ static void reg_sync(struct work_struct *work)
 }
 
 /*
- * A run more than two periods late means this kernel itself did not run
- * for a while (host overload, a frozen virtual machine): the vCPUs had no
- * chance to stamp a heartbeat either, so do not raise stalls from this run,
- * only from the next one (never from two late runs in a row, so a host that
- * is always late still sees stalls).
+ * A stall check more than two periods after the previous one means this
+ * kernel itself did not run for a while (host overload, a frozen virtual
+ * machine) or the worker was held up (a grace period, a text patch, the
+ * IPIs): the states were not sampled in between, so do not raise stalls
+ * from this check, only from the next one (never from two late checks in
+ * a row, so a host that is always late still sees stalls).
  */
 static bool reg_resync(unsigned long period)
 {
@@ -328,8 +329,8 @@ static void reg_refresh(void)
 static void reg_tick(struct work_struct *work)
 {
 	unsigned long period = msecs_to_jiffies(vhv_reg_period_ms());
-	bool resync = reg_resync(period);
 	struct vhv_vm *vm;
+	bool resync;
 
 	reg_reap(false);
 	reg_untracked();
@@ -339,6 +340,8 @@ static void reg_tick(struct work_struct *work)
 	reg_drain();
 	reg_publish();
 	reg_refresh();
+	/* Late is measured here, after whatever held this run up. */
+	resync = reg_resync(period);
 	list_for_each_entry(vm, &vhv_reg.vms, node) {
 		vhv_vm_update_rate(vm);
 		vhv_stall_check(vm, resync);
