@@ -92,6 +92,10 @@ for e in vhv_vm_stall vhv_vm_recover; do
 		HAVE_TP=0
 	fi
 done
+# the vCPUs' own events, to tell which vCPU stalled when, and why
+for e in vhv_vcpu_stall vhv_vcpu_recover; do
+	[ ! -d "$TI/events/vhv/$e" ] || echo 1 > "$TI/events/vhv/$e/enable"
+done
 : > "$TI/trace"
 mark() { echo "vhvtest $1" > "$TI/trace_marker"; }
 
@@ -282,7 +286,9 @@ chk_once() {
 	ur=$(grep -c " VHV_EVENT=recover .*VHV_VM=$ID\( \|$\)" "$TMPD/uevents" || true)
 	c=$(rd "$VMDIR/stall_count")
 	diag "one stop/cont: $s stall and $r recover events, $us/$ur uevents, stall_count $c"
-	[ "$s" = 1 ] && [ "$r" = 1 ] && [ "$us" = 1 ] && [ "$ur" = 1 ] && [ "$c" = $((C0 + 1)) ]
+	[ "$s" = 1 ] && [ "$r" = 1 ] && [ "$us" = 1 ] && [ "$ur" = 1 ] && [ "$c" = $((C0 + 1)) ] && return
+	grep -E ' (vhv_[a-z_]*|tracing_mark_write): ' "$TI/trace" | sed 's/^ */# event: /'
+	return 1
 }
 check "C: one stop/continue gives exactly one stall and one recover (trace, uevent, stall_count)" chk_once
 vmm_stop R
