@@ -76,41 +76,115 @@ static int entry_wanted;
 
 /*
  * Those threads (referenced), until their vCPU is tracked, they leave
- * their vCPU ioctl or they exit: kvm_entry stays attached while any is
- * here, so a vCPU that sleeps in KVM (a long HLT) longer than the two
- * periods kvm_entry outlives the last request is still found when it
- * wakes. Filled without lock by the looks (cmpxchg on a free slot of the
- * thread's window), emptied only by the worker. A thread that finds no
- * free slot still sets entry_wanted.
+ * their vCPU ioctl or they exit, with what the look saw of their vCPU
+ * (key, VM, ids). kvm_entry stays attached while any is here, and the
+ * worker creates the vCPU's object from these values: a vCPU that
+ * entered while kvm_entry was detached and then sleeps in KVM for good
+ * (a userfaultfd nobody serves) is tracked all the same. Filled without
+ * lock by the looks (cmpxchg on a free slot of the thread's window; the
+ * thread's own CPU then writes the values), emptied only by the worker.
+ * A thread that finds no free slot still sets entry_wanted.
  */
 #define SEEK_BITS	8
 #define SEEK_SLOTS	(1U << SEEK_BITS)
 #define SEEK_PROBE	8
-static struct task_struct *seek[SEEK_SLOTS];
 
-/* Remember @t (current or being switched out, so alive) in seek[]. */
-static void seek_note(struct task_struct *t)
+/**
+ * struct seek_slot - a thread inside an untracked vCPU's ioctl
+ * @task: the thread (referenced), NULL when the slot is free
+ * @ready: the fields below are set (release/acquire)
+ * @key: its struct kvm_vcpu pointer
+ * @kvm: the vCPU's struct kvm pointer
+ * @vcpu_id: KVM's vcpu_id
+ * @idx: KVM's vcpu_idx
+ */
+struct seek_slot {
+	struct task_struct *task;
+	int ready;
+	const void *key;
+	const void *kvm;
+	u32 vcpu_id;
+	u32 idx;
+};
+
+static struct seek_slot seek[SEEK_SLOTS];
+
+static void seek_fill(struct seek_slot *s, const struct kvm_vcpu *vcpu)
+{
+	if (s->key == vcpu && READ_ONCE(s->ready))
+		return;
+	WRITE_ONCE(s->ready, 0);
+	smp_wmb();
+	s->key = vcpu;
+	s->kvm = vcpu->kvm;
+	s->vcpu_id = vcpu->vcpu_id;
+	s->idx = vcpu->vcpu_idx;
+	smp_store_release(&s->ready, 1);
+}
+
+/*
+ * Remember @t (current or being switched out, so alive) and @vcpu (whose
+ * ioctl @t is in, so alive) in seek[].
+ */
+static void seek_note(struct task_struct *t, const struct kvm_vcpu *vcpu)
 {
 	unsigned int h = hash_ptr(t, SEEK_BITS), i;
-	struct task_struct **slot;
+	struct seek_slot *s;
 
 	for (i = 0; i < SEEK_PROBE; i++) {
-		if (READ_ONCE(seek[(h + i) & (SEEK_SLOTS - 1)]) == t)
+		s = &seek[(h + i) & (SEEK_SLOTS - 1)];
+		if (READ_ONCE(s->task) == t) {
+			seek_fill(s, vcpu);
 			return;
+		}
 	}
 	/* Not the last reference: @t holds its own while it runs. */
 	get_task_struct(t);
 	for (i = 0; i < SEEK_PROBE; i++) {
-		slot = &seek[(h + i) & (SEEK_SLOTS - 1)];
-		if (!READ_ONCE(*slot) && !cmpxchg(slot, NULL, t))
+		s = &seek[(h + i) & (SEEK_SLOTS - 1)];
+		if (!READ_ONCE(s->task) && !cmpxchg(&s->task, NULL, t)) {
+			seek_fill(s, vcpu);
 			return;
+		}
 	}
 	put_task_struct(t);
 }
 
 /*
+ * The worker: track the vCPU a slot describes if its thread is still
+ * inside that vCPU's ioctl: the thread's first preempt notifier is the
+ * one embedded in it (an address compare, nothing is dereferenced).
+ */
+static void seek_track(struct seek_slot *s, struct task_struct *t)
+{
+	struct vhv_vcpu_new n = { .task = t };
+	struct kvm_vcpu *vcpu;
+
+	if (!smp_load_acquire(&s->ready))
+		return;
+	n.key = s->key;
+	n.kvm = s->kvm;
+	n.vcpu_id = s->vcpu_id;
+	n.idx = s->idx;
+	vcpu = (struct kvm_vcpu *)n.key;
+	if (READ_ONCE(t->preempt_notifiers.first) !=
+	    &vcpu->preempt_notifier.link)
+		return;
+	task_lock(t);
+	n.mm = t->mm;
+	if (n.mm)
+		mmgrab(n.mm);
+	task_unlock(t);
+	if (!n.mm)
+		return;
+	vhv_vcpu_create_new(&n);
+	mmdrop(n.mm);
+}
+
+/*
  * The worker: forget the threads whose vCPU got tracked, that left their
- * vCPU ioctls or that exited (all = every one, at unload).
+ * vCPU ioctls or that exited (all = every one, at unload); track the
+ * others' vCPUs from what the looks saw.
  * Return: some remain.
  */
 static bool seek_scan(bool all)
@@ -120,15 +194,17 @@ static bool seek_scan(bool all)
 	unsigned int i;
 
 	for (i = 0; i < SEEK_SLOTS; i++) {
-		t = READ_ONCE(seek[i]);
+		t = READ_ONCE(seek[i].task);
 		if (!t)
 			continue;
 		if (!all && !vhv_vcpu_task_tracked(t) &&
 		    !hlist_empty(&t->preempt_notifiers) && pid_alive(t)) {
+			seek_track(&seek[i], t);
 			left = true;
 			continue;
 		}
-		if (cmpxchg(&seek[i], t, NULL) == t)
+		WRITE_ONCE(seek[i].ready, 0);
+		if (cmpxchg(&seek[i].task, t, NULL) == t)
 			put_task_struct(t);
 	}
 	return left;
@@ -186,19 +262,23 @@ static inline bool maybe_in_vcpu_ioctl(struct task_struct *p)
 	return !hlist_empty(&p->preempt_notifiers);
 }
 
-/* Does @t carry KVM's preempt notifier (not only another user's)? */
-static bool kvm_notifier_on(struct task_struct *t)
+/*
+ * The vCPU whose KVM preempt notifier @t carries (not another user's), or
+ * NULL; ERR_PTR(-EAGAIN) while KVM's ops are not known yet.
+ */
+static struct kvm_vcpu *kvm_notifier_on(struct task_struct *t)
 {
 	struct preempt_ops *ops = READ_ONCE(kvm_pn_ops);
 	struct preempt_notifier *pn;
 
 	if (!ops)
-		return true;
+		return ERR_PTR(-EAGAIN);
 	hlist_for_each_entry(pn, &t->preempt_notifiers, link) {
 		if (pn->ops == ops)
-			return true;
+			return container_of(pn, struct kvm_vcpu,
+					    preempt_notifier);
 	}
-	return false;
+	return NULL;
 }
 
 /*
@@ -214,10 +294,15 @@ static struct vhv_vcpu *probe_look(struct task_struct *t)
 	e = vhv_vcpu_observe_task(t, READ_ONCE(vhv_reg_epoch), &mem);
 	if (mem && !READ_ONCE(entry_wanted))
 		WRITE_ONCE(entry_wanted, 1);
-	if (!e && kvm_notifier_on(t)) {
+	if (!e) {
+		struct kvm_vcpu *vcpu = kvm_notifier_on(t);
+
+		if (!vcpu)
+			return NULL;
 		if (!READ_ONCE(entry_wanted))
 			WRITE_ONCE(entry_wanted, 1);
-		seek_note(t);
+		if (!IS_ERR(vcpu))
+			seek_note(t, vcpu);
 	}
 	return e;
 }

@@ -124,7 +124,7 @@ static noinline __noclone struct vhv_vcpu *vhv_vcpu_kzalloc(void)
 ALLOW_ERROR_INJECTION(vhv_vcpu_kzalloc, NULL);
 
 /* At the limit this costs one load: no atomic, no allocation. */
-static struct vhv_vcpu *vcpu_alloc(struct kvm_vcpu *vcpu,
+static struct vhv_vcpu *vcpu_alloc(const struct vhv_vcpu_new *n,
 				   enum vhv_nt_reason *why)
 {
 	unsigned int max = vhv_params_max_vcpus();
@@ -140,13 +140,13 @@ static struct vhv_vcpu *vcpu_alloc(struct kvm_vcpu *vcpu,
 		*why = VHV_NT_NOMEM;
 		goto err;
 	}
-	e->key = vcpu;
-	e->kvm = vcpu->kvm;
-	e->vcpu_id = vcpu->vcpu_id;
-	e->idx = vcpu->vcpu_idx;
-	e->tid = current->pid;
-	e->last_pc = current->sched_info.pcount;
-	e->last_rd = current->sched_info.run_delay;
+	e->key = n->key;
+	e->kvm = n->kvm;
+	e->vcpu_id = n->vcpu_id;
+	e->idx = n->idx;
+	e->tid = n->task->pid;
+	e->last_pc = READ_ONCE(n->task->sched_info.pcount);
+	e->last_rd = READ_ONCE(n->task->sched_info.run_delay);
 	e->hb = jiffies;
 	e->st = VHV_ST_GUEST;
 	e->st_since = e->hb;
@@ -164,7 +164,8 @@ static void vcpu_free_unpublished(struct vhv_vcpu *e)
 	atomic_dec(&vhv_reg.nr_vcpus_alloc);
 }
 
-static void vcpu_publish_locked(struct vhv_vcpu *e, struct vhv_vm *vm)
+static void vcpu_publish_locked(struct vhv_vcpu *e, struct vhv_vm *vm,
+				struct task_struct *task)
 {
 	lockdep_assert_held(&vhv_reg.hash_lock);
 
@@ -172,12 +173,74 @@ static void vcpu_publish_locked(struct vhv_vcpu *e, struct vhv_vm *vm)
 	kobject_get(&vm->kobj);
 	e->vm = vm;
 	vm->nr_alive++;
-	get_task_struct(current);
-	e->task = current;
+	get_task_struct(task);
+	e->task = task;
 	hlist_add_head_rcu(&e->hnode, vcpu_bucket(e->key));
 	hlist_add_head_rcu(&e->tnode, task_bucket(e->task));
 	list_add_tail(&e->vm_hnode, &vm->hvcpus);
 	pr_debug("vcpu %u/%u create\n", vm->id, e->idx);
+}
+
+/* The live object of @n's vCPU and thread, if one was made meanwhile. */
+static struct vhv_vcpu *vcpu_lookup_locked(const struct vhv_vcpu_new *n)
+{
+	struct vhv_vcpu *e;
+
+	lockdep_assert_held(&vhv_reg.hash_lock);
+
+	hlist_for_each_entry(e, vcpu_bucket(n->key), hnode) {
+		if (e->key == n->key && e->task == n->task && !e->dead &&
+		    !READ_ONCE(e->replaced))
+			return e;
+	}
+	return NULL;
+}
+
+/*
+ * Find or create the VM, publish the object in the hashes and queue it
+ * for listing and sysfs (which need process context). NULL and *why when
+ * over a limit or out of memory.
+ */
+static struct vhv_vcpu *vcpu_create(const struct vhv_vcpu_new *n,
+				    enum vhv_nt_reason *why)
+{
+	struct vhv_vm *vm, *nvm = NULL;
+	struct vhv_vcpu *e, *old;
+
+	e = vcpu_alloc(n, why);
+	if (!e)
+		return NULL;
+
+	spin_lock(&vhv_reg.hash_lock);
+	old = vcpu_lookup_locked(n);
+	if (old) {
+		spin_unlock(&vhv_reg.hash_lock);
+		vcpu_free_unpublished(e);
+		return old;
+	}
+	vm = vhv_vm_find_locked(n);
+	if (!vm) {
+		spin_unlock(&vhv_reg.hash_lock);
+		nvm = vhv_vm_alloc(why);
+		if (!nvm) {
+			vcpu_free_unpublished(e);
+			return NULL;
+		}
+		spin_lock(&vhv_reg.hash_lock);
+		vm = vhv_vm_find_locked(n);
+		if (!vm) {
+			vm = nvm;
+			nvm = NULL;
+			vhv_vm_publish_locked(vm, n);
+		}
+	}
+	vcpu_publish_locked(e, vm, n->task);
+	spin_unlock(&vhv_reg.hash_lock);
+
+	if (nvm)
+		vhv_vm_free_unpublished(nvm);
+	llist_add(&e->pend, &vhv_reg.pending_vcpus);
+	return e;
 }
 
 /**
@@ -186,10 +249,8 @@ static void vcpu_publish_locked(struct vhv_vcpu *e, struct vhv_vm *vm)
  * @room: vhv_reg_room before the try
  * @epoch: vhv_reg_epoch
  *
- * Finds or creates the VM, publishes the object in the hashes and queues
- * it for listing and sysfs (which need process context). A failure (over
- * a limit, out of memory) is noted for the worker (vhv_nt_note()), which
- * counts and reports it.
+ * A failure (over a limit, out of memory) is noted for the worker
+ * (vhv_nt_note()), which counts and reports it.
  *
  * Context: kvm_entry probe: RCU read side, IRQs off.
  * Return: the object, or NULL.
@@ -197,43 +258,39 @@ static void vcpu_publish_locked(struct vhv_vcpu *e, struct vhv_vm *vm)
 struct vhv_vcpu *vhv_vcpu_create(struct kvm_vcpu *vcpu, unsigned long room,
 				 unsigned long epoch)
 {
-	struct vhv_vm *vm, *nvm = NULL;
+	struct vhv_vcpu_new n = {
+		.key = vcpu, .kvm = vcpu->kvm, .vcpu_id = vcpu->vcpu_id,
+		.idx = vcpu->vcpu_idx, .task = current, .mm = current->mm,
+	};
 	enum vhv_nt_reason why;
 	struct vhv_vcpu *e;
 
-	e = vcpu_alloc(vcpu, &why);
-	if (!e)
-		goto untracked;
-
-	spin_lock(&vhv_reg.hash_lock);
-	vm = vhv_vm_find_locked(vcpu);
-	if (!vm) {
-		spin_unlock(&vhv_reg.hash_lock);
-		nvm = vhv_vm_alloc(&why);
-		if (!nvm) {
-			vcpu_free_unpublished(e);
-			goto untracked;
-		}
-		spin_lock(&vhv_reg.hash_lock);
-		vm = vhv_vm_find_locked(vcpu);
-		if (!vm) {
-			vm = nvm;
-			nvm = NULL;
-			vhv_vm_publish_locked(vm, vcpu->kvm);
-		}
+	e = vcpu_create(&n, &why);
+	if (e) {
+		vhv_reg_kick();
+		return e;
 	}
-	vcpu_publish_locked(e, vm);
-	spin_unlock(&vhv_reg.hash_lock);
-
-	if (nvm)
-		vhv_vm_free_unpublished(nvm);
-	llist_add(&e->pend, &vhv_reg.pending_vcpus);
-	vhv_reg_kick();
-	return e;
-
-untracked:
 	vhv_nt_note(vcpu, why, room, epoch);
 	return NULL;
+}
+
+/**
+ * vhv_vcpu_create_new() - track a vCPU from what a look recorded
+ * @n: the vCPU's key, VM, ids and thread; @n->mm is grabbed by the caller
+ *
+ * For a vCPU that entered the guest while kvm_entry was detached and may
+ * never enter again (asleep in KVM for good): the worker creates its
+ * object; the next look validates it against the live vCPU. A failure
+ * leaves it to the kvm_entry probe, which stays attached.
+ *
+ * Context: the worker (process context).
+ * Return: the object, or NULL.
+ */
+struct vhv_vcpu *vhv_vcpu_create_new(const struct vhv_vcpu_new *n)
+{
+	enum vhv_nt_reason why;
+
+	return vcpu_create(n, &why);
 }
 
 static void ready_episode(struct vhv_vcpu *e, u64 ns)

@@ -193,6 +193,24 @@ static inline bool vhv_vcpu_swait_open(void)
 	return atomic_read(&vhv_vcpu_nr_swait);
 }
 
+/**
+ * struct vhv_vcpu_new - what creating a vCPU object needs
+ * @key: the struct kvm_vcpu pointer
+ * @kvm: its struct kvm pointer
+ * @vcpu_id: KVM's vcpu_id
+ * @idx: KVM's vcpu_idx
+ * @task: the thread inside the vCPU's ioctl
+ * @mm: @task's mm
+ */
+struct vhv_vcpu_new {
+	const void *key;
+	const void *kvm;
+	u32 vcpu_id;
+	u32 idx;
+	struct task_struct *task;
+	struct mm_struct *mm;
+};
+
 /* Probe context (preemption off, which makes an RCU read-side section). */
 struct vhv_vcpu *vhv_vcpu_find(struct kvm_vcpu *vcpu);
 struct vhv_vcpu *vhv_vcpu_create(struct kvm_vcpu *vcpu, unsigned long room,
@@ -219,6 +237,7 @@ void vhv_vcpu_state_now(struct vhv_vcpu *e, enum vhv_vcpu_state *st,
 u64 vhv_vcpu_majflt(struct vhv_vcpu *e);
 bool vhv_vcpu_gone(struct vhv_vcpu *e);
 bool vhv_vcpu_task_tracked(struct task_struct *t);
+struct vhv_vcpu *vhv_vcpu_create_new(const struct vhv_vcpu_new *n);
 void vhv_vcpu_unhash_locked(struct vhv_vcpu *e);
 void vhv_vcpu_retire(struct vhv_vcpu *e);
 void vhv_vcpu_release(struct kobject *kobj);

@@ -97,12 +97,12 @@ static bool vm_alive_locked(struct vhv_vm *vm)
  * the VM with @vcpu's id and another address means @vcpu belongs to a new
  * VM at the old one's address.
  */
-static bool vm_id_taken_locked(struct vhv_vm *vm, const struct kvm_vcpu *vcpu)
+static bool vm_id_taken_locked(struct vhv_vm *vm, const struct vhv_vcpu_new *n)
 {
 	struct vhv_vcpu *e;
 
 	list_for_each_entry(e, &vm->hvcpus, vm_hnode) {
-		if (e->vcpu_id == (u32)vcpu->vcpu_id && e->key != vcpu &&
+		if (e->vcpu_id == n->vcpu_id && e->key != n->key &&
 		    !READ_ONCE(e->replaced))
 			return true;
 	}
@@ -110,8 +110,8 @@ static bool vm_id_taken_locked(struct vhv_vm *vm, const struct kvm_vcpu *vcpu)
 }
 
 /**
- * vhv_vm_find_locked() - the live VM of the vCPU current enters
- * @vcpu: KVM's vCPU, alive (kvm_entry probe)
+ * vhv_vm_find_locked() - the live VM of a vCPU being tracked
+ * @n: its key, struct kvm, ids, thread and mm
  *
  * A VM whose vCPU threads have all exited is over, even if a new struct
  * kvm of the same process got its address (a VMM that creates VMs one
@@ -121,18 +121,17 @@ static bool vm_id_taken_locked(struct vhv_vm *vm, const struct kvm_vcpu *vcpu)
  *
  * Return: the VM or NULL.
  */
-struct vhv_vm *vhv_vm_find_locked(const struct kvm_vcpu *vcpu)
+struct vhv_vm *vhv_vm_find_locked(const struct vhv_vcpu_new *n)
 {
-	const struct kvm *kvm = vcpu->kvm;
 	struct vhv_vm *vm;
 
 	lockdep_assert_held(&vhv_reg.hash_lock);
 
-	hlist_for_each_entry(vm, vm_bucket(kvm), hnode) {
-		if (vm->kvm != kvm || vm->mm != current->mm || vm->dead ||
+	hlist_for_each_entry(vm, vm_bucket(n->kvm), hnode) {
+		if (vm->kvm != n->kvm || vm->mm != n->mm || vm->dead ||
 		    READ_ONCE(vm->renewed) || !vm_alive_locked(vm))
 			continue;
-		if (!vm_id_taken_locked(vm, vcpu))
+		if (!vm_id_taken_locked(vm, n))
 			return vm;
 		WRITE_ONCE(vm->renewed, true);
 	}
@@ -142,25 +141,25 @@ struct vhv_vm *vhv_vm_find_locked(const struct kvm_vcpu *vcpu)
 /**
  * vhv_vm_publish_locked() - make a new VM findable
  * @vm: from vhv_vm_alloc()
- * @kvm: opaque key
+ * @n: the first vCPU's key, struct kvm (an opaque key), thread and mm
  *
- * Takes references on current's mm and thread group leader and queues the
+ * Takes references on the thread's mm and thread group leader and queues the
  * VM for listing.
  */
-void vhv_vm_publish_locked(struct vhv_vm *vm, const struct kvm *kvm)
+void vhv_vm_publish_locked(struct vhv_vm *vm, const struct vhv_vcpu_new *n)
 {
 	lockdep_assert_held(&vhv_reg.hash_lock);
 
-	vm->kvm = kvm;
+	vm->kvm = n->kvm;
 	vm->id = atomic_inc_return(&vhv_reg.next_vm_id);
-	vm->pid = current->tgid;
-	mmgrab(current->mm);
-	vm->mm = current->mm;
-	get_task_struct(current->group_leader);
-	vm->leader = current->group_leader;
+	vm->pid = n->task->tgid;
+	mmgrab(n->mm);
+	vm->mm = n->mm;
+	get_task_struct(n->task->group_leader);
+	vm->leader = n->task->group_leader;
 	vm->hb = jiffies;
 	kobject_init(&vm->kobj, &vhv_sysfs_vm_ktype);
-	hlist_add_head_rcu(&vm->hnode, vm_bucket(kvm));
+	hlist_add_head_rcu(&vm->hnode, vm_bucket(n->kvm));
 	llist_add(&vm->pend, &vhv_reg.pending_vms);
 	pr_debug("vm %u create\n", vm->id);
 }

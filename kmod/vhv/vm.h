@@ -118,8 +118,9 @@ struct vhv_vm {
 /* Probe context. */
 struct vhv_vm *vhv_vm_alloc(enum vhv_nt_reason *why);
 void vhv_vm_free_unpublished(struct vhv_vm *vm);
-struct vhv_vm *vhv_vm_find_locked(const struct kvm_vcpu *vcpu);
-void vhv_vm_publish_locked(struct vhv_vm *vm, const struct kvm *kvm);
+struct vhv_vcpu_new;
+struct vhv_vm *vhv_vm_find_locked(const struct vhv_vcpu_new *n);
+void vhv_vm_publish_locked(struct vhv_vm *vm, const struct vhv_vcpu_new *n);
 void vhv_vm_update_mem(struct vhv_vm *vm, struct kvm *kvm);
 bool vhv_vm_mem_stale(struct vhv_vm *vm, struct kvm *kvm);
 
