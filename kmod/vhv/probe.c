@@ -97,6 +97,9 @@ static int entry_wanted;
  * @kvm: the vCPU's struct kvm pointer
  * @vcpu_id: KVM's vcpu_id
  * @idx: KVM's vcpu_idx
+ * @halted: the vCPU was halted at the last look (vhv_vcpu_block()'s rule)
+ * @asleep: worker scans in a row that found the thread asleep in that
+ *	vCPU's ioctl (the worker's own; reset with a new @key)
  */
 struct seek_slot {
 	struct task_struct *task;
@@ -105,16 +108,22 @@ struct seek_slot {
 	const void *kvm;
 	u32 vcpu_id;
 	u32 idx;
+	bool halted;
+	unsigned int asleep;
 };
 
 static struct seek_slot seek[SEEK_SLOTS];
 
 static void seek_fill(struct seek_slot *s, const struct kvm_vcpu *vcpu)
 {
+	WRITE_ONCE(s->halted, !READ_ONCE(vcpu->arch.apf.halted) &&
+			      READ_ONCE(vcpu->arch.mp_state) !=
+			      KVM_MP_STATE_RUNNABLE);
 	if (s->key == vcpu && READ_ONCE(s->ready))
 		return;
 	WRITE_ONCE(s->ready, 0);
 	smp_wmb();
+	s->asleep = 0;
 	s->key = vcpu;
 	s->kvm = vcpu->kvm;
 	s->vcpu_id = vcpu->vcpu_id;
@@ -151,9 +160,13 @@ static void seek_note(struct task_struct *t, const struct kvm_vcpu *vcpu)
 }
 
 /*
- * The worker: track the vCPU a slot describes if its thread is still
- * inside that vCPU's ioctl: the thread's first preempt notifier is the
- * one embedded in it (an address compare, nothing is dereferenced).
+ * The worker: track the vCPU a slot describes if its thread has been
+ * asleep inside that vCPU's ioctl at two scans in a row: the thread's
+ * first preempt notifier is the one embedded in it (an address compare,
+ * nothing is dereferenced). A thread that runs will enter the guest, and
+ * kvm_entry finds it; one that stays asleep (on a userfaultfd nobody
+ * serves) would not be found otherwise. Two scans keep out a VMM thread
+ * that makes a short setup ioctl on a vCPU it does not run.
  */
 static void seek_track(struct seek_slot *s, struct task_struct *t)
 {
@@ -166,9 +179,14 @@ static void seek_track(struct seek_slot *s, struct task_struct *t)
 	n.kvm = s->kvm;
 	n.vcpu_id = s->vcpu_id;
 	n.idx = s->idx;
+	n.halted = READ_ONCE(s->halted);
 	vcpu = (struct kvm_vcpu *)n.key;
 	if (READ_ONCE(t->preempt_notifiers.first) !=
-	    &vcpu->preempt_notifier.link)
+	    &vcpu->preempt_notifier.link || READ_ONCE(t->on_rq)) {
+		s->asleep = 0;
+		return;
+	}
+	if (++s->asleep < 2)
 		return;
 	task_lock(t);
 	n.mm = t->mm;

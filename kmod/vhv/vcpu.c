@@ -145,6 +145,7 @@ static struct vhv_vcpu *vcpu_alloc(const struct vhv_vcpu_new *n,
 	e->vcpu_id = n->vcpu_id;
 	e->idx = n->idx;
 	e->tid = n->task->pid;
+	e->halted = n->halted;
 	e->last_pc = READ_ONCE(n->task->sched_info.pcount);
 	e->last_rd = READ_ONCE(n->task->sched_info.run_delay);
 	e->hb = jiffies;

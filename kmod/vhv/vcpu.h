@@ -201,12 +201,14 @@ static inline bool vhv_vcpu_swait_open(void)
  * @idx: KVM's vcpu_idx
  * @task: the thread inside the vCPU's ioctl
  * @mm: @task's mm
+ * @halted: the vCPU was halted when the look saw it
  */
 struct vhv_vcpu_new {
 	const void *key;
 	const void *kvm;
 	u32 vcpu_id;
 	u32 idx;
+	bool halted;
 	struct task_struct *task;
 	struct mm_struct *mm;
 };
