@@ -10,9 +10,12 @@
 # UBSAN, kmemleak, "sleeping function called from invalid context", BUG:).
 # Ends with the line "N passed, N failed".
 #
-#   VHV_DEBUG_LINES  kernel lines (default "6.1 6.12")
-#   VHV_DEBUG_SUITES the suites (default: those of SUITES.debug), e.g. to
-#                    split one line's suites over two runs (two cores)
+#   VHV_DEBUG_LINES  kernel lines (default "6.1 6.12"; also 6.1-kvm, KVM
+#                    built in: build.sh)
+#   VHV_DEBUG_SUITES the suites of every line (default: those of
+#                    SUITES.debug, or of SUITES.<fragment> for a line built
+#                    with a config fragment: SUITES.kvm-builtin for 6.1-kvm),
+#                    e.g. to split one line's suites over two runs (two cores)
 #   VHV_PLANT=BUG    harness self-test: run only the planted suite with
 #                    vhv_planted.ko bug=BUG (see planted.sh)
 #   VHV_KCACHE       the kernel cache (default /var/cache/vhv/kernels)
@@ -31,7 +34,7 @@ SELF=$ROOT/tools/testing/selftests
 # One folder that holds every debug kernel and its modules, for vm-run -r.
 kroot=$CACHE/root
 mkdir -p "$kroot/boot" "$kroot/lib/modules"
-rels=()
+rels=() ksuites=()
 t0=$(date +%s)
 for l in $LINES; do
 	out=$("$HERE/build.sh" "$l" | tail -n1) || { echo "not ok - build the $l debug kernel"; echo "0 passed, 1 failed"; exit 1; }
@@ -48,20 +51,29 @@ for l in $LINES; do
 		make -s -C "$dir/build" M="$pl" modules || exit 1
 	fi
 	rels+=("$rel")
+	# A line built with a fragment runs the suites written for it.
+	if [ -f "$dir/fragment" ]; then
+		f=$SELF/SUITES.$(cat "$dir/fragment")
+		[ -r "$f" ] || { echo "not ok - $l: no $f"; echo "0 passed, 1 failed"; exit 1; }
+		ksuites+=("$rel=$(grep -vE '^(#|$)' "$f" | paste -sd, -)")
+	fi
 done
 make -s -C "$ROOT" userspace || exit 1
 echo "# debug kernels ready in $(( $(date +%s) - t0 ))s: ${rels[*]}"
 
 if [ -n "${VHV_PLANT:-}" ]; then
-	suites=planted
+	suites=planted ksuites=()
 	extra="-e VHV_PLANT=$VHV_PLANT"
+elif [ -n "${VHV_DEBUG_SUITES:-}" ]; then
+	suites=$VHV_DEBUG_SUITES ksuites=()
+	extra=""
 else
-	suites=${VHV_DEBUG_SUITES:-$(grep -vE '^(#|$)' "$SELF/SUITES.debug")}
+	suites=$(grep -vE '^(#|$)' "$SELF/SUITES.debug")
 	extra=""
 fi
 # KASAN, lockdep and kmemleak under TCG: several times the stock run's time.
 VHV_CHECK_LOG=${VHV_CHECK_LOG:-$ROOT/build/check-debug} VHV_RUN_UNIT= \
-KVERS="${rels[*]}" VHV_KROOT=$kroot VHV_SUITES="$(echo $suites)" \
+KVERS="${rels[*]}" VHV_KROOT=$kroot VHV_SUITES="$(echo $suites)" VHV_KSUITES="${ksuites[*]}" \
 VHV_VM_ARGS="-m 3G $extra" VHV_VM_TIMEOUT=${VHV_VM_TIMEOUT:-14400} \
 VHV_GUEST_ENV="VHV_TEST_TIMEOUT=${VHV_TEST_TIMEOUT:-2400} ${VHV_GUEST_ENV:-}" \
 	exec "$SELF/run.sh"

@@ -12,7 +12,9 @@
 #
 # Environment: KVERS (kernels to boot), VHV_VM_TIMEOUT; for make
 # check-debug: VHV_KROOT (vm-run -r: kernels from a cache), VHV_SUITES (the
-# suites, default SUITES), VHV_VM_ARGS (more vm-run options), VHV_GUEST_ENV
+# suites, default SUITES), VHV_KSUITES ("KVER=SUITE,SUITE ..." words: a
+# kernel that runs its own suites instead), VHV_VM_ARGS (more vm-run
+# options), VHV_GUEST_ENV
 # (VAR=VAL words for the guest); for the harness self-tests: VHV_VM_RUN (the
 # vm-run to call), VHV_RUN_UNIT (the unit runner), VHV_CHECK_LOG (where the
 # logs go, default build/check).
@@ -63,14 +65,17 @@ vmargs=()
 # shellcheck disable=SC2206 # VHV_VM_ARGS: options, one per word
 vmargs+=(${VHV_VM_ARGS:-})
 for e in ${VHV_GUEST_ENV:-}; do vmargs+=(-e "$e"); done
+declare -A ksuites=()
+for w in ${VHV_KSUITES:-}; do ksuites[${w%%=*}]=${w#*=}; done
 # The whole boot's limit (each test has its own in run-guest.sh): about 3
 # times an idle machine's run, which a 2-core machine loaded twice over
 # (a kernel build and a fuzzer beside make check) took 1500 s and more of
 # before the vhv-stress suite (about 15 minutes more under load).
 for k in $KVERS; do
-	# shellcheck disable=SC2086 # VHV_SUITES: one suite per word
+	suites=${ksuites[$k]-${VHV_SUITES:-}}
+	# shellcheck disable=SC2086 # one suite per word
 	"$VM_RUN" -k "$k" -t "${VHV_VM_TIMEOUT:-5400}" -C "$ROOT" "${vmargs[@]}" \
-		-- "$SELF/run-guest.sh" ${VHV_SUITES:-} > "$LOG/$k.log" 2>&1 &
+		-- "$SELF/run-guest.sh" ${suites//,/ } > "$LOG/$k.log" 2>&1 &
 	vmpid[$k]=$!
 done
 

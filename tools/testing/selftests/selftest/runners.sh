@@ -25,7 +25,7 @@ script() {
 
 # ---- run.sh with a fake guest -------------------------------------------
 script "$TMP/unit" 'printf "TAP version 13\n1..1\nok 1 - fake unit test\n"'
-script "$TMP/vm-run" 'cat "$FAKE_OUT" 2>/dev/null; exit "$FAKE_RC"'
+script "$TMP/vm-run" 'echo "$*" >> "${FAKE_ARGS:-/dev/null}"' 'cat "$FAKE_OUT" 2>/dev/null; exit "$FAKE_RC"'
 GUEST_OK='TAP version 13
 1..3
 ok 1 - modules: load (vhv); boot log clean
@@ -46,6 +46,20 @@ run_check() {
 	[ "$rc" = "$want" ] || { echo "run.sh exit $rc, wanted $want"; return 1; }
 	tail -n1 "$TMP/run.out" | grep -Eq '^[0-9]+ passed, [0-9]+ failed$' || { echo "bad last line"; return 1; }
 	grep -Eq -- "$EXPECT" "$TMP/run.out" || { echo "no /$EXPECT/ in run.sh's output"; return 1; }
+}
+
+# ksuites_check: with VHV_KSUITES, a kernel named there runs its own suites
+# (the 6.1-kvm debug line), the others VHV_SUITES.
+ksuites_check() {
+	printf '%s' "$GUEST_OK" > "$TMP/guest.out"
+	: > "$TMP/args"
+	FAKE_OUT=$TMP/guest.out FAKE_RC=0 FAKE_ARGS=$TMP/args KVERS="k1 k2" \
+		VHV_SUITES="s1 s2" VHV_KSUITES="k2=own1,own2" VHV_VM_RUN=$TMP/vm-run \
+		VHV_RUN_UNIT= VHV_CHECK_LOG=$TMP/log VHV_SKIPS=/dev/null \
+		"$SELFTESTS/run.sh" > "$TMP/run.out" 2>&1 || { echo "run.sh failed"; return 1; }
+	cat "$TMP/args"
+	grep -Eq -- '^-k k1 .*run-guest\.sh s1 s2$' "$TMP/args" &&
+		grep -Eq -- '^-k k2 .*run-guest\.sh own1 own2$' "$TMP/args"
 }
 
 # ---- run-guest.sh, sourced, on fixture suites -----------------------------
@@ -104,7 +118,7 @@ unit_check() {
 	grep -Eq -- "$EXPECT" "$TMP/unit.out" || { echo "no /$EXPECT/"; return 1; }
 }
 
-tap_plan 17
+tap_plan 18
 
 EXPECT='^4 passed, 0 failed$' tap_check "run.sh, control: a sound guest is green" run_check 0 0 "$GUEST_OK"
 EXPECT='fake: problem: .*exit status 2' \
@@ -117,6 +131,7 @@ EXPECT='not on the allow-list' tap_check "run.sh: a guest's skip not on the allo
 	"$(printf 'TAP version 13\n1..2\nok 1 - a\nok 2 - vhv/x.sh # SKIP no x\n')"
 tap_check "run.sh: the per-level breakdown counts the stub guest's failure" \
 	grep -Eq '^# fake: 0 passed, 1 failed' "$TMP/stub.out"
+tap_check "run.sh: VHV_KSUITES gives one kernel its own suites, the others VHV_SUITES" ksuites_check
 
 EXPECT='verdict: fx/good.sh: 2 passed' tap_check "run-guest.sh, control: a sound test is ok" guest fx/good.sh ok
 EXPECT='planned 9, ran 2' tap_check "run-guest.sh: a test with plan 9 and 2 results is not ok" guest fx/plan9.sh "not ok"
