@@ -116,15 +116,6 @@ sum_d() {
 # close A B PCT [ABS]: |A-B| <= PCT% of max(A,B), or <= ABS
 close() { within_pct "$1" "$2" "$3" || [ $(( $1 > $2 ? $1 - $2 : $2 - $1 )) -le "${4:-0}" ]; }
 
-# in_bracket X LO HI PCT [ABS]: LO <= X <= HI, the bracket widened by PCT%
-# of each end (or ABS, if larger).
-in_bracket() {
-	awk -v x="$1" -v lo="$2" -v hi="$3" -v p="$4" -v a="${5:-0}" 'BEGIN {
-		wl = lo * p / 100; if (wl < a) wl = a
-		wh = hi * p / 100; if (wh < a) wh = a
-		exit !(x >= lo - wl && x <= hi + wh) }'
-}
-
 # bracketed IDX FIELD TRUTH PCT [ABS]: vhv's Δ of FIELD over the window
 # w0..w1 against the ground truth's Δ, known to lie between LO (truth read
 # after vhv at w0, before it at w1) and HI (the other way round): pass when

@@ -215,6 +215,26 @@ vm_wait() {
 	fi
 }
 
+# vm_tids_ok NAME: vhv shows tvmm's tids for every vCPU of VMM NAME (the
+# VM in VMDIR)
+vm_tids_ok() {
+	local idx tid t
+	while read -r idx tid; do
+		[ -n "$idx" ] || continue
+		t=$(rd "$VMDIR/vcpus/$idx/tid" 2>/dev/null) || t=
+		[ "$t" = "$tid" ] || { diag "VM $1 vcpu $idx: tid '$t', tvmm says $tid"; return 1; }
+	done <<< "$(vmm_tids "$1")"
+}
+
+# __nothing_left: no VM and no vCPU left in vhv (a wait_for CMD: VMs go
+# away when their processes are reaped and KVM destroys them); what it saw
+# in LAST.
+__nothing_left() {
+	LAST="nr_vms $(rd "$SYS/nr_vms"), nr_vcpus $(rd "$SYS/nr_vcpus"), $(vm_count) dirs in vms/"
+	WAIT_SEEN=$LAST
+	[ "$(rd "$SYS/nr_vms")" = 0 ] && [ "$(rd "$SYS/nr_vcpus")" = 0 ] && [ "$(vm_count)" = 0 ]
+}
+
 # rd FILE: print a one-line file (no fork for the read itself).
 rd() { local v; read -r v < "$1"; echo "$v"; }
 
@@ -228,6 +248,19 @@ kvm_debugfs() {
 		[ -d "$d" ] && { echo "$d"; return 0; }
 	done
 	return 1
+}
+
+# kvm_builtin: KVM is part of vmlinux (CONFIG_KVM=y): its module folder
+# (there for its parameters) has no initstate, which a loaded module has.
+kvm_builtin() { [ -d /sys/module/kvm ] && [ ! -e /sys/module/kvm/initstate ]; }
+
+# in_bracket X LO HI PCT [ABS]: LO <= X <= HI, the bracket widened by PCT%
+# of each end (or ABS, if larger).
+in_bracket() {
+	awk -v x="$1" -v lo="$2" -v hi="$3" -v p="$4" -v a="${5:-0}" 'BEGIN {
+		wl = lo * p / 100; if (wl < a) wl = a
+		wh = hi * p / 100; if (wh < a) wh = a
+		exit !(x >= lo - wl && x <= hi + wh) }'
 }
 
 # ---- tracefs ----------------------------------------------------------
