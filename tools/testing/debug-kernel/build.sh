@@ -114,8 +114,8 @@ cp "$base" "$obj/.config"
 say "config: localmodconfig + debug.config${frag:+ + $frag.config}"
 (yes '' || true) | make -s -C "$src" O="$obj" LSMOD="$obj/lsmod.txt" localmodconfig >/dev/null 2>"$obj/localmodconfig.log" ||
 	{ cat "$obj/localmodconfig.log" >&2; die "localmodconfig failed"; }
-# The fragment comes after localmodconfig, which would trim an option it
-# turns from m to y no more than one it leaves alone.
+# After localmodconfig, whose trimming to modules.list cannot then undo
+# what the fragment sets (CONFIG_KVM=y).
 "$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "$HERE/debug.config" $fragfile >/dev/null
 make -s -C "$src" O="$obj" olddefconfig >&2
 
