@@ -15,6 +15,7 @@
  * vhv_reg.lock.
  */
 #include <linux/cpumask.h>
+#include <linux/kernel_stat.h>
 #include <linux/mm.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
@@ -297,11 +298,36 @@ static void reg_untracked(void)
 /* CPUs to look at (reg_refresh()); the worker's only, under vhv_reg.lock */
 static struct cpumask reg_refresh_cpus;
 
+/* Each CPU's guest time at the last period (reg_refresh()), same lock */
+static DEFINE_PER_CPU(u64, reg_guest_ns);
+
+/*
+ * Did some vCPU run in guest mode on @cpu since the last period? The
+ * kernel's own CPU time accounting says so (guest time, as /proc/stat
+ * shows it; vtime-exact on nohz_full CPUs).
+ */
+static bool reg_cpu_ran_guest(int cpu)
+{
+	struct kernel_cpustat *kcs = &kcpustat_cpu(cpu);
+	u64 ns = kcpustat_field(kcs, CPUTIME_GUEST, cpu) +
+		 kcpustat_field(kcs, CPUTIME_GUEST_NICE, cpu);
+	u64 *last = per_cpu_ptr(&reg_guest_ns, cpu);
+	bool ran = ns != *last;
+
+	*last = ns;
+	return ran;
+}
+
 /*
  * A vCPU that runs inside a vCPU ioctl without a switch-out in this period
  * (a busy vCPU alone on its CPU) has had no look: have its CPU look at it
  * now (vhv_probe_refresh()), so that its copy of KVM's counters and its
  * heartbeat are at most a period old when the stall detector runs.
+ *
+ * A new vCPU in the same case is not tracked yet, and only a look can
+ * find it while kvm_entry is detached: every CPU on which the kernel
+ * accounted guest time in the period is looked at too. A CPU that ran no
+ * guest (idle, or host work only) gets no IPI.
  */
 static void reg_refresh(void)
 {
@@ -309,10 +335,15 @@ static void reg_refresh(void)
 	struct task_struct *t;
 	struct vhv_vcpu *e;
 	struct vhv_vm *vm;
+	int cpu;
 
 	lockdep_assert_held(&vhv_reg.lock);
 
 	cpumask_clear(&reg_refresh_cpus);
+	for_each_online_cpu(cpu) {
+		if (reg_cpu_ran_guest(cpu))
+			cpumask_set_cpu(cpu, &reg_refresh_cpus);
+	}
 	list_for_each_entry(vm, &vhv_reg.vms, node) {
 		list_for_each_entry(e, &vm->vcpus, node) {
 			t = e->task;
