@@ -319,7 +319,11 @@ static struct vhv_vcpu *probe_look(struct task_struct *t)
 			return NULL;
 		if (!READ_ONCE(entry_wanted))
 			WRITE_ONCE(entry_wanted, 1);
-		if (!IS_ERR(vcpu))
+		/* Not while KVM_CREATE_VCPU holds it loaded (x86 does), before
+		 * its vcpu_idx is set and it is in the VM's array.
+		 */
+		if (!IS_ERR(vcpu) &&
+		    kvm_get_vcpu(vcpu->kvm, vcpu->vcpu_idx) == vcpu)
 			seek_note(t, vcpu);
 	}
 	return e;
