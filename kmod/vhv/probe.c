@@ -124,7 +124,7 @@ static void seek_fill(struct seek_slot *s, const struct kvm_vcpu *vcpu)
 	WRITE_ONCE(s->ready, 0);
 	smp_wmb();
 	s->asleep = 0;
-	s->key = vcpu;
+	WRITE_ONCE(s->key, vcpu);
 	s->kvm = vcpu->kvm;
 	s->vcpu_id = vcpu->vcpu_id;
 	s->idx = vcpu->vcpu_idx;
@@ -180,6 +180,14 @@ static void seek_track(struct seek_slot *s, struct task_struct *t)
 	n.vcpu_id = s->vcpu_id;
 	n.idx = s->idx;
 	n.halted = READ_ONCE(s->halted);
+	/*
+	 * A look on the thread's CPU may refill the slot while this reads it
+	 * (the thread is off the runqueue before its switch-out's look):
+	 * values of one fill only, as in a seqcount read.
+	 */
+	smp_rmb();
+	if (!READ_ONCE(s->ready) || READ_ONCE(s->key) != n.key)
+		return;
 	vcpu = (struct kvm_vcpu *)n.key;
 	if (READ_ONCE(t->preempt_notifiers.first) !=
 	    &vcpu->preempt_notifier.link || READ_ONCE(t->on_rq)) {
