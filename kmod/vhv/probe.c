@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Tracepoint probes: kvm.ko's kvm_entry (and kvm_async_pf_not_present/ready
- * where KVM has async page faults), vmlinux's sched_switch.
+ * where KVM has async page faults), vmlinux's sched_switch and
+ * sched_wakeup.
  *
  * kvm.ko is neither pinned nor linked against: its tracepoints are found by
  * name when the tracepoint core reports the module (at once if it is
@@ -391,6 +392,16 @@ static notrace void probe_switch(void *data, bool preempt,
 		probe_switch_slow(preempt, prev, next, prev_state);
 }
 
+/*
+ * A wakeup ends a swap wait (vhv_vcpu_wakeup()); one load on every wakeup
+ * while none is open. Same prototype in 6.1 and 6.12.
+ */
+static notrace void probe_wakeup(void *data, struct task_struct *p)
+{
+	if (unlikely(vhv_vcpu_swait_open()) && maybe_in_vcpu_ioctl(p))
+		vhv_vcpu_wakeup(p);
+}
+
 /* Same prototype for both events (class kvm_async_pf_nopresent_ready). */
 static void probe_apf_not_present(void *data, u64 token, u64 gva)
 {
@@ -445,6 +456,10 @@ static struct probe_tp kvm_tps[] = {
 
 static struct probe_tp sched_tp = {
 	.name = "sched_switch", .fn = probe_switch,
+};
+
+static struct probe_tp wakeup_tp = {
+	.name = "sched_wakeup", .fn = probe_wakeup,
 };
 
 /* @tp is one of kvm_tps[] if its name says so (kvm.ko's or vmlinux's). */
@@ -677,7 +692,10 @@ static void kvm_detach_builtin(void)
 }
 
 /**
- * vhv_probe_init() - attach to sched_switch, and to kvm now or when loaded
+ * vhv_probe_init() - attach to the scheduler, and to kvm now or when loaded
+ *
+ * sched_wakeup first: a swap wait that sched_switch opens is then always
+ * closed by a wakeup that vhv sees.
  *
  * Return: 0 or a negative error.
  */
@@ -686,15 +704,20 @@ int vhv_probe_init(void)
 	int ret;
 
 	for_each_kernel_tracepoint(sched_find, &sched_tp);
-	if (!sched_tp.tp) {
-		pr_err("no sched_switch tracepoint\n");
+	for_each_kernel_tracepoint(sched_find, &wakeup_tp);
+	if (!sched_tp.tp || !wakeup_tp.tp) {
+		pr_err("no %s tracepoint\n",
+		       sched_tp.tp ? wakeup_tp.name : sched_tp.name);
 		return -ENOENT;
 	}
 	if (vhv_params_fail_init())
 		return -ENOMEM;
-	ret = tracepoint_probe_register(sched_tp.tp, sched_tp.fn, NULL);
+	ret = tracepoint_probe_register(wakeup_tp.tp, wakeup_tp.fn, NULL);
 	if (ret)
 		return ret;
+	ret = tracepoint_probe_register(sched_tp.tp, sched_tp.fn, NULL);
+	if (ret)
+		goto err_wakeup;
 	ret = kvm_attach_builtin();
 	if (ret)
 		goto err_sched;
@@ -707,6 +730,8 @@ err_kvm:
 	kvm_detach_builtin();
 err_sched:
 	tracepoint_probe_unregister(sched_tp.tp, sched_tp.fn, NULL);
+err_wakeup:
+	tracepoint_probe_unregister(wakeup_tp.tp, wakeup_tp.fn, NULL);
 	tracepoint_synchronize_unregister();
 	return ret;
 }
@@ -722,6 +747,7 @@ void vhv_probe_exit(void)
 	unregister_tracepoint_module_notifier(&probe_nb);
 	kvm_detach_builtin();
 	tracepoint_probe_unregister(sched_tp.tp, sched_tp.fn, NULL);
+	tracepoint_probe_unregister(wakeup_tp.tp, wakeup_tp.fn, NULL);
 	tracepoint_synchronize_unregister();
 }
 

@@ -80,8 +80,9 @@ extern const char *const vhv_vcpu_state_names[VHV_ST_MAX];
  * @preemptions: KVM's preemption_reported + preemption_other stats
  * @halted: the vCPU's last sleep inside a vCPU ioctl was a halt (KVM's
  *	mp_state was not RUNNABLE: HLT, or waiting for INIT/SIPI)
- * @sw_start: the runqueue clock when a swap wait began, 0 if none
- * @sw_rd: run_delay at @sw_start
+ * @sw_start: local_clock() at the switch-out that began a swap wait, 0 if
+ *	none is open
+ * @sw_end: local_clock() at the wakeup that ended it, 0 until then
  * @swap_wait_ns: completed swap waits (I/O wait inside a vCPU ioctl, KVM's
  *	artificial halt), ready time excluded
  * @hb: jiffies of the last look (vhv_vcpu_observe()) that found the vCPU
@@ -136,7 +137,7 @@ struct vhv_vcpu {
 	u64 preemptions;
 	bool halted;
 	u64 sw_start;
-	u64 sw_rd;
+	u64 sw_end;
 	u64 swap_wait_ns;
 	unsigned long hb;
 	unsigned long obs_epoch;
@@ -187,7 +188,7 @@ struct vhv_vcpu_stats {
 
 extern atomic_t vhv_vcpu_nr_swait;
 
-/* Is some vCPU in a swap wait now (one load on every context switch). */
+/* Is some vCPU in a swap wait now (one load per context switch and wakeup) */
 static inline bool vhv_vcpu_swait_open(void)
 {
 	return atomic_read(&vhv_vcpu_nr_swait);
@@ -224,6 +225,7 @@ struct vhv_vcpu *vhv_vcpu_observe_task(struct task_struct *t,
 /* Probe context, current == e->task. */
 void vhv_vcpu_block(struct vhv_vcpu *e, struct task_struct *prev,
 		    unsigned int prev_state);
+void vhv_vcpu_wakeup(struct task_struct *p);
 void vhv_vcpu_wake_task(struct task_struct *next);
 bool vhv_vcpu_loaded(const struct vhv_vcpu *e, const struct task_struct *t);
 struct vhv_vcpu *vhv_vcpu_current(void);
