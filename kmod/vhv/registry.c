@@ -32,6 +32,7 @@
 
 struct vhv_reg vhv_reg = {
 	.lock = __MUTEX_INITIALIZER(vhv_reg.lock),
+	.work_lock = __MUTEX_INITIALIZER(vhv_reg.work_lock),
 	.hash_lock = __SPIN_LOCK_UNLOCKED(vhv_reg.hash_lock),
 	.vms = LIST_HEAD_INIT(vhv_reg.vms),
 };
@@ -255,10 +256,12 @@ static void reg_reap(bool all)
 
 static void reg_sync(struct work_struct *work)
 {
+	mutex_lock(&vhv_reg.work_lock);
 	mutex_lock(&vhv_reg.lock);
 	reg_drain();
 	reg_publish();
 	mutex_unlock(&vhv_reg.lock);
+	mutex_unlock(&vhv_reg.work_lock);
 }
 
 /*
@@ -363,6 +366,7 @@ static void reg_tick(struct work_struct *work)
 	struct vhv_vm *vm;
 	bool resync;
 
+	mutex_lock(&vhv_reg.work_lock);
 	reg_reap(false);
 	reg_untracked();
 	vhv_probe_period();
@@ -385,6 +389,7 @@ static void reg_tick(struct work_struct *work)
 	 */
 	reg_bump(false);
 	queue_delayed_work(vhv_reg.wq, &vhv_reg.tick_work, period);
+	mutex_unlock(&vhv_reg.work_lock);
 }
 
 /**
@@ -425,7 +430,7 @@ int vhv_reg_init(void)
 	if (ret)
 		goto err_vm;
 	if (!vhv_params_fail_init())
-		vhv_reg.wq = alloc_ordered_workqueue("vhv", 0);
+		vhv_reg.wq = alloc_workqueue("vhv", WQ_UNBOUND, 2);
 	if (!vhv_reg.wq) {
 		ret = -ENOMEM;
 		goto err_vcpu;

@@ -30,7 +30,12 @@
  * @next_vm_id: last VM id handed out; ids are never reused while loaded
  * @pending_vms: VMs created by the probe, not yet listed (lockless)
  * @pending_vcpus: vCPUs created by the probe, not yet listed (lockless)
- * @wq: ordered workqueue running @sync_work and @tick_work
+ * @wq: unbound workqueue running @sync_work and @tick_work
+ * @work_lock: held across each run of @sync_work and @tick_work: they run
+ *	one at a time, as on an ordered workqueue. @wq is not one: 6.1 does
+ *	not move ordered workqueues when the workqueue cpumask changes, so
+ *	the worker would keep running (and re-arming its timer) on CPUs an
+ *	operator isolated for vCPUs
  * @sync_work: lists pending objects and gives them sysfs directories
  * @tick_work: the periodic worker (heartbeat epoch, reaping, stall check)
  * @last_tick: jiffies of the previous periodic run (worker only)
@@ -49,6 +54,7 @@ struct vhv_reg {
 	struct llist_head pending_vms;
 	struct llist_head pending_vcpus;
 	struct workqueue_struct *wq;
+	struct mutex work_lock;
 	struct work_struct sync_work;
 	struct delayed_work tick_work;
 	unsigned long last_tick;
