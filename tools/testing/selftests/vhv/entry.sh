@@ -108,6 +108,23 @@ wait_for "A and B gone" 120 __nothing_left || true
 wait_for "entry_probe 0 before G" 120 __detached || true
 ATT2=$(rd "$SYS/entry_probe_attaches")
 G_PRE="$(nproc) CPUs online, $(rd "$SYS/nr_vcpus") vCPUs tracked, entry_probe $(rd "$SYS/entry_probe")"
+# vhv's worker re-arms its timer on the CPU it runs on. One armed on CPU 1
+# before the workqueue cpumask kept the worker on CPU 0 fires on CPU 1,
+# where the FIFO thread starves the timer softirq once ksoftirqd/1 has been
+# woken: the worker then never runs in G (seen once, 6.1 under load). So G
+# starts once the worker's timer has fired on CPU 0 twice (its work queued
+# there, traced).
+trace_new Gwq
+GWQ=$TI
+echo 'workqueue == "vhv"' > "$GWQ/events/workqueue/workqueue_queue_work/filter"
+echo 1 > "$GWQ/events/workqueue/workqueue_queue_work/enable"
+__worker_on_cpu0() {
+	local n all
+	all=$(grep -c 'function=reg_tick ' "$GWQ/trace") || true
+	n=$(grep -c '\[000\] .*function=reg_tick ' "$GWQ/trace") || true
+	WAIT_SEEN="vhv's periodic work queued $all times since the knobs were set, $n of them on CPU 0"
+	[ "$n" -ge 2 ]
+}
 trace_new G
 echo 'prev_comm == "tvmm"' > "$TI/events/sched/sched_switch/filter"
 echo 'stacktrace if prev_comm == "tvmm"' > "$TI/events/sched/sched_switch/trigger"
@@ -116,6 +133,11 @@ echo 1 > "$TI/tracing_on"
 g_knobs_set
 G_AFF=$(taskset -pc $$ | sed 's/.*: //')
 taskset -pc 0 $$ > /dev/null
+: > "$GWQ/trace"
+G_WQ=0
+wait_for "vhv's worker timer to fire on CPU 0 twice" 60 __worker_on_cpu0 && G_WQ=1
+G_WQ_SEEN=$WAIT_SEEN
+echo 0 > "$GWQ/tracing_on"
 chrt -f 10 "$TVMM" -c 1 -w cpuid -a 1 -d "$G_LIMIT" > "$TMPD/G.out" 2> "$TMPD/G.err" &
 VMM_PID[G]=$!
 VMM_ALL+=("$!")
@@ -140,8 +162,8 @@ g_switches() {
 		END { print n + 0, k + 0 }' "$TMPD/G.trace"
 }
 chk_g_found() {
-	diag "before G: $G_PRE; G's vCPU thread (tvmm): '$G_TID'; vhv's: '$G_VHV_TID'; attaches $ATT2 -> $G_ATT"
-	[ "$G_FOUND" = 1 ] && [ -n "$G_TID" ] && [ "$G_VHV_TID" = "$G_TID" ] &&
+	diag "before G: $G_PRE; $G_WQ_SEEN; G's vCPU thread (tvmm): '$G_TID'; vhv's: '$G_VHV_TID'; attaches $ATT2 -> $G_ATT"
+	[ "$G_WQ" = 1 ] && [ "$G_FOUND" = 1 ] && [ -n "$G_TID" ] && [ "$G_VHV_TID" = "$G_TID" ] &&
 		[ "$G_ATT" -gt "$ATT2" ]
 }
 check "G: a vCPU that runs alone on CPU 1 (SCHED_FIFO) is tracked under tvmm's tid within ${G_LIMIT} s; the probe was attached for it" chk_g_found
