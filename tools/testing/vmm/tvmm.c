@@ -65,12 +65,16 @@
  * and sets APF_REARM_EVERY (-A) before it.
  */
 #define APF_TAKEN	8		/* async #PFs the guest took */
-#define APF_WAKEALL	12		/* "wake all" page-ready interrupts */
+#define APF_WAKES	12		/* waiters woken all at once, below */
 #define APF_REARM_EVERY	16		/* -A N: re-enable at every Nth #PF */
 #define APF_REARMS	20		/* times it did */
 #define APF_READY	24		/* page-ready tokens nobody waits for yet */
 #define APF_NR_READY	8
+#define APF_WAKEALL	56		/* "wake all" page-ready interrupts */
+#define APF_OVERFLOW	60		/* page readys with no free slot */
 #define APF_DATA	64		/* struct kvm_vcpu_pv_apf_data, 64-aligned */
+#define APF_HOLD	128		/* -A: TSC cycles to hold the fault open */
+#define APF_HOLD_MS	10
 #define APF_ADDR(idx, off)	(TICKS_ADDR(idx) + (off))
 #define PD_ADDR		0xf000		/* memapf: page directory, 4 MiB pages */
 #define DATA_START	0x20000
@@ -259,7 +263,7 @@ __asm__(
 	 * return to retry the access.  With IF=1 in the wait, this code or
 	 * its stack may take an async #PF of its own: the ready tokens are
 	 * kept in slots, so an outer wait still finds its token later.
-	 * ebx: this vCPU's area, esi: the token, edx: wake-alls seen.
+	 * ebx: this vCPU's area, esi: the token, edx: APF_WAKES seen.
 	 */
 	"guest_apf_pf:\n"
 	"	push %eax\n"
@@ -274,8 +278,12 @@ __asm__(
 	"	movl $0, " S(APF_DATA) "(%ebx)\n"
 	"	mov %cr2, %esi\n"
 	"	incl " S(APF_TAKEN) "(%ebx)\n"
-	"	mov " S(APF_WAKEALL) "(%ebx), %edx\n"
-	/* -A N: at every Nth, the protocol off and on with this one open */
+	"	mov " S(APF_WAKES) "(%ebx), %edx\n"
+	/*
+	 * -A N: at every Nth, the protocol off and on with this one open,
+	 * held open APF_HOLD_MS first (by the TSC, interrupts off), so that
+	 * the dropped faults add up to a time a test can tell
+	 */
 	"	mov " S(APF_REARM_EVERY) "(%ebx), %ecx\n"
 	"	jecxz 1f\n"
 	"	push %edx\n"
@@ -284,13 +292,21 @@ __asm__(
 	"	div %ecx\n"
 	"	test %edx, %edx\n"
 	"	jnz 5f\n"
+	"	rdtsc\n"
+	"	mov %eax, %ecx\n"
+	"7:	pause\n"
+	"	rdtsc\n"
+	"	sub %ecx, %eax\n"
+	"	cmp " S(APF_HOLD) "(%ebx), %eax\n"
+	"	jb 7b\n"
+	"	xor %edx, %edx\n"
 	"	xor %eax, %eax\n"
 	"	mov $" S(MSR_KVM_ASYNC_PF_EN) ", %ecx\n"
 	"	wrmsr\n"
 	"	call guest_apf_on\n"
 	"	incl " S(APF_REARMS) "(%ebx)\n"
 	"5:	pop %edx\n"
-	"1:	cmp " S(APF_WAKEALL) "(%ebx), %edx\n"
+	"1:	cmp " S(APF_WAKES) "(%ebx), %edx\n"
 	"	jne 4f\n"
 	"	lea " S(APF_READY) "(%ebx), %eax\n"
 	"	mov $" S(APF_NR_READY) ", %ecx\n"
@@ -320,9 +336,13 @@ __asm__(
 	"	jmp guest_fault\n"
 	/*
 	 * "Page ready" (IF=0): EOI, take the token and free KVM's slot for
-	 * the next one, note the token for its waiter (~0: wake all), then
-	 * ACK so that KVM sends the next.  No free slot: wake all, each
-	 * waiter retries its access.
+	 * the next one, note the token for its waiter, then ACK so that
+	 * KVM sends the next.  A wake all (~0) wakes every waiter, each
+	 * retries its access, and it empties the slots: KVM dropped every
+	 * fault before it and sent their readys first (its slot in the apf
+	 * data is one), so a token left there would never have a waiter
+	 * again, and the slots would fill up.  No free slot (an overflow,
+	 * counted): the token is lost, so every waiter is woken as well.
 	 */
 	"guest_apf_ready:\n"
 	"	push %eax\n"
@@ -337,14 +357,22 @@ __asm__(
 	"	test %eax, %eax\n"
 	"	jz 3f\n"
 	"	cmp $" S(APF_WAKE_ALL_TOKEN) ", %eax\n"
-	"	je 2f\n"
+	"	je 5f\n"
 	"	lea " S(APF_READY) "(%ebx), %edx\n"
 	"	mov $" S(APF_NR_READY) ", %ecx\n"
 	"1:	cmpl $0, (%edx)\n"
 	"	je 4f\n"
 	"	add $4, %edx\n"
 	"	loop 1b\n"
-	"2:	incl " S(APF_WAKEALL) "(%ebx)\n"
+	"	incl " S(APF_OVERFLOW) "(%ebx)\n"
+	"	jmp 2f\n"
+	"5:	incl " S(APF_WAKEALL) "(%ebx)\n"
+	"	lea " S(APF_READY) "(%ebx), %edx\n"
+	"	mov $" S(APF_NR_READY) ", %ecx\n"
+	"6:	movl $0, (%edx)\n"
+	"	add $4, %edx\n"
+	"	loop 6b\n"
+	"2:	incl " S(APF_WAKES) "(%ebx)\n"
 	"	jmp 3f\n"
 	"4:	mov %eax, (%edx)\n"
 	"3:	mov $" S(MSR_KVM_ASYNC_PF_ACK) ", %ecx\n"
@@ -369,7 +397,9 @@ _Static_assert(ENTERED_DISP == 4 - STACK_SIZE, "ENTERED_DISP");
 /* The memapf handlers find their vCPU's area as esp & -STACK_SIZE. */
 _Static_assert(STACK_BASE % STACK_SIZE == 0, "STACK_BASE alignment");
 _Static_assert(STACK_BASE + MAX_VCPUS * STACK_SIZE <= DATA_START, "stacks");
-_Static_assert(APF_READY + 4 * APF_NR_READY <= APF_DATA && APF_DATA % 64 == 0,
+_Static_assert(APF_READY + 4 * APF_NR_READY <= APF_WAKEALL &&
+	       APF_OVERFLOW + 4 <= APF_DATA && APF_DATA % 64 == 0 &&
+	       APF_HOLD >= APF_DATA + 64 && APF_HOLD + 4 <= STACK_SIZE / 2,
 	       "memapf area");
 /* The handlers use these offsets; the guest's own copy is 68 bytes. */
 _Static_assert(offsetof(struct kvm_vcpu_pv_apf_data, flags) == 0 &&
@@ -424,6 +454,7 @@ struct vcpu {
 	/* memapf, from the guest's area */
 	unsigned long long apf;		/* async #PFs taken */
 	unsigned long long wakeall;	/* "wake all" page-ready interrupts */
+	unsigned long long overflows;	/* page readys with no free slot */
 	unsigned long long rearms;	/* -A: protocol switched off and on */
 	atomic_bool park;		/* main asks it to wait in the VMM */
 };
@@ -508,8 +539,9 @@ static void usage(FILE *f)
 "  -W  warm-up: run SECONDS before the -d window; exits and ticks in the\n"
 "      warm-up are not reported (default 0)\n"
 "  -r  create, run and destroy the VM REPEAT times (default 1)\n"
-"  -A  memapf: at every Nth async #PF, switch the protocol off and on\n"
-"      before waiting: KVM drops the fault and sends a \"wake all\"\n"
+"  -A  memapf: at every Nth async #PF, hold it open 10 ms, then switch the\n"
+"      protocol off and on before waiting: KVM drops the fault and sends\n"
+"      a \"wake all\"\n"
 "  -H  leave guest RAM to the system THP policy (default MADV_NOHUGEPAGE)\n"
 "  -U  register the data pages (from 0x20000) with a userfaultfd nobody\n"
 "      serves: a vCPU that touches one (mem) sleeps in KVM until the end;\n"
@@ -521,10 +553,12 @@ static void usage(FILE *f)
 "  vcpu idx=I tid=T cpu=C|-1        (before the vCPU's first KVM_RUN)\n"
 "  started                          (every vCPU has run guest code)\n"
 "  vcpu idx=I exits=E io_exits=E passes=P ticks=T apf=A wakeall=W rearms=R\n"
+"       overflows=O\n"
 "    exits: returns from KVM_RUN; io_exits: of them, guest OUTs;\n"
 "    passes: mem passes over RAM; ticks: hlt timer interrupts;\n"
 "    memapf: apf: async #PFs (\"page not present\") the guest took;\n"
-"    wakeall: \"wake all\" page-ready interrupts; rearms: -A switches\n"
+"    wakeall: \"wake all\" page-ready interrupts; rearms: -A switches;\n"
+"    overflows: page readys the guest had no free slot for (a bug)\n"
 "  total exits=E seconds=S exits_per_sec=X\n"
 "  parked vcpus=N / unparked        (after SIGRTMIN, SIGRTMIN+2 / SIGRTMIN+1)\n"
 "signals: SIGRTMIN parks every vCPU thread in the VMM (out of KVM_RUN, asleep,\n"
@@ -1208,6 +1242,22 @@ static int vcpu_set_cpuid(struct vcpu *v)
 	return 0;
 }
 
+/* -A: APF_HOLD_MS in the guest's TSC cycles, for its area. */
+static int vcpu_set_apf_hold(struct vcpu *v)
+{
+	uint32_t hold;
+	int khz;
+
+	khz = ioctl(v->fd, KVM_GET_TSC_KHZ, 0);
+	if (khz <= 0 || (unsigned int)khz > UINT32_MAX / APF_HOLD_MS) {
+		vcpu_err(v, "KVM_GET_TSC_KHZ", khz < 0 ? errno : ERANGE);
+		return -1;
+	}
+	hold = (uint32_t)khz * APF_HOLD_MS;
+	memcpy(v->vm->mem + APF_ADDR(v->idx, APF_HOLD), &hold, sizeof(hold));
+	return 0;
+}
+
 static int vcpu_create(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
@@ -1227,7 +1277,7 @@ static int vcpu_create(struct vcpu *v)
 	v->run = run;
 	if (vcpu_set_cpuid(v) || vcpu_init_sregs(v) || vcpu_init_regs(v))
 		return -1;
-	return 0;
+	return vm->opt->apf_rearm ? vcpu_set_apf_hold(v) : 0;
 }
 
 static int vcpu_pin(struct vcpu *v)
@@ -1659,11 +1709,12 @@ static void vm_report(struct vm *vm, double seconds)
 		v->apf = guest_u32(vm, APF_ADDR(i, APF_TAKEN));
 		v->wakeall = guest_u32(vm, APF_ADDR(i, APF_WAKEALL));
 		v->rearms = guest_u32(vm, APF_ADDR(i, APF_REARMS));
+		v->overflows = guest_u32(vm, APF_ADDR(i, APF_OVERFLOW));
 		total += v->exits;
 		if (!vm->opt->quiet)
-			printf("vcpu idx=%d exits=%llu io_exits=%llu passes=%llu ticks=%llu apf=%llu wakeall=%llu rearms=%llu\n",
+			printf("vcpu idx=%d exits=%llu io_exits=%llu passes=%llu ticks=%llu apf=%llu wakeall=%llu rearms=%llu overflows=%llu\n",
 			       v->idx, v->exits, v->io_exits, v->passes, v->ticks,
-			       v->apf, v->wakeall, v->rearms);
+			       v->apf, v->wakeall, v->rearms, v->overflows);
 	}
 	printf("total exits=%llu seconds=%.3f exits_per_sec=%.1f\n", total,
 	       seconds, seconds > 0 ? total / seconds : 0.0);

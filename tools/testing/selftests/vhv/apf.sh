@@ -148,7 +148,8 @@ stop_phase() {
 }
 
 # end_phase NAME: SIGCONT and SIGTERM; the VMM's exit status in RC, its
-# vCPU record's apf/wakeall/rearms in GAPF GWAKE GREARM, KVM's events of
+# vCPU record's apf/wakeall/rearms/overflows in GAPF GWAKE GREARM GOVF
+# (overflows: page readys the guest had no free slot for), KVM's events of
 # the VM's whole life in $TMPD/ci.trace.
 end_phase() {
 	RC=0
@@ -158,6 +159,7 @@ end_phase() {
 	echo 0 > "$CI/events/enable"
 	cat "$CI/trace" > "$TMPD/ci.trace"
 	GAPF=$(vmm_field "$1" vcpu apf); GWAKE=$(vmm_field "$1" vcpu wakeall); GREARM=$(vmm_field "$1" vcpu rearms)
+	GOVF=$(vmm_field "$1" vcpu overflows)
 	diag "$1: tvmm status $RC: $(grep '^vcpu .*apf=' "$TMPD/$1.out"); KVM, whole life: $(ci_count 'kvm_async_pf_not_present:') not present, $(ci_count 'kvm_async_pf_ready:') ready ($(ci_count 'kvm_async_pf_ready: token 0xffffffff ') wake all), $(ci_count 'kvm_async_pf_repeated_fault:') repeated faults; $(trace_stats "$CI" overrun) events lost"
 }
 
@@ -207,11 +209,18 @@ start_phase R -A 2
 tap_poll "R: memapf -A 2: KVM took $NAPF async page faults (traced; within 900 s)" 900 __faults
 stop_phase R
 # A module that counted the dropped faults as done at the wake all would
-# add DW: the check can tell only if that is well outside its 5%.
+# add DW: the check can tell only if that is well outside its 5%. tvmm
+# holds each fault it drops open 10 ms for that (0.6 to 1.0 s against 1.2
+# to 1.7 s of the rest, in four runs); without the hold a dropped fault
+# lasted about 1 ms and DW came out at 3 to 8% of TW.
 check "R: apf_faults = KVM's not present; apf_wait_ns = the traced time of the faults with their own ready within 5% (+1 ms), without the dropped ones' (>= 10% more)" \
 	eval '[ "$LOST" = 0 ] && [ "$AF" = "$TN" ] && [ "$DN" -gt 0 ] && close_ns "$AW" "$TW" 5 1000000 && fcheck "$DW >= 0.1 * $TW"'
 end_phase R
-check "R: the guest switched the protocol off and on, and got every wake all KVM sent (its count = KVM's), and every async page fault as a #PF (but for one in flight at the stop)" \
-	eval '[ "$RC" = 0 ] && [ "${GREARM:-0}" -gt 0 ] && [ "$GWAKE" = "$(ci_count "kvm_async_pf_ready: token 0xffffffff ")" ] && pf_reached && [ "$(ci_count "kvm_async_pf_repeated_fault:")" = 0 ]'
+# The guest's wake-all count is its "page ready" interrupts with token ~0
+# only (before tvmm emptied its token slots at a wake all, the readys that
+# came for a dropped fault piled up there, and once they were full every
+# ready counted as a wake all: 60 against KVM's 44 once).
+check "R: the guest switched the protocol off and on, and got every wake all KVM sent (its count = KVM's), every page ready had a slot, and every async page fault came as a #PF (but for one in flight at the stop)" \
+	eval '[ "$RC" = 0 ] && [ "${GREARM:-0}" -gt 0 ] && [ "$GWAKE" = "$(ci_count "kvm_async_pf_ready: token 0xffffffff ")" ] && [ "$GOVF" = 0 ] && pf_reached && [ "$(ci_count "kvm_async_pf_repeated_fault:")" = 0 ] && [ "$(trace_stats "$CI" overrun)" = 0 ]'
 
 tap_done
