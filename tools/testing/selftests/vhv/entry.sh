@@ -120,8 +120,9 @@ echo 'workqueue == "vhv"' > "$GWQ/events/workqueue/workqueue_queue_work/filter"
 echo 1 > "$GWQ/events/workqueue/workqueue_queue_work/enable"
 __worker_on_cpu0() {
 	local n all
-	all=$(grep -c 'function=reg_tick ' "$GWQ/trace") || true
-	n=$(grep -c '\[000\] .*function=reg_tick ' "$GWQ/trace") || true
+	# one read of the trace, so that both counts are of the same events
+	read -r all n <<< "$(awk '/function=reg_tick / { all++; if (/\[000\] /) n++ }
+		END { print all + 0, n + 0 }' "$GWQ/trace")"
 	WAIT_SEEN="vhv's periodic work queued $all times since the knobs were set, $n of them on CPU 0"
 	[ "$n" -ge 2 ]
 }
