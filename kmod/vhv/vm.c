@@ -6,6 +6,7 @@
  * only for the instant of a read (mmget_not_zero ... mmput_async).
  */
 #include <linux/cgroup.h>
+#include <linux/dcache.h>
 #include <linux/error-injection.h>
 #include <linux/hashtable.h>
 #include <linux/jiffies.h>
@@ -110,14 +111,37 @@ static bool vm_id_taken_locked(struct vhv_vm *vm, const struct vhv_vcpu_new *n)
 }
 
 /**
+ * vhv_vm_destroyed() - KVM destroyed the VM
+ * @vm: the VM
+ *
+ * kvm_destroy_vm() removes the VM's debugfs directory before anything
+ * else, which unhashes the dentry (d_invalidate()); vhv's reference keeps
+ * the dentry itself. So an unhashed directory means that the struct kvm
+ * is gone, or going, whatever threads still run; and since it is removed
+ * before the struct kvm is freed, a new VM at the old address always
+ * finds it so. False when unknown (no debugfs, or no look at the memory
+ * slots yet).
+ *
+ * Context: any; a racy read.
+ */
+bool vhv_vm_destroyed(const struct vhv_vm *vm)
+{
+	struct dentry *d = READ_ONCE(vm->kvm_dir);
+
+	return d && d_unhashed(d);
+}
+
+/**
  * vhv_vm_find_locked() - the live VM of a vCPU being tracked
  * @n: its key, struct kvm, ids, thread and mm
  *
  * A VM whose vCPU threads have all exited is over, even if a new struct
  * kvm of the same process got its address (a VMM that creates VMs one
- * after another): the caller then starts a new VM. So is a VM seen to be
- * renewed: a new struct kvm at its address, told by a vCPU whose counters
- * went back (vhv_vcpu_find()) or by a second vCPU with one vcpu_id.
+ * after another): the caller then starts a new VM. So is a VM KVM
+ * destroyed (vhv_vm_destroyed()), and a VM seen to be renewed: a new
+ * struct kvm at its address, told by a vCPU whose counters went back
+ * (vhv_vcpu_find()) or by a second vCPU with one vcpu_id, for a VM whose
+ * debugfs directory vhv does not hold.
  *
  * Return: the VM or NULL.
  */
@@ -129,7 +153,8 @@ struct vhv_vm *vhv_vm_find_locked(const struct vhv_vcpu_new *n)
 
 	hlist_for_each_entry(vm, vm_bucket(n->kvm), hnode) {
 		if (vm->kvm != n->kvm || vm->mm != n->mm || vm->dead ||
-		    READ_ONCE(vm->renewed) || !vm_alive_locked(vm))
+		    READ_ONCE(vm->renewed) || vhv_vm_destroyed(vm) ||
+		    !vm_alive_locked(vm))
 			continue;
 		if (!vm_id_taken_locked(vm, n))
 			return vm;
@@ -183,13 +208,33 @@ bool vhv_vm_mem_stale(struct vhv_vm *vm, struct kvm *kvm)
 	       READ_ONCE(vm->mem_gen) != READ_ONCE(slots->generation);
 }
 
+/*
+ * Hold KVM's debugfs directory of the VM (vhv_vm_destroyed()). KVM sets
+ * it before the VM's file descriptor exists, so before any vCPU runs;
+ * ERR_PTR when debugfs is not there. The dentry holds a pin of its own
+ * while the VM lives: no put here can be the last, but dput() may sleep,
+ * hence the check under the lock.
+ */
+static void vm_hold_kvm_dir(struct vhv_vm *vm, struct kvm *kvm)
+{
+	struct dentry *d = READ_ONCE(kvm->debugfs_dentry);
+
+	if (IS_ERR_OR_NULL(d))
+		return;
+	spin_lock(&vhv_reg.hash_lock);
+	if (!vm->kvm_dir && !vm->dead)
+		WRITE_ONCE(vm->kvm_dir, dget(d));
+	spin_unlock(&vhv_reg.hash_lock);
+}
+
 /**
  * vhv_vm_update_mem() - refresh mem_bytes if the memslots changed
  * @vm: the VM
  * @kvm: its struct kvm, alive (a vCPU of it is entering the guest)
  *
  * The walk runs once per memslots generation: the first vCPU that sees a
- * new generation does it, the others skip (trylock).
+ * new generation does it, the others skip (trylock). The first one also
+ * takes the VM's debugfs directory.
  *
  * Context: kvm_entry probe, IRQs off.
  */
@@ -200,6 +245,8 @@ void vhv_vm_update_mem(struct vhv_vm *vm, struct kvm *kvm)
 	u64 bytes = 0;
 	int idx, bkt;
 
+	if (unlikely(!READ_ONCE(vm->kvm_dir)))
+		vm_hold_kvm_dir(vm, kvm);
 	idx = srcu_read_lock(&kvm->srcu);
 	slots = kvm_memslots(kvm);
 	if (READ_ONCE(vm->mem_valid) &&
@@ -455,12 +502,14 @@ void vhv_vm_update_rate(struct vhv_vm *vm)
 }
 
 /*
- * The VMM process has exited (its address space is gone), or a new VM took
- * the VM's address: its vCPUs that are left are old ones.
+ * The VMM process has exited (its address space is gone), KVM destroyed
+ * the VM, or a new VM took the VM's address: its vCPUs that are left are
+ * old ones, whatever their threads do now.
  */
 bool vhv_vm_gone(struct vhv_vm *vm)
 {
-	return atomic_read(&vm->mm->mm_users) == 0 || READ_ONCE(vm->renewed);
+	return atomic_read(&vm->mm->mm_users) == 0 ||
+	       READ_ONCE(vm->renewed) || vhv_vm_destroyed(vm);
 }
 
 /**
@@ -507,6 +556,7 @@ void vhv_vm_retire(struct vhv_vm *vm)
 		vhv_sysfs_vm_del(vm);
 	mmdrop(vm->mm);
 	put_task_struct(vm->leader);
+	dput(vm->kvm_dir);
 	kobject_put(&vm->kobj);
 }
 

@@ -11,6 +11,7 @@
 #include "stall.h"
 #include "untracked.h"
 
+struct dentry;
 struct kvm;
 struct kvm_vcpu;
 struct mm_struct;
@@ -46,6 +47,10 @@ struct vhv_vcpu;
  * @mm: the VMM's mm; mmgrab()ed, so the struct stays; mm_users tells
  *	whether the process still runs
  * @leader: the VMM's thread group leader (reference held), for the cgroup
+ * @kvm_dir: KVM's debugfs directory of the VM (reference held), taken at
+ *	the first look at the memory slots (@kvm alive); KVM removes it when
+ *	it destroys the VM, so an unhashed one means the VM is over. NULL
+ *	without debugfs (vhv_reg.hash_lock to set; read racily)
  * @id: vhv's number for the VM, unique while the module is loaded
  * @pid: the VMM's tgid
  * @nr_alive: vCPU objects that point here and are still hashed
@@ -87,6 +92,7 @@ struct vhv_vm {
 	const void *kvm;
 	struct mm_struct *mm;
 	struct task_struct *leader;
+	struct dentry *kvm_dir;
 	u32 id;
 	pid_t pid;
 	unsigned int nr_alive;
@@ -135,6 +141,7 @@ u64 vhv_vm_heartbeat_ms(struct vhv_vm *vm);
 size_t vhv_vm_cgroup(struct vhv_vm *vm, char *buf, size_t len, s64 *some_us,
 		     s64 *full_us);
 void vhv_vm_update_rate(struct vhv_vm *vm);
+bool vhv_vm_destroyed(const struct vhv_vm *vm);
 bool vhv_vm_gone(struct vhv_vm *vm);
 void vhv_vm_fold(struct vhv_vm *vm, struct vhv_vcpu *e);
 void vhv_vm_unhash_locked(struct vhv_vm *vm);

@@ -10,6 +10,11 @@
 #   R  a VMM that destroys its VM and makes another on the same thread
 #      (onethread.py 2 ... 2): vhv lists the second VM under a new id,
 #      with 2 vCPUs of that thread, and the first VM is gone
+#   D  the same, but the VMM makes the second VM before it destroys the
+#      first (onethread.py 2 ... 2 before), so the second cannot take the
+#      first's address: the first VM is gone while its thread runs on
+#      (vhv holds KVM's debugfs directory of each VM, which KVM removes
+#      when it destroys the VM)
 #
 # Ground truth: /proc/PID/task/TID/schedstat, read while the VMM is
 # SIGSTOPped, when neither side moves; onethread.py's own "vm=K" lines.
@@ -28,7 +33,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-tap_plan 4
+tap_plan 5
 
 taskset -c 0 sh -c 'while :; do :; done' &
 BUSY=$!
@@ -110,9 +115,11 @@ __second_vm() {
 		[ "$(ls "$d/vcpus" | wc -l)" -eq 2 ] || return 1
 	VMDIR=$d
 }
+# chk_renew [before]: onethread.py 2 600 2 [before]
 chk_renew() {
 	local tid d tids=
-	taskset -c 0 "$PY" "$VHV_SELF/onethread.py" 2 600 2 > "$TMPD/rt.out" 2> "$TMPD/rt.err" &
+	[ -z "$RT" ] || { kill "$RT" 2>/dev/null; wait "$RT" 2>/dev/null; }
+	taskset -c 0 "$PY" "$VHV_SELF/onethread.py" 2 600 2 "$@" > "$TMPD/rt.out" 2> "$TMPD/rt.err" &
 	RT=$!
 	if ! wait_for "onethread.py's first VM" 60 __vm_seen 1; then
 		diag "$(cat "$TMPD/rt.err")"
@@ -130,8 +137,12 @@ chk_renew() {
 	wait_for "vhv to list the second VM alone" 60 __second_vm || return 1
 	for d in "$VMDIR"/vcpus/*; do tids+="$(rd "$d/tid") "; done
 	diag "first VM $ID1, second VM $(basename "$VMDIR"); its vCPU tids $tids(the thread: $tid)"
+	kill "$RT" 2>/dev/null || :
+	wait "$RT" 2>/dev/null || :
+	RT=''
 	[ "$tids" = "$tid $tid " ]
 }
 check "R: a VM destroyed and made again on the same thread is a new VM" chk_renew
+check "D: a VM destroyed while its thread runs a VM made before is gone" chk_renew before
 
 tap_done

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """onethread.py - a VMM whose one thread runs several vCPUs of one VM.
 
-    onethread.py NVCPUS SECONDS [VMS]
+    onethread.py NVCPUS SECONDS [VMS [before]]
 
 Creates a VM with one 4 KiB slot at the reset vector holding "out %al,
 $0x80; jmp back", creates NVCPUS vCPUs and runs them in turn from the main
@@ -14,7 +14,8 @@ is done, then "rounds=N" at the end.
 With VMS > 1, the same thread then destroys the VM (closes every file
 descriptor and mapping of it) and makes the next one, VMS in all: each
 runs until SIGUSR1 (or for SECONDS), and "vm=K" is printed once VM K's
-first round is done.
+first round is done. With "before", the thread makes the next VM before it
+destroys the one before, so that the two cannot share an address.
 """
 import ctypes
 import fcntl
@@ -121,15 +122,23 @@ def run_vm(vcpus, secs, first, k):
 def main():
     nr, secs = int(sys.argv[1]), float(sys.argv[2])
     nvms = int(sys.argv[3]) if len(sys.argv) > 3 else 1
+    before = len(sys.argv) > 4 and sys.argv[4] == "before"
     signal.signal(signal.SIGUSR1, on_usr1)
     kvm = os.open("/dev/kvm", os.O_RDWR | os.O_CLOEXEC)
     run_size = fcntl.ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, 0)
     rounds = 0
+    cur = make_vm(kvm, nr, run_size)
     for k in range(1, nvms + 1):
-        vm, mem, vcpus = make_vm(kvm, nr, run_size)
-        rounds += run_vm(vcpus, secs, k == 1, k)
-        if k < nvms:
-            destroy_vm(vm, mem, vcpus)
+        rounds += run_vm(cur[2], secs, k == 1, k)
+        if k == nvms:
+            break
+        if before:
+            nxt = make_vm(kvm, nr, run_size)
+            destroy_vm(*cur)
+            cur = nxt
+        else:
+            destroy_vm(*cur)
+            cur = make_vm(kvm, nr, run_size)
     print(f"rounds={rounds}", flush=True)
 
 
