@@ -73,7 +73,7 @@
 #define APF_WAKEALL	56		/* "wake all" page-ready interrupts */
 #define APF_OVERFLOW	60		/* page readys with no free slot */
 #define APF_DATA	64		/* struct kvm_vcpu_pv_apf_data, 64-aligned */
-#define APF_HOLD	128		/* -A: TSC cycles to hold the fault open */
+#define APF_HOLD	128		/* -A: TSC cycles the protocol stays off */
 #define APF_HOLD_MS	10
 #define APF_ADDR(idx, off)	(TICKS_ADDR(idx) + (off))
 #define PD_ADDR		0xf000		/* memapf: page directory, 4 MiB pages */
@@ -280,8 +280,9 @@ __asm__(
 	"	incl " S(APF_TAKEN) "(%ebx)\n"
 	"	mov " S(APF_WAKES) "(%ebx), %edx\n"
 	/*
-	 * -A N: at every Nth, the protocol off and on with this one open,
-	 * held open APF_HOLD_MS first (by the TSC, interrupts off), so that
+	 * -A N: at every Nth, the protocol off and on with this one open:
+	 * off at once (so that KVM drops it before its page is ready), then
+	 * APF_HOLD_MS (by the TSC, interrupts off) before on again, so that
 	 * the dropped faults add up to a time a test can tell
 	 */
 	"	mov " S(APF_REARM_EVERY) "(%ebx), %ecx\n"
@@ -292,6 +293,9 @@ __asm__(
 	"	div %ecx\n"
 	"	test %edx, %edx\n"
 	"	jnz 5f\n"
+	"	xor %eax, %eax\n"
+	"	mov $" S(MSR_KVM_ASYNC_PF_EN) ", %ecx\n"
+	"	wrmsr\n"
 	"	rdtsc\n"
 	"	mov %eax, %ecx\n"
 	"7:	pause\n"
@@ -299,10 +303,6 @@ __asm__(
 	"	sub %ecx, %eax\n"
 	"	cmp " S(APF_HOLD) "(%ebx), %eax\n"
 	"	jb 7b\n"
-	"	xor %edx, %edx\n"
-	"	xor %eax, %eax\n"
-	"	mov $" S(MSR_KVM_ASYNC_PF_EN) ", %ecx\n"
-	"	wrmsr\n"
 	"	call guest_apf_on\n"
 	"	incl " S(APF_REARMS) "(%ebx)\n"
 	"5:	pop %edx\n"
@@ -539,8 +539,8 @@ static void usage(FILE *f)
 "  -W  warm-up: run SECONDS before the -d window; exits and ticks in the\n"
 "      warm-up are not reported (default 0)\n"
 "  -r  create, run and destroy the VM REPEAT times (default 1)\n"
-"  -A  memapf: at every Nth async #PF, hold it open 10 ms, then switch the\n"
-"      protocol off and on before waiting: KVM drops the fault and sends\n"
+"  -A  memapf: at every Nth async #PF, switch the protocol off, and on\n"
+"      again 10 ms later, before waiting: KVM drops the fault and sends\n"
 "      a \"wake all\"\n"
 "  -H  leave guest RAM to the system THP policy (default MADV_NOHUGEPAGE)\n"
 "  -U  register the data pages (from 0x20000) with a userfaultfd nobody\n"
