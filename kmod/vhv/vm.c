@@ -124,7 +124,7 @@ static bool vm_id_taken_locked(struct vhv_vm *vm, const struct vhv_vcpu_new *n)
  *
  * Context: any; a racy read.
  */
-bool vhv_vm_destroyed(const struct vhv_vm *vm)
+static bool vhv_vm_destroyed(const struct vhv_vm *vm)
 {
 	struct dentry *d = READ_ONCE(vm->kvm_dir);
 

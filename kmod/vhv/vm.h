@@ -141,7 +141,6 @@ u64 vhv_vm_heartbeat_ms(struct vhv_vm *vm);
 size_t vhv_vm_cgroup(struct vhv_vm *vm, char *buf, size_t len, s64 *some_us,
 		     s64 *full_us);
 void vhv_vm_update_rate(struct vhv_vm *vm);
-bool vhv_vm_destroyed(const struct vhv_vm *vm);
 bool vhv_vm_gone(struct vhv_vm *vm);
 void vhv_vm_fold(struct vhv_vm *vm, struct vhv_vcpu *e);
 void vhv_vm_unhash_locked(struct vhv_vm *vm);

@@ -540,7 +540,7 @@ static void usage(FILE *f)
 "      warm-up are not reported (default 0)\n"
 "  -r  create, run and destroy the VM REPEAT times (default 1)\n"
 "  -A  memapf: at every Nth async #PF, switch the protocol off, and on\n"
-"      again 10 ms later, before waiting: KVM drops the fault and sends\n"
+"      again " S(APF_HOLD_MS) " ms later, before waiting: KVM drops the fault and sends\n"
 "      a \"wake all\"\n"
 "  -H  leave guest RAM to the system THP policy (default MADV_NOHUGEPAGE)\n"
 "  -U  register the data pages (from 0x20000) with a userfaultfd nobody\n"
