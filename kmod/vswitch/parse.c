@@ -109,7 +109,8 @@ static enum vswitch_drop parse_ipv4(struct vsw_frame *f, unsigned int off,
 	key->ip_proto = iph->protocol;
 	key->ipv4_src = iph->saddr;
 	key->ipv4_dst = iph->daddr;
-	later_frag = ntohs(iph->frag_off) & 0x1fff;
+	later_frag = ntohs(iph->frag_off) & 0x1fff;	/* offset */
+	key->frag = ntohs(iph->frag_off) & 0x3fff;	/* MF or offset */
 	if (!vsw_frame_pull(f, off, ihl))
 		return VSWITCH_DROP_MALFORMED;
 	if (later_frag)
@@ -197,10 +198,11 @@ static enum vswitch_drop parse_icmp6(struct vsw_frame *f, unsigned int off,
 
 /*
  * Walk IPv6 extension headers from @*off (next header @*nexthdr).
- * Returns false on a malformed chain; *l4 is false for a later fragment.
+ * Returns false on a malformed chain; *frag is true for a fragment, *l4
+ * false for a later one.
  */
 static bool skip_ipv6_ext(struct vsw_frame *f, unsigned int *off,
-			  unsigned int end, u8 *nexthdr, bool *l4)
+			  unsigned int end, u8 *nexthdr, bool *frag, bool *l4)
 {
 	const u8 *p;
 	unsigned int len;
@@ -226,6 +228,7 @@ static bool skip_ipv6_ext(struct vsw_frame *f, unsigned int *off,
 			return false;
 		if (*nexthdr == IPPROTO_FRAGMENT) {
 			len = 8;
+			*frag = true;
 			if (((p[2] << 8) | p[3]) & 0xfff8)
 				*l4 = false;
 		} else if (*nexthdr == IPPROTO_AH) {
@@ -265,7 +268,7 @@ static enum vswitch_drop parse_ipv6(struct vsw_frame *f, unsigned int off,
 	nexthdr = ip6->nexthdr;
 	off += sizeof(*ip6);
 
-	if (!skip_ipv6_ext(f, &off, end, &nexthdr, &l4))
+	if (!skip_ipv6_ext(f, &off, end, &nexthdr, &key->frag, &l4))
 		return VSWITCH_DROP_MALFORMED;
 	key->ip_proto = nexthdr;
 	if (!l4)

@@ -65,6 +65,7 @@ enum vsw_l3 {
  * @l3: network protocol recognised, enum vsw_l3
  * @ip_proto: transport protocol (IPv4/IPv6, after extension headers)
  * @l4: @sport, @dport (or @icmp6_type) are valid: no later fragment
+ * @frag: IPv4/IPv6 fragment (first or later)
  * @ipv4_src: IPv4 source, or ARP sender protocol address
  * @ipv4_dst: IPv4 destination, or ARP target protocol address
  * @ipv6_src: IPv6 source
@@ -77,8 +78,11 @@ enum vsw_l3 {
  * @nd_target: NS/NA target address
  * @nd_lladdr: NS source / NA target link-layer address option
  * @nd_has_lladdr: @nd_lladdr present
+ * @ct_state: VSWITCH_CT_* of the frame's connection (firewall on)
+ * @ct_eval: the frame needs the policy's decision, at each egress port
  *
- * Filled by vsw_parse(); the later policy stage reads the same key.
+ * Filled by vsw_parse(); the firewall's ingress stage (policy.c) adds
+ * @ct_state and @ct_eval, which its egress stage reads.
  */
 struct vsw_key {
 	u8 eth_dst[ETH_ALEN];
@@ -89,6 +93,7 @@ struct vsw_key {
 	u8 l3;
 	u8 ip_proto;
 	bool l4;
+	bool frag;
 	bool arp_ok;
 	__be32 ipv4_src;
 	__be32 ipv4_dst;
@@ -101,6 +106,8 @@ struct vsw_key {
 	bool nd_has_lladdr;
 	struct in6_addr nd_target;
 	u8 nd_lladdr[ETH_ALEN];
+	u8 ct_state;
+	bool ct_eval;
 };
 
 enum vswitch_drop vsw_parse(struct vsw_frame *f, bool vlan_accel,

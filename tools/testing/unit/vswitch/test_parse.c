@@ -141,8 +141,9 @@ static void test_ipv4(void)
 	   key.ip_proto == IPPROTO_UDP && key.l4 &&
 	   key.sport == htons(68) && key.dport == htons(67) &&
 	   key.ipv4_src == htonl(0x0a000001) && !key.vlan &&
-	   !memcmp(key.eth_src, MAC_A, 6) && !memcmp(key.eth_dst, MAC_B, 6),
-	   "ipv4/udp: addresses, ports, MACs");
+	   !memcmp(key.eth_src, MAC_A, 6) && !memcmp(key.eth_dst, MAC_B, 6) &&
+	   !key.frag,
+	   "ipv4/udp: addresses, ports, MACs, not a fragment");
 	truncations(&f, "ipv4/udp");
 
 	zero(&f, 18);	/* Ethernet padding after the datagram */
@@ -155,8 +156,18 @@ static void test_ipv4(void)
 
 	eth(&f, MAC_B, ETH_P_IP);
 	ipv4_udp(&f, 28, 0x0010, 68, 67);	/* offset 16*8: later fragment */
-	ok(parse(&f, &key) == VSWITCH_DROP_NONE && !key.l4 && !key.sport,
-	   "ipv4: a later fragment has no ports");
+	ok(parse(&f, &key) == VSWITCH_DROP_NONE && !key.l4 && !key.sport &&
+	   key.frag, "ipv4: a later fragment has no ports");
+
+	eth(&f, MAC_B, ETH_P_IP);
+	ipv4_udp(&f, 28, 0x2000, 68, 67);	/* MF, offset 0: first fragment */
+	ok(parse(&f, &key) == VSWITCH_DROP_NONE && key.l4 && key.frag &&
+	   key.dport == htons(67), "ipv4: a first fragment has ports, is a fragment");
+
+	eth(&f, MAC_B, ETH_P_IP);
+	ipv4_udp(&f, 28, 0x4000, 68, 67);	/* DF only */
+	ok(parse(&f, &key) == VSWITCH_DROP_NONE && key.l4 && !key.frag,
+	   "ipv4: DF alone is not a fragment");
 
 	eth(&f, MAC_B, ETH_P_IP);
 	ipv4_udp(&f, 1500, 0, 68, 67);
@@ -244,16 +255,23 @@ static void test_ipv6(void)
 	put8(&f, IPPROTO_UDP); put8(&f, 0); zero(&f, 6);	/* HBH, 8 bytes */
 	put16(&f, 547); put16(&f, 546); put16(&f, 8); put16(&f, 0);
 	ok(parse(&f, &key) == VSWITCH_DROP_NONE && key.ip_proto == IPPROTO_UDP &&
-	   key.l4 && key.sport == htons(547) && key.dport == htons(546),
-	   "ipv6: UDP ports after a hop-by-hop header");
+	   key.l4 && key.sport == htons(547) && key.dport == htons(546) &&
+	   !key.frag, "ipv6: UDP ports after a hop-by-hop header");
 	truncations(&f, "ipv6/hbh/udp");
 
 	eth(&f, MAC_B, ETH_P_IPV6);
 	ipv6_hdr(&f, 16, IPPROTO_FRAGMENT, V6_A);
 	put8(&f, IPPROTO_UDP); put8(&f, 0); put16(&f, 0x0008); put32(&f, 1);
 	zero(&f, 8);
-	ok(parse(&f, &key) == VSWITCH_DROP_NONE && !key.l4 && !key.sport,
-	   "ipv6: a later fragment has no ports");
+	ok(parse(&f, &key) == VSWITCH_DROP_NONE && !key.l4 && !key.sport &&
+	   key.frag, "ipv6: a later fragment has no ports");
+
+	eth(&f, MAC_B, ETH_P_IPV6);
+	ipv6_hdr(&f, 16, IPPROTO_FRAGMENT, V6_A);
+	put8(&f, IPPROTO_UDP); put8(&f, 0); put16(&f, 0x0001); put32(&f, 1);
+	put16(&f, 547); put16(&f, 546); put16(&f, 8); put16(&f, 0);
+	ok(parse(&f, &key) == VSWITCH_DROP_NONE && key.l4 && key.frag &&
+	   key.sport == htons(547), "ipv6: a first fragment has ports, is a fragment");
 
 	eth(&f, MAC_B, ETH_P_IPV6);
 	ipv6_hdr(&f, 8, IPPROTO_HOPOPTS, V6_A);
