@@ -95,4 +95,27 @@ static inline void vsw_compat_set_netns_local(struct net_device *dev)
 #endif
 }
 
+/*
+ * The firewall keeps the policy generation in the conntrack mark, and
+ * needs zones (Debian's kernels have both).
+ */
+#if !IS_ENABLED(CONFIG_NF_CONNTRACK_MARK) || !IS_ENABLED(CONFIG_NF_CONNTRACK_ZONES)
+#error "vswitch needs CONFIG_NF_CONNTRACK_MARK and CONFIG_NF_CONNTRACK_ZONES"
+#endif
+
+/*
+ * skb->tc_at_ingress, which BPF helpers read to tell ingress from
+ * egress: under CONFIG_NET_CLS_ACT up to 6.5, CONFIG_NET_XGRESS since.
+ */
+static inline void vsw_compat_clear_tc_at_ingress(struct sk_buff *skb)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#ifdef CONFIG_NET_XGRESS
+	skb->tc_at_ingress = 0;
+#endif
+#elif defined(CONFIG_NET_CLS_ACT)
+	skb->tc_at_ingress = 0;
+#endif
+}
+
 #endif /* _VSW_COMPAT_H */

@@ -4,7 +4,8 @@
  * internal device's transmit) and runs, under RCU with BH off:
  *
  *   vsw_dp_input: count rx, parse into a key, ingress checks (source MAC,
- *     VLAN, port security, vsw_policy_ingress), learn the source
+ *     VLAN, port security, vsw_policy_ingress: conntrack when the
+ *     switch's firewall is on), learn the source
  *   -> unicast to the fdb's port, or flood (broadcast, multicast, unknown)
  *   -> dp_output per egress port: vsw_policy_egress, device up, MTU
  *   -> port_xmit: dev_queue_xmit, or up the host stack (internal port)
@@ -56,6 +57,8 @@ static void port_xmit(struct vsw_port *out, struct sk_buff *skb)
 	unsigned int len = skb->len;
 	int ret;
 
+	/* the switch's conntrack entry stays in the switch */
+	nf_reset_ct(skb);
 	if (READ_ONCE(out->flags) & VSW_PORT_F_INTERNAL) {
 		vsw_internal_deliver(out, skb);
 	} else {
@@ -147,7 +150,7 @@ static void dp_unicast(struct vsw_port *in, struct vsw_port *out,
 
 static enum vswitch_drop dp_ingress_checks(struct vsw_port *in,
 					   struct sk_buff *skb,
-					   const struct vsw_key *key)
+					   struct vsw_key *key, bool *stolen)
 {
 	enum vswitch_drop reason;
 
@@ -158,7 +161,7 @@ static enum vswitch_drop dp_ingress_checks(struct vsw_port *in,
 	reason = vsw_sec_check(in, key);
 	if (reason)
 		return reason;
-	return vsw_policy_ingress(in, skb, key);
+	return vsw_policy_ingress(in, skb, key, stolen);
 }
 
 /**
@@ -172,6 +175,7 @@ void vsw_dp_input(struct vsw_port *in, struct sk_buff *skb)
 {
 	struct vsw_frame frame = { .skb = skb };
 	enum vswitch_drop reason;
+	bool stolen = false;
 	struct vsw_port *out;
 	struct vsw_key key;
 
@@ -179,7 +183,13 @@ void vsw_dp_input(struct vsw_port *in, struct sk_buff *skb)
 	vsw_stats_rx(in->sw->stats, skb->len);
 	reason = vsw_parse(&frame, skb_vlan_tag_present(skb), &key);
 	if (!reason)
-		reason = dp_ingress_checks(in, skb, &key);
+		reason = dp_ingress_checks(in, skb, &key, &stolen);
+	if (stolen) {
+		/* queued for reassembly, or freed by it */
+		if (reason)
+			dp_drop(in, NULL, reason);
+		return;
+	}
 	if (reason) {
 		dp_drop(in, skb, reason);
 		return;

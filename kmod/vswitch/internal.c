@@ -98,6 +98,11 @@ static const char *const drop_names[__VSWITCH_DROP_MAX] = {
 	[VSWITCH_DROP_PORT_DOWN]	= "port_down",
 	[VSWITCH_DROP_TX_ERROR]		= "tx_error",
 	[VSWITCH_DROP_NOMEM]		= "nomem",
+	[VSWITCH_DROP_CT_INVALID]	= "ct_invalid",
+	[VSWITCH_DROP_CT_FRAG]		= "ct_frag",
+	[VSWITCH_DROP_CT_COMMIT]	= "ct_commit",
+	[VSWITCH_DROP_POLICY_CUT]	= "policy_cut",
+	[VSWITCH_DROP_POLICY_ERROR]	= "policy_error",
 };
 
 /* drop reasons 1..VSWITCH_DROP_MAX follow the fixed counters */

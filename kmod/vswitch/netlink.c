@@ -18,6 +18,7 @@
 #include "compat.h"
 #include "fdb.h"
 #include "netlink.h"
+#include "policy.h"
 #include "port.h"
 #include "switch.h"
 
@@ -77,17 +78,26 @@ const struct nla_policy vsw_nl_fdb_flush_policy[VSWITCH_FDB_A_STATIC + 1] = {
 };
 
 /* Top-level policies, one per operation. */
-static const struct nla_policy switch_new_policy[VSWITCH_A_INTERNAL + 1] = {
+static const struct nla_policy switch_new_policy[VSWITCH_A_POLICY_FD + 1] = {
 	[VSWITCH_A_SWITCH_NAME] = NAME_POLICY,
 	[VSWITCH_A_AGEING_TIME] = NLA_POLICY_FULL_RANGE(NLA_U32, &ageing_range),
 	[VSWITCH_A_FDB_MAX] = NLA_POLICY_FULL_RANGE(NLA_U32, &fdb_max_range),
 	[VSWITCH_A_INTERNAL] = { .type = NLA_FLAG },
+	[VSWITCH_A_FIREWALL] = NLA_POLICY_MAX(NLA_U8, 1),
+	[VSWITCH_A_DEFAULT_VERDICT] = NLA_POLICY_MAX(NLA_U8, VSWITCH_VERDICT_DROP),
+	[VSWITCH_A_CT_ZONE] = NLA_POLICY_MIN(NLA_U16, 1),
+	[VSWITCH_A_POLICY_FD] = NLA_POLICY_MIN(NLA_S32, -1),
 };
 
-static const struct nla_policy switch_set_policy[VSWITCH_A_FDB_MAX + 1] = {
+static const struct nla_policy switch_set_policy[VSWITCH_A_POLICY_FD + 1] = {
 	[VSWITCH_A_SWITCH_NAME] = NAME_POLICY,
 	[VSWITCH_A_AGEING_TIME] = NLA_POLICY_FULL_RANGE(NLA_U32, &ageing_range),
 	[VSWITCH_A_FDB_MAX] = NLA_POLICY_FULL_RANGE(NLA_U32, &fdb_max_range),
+	[VSWITCH_A_FIREWALL] = NLA_POLICY_MAX(NLA_U8, 1),
+	[VSWITCH_A_DEFAULT_VERDICT] = NLA_POLICY_MAX(NLA_U8, VSWITCH_VERDICT_DROP),
+	[VSWITCH_A_CT_ZONE] = { .type = NLA_REJECT,
+				.reject_message = KBUILD_MODNAME ": ct-zone is set only when the switch is made" },
+	[VSWITCH_A_POLICY_FD] = NLA_POLICY_MIN(NLA_S32, -1),
 };
 
 static const struct nla_policy switch_sel_policy[VSWITCH_A_SWITCH_NAME + 1] = {
@@ -235,12 +245,59 @@ static int fill_switch(struct sk_buff *skb, struct vsw_switch *sw, u32 portid,
 	    nla_put_u32(skb, VSWITCH_A_N_PORTS, sw->n_ports) ||
 	    (sw->internal && nla_put_u32(skb, VSWITCH_A_INTERNAL_IFINDEX,
 					 sw->internal->dev->ifindex)) ||
+	    nla_put_u8(skb, VSWITCH_A_FIREWALL, sw->fw.on) ||
+	    nla_put_u8(skb, VSWITCH_A_DEFAULT_VERDICT, sw->fw.default_verdict) ||
+	    nla_put_u16(skb, VSWITCH_A_CT_ZONE, sw->fw.zone) ||
+	    nla_put_u32(skb, VSWITCH_A_POLICY_ID, vsw_fw_prog_id(sw)) ||
+	    nla_put_u32(skb, VSWITCH_A_POLICY_GEN, sw->fw.gen) ||
 	    vsw_nl_put_stats(skb, VSWITCH_A_STATS, sw->stats, true)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
 	genlmsg_end(skb, hdr);
 	return 0;
+}
+
+/* The firewall options of a request; a program reference taken here is
+ * the caller's to put if the request fails.
+ */
+static int parse_fw(struct nlattr **tb, struct vsw_fw_cfg *fw,
+		    struct netlink_ext_ack *extack)
+{
+	struct bpf_prog *prog;
+	u8 v;
+
+	if (tb[VSWITCH_A_FIREWALL]) {
+		fw->has_on = true;
+		fw->on = nla_get_u8(tb[VSWITCH_A_FIREWALL]);
+	}
+	if (tb[VSWITCH_A_DEFAULT_VERDICT]) {
+		v = nla_get_u8(tb[VSWITCH_A_DEFAULT_VERDICT]);
+		if (v != VSWITCH_VERDICT_ALLOW && v != VSWITCH_VERDICT_DROP) {
+			VSW_NL_ERR_ATTR(extack, tb[VSWITCH_A_DEFAULT_VERDICT],
+					"default-verdict is allow (0) or drop (2)");
+			return -EINVAL;
+		}
+		fw->has_default = true;
+		fw->default_verdict = v;
+	}
+	if (tb[VSWITCH_A_POLICY_FD]) {
+		prog = vsw_fw_prog_get(nla_get_s32(tb[VSWITCH_A_POLICY_FD]),
+				       extack);
+		if (IS_ERR(prog)) {
+			NL_SET_BAD_ATTR(extack, tb[VSWITCH_A_POLICY_FD]);
+			return PTR_ERR(prog);
+		}
+		fw->has_prog = true;
+		fw->prog = prog;
+	}
+	return 0;
+}
+
+static void put_fw(struct vsw_fw_cfg *fw)
+{
+	if (fw->prog)
+		bpf_prog_put(fw->prog);
 }
 
 static int switch_new(struct sk_buff *skb, struct genl_info *info)
@@ -264,12 +321,19 @@ static int switch_new(struct sk_buff *skb, struct genl_info *info)
 	if (tb[VSWITCH_A_FDB_MAX])
 		cfg.fdb_max = nla_get_u32(tb[VSWITCH_A_FDB_MAX]);
 	cfg.internal = nla_get_flag(tb[VSWITCH_A_INTERNAL]);
+	if (tb[VSWITCH_A_CT_ZONE])
+		cfg.ct_zone = nla_get_u16(tb[VSWITCH_A_CT_ZONE]);
+	ret = parse_fw(tb, &cfg.fw, info->extack);
+	if (ret)
+		return ret;
 
 	rtnl_lock();
 	sw = vsw_switch_create(genl_info_net(info),
 			       nla_data(tb[VSWITCH_A_SWITCH_NAME]), &cfg,
 			       info->extack);
 	rtnl_unlock();
+	if (IS_ERR(sw))
+		put_fw(&cfg.fw);
 	return PTR_ERR_OR_ZERO(sw);
 }
 
@@ -296,11 +360,16 @@ static int switch_set(struct sk_buff *skb, struct genl_info *info)
 		cfg.ageing_secs = nla_get_u32(tb[VSWITCH_A_AGEING_TIME]);
 	if (tb[VSWITCH_A_FDB_MAX])
 		cfg.fdb_max = nla_get_u32(tb[VSWITCH_A_FDB_MAX]);
+	ret = parse_fw(tb, &cfg.fw, info->extack);
+	if (ret)
+		return ret;
 
 	rtnl_lock();
 	sw = vsw_nl_switch(genl_info_net(info), tb, info->extack);
 	ret = IS_ERR(sw) ? PTR_ERR(sw) : vsw_switch_set(sw, &cfg, info->extack);
 	rtnl_unlock();
+	if (ret)
+		put_fw(&cfg.fw);
 	return ret;
 }
 

@@ -80,8 +80,43 @@ unsigned int vsw_switch_gen(struct net *net)
 	return vsw_net(net)->gen;
 }
 
+static bool zone_used(struct vsw_net *vn, unsigned int zone)
+{
+	struct vsw_switch *sw;
+
+	list_for_each_entry(sw, &vn->switches, node)
+		if (sw->fw.zone == zone)
+			return true;
+	return false;
+}
+
+/* The requested zone, or the first free default one: with fewer than
+ * VSWITCH_MAX_SWITCHES other switches, one of as many is free.
+ */
+static int pick_zone(struct vsw_net *vn, const struct vsw_switch_cfg *cfg,
+		     u16 *zone, struct netlink_ext_ack *extack)
+{
+	unsigned int z;
+
+	if (cfg->ct_zone) {
+		if (zone_used(vn, cfg->ct_zone)) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "ct-zone is the zone of another switch");
+			return -EBUSY;
+		}
+		*zone = cfg->ct_zone;
+		return 0;
+	}
+	for (z = VSWITCH_CT_ZONE_DEFAULT_MIN;
+	     z < VSWITCH_CT_ZONE_DEFAULT_MIN + VSWITCH_MAX_SWITCHES; z++)
+		if (!zone_used(vn, z))
+			break;
+	*zone = z;
+	return 0;
+}
+
 static int check_new(struct net *net, const char *name,
-		     const struct vsw_switch_cfg *cfg,
+		     const struct vsw_switch_cfg *cfg, u16 *zone,
 		     struct netlink_ext_ack *extack)
 {
 	if (vsw_switch_find(net, name)) {
@@ -98,7 +133,7 @@ static int check_new(struct net *net, const char *name,
 				   "switch name is not a valid device name for the internal port");
 		return -EINVAL;
 	}
-	return 0;
+	return pick_zone(vsw_net(net), cfg, zone, extack);
 }
 
 static void switch_free(struct vsw_switch *sw)
@@ -130,7 +165,8 @@ static int add_internal(struct vsw_switch *sw, struct netlink_ext_ack *extack)
  * vsw_switch_create() - create a switch
  * @net: its namespace
  * @name: its name, unique in @net
- * @cfg: options (0: default)
+ * @cfg: options (0: default); its program reference, if any, passes to
+ *	 the switch on success
  * @extack: for the error message
  *
  * Context: RTNL held.
@@ -142,10 +178,11 @@ struct vsw_switch *vsw_switch_create(struct net *net, const char *name,
 {
 	struct vsw_net *vn = vsw_net(net);
 	struct vsw_switch *sw;
+	u16 zone;
 	int ret;
 
 	ASSERT_RTNL();
-	ret = check_new(net, name, cfg, extack);
+	ret = check_new(net, name, cfg, &zone, extack);
 	if (ret)
 		return ERR_PTR(ret);
 	sw = kzalloc(sizeof(*sw), GFP_KERNEL);
@@ -162,9 +199,18 @@ struct vsw_switch *vsw_switch_create(struct net *net, const char *name,
 		kfree(sw);
 		goto nomem;
 	}
+	ret = vsw_fw_init(sw, zone, &cfg->fw, extack);
+	if (ret) {
+		vsw_fdb_destroy(sw);
+		switch_free(sw);
+		return ERR_PTR(ret);
+	}
 	if (cfg->internal) {
 		ret = add_internal(sw, extack);
 		if (ret) {
+			/* keeps the caller's program reference */
+			rcu_assign_pointer(sw->fw.prog, NULL);
+			vsw_fw_destroy(sw);
 			vsw_fdb_destroy(sw);
 			switch_free(sw);
 			return ERR_PTR(ret);
@@ -209,16 +255,18 @@ void vsw_switch_destroy(struct vsw_switch *sw)
 	pr_debug("switch %s destroy\n", sw->name);
 	/* fdb readers that found the table through a port are done */
 	synchronize_net();
+	vsw_fw_destroy(sw);
 	switch_free(sw);
 }
 
 /**
- * vsw_switch_set() - change a switch's ageing time and fdb limit
+ * vsw_switch_set() - change a switch's ageing time, fdb limit, firewall
  * @sw: the switch
- * @cfg: new values (0: unchanged)
+ * @cfg: new values (0: unchanged); its program reference, if any,
+ *	 passes to the switch on success
  * @extack: for the error message
  *
- * Context: RTNL held.
+ * Context: RTNL held; sleeps.
  * Return: 0, or an error with nothing changed.
  */
 int vsw_switch_set(struct vsw_switch *sw, const struct vsw_switch_cfg *cfg,
@@ -236,6 +284,7 @@ int vsw_switch_set(struct vsw_switch *sw, const struct vsw_switch_cfg *cfg,
 		WRITE_ONCE(sw->ageing_secs, cfg->ageing_secs);
 		vsw_fdb_ageing_kick(sw);
 	}
+	vsw_fw_set(sw, &cfg->fw);
 	vsw_nl_notify_switch(sw, false);
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include <linux/xarray.h>
 
 #include "fdb.h"
+#include "policy.h"
 #include "stats.h"
 
 struct netlink_ext_ack;
@@ -25,6 +26,7 @@ struct netlink_ext_ack;
  * @fdb: forwarding database
  * @stats: per-CPU switch counters
  * @gen: bumped on every port change, for dump consistency (RTNL)
+ * @fw: the firewall: conntrack zone, policy program, default verdict
  */
 struct vsw_switch {
 	struct list_head node;
@@ -38,6 +40,7 @@ struct vsw_switch {
 	struct vsw_fdb fdb;
 	struct vsw_pcpu_stats __percpu *stats;
 	unsigned int gen;
+	struct vsw_fw fw;
 };
 
 /**
@@ -45,11 +48,15 @@ struct vsw_switch {
  * @ageing_secs: ageing time in seconds (0: unchanged / default)
  * @fdb_max: fdb limit (0: unchanged / default)
  * @internal: create the internal port (new only)
+ * @ct_zone: conntrack zone (new only; 0: the first free default zone)
+ * @fw: firewall options
  */
 struct vsw_switch_cfg {
 	u32 ageing_secs;
 	u32 fdb_max;
 	bool internal;
+	u16 ct_zone;
+	struct vsw_fw_cfg fw;
 };
 
 struct vsw_switch *vsw_switch_create(struct net *net, const char *name,

@@ -7,6 +7,8 @@
 #ifndef _UAPI_LINUX_VSWITCH_H
 #define _UAPI_LINUX_VSWITCH_H
 
+#include <linux/types.h>
+
 #define VSWITCH_FAMILY_NAME		"vswitch"
 #define VSWITCH_FAMILY_VERSION		1
 #define VSWITCH_MCGRP_EVENTS		"events"
@@ -21,6 +23,8 @@
 #define VSWITCH_AGEING_DEFAULT		300
 #define VSWITCH_PORT_MAX_IPV4		8	/* bound addresses per port */
 #define VSWITCH_PORT_MAX_IPV6		8
+#define VSWITCH_CT_ZONE_DEFAULT_MIN	65472	/* default zones: the first */
+						/* free one from here up */
 
 enum vswitch_cmd {
 	VSWITCH_CMD_UNSPEC,
@@ -63,6 +67,13 @@ enum vswitch_a {
 	VSWITCH_A_PORT,			/* nest, enum vswitch_port_a */
 	VSWITCH_A_FDB,			/* nest, enum vswitch_fdb_a */
 	VSWITCH_A_STATS,		/* nest, enum vswitch_stats_a */
+	VSWITCH_A_FIREWALL,		/* u8, 1: track and enforce policy */
+	VSWITCH_A_DEFAULT_VERDICT,	/* u8, enum vswitch_verdict: new */
+					/* connections, no program attached */
+	VSWITCH_A_CT_ZONE,		/* u16, 1..65535, new only */
+	VSWITCH_A_POLICY_FD,		/* s32: SCHED_CLS program, -1 detaches */
+	VSWITCH_A_POLICY_ID,		/* u32, reply only: its id, 0: none */
+	VSWITCH_A_POLICY_GEN,		/* u32, reply only: bumped by attach */
 
 	__VSWITCH_A_MAX,
 	VSWITCH_A_MAX = __VSWITCH_A_MAX - 1
@@ -154,9 +165,63 @@ enum vswitch_drop {
 	VSWITCH_DROP_PORT_DOWN,		/* egress device not up */
 	VSWITCH_DROP_TX_ERROR,		/* the egress device refused it */
 	VSWITCH_DROP_NOMEM,		/* clone or unshare failed */
+	VSWITCH_DROP_CT_INVALID,	/* conntrack: invalid (TCP state or */
+					/* window, ICMP error quoting nothing) */
+	VSWITCH_DROP_CT_FRAG,		/* fragment not reassembled */
+	VSWITCH_DROP_CT_COMMIT,		/* conntrack refused the entry */
+	VSWITCH_DROP_POLICY_CUT,	/* connection the new policy denies */
+	VSWITCH_DROP_POLICY_ERROR,	/* program returned no valid verdict */
 
 	__VSWITCH_DROP_MAX,
 	VSWITCH_DROP_MAX = __VSWITCH_DROP_MAX - 1
+};
+
+/*
+ * The policy program (VSWITCH_A_POLICY_FD): a BPF_PROG_TYPE_SCHED_CLS
+ * program the switch runs, with a switch's firewall on, for every packet
+ * that needs a decision: the first packet of a connection (one run per
+ * egress port when the frame floods), and a packet of a connection that
+ * an older policy generation allowed. Established and related packets of
+ * the connections the current generation allowed pass without a run.
+ *
+ * The program sees the frame from its Ethernet header, and the switch's
+ * view in __sk_buff->cb[0..4], laid out as struct vswitch_policy_cb. It
+ * returns a verdict and writes the id of the rule that decided into
+ * @rule. Any other return value drops the packet
+ * (VSWITCH_DROP_POLICY_ERROR). It must not change the packet.
+ */
+enum vswitch_verdict {
+	VSWITCH_VERDICT_ALLOW = 0,	/* = TC_ACT_OK */
+	VSWITCH_VERDICT_DROP = 2,	/* = TC_ACT_SHOT */
+};
+
+/* Connection state of the packet (struct vswitch_policy_cb.ct_state). */
+#define VSWITCH_CT_NEW		(1U << 0)	/* first of a connection */
+#define VSWITCH_CT_ESTABLISHED	(1U << 1)	/* of an allowed connection */
+#define VSWITCH_CT_RELATED	(1U << 2)	/* ICMP error of a connection */
+#define VSWITCH_CT_REPLY	(1U << 3)	/* reply direction: the */
+						/* connection goes out_port */
+						/* to in_port */
+#define VSWITCH_CT_STALE	(1U << 4)	/* allowed by an older policy */
+
+/* struct vswitch_policy_cb.flags */
+#define VSWITCH_PCB_IN_UPLINK	(1U << 0)	/* ingress port is an uplink */
+#define VSWITCH_PCB_OUT_UPLINK	(1U << 1)	/* egress port is an uplink */
+
+/**
+ * struct vswitch_policy_cb - __sk_buff->cb[0..4] of a policy program run
+ * @ct_state: in: VSWITCH_CT_* bits
+ * @in_port: in: the ingress port's id
+ * @out_port: in: the egress port's id
+ * @flags: in: VSWITCH_PCB_* bits; bits 16..31: the switch's conntrack zone
+ * @rule: out: the id of the rule that decided (0: the default); in: 0
+ */
+struct vswitch_policy_cb {
+	__u32 ct_state;
+	__u32 in_port;
+	__u32 out_port;
+	__u32 flags;
+	__u32 rule;
 };
 
 #endif /* _UAPI_LINUX_VSWITCH_H */

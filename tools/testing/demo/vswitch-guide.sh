@@ -60,6 +60,7 @@ trap cleanup EXIT
 
 echo "kernel $(uname -r)"
 say "Loading"
+run "modprobe -a nf_conntrack nf_defrag_ipv6"	# what vswitch links against
 run "insmod $KO"
 run "lsmod | grep -w ^vswitch"
 run "ls /sys/module/vswitch/"

@@ -144,13 +144,16 @@ read_modules() {
 
 # load_modules: the boot's kernel log must be clean too.
 load_modules() {
-	local m ko rc=0
+	local m ko deps rc=0
 	kernel_check boot || rc=1
 	for m in "${MODULES[@]}"; do
 		ko=$VHV_BUILD/kmod/$m/$m.ko
 		if [ ! -f "$ko" ]; then
 			echo "# $ko not built"; rc=1; continue
 		fi
+		# what it links against (vswitch: nf_conntrack, nf_defrag_ipv6)
+		deps=$(modinfo -F depends "$ko" | tr , ' ')
+		[ -z "$deps" ] || modprobe -a $deps 2>&1 | sed 's/^/# /'
 		insmod "$ko" 2>&1 | sed 's/^/# /'
 		lsmod | grep -qw "^$m" || rc=1
 	done

@@ -145,7 +145,7 @@ switch_names() { sv "$1" switch show | awk -F: '{ print $1 }' | sort | paste -sd
 # nports NS: the number of ports of NS's only switch ("NAME: ports N ...").
 nports() { nsv "$1" switch show | awk '{ print $3 }'; }
 
-tap_plan 105
+tap_plan 113
 
 # ---- setup: two switches with internal ports, ports, static entries ------
 diag "[${SECONDS}s] setup: two switches with internal ports, ports, static entries"
@@ -504,6 +504,26 @@ raw "fdb-max 0" "$ERANGE integer out of range (at fdb-max)" \
 	switch-new switch-name=nlsw9 fdb-max=0
 raw "fdb-max 65537" "$ERANGE integer out of range (at fdb-max)" \
 	switch-set switch-name=$SW0 fdb-max=65537
+raw "ct-zone in switch-set" \
+	"$EINVAL vswitch: ct-zone is set only when the switch is made (at ct-zone)" \
+	switch-set switch-name=$SW0 ct-zone=7
+raw "ct-zone 0" "$ERANGE integer out of range (at ct-zone)" \
+	switch-new switch-name=nlsw9 ct-zone=0
+raw "ct-zone of another switch" \
+	"genl.py: Device or resource busy: vswitch: ct-zone is the zone of another switch" \
+	switch-new switch-name=nlsw9 ct-zone="$(vsw_json 'j[0]["ct_zone"]' switch show $SW0)"
+raw "firewall 2" "$ERANGE integer out of range (at firewall)" \
+	switch-set switch-name=$SW0 firewall=2
+raw "default-verdict 1" \
+	"$EINVAL vswitch: default-verdict is allow (0) or drop (2) (at default-verdict)" \
+	switch-set switch-name=$SW0 default-verdict=1
+raw "default-verdict 3" "$ERANGE integer out of range (at default-verdict)" \
+	switch-new switch-name=nlsw9 default-verdict=3
+raw "policy-fd of a file that is not a BPF program (genl.py's stdin)" \
+	"$EINVAL vswitch: policy-fd is not a BPF program of type sched_cls (tc) (at policy-fd)" \
+	switch-set switch-name=$SW0 policy-fd=0
+raw "policy-fd -2" "$ERANGE integer out of range (at policy-fd)" \
+	switch-set switch-name=$SW0 policy-fd=4294967294
 A4=() A6=()
 for i in 1 2 3 4 5 6 7 8 9; do A4+=(ipv4=10.9.1.$i); A6+=(ipv6=2001:db8:1::$i); done
 raw "9 IPv4 addresses" \
@@ -516,7 +536,7 @@ raw "an attribute beyond the family's (type 20)" \
 	"$EINVAL Unknown attribute type (at 20)" \
 	switch-new switch-name=nlsw9 20:u32=1
 raw "a reply-only attribute in a request (n-ports)" \
-	"$EINVAL Unknown attribute type (at n-ports)" \
+	"$EINVAL Unsupported attribute (at n-ports)" \
 	switch-new switch-name=nlsw9 n-ports=1
 raw "ageing-time in switch-del" \
 	"$EINVAL Unknown attribute type (at ageing-time)" \

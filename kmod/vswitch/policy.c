@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The firewall of a switch: stateful tracking (conntrack.c) and the
+ * policy that decides each new connection.
+ *
+ * With the firewall on, every IPv4/IPv6 frame is tracked at ingress in
+ * the switch's zone; an invalid one is dropped. A frame needs a decision
+ * when its connection is new, or was allowed by an older policy
+ * generation (stale). The decision is taken for each egress port, by the
+ * attached BPF program (struct vswitch_policy_cb in skb->cb) or, with
+ * none, by the switch's default verdict:
+ *
+ * - allow: the connection's ct mark takes the current generation, a new
+ *   entry is confirmed. Its later packets, both ways, and the ICMP errors
+ *   that quote it (RELATED) pass without a decision.
+ * - drop: a new entry dies with the frame; a stale connection is deleted
+ *   (cut).
+ *
+ * Attaching a program, detaching it or changing the default verdict
+ * starts a new generation: connections allowed before are decided again,
+ * packet by packet, when their next packet comes, and stay or are cut.
+ */
+#include <linux/filter.h>
+#include <linux/rtnetlink.h>
+#include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_conntrack_core.h>
+#include <net/sch_generic.h>
+
+#include "compat.h"
+#include "conntrack.h"
+#include "netlink.h"
+#include "parse.h"
+#include "policy.h"
+#include "port.h"
+#include "switch.h"
+
+/**
+ * vsw_fw_prog_get() - the policy program a request hands over
+ * @fd: its file descriptor in the caller's table, or -1 (detach)
+ * @extack: for the error message
+ *
+ * Context: process, the requester's.
+ * Return: a reference on the program, NULL for -1, or an ERR_PTR().
+ */
+struct bpf_prog *vsw_fw_prog_get(s32 fd, struct netlink_ext_ack *extack)
+{
+	struct bpf_prog *prog;
+
+	if (fd < 0)
+		return NULL;
+	prog = bpf_prog_get_type_dev(fd, BPF_PROG_TYPE_SCHED_CLS, false);
+	if (IS_ERR(prog))
+		NL_SET_ERR_MSG_MOD(extack,
+				   "policy-fd is not a BPF program of type sched_cls (tc)");
+	return prog;
+}
+
+static void fw_attach(struct vsw_switch *sw, struct bpf_prog *prog)
+{
+	struct bpf_prog *old;
+
+	old = rcu_replace_pointer(sw->fw.prog, prog, lockdep_rtnl_is_held());
+	if (old) {
+		/* no packet path runs the old program any more */
+		synchronize_net();
+		bpf_prog_put(old);
+	}
+}
+
+/* A new generation: every connection allowed so far is decided again. */
+static void fw_new_gen(struct vsw_switch *sw)
+{
+	u32 gen = sw->fw.gen + 1;
+
+	/* 0 is the mark of an entry no generation allowed */
+	smp_store_release(&sw->fw.gen, gen ?: 1);
+}
+
+/**
+ * vsw_fw_set() - change a switch's firewall
+ * @sw: the switch
+ * @cfg: the changes; the program reference, if any, passes to the switch
+ *
+ * Turning the firewall off deletes the switch's connections; attaching
+ * or detaching a program, or a new default verdict, starts a new policy
+ * generation.
+ *
+ * Context: RTNL held; sleeps.
+ */
+void vsw_fw_set(struct vsw_switch *sw, const struct vsw_fw_cfg *cfg)
+{
+	bool new_gen = false;
+
+	ASSERT_RTNL();
+	if (cfg->has_prog) {
+		fw_attach(sw, cfg->prog);
+		new_gen = true;
+	}
+	if (cfg->has_default && cfg->default_verdict != sw->fw.default_verdict) {
+		WRITE_ONCE(sw->fw.default_verdict, cfg->default_verdict);
+		new_gen = true;
+	}
+	if (new_gen)
+		fw_new_gen(sw);
+	if (cfg->has_on && cfg->on != sw->fw.on) {
+		WRITE_ONCE(sw->fw.on, cfg->on);
+		if (!cfg->on) {
+			synchronize_net();	/* no packet is being tracked */
+			vsw_ct_flush(sw);
+		}
+	}
+}
+
+/**
+ * vsw_fw_init() - set up a new switch's firewall
+ * @sw: the switch, not yet reachable
+ * @zone: its conntrack zone
+ * @cfg: initial options; the program reference, if any, passes to the
+ *	 switch on success
+ * @extack: for the error message
+ *
+ * Context: RTNL held.
+ * Return: 0, or an error with nothing to undo.
+ */
+int vsw_fw_init(struct vsw_switch *sw, u16 zone, const struct vsw_fw_cfg *cfg,
+		struct netlink_ext_ack *extack)
+{
+	int ret;
+
+	sw->fw.gen = 1;
+	sw->fw.default_verdict = VSWITCH_VERDICT_DROP;
+	ret = vsw_ct_init(sw, zone);
+	if (ret) {
+		NL_SET_ERR_MSG_MOD(extack, "no memory for the conntrack template");
+		return ret;
+	}
+	vsw_fw_set(sw, cfg);
+	return 0;
+}
+
+/**
+ * vsw_fw_destroy() - release a switch's program and connections
+ * @sw: the switch, unreachable from the packet path for a grace period
+ *
+ * Context: RTNL held; sleeps.
+ */
+void vsw_fw_destroy(struct vsw_switch *sw)
+{
+	struct bpf_prog *prog;
+
+	prog = rcu_replace_pointer(sw->fw.prog, NULL, lockdep_rtnl_is_held());
+	if (prog)
+		bpf_prog_put(prog);
+	vsw_ct_destroy(sw);
+}
+
+/**
+ * vsw_fw_prog_id() - the attached program's id, for replies
+ * @sw: the switch
+ *
+ * Context: RTNL held.
+ * Return: the id, or 0 with no program.
+ */
+u32 vsw_fw_prog_id(struct vsw_switch *sw)
+{
+	struct bpf_prog *prog = rtnl_dereference(sw->fw.prog);
+
+	return prog ? prog->aux->id : 0;
+}
+
+static u8 fw_ct_state(enum ip_conntrack_info ctinfo)
+{
+	u8 state = CTINFO2DIR(ctinfo) == IP_CT_DIR_REPLY ? VSWITCH_CT_REPLY : 0;
+
+	switch (ctinfo) {
+	case IP_CT_NEW:
+		return state | VSWITCH_CT_NEW;
+	case IP_CT_RELATED:
+	case IP_CT_RELATED_REPLY:
+		return state | VSWITCH_CT_RELATED;
+	default:
+		return state | VSWITCH_CT_ESTABLISHED;
+	}
+}
+
+/**
+ * vsw_policy_ingress() - track a frame; decide whether it needs a verdict
+ * @in: ingress port
+ * @skb: the frame, data at the Ethernet header
+ * @key: its key (may be parsed again); ct_state and ct_eval are set
+ * @stolen: set when @skb is gone (see vsw_ct_input())
+ *
+ * Return: VSWITCH_DROP_NONE, or why the frame is dropped.
+ */
+enum vswitch_drop vsw_policy_ingress(struct vsw_port *in, struct sk_buff *skb,
+				     struct vsw_key *key, bool *stolen)
+{
+	struct vsw_switch *sw = in->sw;
+	enum ip_conntrack_info ctinfo;
+	enum vswitch_drop reason;
+	struct nf_conn *ct;
+
+	*stolen = false;
+	if (!READ_ONCE(sw->fw.on))
+		return VSWITCH_DROP_NONE;
+	reason = vsw_ct_input(sw, skb, key, stolen);
+	if (reason || *stolen)
+		return reason;
+	ct = nf_ct_get(skb, &ctinfo);
+	if (!ct)
+		return VSWITCH_DROP_NONE;	/* not tracked: passes */
+	key->ct_state = fw_ct_state(ctinfo);
+	if (nf_ct_is_confirmed(ct)) {
+		if (READ_ONCE(ct->mark) == smp_load_acquire(&sw->fw.gen))
+			return VSWITCH_DROP_NONE;
+		key->ct_state |= VSWITCH_CT_STALE;
+	}
+	key->ct_eval = true;
+	return VSWITCH_DROP_NONE;
+}
+
+static u32 fw_run(const struct bpf_prog *prog, struct vsw_port *in,
+		  struct vsw_port *out, struct sk_buff *skb, u8 state)
+{
+	struct vswitch_policy_cb *pcb;
+	u32 ret;
+
+	BUILD_BUG_ON(sizeof(*pcb) > sizeof_field(struct qdisc_skb_cb, data));
+	memset(skb->cb, 0, sizeof(struct qdisc_skb_cb));
+	pcb = (struct vswitch_policy_cb *)qdisc_skb_cb(skb)->data;
+	pcb->ct_state = state;
+	pcb->in_port = in->id;
+	pcb->out_port = out->id;
+	pcb->flags = (u32)in->sw->fw.zone << 16;
+	if (READ_ONCE(in->flags) & VSW_PORT_F_UPLINK)
+		pcb->flags |= VSWITCH_PCB_IN_UPLINK;
+	if (READ_ONCE(out->flags) & VSW_PORT_F_UPLINK)
+		pcb->flags |= VSWITCH_PCB_OUT_UPLINK;
+	/* the context tc gives a program at egress: data at the MAC header */
+	vsw_compat_clear_tc_at_ingress(skb);
+	ret = bpf_prog_run_data_pointers(prog, skb);
+	return ret;
+}
+
+/**
+ * vsw_policy_egress() - the policy's verdict on a frame for one port
+ * @in: ingress port
+ * @out: egress port
+ * @skb: the frame (or a flooded copy), data at the Ethernet header
+ * @key: its key
+ *
+ * Return: VSWITCH_DROP_NONE to forward, or why the frame is dropped.
+ */
+enum vswitch_drop vsw_policy_egress(struct vsw_port *in, struct vsw_port *out,
+				    struct sk_buff *skb,
+				    const struct vsw_key *key)
+{
+	struct vsw_switch *sw = in->sw;
+	enum ip_conntrack_info ctinfo;
+	const struct bpf_prog *prog;
+	struct nf_conn *ct;
+	u32 gen, verdict;
+
+	if (!key->ct_eval)
+		return VSWITCH_DROP_NONE;
+	ct = nf_ct_get(skb, &ctinfo);
+	if (unlikely(!ct))	/* copies share the frame's entry */
+		return VSWITCH_DROP_CT_INVALID;
+	/* the program of this generation, or a newer one */
+	gen = smp_load_acquire(&sw->fw.gen);
+	prog = rcu_dereference(sw->fw.prog);
+	if (prog)
+		verdict = fw_run(prog, in, out, skb, key->ct_state);
+	else
+		verdict = READ_ONCE(sw->fw.default_verdict);
+
+	switch (verdict) {
+	case VSWITCH_VERDICT_ALLOW:
+		WRITE_ONCE(ct->mark, gen);
+		if (!nf_ct_is_confirmed(ct) &&
+		    nf_conntrack_confirm(skb) != NF_ACCEPT)
+			return VSWITCH_DROP_CT_COMMIT;
+		return VSWITCH_DROP_NONE;
+	case VSWITCH_VERDICT_DROP:
+		if (!(key->ct_state & VSWITCH_CT_STALE) ||
+		    (key->ct_state & VSWITCH_CT_RELATED))
+			return VSWITCH_DROP_POLICY;
+		/* unless another port's copy allowed it again */
+		if (READ_ONCE(ct->mark) != gen)
+			nf_ct_kill(ct);
+		return VSWITCH_DROP_POLICY_CUT;
+	default:
+		return VSWITCH_DROP_POLICY_ERROR;
+	}
+}
