@@ -29,10 +29,13 @@ const char vsw_usage_main[] =
 
 static const char usage_switch[] =
 	"Usage: vswctl switch add NAME [ageing SECS] [fdb-max N] [internal]\n"
-	"       vswctl switch set NAME [ageing SECS] [fdb-max N]\n"
+	"                         [ct-zone ZONE] [FIREWALL]\n"
+	"       vswctl switch set NAME [ageing SECS] [fdb-max N] [FIREWALL]\n"
 	"       vswctl switch del NAME\n"
 	"       vswctl [-s] switch show [NAME]\n"
-	"       vswctl switch help\n";
+	"       vswctl switch help\n"
+	"FIREWALL := [firewall on|off] [default allow|drop]\n"
+	"            [policy { OBJECT.o | pinned BPFFS-PATH | none }]\n";
 
 static const char usage_port[] =
 	"Usage: vswctl port add SWITCH dev IFNAME [id ID] [SETTINGS]\n"
@@ -120,9 +123,29 @@ static bool port_selected(const struct vsw_port *p)
 
 /* ---------------------------------------------------------------- switch */
 
+/* "KW ONE|ZERO" at argv[*i]: *out 1 or 0. */
+static int switch_choice(int argc, char **argv, int *i, const char *one,
+			 const char *zero, uint8_t *out)
+{
+	const char *kw = argv[*i];
+	const char *v = genl_arg_value(argc, argv, i, usage_switch);
+	int c;
+
+	if (!v)
+		return EXIT_USAGE;
+	c = vsw_parse_choice(v, one, zero);
+	if (c < 0)
+		return genl_usage_err(usage_switch, "%s takes %s or %s, not \"%s\"",
+				      kw, one, zero, v);
+	*out = (uint8_t)c;
+	return 0;
+}
+
 static int switch_opts(int argc, char **argv, struct vsw_req *r, bool add)
 {
 	struct vsw_switch *s = &r->m.sw;
+	uint32_t v;
+	uint8_t c = 0;
 	int i;
 
 	for (i = 1; i < argc; i++) {
@@ -138,6 +161,40 @@ static int switch_opts(int argc, char **argv, struct vsw_req *r, bool add)
 			VSW_SET(s, VSWITCH_A_FDB_MAX);
 		} else if (add && !strcmp(argv[i], "internal")) {
 			VSW_SET(s, VSWITCH_A_INTERNAL);
+		} else if (add && !strcmp(argv[i], "ct-zone")) {
+			if (u32_opt(argc, argv, &i, usage_switch, 1, UINT16_MAX, &v))
+				return EXIT_USAGE;
+			s->ct_zone = (uint16_t)v;
+			VSW_SET(s, VSWITCH_A_CT_ZONE);
+		} else if (!strcmp(argv[i], "firewall") ||
+			   !strcmp(argv[i], "default")) {
+			bool fw = argv[i][0] == 'f';
+
+			if (switch_choice(argc, argv, &i, fw ? "on" : "drop",
+					  fw ? "off" : "allow", &c))
+				return EXIT_USAGE;
+			if (fw) {
+				s->firewall = c;
+				VSW_SET(s, VSWITCH_A_FIREWALL);
+			} else {
+				s->default_verdict = c ? VSWITCH_VERDICT_DROP :
+							 VSWITCH_VERDICT_ALLOW;
+				VSW_SET(s, VSWITCH_A_DEFAULT_VERDICT);
+			}
+		} else if (!strcmp(argv[i], "policy")) {
+			const char *o = genl_arg_value(argc, argv, &i, usage_switch);
+
+			if (o && !strcmp(o, "pinned")) {
+				s->policy_pinned = true;
+				o = genl_arg_value(argc, argv, &i, usage_switch);
+			}
+			if (!o)
+				return EXIT_USAGE;
+			if (!*o || strlen(o) >= sizeof(s->policy_obj))
+				return genl_bad_value(usage_switch, "policy object", o);
+			strcpy(s->policy_obj, o);
+			s->policy_fd = -1;
+			VSW_SET(s, VSWITCH_A_POLICY_FD);
 		} else {
 			return genl_usage_err(usage_switch, "unknown argument \"%s\"",
 					      argv[i]);
@@ -522,8 +579,8 @@ static int parse_monitor(int argc, char **argv, struct vsw_req *r)
 /* --------------------------------------------------------------- objects */
 
 static const struct vsw_cmd_def switch_cmds[] = {
-	{ "add", parse_switch_add, vsw_run_do },
-	{ "set", parse_switch_set, vsw_run_do },
+	{ "add", parse_switch_add, vsw_run_switch_change },
+	{ "set", parse_switch_set, vsw_run_switch_change },
 	{ "del", parse_switch_del, vsw_run_do },
 	{ "show", parse_switch_show, vsw_run_switch_show },
 	{ NULL, NULL, NULL },

@@ -14,6 +14,7 @@
 #include "attrs.h"
 
 #define U8	{ .type = NLA_U8 }
+#define U16	{ .type = NLA_U16 }
 #define U32	{ .type = NLA_U32 }
 #define U64	{ .type = NLA_U64 }
 #define NAME	{ .type = NLA_STRING, .maxlen = IFNAMSIZ }
@@ -32,6 +33,12 @@ static struct nla_policy top_policy[VSWITCH_A_MAX + 1] = {
 	[VSWITCH_A_PORT] = NEST,
 	[VSWITCH_A_FDB] = NEST,
 	[VSWITCH_A_STATS] = NEST,
+	[VSWITCH_A_FIREWALL] = U8,
+	[VSWITCH_A_DEFAULT_VERDICT] = U8,
+	[VSWITCH_A_CT_ZONE] = U16,
+	[VSWITCH_A_POLICY_FD] = U32,
+	[VSWITCH_A_POLICY_ID] = U32,
+	[VSWITCH_A_POLICY_GEN] = U32,
 };
 
 static struct nla_policy port_policy[VSWITCH_PORT_A_MAX + 1] = {
@@ -216,6 +223,14 @@ int vsw_msg_parse(struct nlmsghdr *nlh, struct vsw_msg *m)
 	get_u32(tb, VSWITCH_A_INTERNAL_IFINDEX, &s->internal_ifindex);
 	get_u32(tb, VSWITCH_A_N_PORTS, &s->n_ports);
 	get_u32(tb, VSWITCH_A_FDB_COUNT, &s->fdb_count);
+	if (tb[VSWITCH_A_FIREWALL])
+		s->firewall = nla_get_u8(tb[VSWITCH_A_FIREWALL]);
+	if (tb[VSWITCH_A_DEFAULT_VERDICT])
+		s->default_verdict = nla_get_u8(tb[VSWITCH_A_DEFAULT_VERDICT]);
+	if (tb[VSWITCH_A_CT_ZONE])
+		s->ct_zone = nla_get_u16(tb[VSWITCH_A_CT_ZONE]);
+	get_u32(tb, VSWITCH_A_POLICY_ID, &s->policy_id);
+	get_u32(tb, VSWITCH_A_POLICY_GEN, &s->policy_gen);
 	memcpy(m->port.sw, s->name, IFNAMSIZ);
 	memcpy(m->fdb.sw, s->name, IFNAMSIZ);
 	if ((tb[VSWITCH_A_STATS] && parse_stats(tb[VSWITCH_A_STATS], &s->stats)) ||
@@ -295,6 +310,12 @@ int vsw_msg_put(struct nl_msg *msg, const struct vsw_msg *m)
 	    PUT_U32(msg, s, VSWITCH_A_FDB_MAX, s->fdb_max) ||
 	    (VSW_HAS(s, VSWITCH_A_INTERNAL) &&
 	     nla_put_flag(msg, VSWITCH_A_INTERNAL)) ||
+	    PUT_U8(msg, s, VSWITCH_A_FIREWALL, s->firewall) ||
+	    PUT_U8(msg, s, VSWITCH_A_DEFAULT_VERDICT, s->default_verdict) ||
+	    (VSW_HAS(s, VSWITCH_A_CT_ZONE) &&
+	     nla_put_u16(msg, VSWITCH_A_CT_ZONE, s->ct_zone)) ||
+	    (VSW_HAS(s, VSWITCH_A_POLICY_FD) &&
+	     nla_put_s32(msg, VSWITCH_A_POLICY_FD, s->policy_fd)) ||
 	    (VSW_HAS(s, VSWITCH_A_PORT) && put_port(msg, &m->port)) ||
 	    (VSW_HAS(s, VSWITCH_A_FDB) && put_fdb(msg, &m->fdb)))
 		return -NLE_NOMEM;

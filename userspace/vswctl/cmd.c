@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
 #include "cmd.h"
 #include "print.h"
 #include "show.h"
@@ -54,6 +57,57 @@ static int exit_of(int err)
 int vsw_run_do(struct vsw_ctx *ctx, struct vsw_req *r)
 {
 	return exit_of(genl_do(&ctx->nl, r->m.cmd, &r->m, NULL, NULL));
+}
+
+/*
+ * The policy program of BPF object file @path: its first program of
+ * type sched_cls (section "tc" or "classifier"), loaded. The kernel
+ * takes its own reference: close *@obj after the request.
+ */
+static int load_policy(const char *path, struct bpf_object **obj, int *fd)
+{
+	struct bpf_program *prog;
+	int err;
+
+	*obj = bpf_object__open_file(path, NULL);
+	if (!*obj)
+		return -genl_fail("policy %s: cannot open: %s", path,
+				  strerror(errno));
+	bpf_object__for_each_program(prog, *obj)
+		if (bpf_program__type(prog) == BPF_PROG_TYPE_SCHED_CLS)
+			break;
+	if (!prog)
+		return -genl_fail("policy %s: no program of type sched_cls (section \"tc\")",
+				  path);
+	err = bpf_object__load(*obj);
+	if (err)
+		return -genl_fail("policy %s: the kernel refused it: %s", path,
+				  strerror(-err));
+	*fd = bpf_program__fd(prog);
+	return 0;
+}
+
+/* switch add/set: with "policy OBJECT.o", the program's fd is sent. */
+int vsw_run_switch_change(struct vsw_ctx *ctx, struct vsw_req *r)
+{
+	struct vsw_switch *s = &r->m.sw;
+	struct bpf_object *obj = NULL;
+	int err = 0;
+
+	if (VSW_HAS(s, VSWITCH_A_POLICY_FD) && s->policy_pinned) {
+		/* a program another tool loaded and pinned (bpftool) */
+		s->policy_fd = bpf_obj_get(s->policy_obj);
+		if (s->policy_fd < 0)
+			err = -genl_fail("policy %s: %s", s->policy_obj,
+					 strerror(errno));
+	} else if (VSW_HAS(s, VSWITCH_A_POLICY_FD) &&
+		   strcmp(s->policy_obj, "none")) {
+		err = load_policy(s->policy_obj, &obj, &s->policy_fd);
+	}
+	if (!err)
+		err = genl_do(&ctx->nl, r->m.cmd, &r->m, NULL, NULL);
+	bpf_object__close(obj);
+	return exit_of(err);
 }
 
 /* ------------------------------------------------------------- switches */

@@ -17,6 +17,7 @@ struct vsw_ctx {
 };
 
 int vsw_run_do(struct vsw_ctx *ctx, struct vsw_req *r);
+int vsw_run_switch_change(struct vsw_ctx *ctx, struct vsw_req *r);
 int vsw_run_switch_show(struct vsw_ctx *ctx, struct vsw_req *r);
 int vsw_run_port_show(struct vsw_ctx *ctx, struct vsw_req *r);
 int vsw_run_fdb_show(struct vsw_ctx *ctx, struct vsw_req *r);

@@ -68,6 +68,12 @@ static const struct genl_attr_name top_names[VSWITCH_A_MAX + 1] = {
 	[VSWITCH_A_PORT] = N("port", port_space),
 	[VSWITCH_A_FDB] = N("fdb", fdb_space),
 	[VSWITCH_A_STATS] = N("stats", stats_space),
+	[VSWITCH_A_FIREWALL] = A("firewall"),
+	[VSWITCH_A_DEFAULT_VERDICT] = A("default-verdict"),
+	[VSWITCH_A_CT_ZONE] = A("ct-zone"),
+	[VSWITCH_A_POLICY_FD] = A("policy-fd"),
+	[VSWITCH_A_POLICY_ID] = A("policy-id"),
+	[VSWITCH_A_POLICY_GEN] = A("policy-gen"),
 };
 
 const struct genl_attr_space vsw_attrs = { top_names, VSWITCH_A_MAX };

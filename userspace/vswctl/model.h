@@ -40,6 +40,12 @@ struct vsw_switch {
 	uint64_t has;				/* VSWITCH_A_* */
 	char name[IFNAMSIZ];
 	uint32_t ageing, fdb_max, internal_ifindex, n_ports, fdb_count;
+	uint8_t firewall, default_verdict;
+	uint16_t ct_zone;
+	uint32_t policy_id, policy_gen;
+	int32_t policy_fd;		/* request: loaded from @policy_obj */
+	char policy_obj[256];		/* request: BPF object file, "none" */
+	bool policy_pinned;		/* request: @policy_obj is a pinned program */
 	struct vsw_stats stats;
 };
 

@@ -33,6 +33,11 @@ static const char *const drop_names[VSWITCH_DROP_MAX + 1][2] = {
 	[VSWITCH_DROP_PORT_DOWN] = { "port-down", "port_down" },
 	[VSWITCH_DROP_TX_ERROR] = { "tx-error", "tx_error" },
 	[VSWITCH_DROP_NOMEM] = { "nomem", "nomem" },
+	[VSWITCH_DROP_CT_INVALID] = { "ct-invalid", "ct_invalid" },
+	[VSWITCH_DROP_CT_FRAG] = { "ct-frag", "ct_frag" },
+	[VSWITCH_DROP_CT_COMMIT] = { "ct-commit", "ct_commit" },
+	[VSWITCH_DROP_POLICY_CUT] = { "policy-cut", "policy_cut" },
+	[VSWITCH_DROP_POLICY_ERROR] = { "policy-error", "policy_error" },
 };
 
 const char *vsw_drop_name(int reason, bool json)
@@ -114,6 +119,32 @@ static void show_stats(const struct vsw_stats *st)
 	pr_close_object();
 }
 
+/*
+ * The firewall: in JSON always, in text once it is on or has a policy
+ * (a plain switch prints as before).
+ */
+static void show_firewall(const struct vsw_switch *s)
+{
+	int text = s->firewall || s->policy_id ? PR_ANY : PR_JSON;
+
+	if (VSW_HAS(s, VSWITCH_A_FIREWALL)) {
+		if (text & PR_TEXT)
+			pr_str(PR_TEXT, "firewall", " firewall %s",
+			       s->firewall ? "on" : "off");
+		pr_bool(PR_JSON, "firewall", NULL, s->firewall);
+	}
+	if (VSW_HAS(s, VSWITCH_A_CT_ZONE))
+		pr_u64(text, "ct_zone", " ct-zone %" PRIu64, s->ct_zone);
+	if (VSW_HAS(s, VSWITCH_A_DEFAULT_VERDICT))
+		pr_str(text, "default", " default %s",
+		       s->default_verdict == VSWITCH_VERDICT_ALLOW ? "allow" :
+								    "drop");
+	if (VSW_HAS(s, VSWITCH_A_POLICY_ID))
+		pr_u64(text, "policy_id", " policy %" PRIu64, s->policy_id);
+	if (VSW_HAS(s, VSWITCH_A_POLICY_GEN))
+		pr_u64(text, "policy_gen", " gen %" PRIu64, s->policy_gen);
+}
+
 static void show_switch(const char *key, const struct vsw_switch *s,
 			bool stats)
 {
@@ -130,6 +161,7 @@ static void show_switch(const char *key, const struct vsw_switch *s,
 	if (VSW_HAS(s, VSWITCH_A_INTERNAL_IFINDEX))
 		pr_u64(PR_ANY, "internal_ifindex", " internal-ifindex %" PRIu64,
 		       s->internal_ifindex);
+	show_firewall(s);
 	if (stats)
 		show_stats(&s->stats);
 	else

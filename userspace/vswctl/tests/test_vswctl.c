@@ -132,6 +132,14 @@ static void usage_cases(void)
 		{ "switch add abcdefghijklmnop", "invalid switch name" },
 		{ "switch set sw0", "nothing to set" },
 		{ "switch set sw0 internal", "unknown argument \"internal\"" },
+		{ "switch set sw0 ct-zone 5", "unknown argument \"ct-zone\"" },
+		{ "switch add sw0 ct-zone 0", "invalid ct-zone \"0\" (1..65535)" },
+		{ "switch add sw0 ct-zone 65536", "invalid ct-zone" },
+		{ "switch add sw0 firewall yes", "firewall takes on or off, not \"yes\"" },
+		{ "switch add sw0 firewall", "\"firewall\" needs a value" },
+		{ "switch set sw0 default deny", "default takes drop or allow, not \"deny\"" },
+		{ "switch set sw0 policy", "\"policy\" needs a value" },
+		{ "switch set sw0 policy pinned", "\"pinned\" needs a value" },
 		{ "switch del sw0 sw1", "unknown argument \"sw1\"" },
 		{ "switch show sw0 sw1", "unknown argument \"sw1\"" },
 		{ "port add sw0", "the device is required" },
@@ -198,6 +206,23 @@ static void switch_cases(void)
 	ok(!parse("switch add sw0", &r, &err) &&
 	   s->has == VSW_BIT(VSWITCH_A_SWITCH_NAME),
 	   "switch add: defaults left to the kernel");
+	ok(!parse("switch add sw0 ct-zone 65535 firewall on default allow policy p.o",
+		  &r, &err) &&
+	   s->ct_zone == 65535 && s->firewall == 1 &&
+	   s->default_verdict == VSWITCH_VERDICT_ALLOW &&
+	   !strcmp(s->policy_obj, "p.o") && !s->policy_pinned &&
+	   s->has == (VSW_BIT(VSWITCH_A_SWITCH_NAME) | VSW_BIT(VSWITCH_A_CT_ZONE) |
+		      VSW_BIT(VSWITCH_A_FIREWALL) | VSW_BIT(VSWITCH_A_DEFAULT_VERDICT) |
+		      VSW_BIT(VSWITCH_A_POLICY_FD)),
+	   "switch add: the firewall options");
+	ok(!parse("switch set sw0 firewall off default drop policy pinned /sys/fs/bpf/p",
+		  &r, &err) &&
+	   s->firewall == 0 && s->default_verdict == VSWITCH_VERDICT_DROP &&
+	   s->policy_pinned && !strcmp(s->policy_obj, "/sys/fs/bpf/p"),
+	   "switch set: firewall off, default drop, a pinned policy");
+	ok(!parse("switch set sw0 policy none", &r, &err) &&
+	   !strcmp(s->policy_obj, "none") && s->policy_fd == -1,
+	   "switch set: policy none detaches (fd -1)");
 	ok(!parse("switch set sw0 fdb-max 5 fdb-max 6", &r, &err) &&
 	   r.m.cmd == VSWITCH_CMD_SWITCH_SET && s->fdb_max == 6,
 	   "switch set: the last of a repeated option wins");
@@ -388,6 +413,21 @@ static struct nl_msg *switch_reply(void)
 	return msg;
 }
 
+/* A switch as a kernel with the firewall sends it (no stats). */
+static struct nl_msg *fw_switch_reply(uint8_t on, uint32_t policy)
+{
+	struct nl_msg *msg = genl_msg(VSWITCH_CMD_SWITCH_GET);
+
+	nla_put_string(msg, VSWITCH_A_SWITCH_NAME, "sw0");
+	nla_put_u32(msg, VSWITCH_A_N_PORTS, 2);
+	nla_put_u8(msg, VSWITCH_A_FIREWALL, on);
+	nla_put_u8(msg, VSWITCH_A_DEFAULT_VERDICT, VSWITCH_VERDICT_DROP);
+	nla_put_u16(msg, VSWITCH_A_CT_ZONE, 65472);
+	nla_put_u32(msg, VSWITCH_A_POLICY_ID, policy);
+	nla_put_u32(msg, VSWITCH_A_POLICY_GEN, 3);
+	return msg;
+}
+
 static struct nl_msg *port_reply(uint8_t cmd)
 {
 	struct nl_msg *msg = genl_msg(cmd);
@@ -523,6 +563,21 @@ static void test_print_objects(struct vsw_msg *m)
 	     "    rx: packets 100 bytes 12000  tx: packets 90 bytes 11000\n"
 	     "    flood 3 learned 5 fdb-full 0\n"
 	     "    drops 0\n", NULL, "switch -s, no drop: no colon");
+	nlmsg_free(msg);
+	msg = fw_switch_reply(0, 0);
+	vsw_msg_parse(nlmsg_hdr(msg), m);
+	BOTH(vsw_show_switch(&m->sw, false), "sw0: ports 2\n",
+	     "{\"name\":\"sw0\",\"ports\":2,\"firewall\":false,\"ct_zone\":65472,"
+	     "\"default\":\"drop\",\"policy_id\":0,\"policy_gen\":3}\n",
+	     "switch, firewall off: text as a plain switch, JSON with the firewall");
+	nlmsg_free(msg);
+	msg = fw_switch_reply(1, 42);
+	vsw_msg_parse(nlmsg_hdr(msg), m);
+	BOTH(vsw_show_switch(&m->sw, false),
+	     "sw0: ports 2 firewall on ct-zone 65472 default drop policy 42 gen 3\n",
+	     "{\"name\":\"sw0\",\"ports\":2,\"firewall\":true,\"ct_zone\":65472,"
+	     "\"default\":\"drop\",\"policy_id\":42,\"policy_gen\":3}\n",
+	     "switch, firewall on: zone, default, policy, generation");
 	nlmsg_free(msg);
 	msg = port_reply(VSWITCH_CMD_PORT_GET);
 	vsw_msg_parse(nlmsg_hdr(msg), m);
