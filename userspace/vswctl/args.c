@@ -123,19 +123,19 @@ static bool port_selected(const struct vsw_port *p)
 
 /* ---------------------------------------------------------------- switch */
 
-/* "KW ONE|ZERO" at argv[*i]: *out 1 or 0. */
-static int switch_choice(int argc, char **argv, int *i, const char *one,
-			 const char *zero, uint8_t *out)
+/* "KW ONE|ZERO" at argv[*i] (usage @usage): *out 1 or 0. */
+static int choice_opt(int argc, char **argv, int *i, const char *usage,
+		      const char *one, const char *zero, uint8_t *out)
 {
 	const char *kw = argv[*i];
-	const char *v = genl_arg_value(argc, argv, i, usage_switch);
+	const char *v = genl_arg_value(argc, argv, i, usage);
 	int c;
 
 	if (!v)
 		return EXIT_USAGE;
 	c = vsw_parse_choice(v, one, zero);
 	if (c < 0)
-		return genl_usage_err(usage_switch, "%s takes %s or %s, not \"%s\"",
+		return genl_usage_err(usage, "%s takes %s or %s, not \"%s\"",
 				      kw, one, zero, v);
 	*out = (uint8_t)c;
 	return 0;
@@ -170,8 +170,8 @@ static int switch_opts(int argc, char **argv, struct vsw_req *r, bool add)
 			   !strcmp(argv[i], "default")) {
 			bool fw = argv[i][0] == 'f';
 
-			if (switch_choice(argc, argv, &i, fw ? "on" : "drop",
-					  fw ? "off" : "allow", &c))
+			if (choice_opt(argc, argv, &i, usage_switch, fw ? "on" : "drop",
+				       fw ? "off" : "allow", &c))
 				return EXIT_USAGE;
 			if (fw) {
 				s->firewall = c;
@@ -284,18 +284,7 @@ static int port_ip(const char *v, struct vsw_port *p)
 static int port_choice(int argc, char **argv, int *i, const char *one,
 		       const char *zero, uint8_t *out)
 {
-	const char *kw = argv[*i];
-	const char *v = genl_arg_value(argc, argv, i, usage_port);
-	int c;
-
-	if (!v)
-		return EXIT_USAGE;
-	c = vsw_parse_choice(v, one, zero);
-	if (c < 0)
-		return genl_usage_err(usage_port, "%s takes %s or %s, not \"%s\"",
-				      kw, one, zero, v);
-	*out = (uint8_t)c;
-	return 0;
+	return choice_opt(argc, argv, i, usage_port, one, zero, out);
 }
 
 /* "uplink" alone means on; "uplink on|off" sets it. */

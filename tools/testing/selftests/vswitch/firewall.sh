@@ -84,6 +84,13 @@ rule() {
 	bpftool map update pinned "$1" key hex $(u32le "$2") $(u16le "$4") \
 		"$(printf %02x "$3")" 00 value hex $(u32le "$5")
 }
+# load DIR: fw_test.bpf.o loaded, its program pinned at DIR/prog and its
+# maps in DIR (DIR/allow, DIR/runs), not attached.
+load() {
+	mkdir -p "$1"
+	bpftool prog load "$OBJ" "$1/prog" type classifier pinmaps "$1" ||
+		tap_bail "bpftool prog load $OBJ $1/prog"
+}
 # runs MAPPATH I: the program's run counter I (0 allow, 1 drop).
 # shellcheck disable=SC2046 # each byte is a word of bpftool's key
 runs() {
@@ -137,9 +144,7 @@ tap_check "P: policy fw_test.bpf.o: attached (switch show's id is bpftool's prog
 
 # ---- T ----
 P1=$BPFFS/p1
-mkdir -p "$P1"
-bpftool prog load "$OBJ" "$P1/prog" type classifier pinmaps "$P1" ||
-	tap_bail "bpftool prog load $OBJ"
+load "$P1"
 rule "$P1/allow" "$PB" 6 8080 7
 rule "$P1/allow" "$PB" 6 8081 8
 rule "$P1/allow" "$PB" 1 0 9
@@ -195,9 +200,7 @@ tap_check "I: 5 TCP SYN+FIN segments from a: 5 ct-invalid drops on a's port" chk
 
 # ---- S ----
 P2=$BPFFS/p2
-mkdir -p "$P2"
-bpftool prog load "$OBJ" "$P2/prog" type classifier pinmaps "$P2" ||
-	tap_bail "bpftool prog load $OBJ (second)"
+load "$P2"
 rule "$P2/allow" "$PB" 6 8080 17
 rule "$P2/allow" "$PB" 1 0 19
 rule "$P2/allow" "$PB" 58 0 20
