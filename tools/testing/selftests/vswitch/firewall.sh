@@ -21,6 +21,8 @@
 #   S  policy swap (a second program: 8080 only): a connection to 8080
 #      held across it still echoes, one to 8081 is cut (policy-cut) and
 #      its entry is gone
+#   R  ICMP frag-needed quoting the held connection reaches a (its ICMP
+#      counters); quoting no connection: ct-invalid
 #   W  a non-BPF fd and a socket-filter program are refused, with the
 #      message; the policy stays
 #   O  firewall off: the zone is flushed, 9090 works (plain L2 again)
@@ -53,7 +55,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-tap_plan 12
+tap_plan 13
 
 mkdir -p "$BPFFS" && mount -t bpf bpf "$BPFFS" || tap_bail "cannot mount a bpffs"
 
@@ -225,6 +227,39 @@ chk_swap() {
 	[ "$cut1" -gt "$cut0" ] && ! entries -p tcp --dport 8081 | grep -q ESTABLISHED
 }
 tap_check "S: policy swap: the held 8080 connection echoes, the 8081 one is cut and its entry gone" chk_swap
+
+# ---- R ----
+# ICMP errors from b: "fragmentation needed" quoting a's held connection to
+# 8080 (RELATED: they pass, a's ICMP stack counts them), and ones quoting a
+# connection that does not exist (ct-invalid at b's port).
+# unreach NS: InDestUnreachs of the namespace's ICMP statistics.
+unreach() {
+	ip netns exec "$1" awk '$1 == "Icmp:" { if (!n) { for (i = 2; i <= NF; i++) f[$i] = i; n = 1 } else print $f["InDestUnreachs"] }' /proc/net/snmp
+}
+chk_related() {
+	local sport inv0 inv1 u0 u1
+	sport=$(entries -p tcp --dport 8080 | awk '/ESTABLISHED/ { sub("sport=", "", $7); print $7; exit }')
+	[ -n "$sport" ] || { diag "no established connection to 8080"; return 1; }
+	inv0=$(drops b-p ct_invalid) u0=$(unreach a)
+	ip netns exec b "$PY" -c '
+import sys
+from scapy.all import Ether, IP, ICMP, TCP, sendp, conf
+conf.verb = 0
+sport = int(sys.argv[1])
+def err(sp):
+    return (Ether(dst=sys.argv[2]) / IP(src="10.0.0.2", dst="10.0.0.1") /
+            ICMP(type=3, code=4, nexthopmtu=1280) /
+            IP(src="10.0.0.1", dst="10.0.0.2", flags="DF") / TCP(sport=sp, dport=8080, flags="PA"))
+sendp([err(sport)] * 3 + [err(sport ^ 0x5555)] * 5, iface="eth0")' "$sport" "$(vsw_mac a)" || return
+	inv_at_least() { [ "$(drops b-p ct_invalid)" -ge "$1" ]; }
+	poll "$(wait_scaled 30)" inv_at_least $((inv0 + 5))
+	u_at_least() { [ "$(unreach a)" -ge "$1" ]; }
+	poll "$(wait_scaled 30)" u_at_least $((u0 + 3))
+	inv1=$(drops b-p ct_invalid) u1=$(unreach a)
+	diag "a's connection from port $sport; a's InDestUnreachs $u0 -> $u1; b-p ct_invalid $inv0 -> $inv1"
+	[ "$u1" -eq $((u0 + 3)) ] && [ "$inv1" -eq $((inv0 + 5)) ]
+}
+tap_check "R: 3 ICMP frag-needed quoting a's connection reach a (RELATED); 5 quoting no connection are ct-invalid at b's port" chk_related
 
 # ---- W ----
 chk_wrong_fd() {
