@@ -276,6 +276,9 @@ enum vswitch_drop vsw_policy_egress(struct vsw_port *in, struct vsw_port *out,
 
 	switch (verdict) {
 	case VSWITCH_VERDICT_ALLOW:
+		/* an ICMP error passes; its connection is decided by its own */
+		if (key->ct_state & VSWITCH_CT_RELATED)
+			return VSWITCH_DROP_NONE;
 		WRITE_ONCE(ct->mark, gen);
 		if (!nf_ct_is_confirmed(ct) &&
 		    nf_conntrack_confirm(skb) != NF_ACCEPT)
