@@ -52,19 +52,9 @@ int vsw_ct_init(struct vsw_switch *sw, u16 zone)
 	return 0;
 }
 
-struct ct_flush {
-	u16 zone;
-	unsigned int n;
-};
-
 static int ct_in_zone(struct nf_conn *ct, void *data)
 {
-	struct ct_flush *f = data;
-
-	if (nf_ct_zone_id(nf_ct_zone(ct), IP_CT_DIR_ORIGINAL) != f->zone)
-		return 0;
-	f->n++;
-	return 1;
+	return nf_ct_zone_id(nf_ct_zone(ct), IP_CT_DIR_ORIGINAL) == *(u16 *)data;
 }
 
 /**
@@ -72,15 +62,12 @@ static int ct_in_zone(struct nf_conn *ct, void *data)
  * @sw: the switch
  *
  * Context: process (sleeps).
- * Return: how many entries were deleted.
  */
-unsigned int vsw_ct_flush(struct vsw_switch *sw)
+void vsw_ct_flush(struct vsw_switch *sw)
 {
-	struct ct_flush f = { .zone = sw->fw.zone };
-	struct nf_ct_iter_data d = { .net = sw->net, .data = &f };
+	struct nf_ct_iter_data d = { .net = sw->net, .data = &sw->fw.zone };
 
 	nf_ct_iterate_cleanup_net(ct_in_zone, &d);
-	return f.n;
 }
 
 /**
@@ -166,8 +153,9 @@ static int ct_defrag(struct vsw_switch *sw, struct sk_buff *skb, u8 l3)
  * @sw: the switch (firewall on)
  * @skb: the frame, data at the Ethernet header
  * @key: its key; parsed again after a reassembly
- * @stolen: set when @skb is gone: queued for reassembly (return 0) or
- *	    freed (return the reason, to be counted, not freed)
+ * @stolen: set (the caller clears it) when @skb is gone: queued for
+ *	    reassembly (return 0) or freed (return the reason, to be
+ *	    counted, not freed)
  *
  * On return with @skb kept, skb_nfct(skb) is its connection, or NULL for
  * a frame not tracked (vsw_ct_untracked()).
@@ -188,7 +176,6 @@ enum vswitch_drop vsw_ct_input(struct vsw_switch *sw, struct sk_buff *skb,
 	bool frag = key->frag;
 	int err;
 
-	*stolen = false;
 	/* an entry of the host's tracking or of another switch's zone */
 	nf_reset_ct(skb);
 	if (vsw_ct_untracked(key))

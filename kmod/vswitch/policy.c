@@ -188,7 +188,7 @@ static u8 fw_ct_state(enum ip_conntrack_info ctinfo)
  * @in: ingress port
  * @skb: the frame, data at the Ethernet header
  * @key: its key (may be parsed again); ct_state and ct_eval are set
- * @stolen: set when @skb is gone (see vsw_ct_input())
+ * @stolen: set when @skb is gone (see vsw_ct_input()); false on entry
  *
  * Return: VSWITCH_DROP_NONE, or why the frame is dropped.
  */
@@ -200,7 +200,6 @@ enum vswitch_drop vsw_policy_ingress(struct vsw_port *in, struct sk_buff *skb,
 	enum vswitch_drop reason;
 	struct nf_conn *ct;
 
-	*stolen = false;
 	if (!READ_ONCE(sw->fw.on))
 		return VSWITCH_DROP_NONE;
 	reason = vsw_ct_input(sw, skb, key, stolen);
