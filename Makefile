@@ -32,7 +32,7 @@ KVERS := $(KVER)
 endif
 kdir = $(if $(KDIR),$(KDIR),/lib/modules/$(1)/build)
 
-USERSPACE := userspace/vhvstat userspace/vswctl userspace/vtpmctl tools/testing/vmm \
+USERSPACE := bpf userspace/vhvstat userspace/vswctl userspace/vtpmctl tools/testing/vmm \
 	tools/testing/bench tools/testing/vtpm-sim \
 	tools/testing/selftests/vswitch
 
