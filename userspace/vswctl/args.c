@@ -18,7 +18,7 @@ const char vsw_usage_main[] =
 	"Usage: vswctl [OPTIONS] OBJECT COMMAND [ARGS]\n"
 	"       vswctl [OPTIONS] monitor [switch] [port] [fdb]\n"
 	"       vswctl help | vswctl OBJECT help\n"
-	"OBJECT := { switch | port | fdb | stats }\n"
+	"OBJECT := { switch | port | fdb | stats | policy }\n"
 	"OPTIONS := { -j | -p | -s | -n NETNS | -V | -h }\n"
 	"  -j, --json        JSON output\n"
 	"  -p, --pretty      indented JSON output (implies -j)\n"
@@ -58,6 +58,14 @@ static const char usage_fdb[] =
 static const char usage_stats[] =
 	"Usage: vswctl stats show SWITCH [dev IFNAME | id ID]\n"
 	"       vswctl stats help\n";
+
+static const char usage_policy[] =
+	"Usage: vswctl policy check FILE\n"
+	"       vswctl policy apply SWITCH FILE\n"
+	"       vswctl [-j] policy show SWITCH\n"
+	"       vswctl policy help\n"
+	"FILE: a policy file (JSON): groups, rules, a default\n"
+	"      (Documentation/vswitch/policy.rst)\n";
 
 static const char usage_monitor[] =
 	"Usage: vswctl [-s] monitor [switch] [port] [fdb]\n"
@@ -565,42 +573,89 @@ static int parse_monitor(int argc, char **argv, struct vsw_req *r)
 	return 0;
 }
 
+/* policy check FILE | apply SWITCH FILE | show SWITCH */
+static int policy_args(int argc, char **argv, struct vsw_req *r, bool sw,
+		       bool file)
+{
+	int want = sw + file, i = 0;
+
+	if (argc < want)
+		return genl_usage_err(usage_policy, "%s required",
+				      sw && !argc ? "a switch name is" :
+						    "a policy file is");
+	if (argc > want)
+		return genl_usage_err(usage_policy, "unknown argument \"%s\"",
+				      argv[want]);
+	if (sw && switch_name(argv[i++], r, usage_policy))
+		return EXIT_USAGE;
+	if (file) {
+		if (!argv[i][0])
+			return genl_usage_err(usage_policy, "an empty file name");
+		r->file = argv[i];
+	}
+	return 0;
+}
+
+static int parse_policy_check(int argc, char **argv, struct vsw_req *r)
+{
+	return policy_args(argc, argv, r, false, true);
+}
+
+static int parse_policy_apply(int argc, char **argv, struct vsw_req *r)
+{
+	r->m.cmd = VSWITCH_CMD_SWITCH_SET;
+	return policy_args(argc, argv, r, true, true);
+}
+
+static int parse_policy_show(int argc, char **argv, struct vsw_req *r)
+{
+	r->m.cmd = VSWITCH_CMD_SWITCH_GET;
+	return policy_args(argc, argv, r, true, false);
+}
+
 /* --------------------------------------------------------------- objects */
 
 static const struct vsw_cmd_def switch_cmds[] = {
-	{ "add", parse_switch_add, vsw_run_switch_change },
-	{ "set", parse_switch_set, vsw_run_switch_change },
-	{ "del", parse_switch_del, vsw_run_do },
-	{ "show", parse_switch_show, vsw_run_switch_show },
-	{ NULL, NULL, NULL },
+	{ "add", parse_switch_add, vsw_run_switch_change, false },
+	{ "set", parse_switch_set, vsw_run_switch_change, false },
+	{ "del", parse_switch_del, vsw_run_do, false },
+	{ "show", parse_switch_show, vsw_run_switch_show, false },
+	{ NULL, NULL, NULL, false },
 };
 
 static const struct vsw_cmd_def port_cmds[] = {
-	{ "add", parse_port_add, vsw_run_do },
-	{ "set", parse_port_set, vsw_run_do },
-	{ "del", parse_port_del, vsw_run_do },
-	{ "show", parse_port_show, vsw_run_port_show },
-	{ NULL, NULL, NULL },
+	{ "add", parse_port_add, vsw_run_do, false },
+	{ "set", parse_port_set, vsw_run_do, false },
+	{ "del", parse_port_del, vsw_run_do, false },
+	{ "show", parse_port_show, vsw_run_port_show, false },
+	{ NULL, NULL, NULL, false },
 };
 
 static const struct vsw_cmd_def fdb_cmds[] = {
-	{ "show", parse_fdb_show, vsw_run_fdb_show },
-	{ "get", parse_fdb_get, vsw_run_fdb_show },
-	{ "add", parse_fdb_add, vsw_run_fdb_port },
-	{ "del", parse_fdb_del, vsw_run_do },
-	{ "flush", parse_fdb_flush, vsw_run_fdb_port },
-	{ NULL, NULL, NULL },
+	{ "show", parse_fdb_show, vsw_run_fdb_show, false },
+	{ "get", parse_fdb_get, vsw_run_fdb_show, false },
+	{ "add", parse_fdb_add, vsw_run_fdb_port, false },
+	{ "del", parse_fdb_del, vsw_run_do, false },
+	{ "flush", parse_fdb_flush, vsw_run_fdb_port, false },
+	{ NULL, NULL, NULL, false },
 };
 
 static const struct vsw_cmd_def stats_cmds[] = {
-	{ "show", parse_stats_show, vsw_run_stats },
-	{ NULL, NULL, NULL },
+	{ "show", parse_stats_show, vsw_run_stats, false },
+	{ NULL, NULL, NULL, false },
+};
+
+static const struct vsw_cmd_def policy_cmds[] = {
+	{ "check", parse_policy_check, vsw_run_policy_check, true },
+	{ "apply", parse_policy_apply, vsw_run_policy_apply, false },
+	{ "show", parse_policy_show, vsw_run_policy_show, false },
+	{ NULL, NULL, NULL, false },
 };
 
 /* monitor has no command word: its one "command" takes every argument. */
 static const struct vsw_cmd_def monitor_cmds[] = {
-	{ "", parse_monitor, vsw_run_monitor },
-	{ NULL, NULL, NULL },
+	{ "", parse_monitor, vsw_run_monitor, false },
+	{ NULL, NULL, NULL, false },
 };
 
 static const struct vsw_object objects[] = {
@@ -608,6 +663,7 @@ static const struct vsw_object objects[] = {
 	{ "port", usage_port, port_cmds, "show" },
 	{ "fdb", usage_fdb, fdb_cmds, NULL },
 	{ "stats", usage_stats, stats_cmds, NULL },
+	{ "policy", usage_policy, policy_cmds, NULL },
 	{ "monitor", usage_monitor, monitor_cmds, "" },
 };
 

@@ -23,6 +23,7 @@ struct vsw_req {
 	bool any_switch;	/* port show: no switch given, all of them */
 	char dev[IFNAMSIZ];	/* fdb: the port's device, to resolve to an id */
 	unsigned int events;	/* monitor: bit per object (VSW_EV_*) */
+	const char *file;	/* policy: the policy file */
 };
 
 #define VSW_EV_SWITCH	1u
@@ -33,6 +34,7 @@ struct vsw_cmd_def {
 	const char *name;
 	int (*parse)(int argc, char **argv, struct vsw_req *r);
 	int (*run)(struct vsw_ctx *ctx, struct vsw_req *r);
+	bool no_kernel;		/* runs without the vswitch family */
 };
 
 struct vsw_object {

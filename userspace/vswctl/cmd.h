@@ -24,5 +24,8 @@ int vsw_run_fdb_show(struct vsw_ctx *ctx, struct vsw_req *r);
 int vsw_run_fdb_port(struct vsw_ctx *ctx, struct vsw_req *r);
 int vsw_run_stats(struct vsw_ctx *ctx, struct vsw_req *r);
 int vsw_run_monitor(struct vsw_ctx *ctx, struct vsw_req *r);
+int vsw_run_policy_check(struct vsw_ctx *ctx, struct vsw_req *r);
+int vsw_run_policy_apply(struct vsw_ctx *ctx, struct vsw_req *r);
+int vsw_run_policy_show(struct vsw_ctx *ctx, struct vsw_req *r);
 
 #endif /* VSWCTL_CMD_H */

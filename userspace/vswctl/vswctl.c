@@ -3,7 +3,7 @@
  * vswctl - configure vswitch L2 switches over generic netlink
  *
  *   vswctl [OPTIONS] OBJECT COMMAND [ARGS]
- *   OBJECT := { switch | port | fdb | stats | monitor }
+ *   OBJECT := { switch | port | fdb | stats | policy | monitor }
  *
  * Exit status: 0 success, 1 the kernel (or the system) refused (message
  * on stderr, with the kernel's extended ACK), 2 usage error.
@@ -110,6 +110,11 @@ static int run(struct vsw_ctx *ctx, const struct vsw_cmd_def *cmd,
 {
 	int ret;
 
+	if (cmd->no_kernel) {
+		ret = cmd->run(ctx, r);
+		pr_flush();
+		return ret;
+	}
 	if (genl_open(&ctx->nl, &vsw_family, NULL))
 		return EXIT_KERNEL;
 	ret = cmd->run(ctx, r);

@@ -35,7 +35,7 @@ check "options after the object are arguments: exit 2" usage switch show -j
 check "help" help help
 check "-h" help -h
 check "--help" help --help
-for o in switch port fdb stats monitor; do
+for o in switch port fdb stats policy monitor; do
 	check "$o help" help "$o" help
 	check "$o help: its own usage" out_has "vswctl (\[-s\] )?$o "
 done
@@ -51,6 +51,31 @@ check "ninth IPv6 address: exit 2" usage port add sw0 dev tap0 \
 check "value out of range: exit 2" usage switch add sw0 ageing 9
 check "missing value: exit 2" usage switch add sw0 fdb-max
 check "fdb add without a port: exit 2" usage fdb add sw0 52:54:00:12:34:56
+
+# policy: usage errors; check needs no kernel
+check "policy apply without a file: exit 2" \
+	eval 'usage policy apply sw0 && err_has "a policy file is required"'
+check "policy show without a switch: exit 2" \
+	eval 'usage policy show && err_has "a switch name is required"'
+check "policy check with two files: exit 2" usage policy check a.json b.json
+cat > "$TMP/ok.json" <<'JSON'
+{ "groups": { "web": { "ports": ["tap1"], "prefixes": ["10.1.0.0/24", "fd00:1::/64"] },
+              "app": { "ports": ["tap2", "tap3"] } },
+  "rules": [ { "from": "web", "to": "app", "proto": "tcp", "ports": [8080, "9000-9010"],
+               "action": "allow" } ] }
+JSON
+check "policy check FILE: what it holds, exit 0" \
+	eval 'status 0 policy check "$TMP/ok.json" &&
+	      out_has "ok.json: groups 2 ports 3 prefixes 2 rules 1 default deny trie-entries 4$"'
+check "policy check -j: the same in JSON" \
+	eval 'status 0 -j policy check "$TMP/ok.json" &&
+	      python3 -c "import json,sys; d = json.load(open(sys.argv[1])); assert d[\"rules\"] == 1 and d[\"trie_entries\"] == 4, d" "$TMP/out"'
+sed 's/"to": "app"/"to": "ap"/' "$TMP/ok.json" > "$TMP/bad.json"
+check "policy check of a bad file: exit 1, FILE:LINE:COLUMN: message" \
+	eval 'status 1 policy check "$TMP/bad.json" && out_empty &&
+	      err_has "^vswctl: .*bad.json:3:37: to: unknown group \"ap\"$"'
+check "policy check of a missing file: exit 1" \
+	eval 'status 1 policy check "$TMP/none.json" && err_has "No such file"'
 
 # Read-only: without the module, a clear message and exit 1; with it, 0.
 family_absent() {
@@ -83,7 +108,7 @@ man_page() {
 check "man page renders without warnings" man_page
 man_objects() {
 	local o
-	for o in switch port fdb stats monitor vswitch-ifup; do
+	for o in switch port fdb stats policy monitor vswitch-ifup; do
 		tr -d '\\' < "$MAN" | grep -q "^\.SS $o " || { echo "# no section for $o"; return 1; }
 	done
 }

@@ -15,6 +15,8 @@ MERGE_ALL=$TMP/all
 : > "$MERGE_ALL"
 merge_unit test_vswctl "test_vswctl: " ./tests/test_vswctl "$TMP/printers.json"
 merge_unit test_extack "test_extack: " ./tests/test_extack
+merge_unit test_policy "test_policy: " ./tests/test_policy
+merge_unit test_json "test_json: " ./tests/test_json
 merge_unit cli.sh "cli.sh: " ./tests/cli.sh ./vswctl ./vswitch-ifup "$TMP/printers.json"
 
 merge_print

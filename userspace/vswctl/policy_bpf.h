@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * policy_bpf.h - a compiled policy into a loaded policy program: the
+ * program of bpf/vswitch_policy.bpf.c (its skeleton), with its maps
+ * sized and filled. vswctl hands the program to a switch; the selftests
+ * run it with BPF_PROG_TEST_RUN.
+ */
+#ifndef VSWCTL_POLICY_BPF_H
+#define VSWCTL_POLICY_BPF_H
+
+#include "policy.h"
+
+struct vswitch_policy;
+
+/* The id of the port named @name on the switch, or 0 if it has none. */
+typedef uint32_t (*pol_port_id_fn)(const char *name, void *arg);
+
+/*
+ * Load a new instance of the program with @m in its maps. Ports @id_of
+ * gives no id are left out; their names are reported through @skipped
+ * (may be NULL). Return the skeleton, or NULL with a message in @err.
+ */
+struct vswitch_policy *pol_bpf_load(const struct pol_maps *m,
+				    pol_port_id_fn id_of, void *arg,
+				    void (*skipped)(const char *name, void *arg),
+				    char *err, size_t errlen);
+
+int pol_bpf_prog_fd(const struct vswitch_policy *skel);
+void pol_bpf_destroy(struct vswitch_policy *skel);
+
+#endif /* VSWCTL_POLICY_BPF_H */
