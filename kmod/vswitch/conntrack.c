@@ -21,6 +21,7 @@
 #include <net/ndisc.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_core.h>
+#include <net/netfilter/nf_conntrack_labels.h>
 #include <net/netfilter/nf_conntrack_zones.h>
 #include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 
@@ -32,6 +33,9 @@
  * vsw_ct_init() - make the zone template of a switch
  * @sw: the switch
  * @zone: its conntrack zone
+ *
+ * Connections carry labels (struct vswitch_ct_labels): the switch turns
+ * conntrack labels on in its namespace for as long as it lives.
  *
  * Context: process, RTNL held.
  * Return: 0 or -ENOMEM.
@@ -45,6 +49,11 @@ int vsw_ct_init(struct vsw_switch *sw, u16 zone)
 	tmpl = nf_ct_tmpl_alloc(sw->net, &z, GFP_KERNEL);
 	if (!tmpl)
 		return -ENOMEM;
+	/* 128 bits: cannot fail (-ERANGE is for more) */
+	if (nf_connlabels_get(sw->net, sizeof(struct vswitch_ct_labels) * 8 - 1)) {
+		nf_ct_tmpl_free(tmpl);
+		return -ENOMEM;
+	}
 	/* a template is never inserted: mark it so, as xt_CT does */
 	__set_bit(IPS_CONFIRMED_BIT, &tmpl->status);
 	sw->fw.tmpl = tmpl;
@@ -84,6 +93,23 @@ void vsw_ct_destroy(struct vsw_switch *sw)
 	vsw_ct_flush(sw);
 	nf_ct_put(sw->fw.tmpl);
 	sw->fw.tmpl = NULL;
+	nf_connlabels_put(sw->net);
+}
+
+/**
+ * vsw_ct_label() - record in a connection what it runs between, and why
+ * @ct: the connection, allowed (confirmed or about to be)
+ * @l: its labels
+ *
+ * An entry not confirmed yet gets the labels extension first; one
+ * confirmed without it (before labels were on) keeps none.
+ */
+void vsw_ct_label(struct nf_conn *ct, const struct vswitch_ct_labels *l)
+{
+	BUILD_BUG_ON(sizeof(*l) != sizeof(((struct nf_conn_labels *)0)->bits));
+	if (!nf_ct_is_confirmed(ct))
+		nf_ct_labels_ext_add(ct);
+	nf_connlabels_replace(ct, (const u32 *)l, NULL, sizeof(*l) / sizeof(u32));
 }
 
 /**

@@ -15,5 +15,6 @@ void vsw_ct_flush(struct vsw_switch *sw);
 enum vswitch_drop vsw_ct_input(struct vsw_switch *sw, struct sk_buff *skb,
 			       struct vsw_key *key, bool *stolen);
 bool vsw_ct_untracked(const struct vsw_key *key);
+void vsw_ct_label(struct nf_conn *ct, const struct vswitch_ct_labels *l);
 
 #endif /* _VSW_CONNTRACK_H */

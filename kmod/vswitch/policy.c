@@ -10,9 +10,10 @@
  * attached BPF program (struct vswitch_policy_cb in skb->cb) or, with
  * none, by the switch's default verdict:
  *
- * - allow: the connection's ct mark takes the current generation, a new
- *   entry is confirmed. Its later packets, both ways, and the ICMP errors
- *   that quote it (RELATED) pass without a decision.
+ * - allow: the connection's ct mark takes the current generation, its
+ *   labels its ports and the rule (struct vswitch_ct_labels), a new entry
+ *   is confirmed. Its later packets, both ways, and the ICMP errors that
+ *   quote it (RELATED) pass without a decision.
  * - drop: a new entry dies with the frame; a stale connection is deleted
  *   (cut).
  *
@@ -219,7 +220,8 @@ enum vswitch_drop vsw_policy_ingress(struct vsw_port *in, struct sk_buff *skb,
 }
 
 static u32 fw_run(const struct bpf_prog *prog, struct vsw_port *in,
-		  struct vsw_port *out, struct sk_buff *skb, u8 state)
+		  struct vsw_port *out, struct sk_buff *skb, u8 state,
+		  u32 *rule)
 {
 	struct vswitch_policy_cb *pcb;
 	u32 ret;
@@ -238,7 +240,23 @@ static u32 fw_run(const struct bpf_prog *prog, struct vsw_port *in,
 	/* the context tc gives a program at egress: data at the MAC header */
 	vsw_compat_clear_tc_at_ingress(skb);
 	ret = bpf_prog_run_data_pointers(prog, skb);
+	*rule = READ_ONCE(pcb->rule);
 	return ret;
+}
+
+/* Labels of a connection allowed at @in -> @out (or the reverse). */
+static void fw_label(struct nf_conn *ct, struct vsw_port *in,
+		     struct vsw_port *out, u8 state, u32 rule)
+{
+	bool reply = state & VSWITCH_CT_REPLY;
+	struct vswitch_ct_labels l = {
+		.in_port = reply ? out->id : in->id,
+		.out_port = reply ? in->id : out->id,
+		.rule = rule,
+		.version = VSWITCH_CT_LABELS_VERSION,
+	};
+
+	vsw_ct_label(ct, &l);
 }
 
 /**
@@ -258,7 +276,7 @@ enum vswitch_drop vsw_policy_egress(struct vsw_port *in, struct vsw_port *out,
 	enum ip_conntrack_info ctinfo;
 	const struct bpf_prog *prog;
 	struct nf_conn *ct;
-	u32 gen, verdict;
+	u32 gen, verdict, rule = 0;
 
 	if (!key->ct_eval)
 		return VSWITCH_DROP_NONE;
@@ -269,7 +287,7 @@ enum vswitch_drop vsw_policy_egress(struct vsw_port *in, struct vsw_port *out,
 	gen = smp_load_acquire(&sw->fw.gen);
 	prog = rcu_dereference(sw->fw.prog);
 	if (prog)
-		verdict = fw_run(prog, in, out, skb, key->ct_state);
+		verdict = fw_run(prog, in, out, skb, key->ct_state, &rule);
 	else
 		verdict = READ_ONCE(sw->fw.default_verdict);
 
@@ -279,6 +297,7 @@ enum vswitch_drop vsw_policy_egress(struct vsw_port *in, struct vsw_port *out,
 		if (key->ct_state & VSWITCH_CT_RELATED)
 			return VSWITCH_DROP_NONE;
 		WRITE_ONCE(ct->mark, gen);
+		fw_label(ct, in, out, key->ct_state, rule);
 		if (!nf_ct_is_confirmed(ct) &&
 		    nf_conntrack_confirm(skb) != NF_ACCEPT)
 			return VSWITCH_DROP_CT_COMMIT;

@@ -18,7 +18,7 @@ const char vsw_usage_main[] =
 	"Usage: vswctl [OPTIONS] OBJECT COMMAND [ARGS]\n"
 	"       vswctl [OPTIONS] monitor [switch] [port] [fdb]\n"
 	"       vswctl help | vswctl OBJECT help\n"
-	"OBJECT := { switch | port | fdb | stats | policy }\n"
+	"OBJECT := { switch | port | fdb | stats | policy | ct }\n"
 	"OPTIONS := { -j | -p | -s | -n NETNS | -V | -h }\n"
 	"  -j, --json        JSON output\n"
 	"  -p, --pretty      indented JSON output (implies -j)\n"
@@ -66,6 +66,11 @@ static const char usage_policy[] =
 	"       vswctl policy help\n"
 	"FILE: a policy file (JSON): groups, rules, a default\n"
 	"      (Documentation/vswitch/policy.rst)\n";
+
+static const char usage_ct[] =
+	"Usage: vswctl [-j] ct show SWITCH [dev IFNAME]\n"
+	"       vswctl ct flush SWITCH [dev IFNAME]\n"
+	"       vswctl ct help\n";
 
 static const char usage_monitor[] =
 	"Usage: vswctl [-s] monitor [switch] [port] [fdb]\n"
@@ -613,6 +618,26 @@ static int parse_policy_show(int argc, char **argv, struct vsw_req *r)
 	return policy_args(argc, argv, r, true, false);
 }
 
+/* ct show|flush SWITCH [dev IFNAME] */
+static int parse_ct(int argc, char **argv, struct vsw_req *r)
+{
+	if (!argc)
+		return genl_usage_err(usage_ct, "a switch name is required");
+	if (switch_name(argv[0], r, usage_ct))
+		return EXIT_USAGE;
+	if (argc == 1)
+		return 0;
+	if (strcmp(argv[1], "dev"))
+		return genl_usage_err(usage_ct, "unknown argument \"%s\"", argv[1]);
+	if (argc == 2)
+		return genl_usage_err(usage_ct, "option \"dev\" needs a value");
+	if (vsw_parse_name(argv[2], r->dev))
+		return genl_bad_value(usage_ct, "device name", argv[2]);
+	if (argc > 3)
+		return genl_usage_err(usage_ct, "unknown argument \"%s\"", argv[3]);
+	return 0;
+}
+
 /* --------------------------------------------------------------- objects */
 
 static const struct vsw_cmd_def switch_cmds[] = {
@@ -652,6 +677,12 @@ static const struct vsw_cmd_def policy_cmds[] = {
 	{ NULL, NULL, NULL, false },
 };
 
+static const struct vsw_cmd_def ct_cmds[] = {
+	{ "show", parse_ct, vsw_run_ct_show, false },
+	{ "flush", parse_ct, vsw_run_ct_flush, false },
+	{ NULL, NULL, NULL, false },
+};
+
 /* monitor has no command word: its one "command" takes every argument. */
 static const struct vsw_cmd_def monitor_cmds[] = {
 	{ "", parse_monitor, vsw_run_monitor, false },
@@ -664,6 +695,7 @@ static const struct vsw_object objects[] = {
 	{ "fdb", usage_fdb, fdb_cmds, NULL },
 	{ "stats", usage_stats, stats_cmds, NULL },
 	{ "policy", usage_policy, policy_cmds, NULL },
+	{ "ct", usage_ct, ct_cmds, NULL },
 	{ "monitor", usage_monitor, monitor_cmds, "" },
 };
 

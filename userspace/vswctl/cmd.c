@@ -177,6 +177,22 @@ static int dump_ports(struct vsw_ctx *ctx, const char *sw, struct list *l)
 	return err;
 }
 
+int vsw_switch_ports(struct vsw_ctx *ctx, const char *sw,
+		     struct vsw_port **ports, size_t *n)
+{
+	struct list l = { .size = sizeof(struct vsw_port) };
+	int err = dump_ports(ctx, sw, &l);
+
+	if (err) {
+		free(l.v);
+		l.v = NULL;
+		l.n = 0;
+	}
+	*ports = (struct vsw_port *)l.v;
+	*n = l.n;
+	return err;
+}
+
 /* All switches, then each one's ports; a switch gone meanwhile is skipped. */
 static int all_ports(struct vsw_ctx *ctx, struct list *ports)
 {

@@ -115,32 +115,9 @@ int vsw_run_policy_check(struct vsw_ctx *ctx, struct vsw_req *r)
 
 struct sw_ports {
 	struct vsw_port *v;
-	size_t n, cap;
+	size_t n;
 	const char *sw, *file;
 };
-
-static int add_port(const void *msg, void *arg)
-{
-	const struct vsw_msg *m = msg;
-	struct sw_ports *l = arg;
-
-	if (l->n == l->cap) {
-		struct vsw_port *v;
-
-		l->cap = l->cap ? l->cap * 2 : 16;
-		v = realloc(l->v, l->cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		l->v = v;
-	}
-	l->v[l->n++] = m->port;
-	return 0;
-}
-
-static void reset_ports(void *arg)
-{
-	((struct sw_ports *)arg)->n = 0;
-}
 
 static uint32_t port_id_of(const char *name, void *arg)
 {
@@ -165,7 +142,6 @@ static void port_skipped(const char *name, void *arg)
 int vsw_run_policy_apply(struct vsw_ctx *ctx, struct vsw_req *r)
 {
 	struct sw_ports ports = { .sw = r->m.sw.name, .file = r->file };
-	struct vsw_msg q = { .cmd = VSWITCH_CMD_PORT_GET };
 	struct vswitch_policy *skel = NULL;
 	struct pol_maps m;
 	struct policy p;
@@ -175,9 +151,7 @@ int vsw_run_policy_apply(struct vsw_ctx *ctx, struct vsw_req *r)
 	ret = load_file(r->file, &p, &m);
 	if (ret)
 		return ret;
-	memcpy(q.sw.name, r->m.sw.name, IFNAMSIZ);
-	VSW_SET(&q.sw, VSWITCH_A_SWITCH_NAME);
-	ret = genl_dump(&ctx->nl, q.cmd, &q, add_port, reset_ports, &ports);
+	ret = vsw_switch_ports(ctx, r->m.sw.name, &ports.v, &ports.n);
 	if (ret) {
 		ret = EXIT_KERNEL;
 		goto out;

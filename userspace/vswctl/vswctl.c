@@ -3,7 +3,7 @@
  * vswctl - configure vswitch L2 switches over generic netlink
  *
  *   vswctl [OPTIONS] OBJECT COMMAND [ARGS]
- *   OBJECT := { switch | port | fdb | stats | policy | monitor }
+ *   OBJECT := { switch | port | fdb | stats | policy | ct | monitor }
  *
  * Exit status: 0 success, 1 the kernel (or the system) refused (message
  * on stderr, with the kernel's extended ACK), 2 usage error.

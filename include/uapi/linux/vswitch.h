@@ -224,4 +224,25 @@ struct vswitch_policy_cb {
 	__u32 rule;
 };
 
+/**
+ * struct vswitch_ct_labels - the conntrack labels of a switch's connection
+ * @in_port: the port of the connection's first packet (original direction)
+ * @out_port: the egress port the connection was allowed for (of a flooded
+ *	      first packet: the last one)
+ * @rule: the rule id the policy program returned (0: the default verdict)
+ * @version: VSWITCH_CT_LABELS_VERSION
+ *
+ * Set on every connection the switch allows, before it is confirmed;
+ * ctnetlink reports them as CTA_LABELS (16 bytes; each field in the
+ * host's byte order). `vswctl ct show` reads them.
+ */
+struct vswitch_ct_labels {
+	__u32 in_port;
+	__u32 out_port;
+	__u32 rule;
+	__u32 version;
+};
+
+#define VSWITCH_CT_LABELS_VERSION	1
+
 #endif /* _UAPI_LINUX_VSWITCH_H */

@@ -35,7 +35,7 @@ check "options after the object are arguments: exit 2" usage switch show -j
 check "help" help help
 check "-h" help -h
 check "--help" help --help
-for o in switch port fdb stats policy monitor; do
+for o in switch port fdb stats policy ct monitor; do
 	check "$o help" help "$o" help
 	check "$o help: its own usage" out_has "vswctl (\[-s\] )?$o "
 done
@@ -74,6 +74,10 @@ sed 's/"to": "app"/"to": "ap"/' "$TMP/ok.json" > "$TMP/bad.json"
 check "policy check of a bad file: exit 1, FILE:LINE:COLUMN: message" \
 	eval 'status 1 policy check "$TMP/bad.json" && out_empty &&
 	      err_has "^vswctl: .*bad.json:3:37: to: unknown group \"ap\"$"'
+check "ct show without a switch: exit 2" usage ct show
+check "ct flush dev without a name: exit 2" \
+	eval 'usage ct flush sw0 dev && err_has "option \"dev\" needs a value"'
+check "ct show with an extra word: exit 2" usage ct show sw0 dev tap0 all
 check "policy check of a missing file: exit 1" \
 	eval 'status 1 policy check "$TMP/none.json" && err_has "No such file"'
 
@@ -108,7 +112,7 @@ man_page() {
 check "man page renders without warnings" man_page
 man_objects() {
 	local o
-	for o in switch port fdb stats policy monitor vswitch-ifup; do
+	for o in switch port fdb stats policy ct monitor vswitch-ifup; do
 		tr -d '\\' < "$MAN" | grep -q "^\.SS $o " || { echo "# no section for $o"; return 1; }
 	done
 }
