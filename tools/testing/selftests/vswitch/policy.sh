@@ -1,0 +1,223 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# policy.sh - the policy model: `vswctl policy apply` compiles a policy
+# file into the policy program (bpf/vswitch_policy.bpf.c) and its maps,
+# and hands it to the switch.
+#
+# The 3-tier example of Documentation/vswitch/policy.rst: VMs web
+# (10.3.1.1), app (10.3.2.1), db (10.3.3.1) on sw0; web -> app:8080 and
+# app -> db:5432 allowed, everything else denied. Ground truth: TCP and
+# ICMP between the VMs (fw_tcp.py, ping), the switch's drop counters, the
+# kernel's conntrack table, and, for the program alone, the definition of
+# a first match (test_policy computes it rule by rule).
+#
+#   U  the program on this kernel (test_policy --bpf): random policies and
+#      a 10,000-rule one through BPF_PROG_TEST_RUN, both directions, decide
+#      as the definition does; its per-rule counters are its decisions
+#   A  policy apply: firewall on, a policy program attached (new generation)
+#   3  allowed flows work (the replies pass), web -> db:5432, app -> web:8080
+#      (a new connection the other way), db -> app:8080 and ping do not
+#   K  policy show: rule 10 and rule 20 counted their connections; the
+#      default's count is the switch's policy drops
+#   C  conntrack -L -w ZONE: the allowed connections, marked with the
+#      generation; no entry for a denied one
+#   T  vswctl ct show: the connections with their ports and rule (the labels
+#      the switch sets), as conntrack lists them; "dev db-p" only db's
+#   F  vswctl ct flush sw0 dev db-p: db's connections gone from conntrack,
+#      web's to app still there
+#   B  bad files (unknown group, overlapping priority, backwards range):
+#      refused with file:line:column; the running policy stays and works
+#   S  a new policy (app -> db removed) under traffic: the held web -> app
+#      connection still echoes, the held app -> db one is cut (policy-cut)
+
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/vsw.sh"
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TCP=$HERE/fw_tcp.py
+POLICY=$VHV_ROOT/Documentation/vswitch/3tier.json
+TEST_POLICY=${VHV_BIN:-$VHV_ROOT/userspace}/vswctl/tests/test_policy
+[ -x "$TEST_POLICY" ] || tap_bail "test_policy is not built: $TEST_POLICY (make userspace unit)"
+for t in conntrack ping; do
+	command -v "$t" > /dev/null || tap_bail "$t is missing (make setup)"
+done
+
+TMPD=$(mktemp -d)
+PIDS=()
+cleanup() {
+	set +e
+	local p
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	vsw_cleanup
+	rm -rf "$TMPD"
+}
+trap cleanup EXIT
+
+tap_plan 9
+
+# ---- U ----
+chk_prog() {
+	"$TEST_POLICY" --bpf > "$TMPD/unit" 2>&1
+	local rc=$?
+	grep -v '^ok ' "$TMPD/unit" | sed 's/^/# /'
+	diag "$(grep -c '^ok ' "$TMPD/unit") ok, $(grep -c '^not ok ' "$TMPD/unit") not ok"
+	[ "$rc" = 0 ] && grep -q '10000 rules, BPF_PROG_TEST_RUN' "$TMPD/unit" &&
+		! grep -q '^not ok' "$TMPD/unit"
+}
+tap_check "U: the policy program on this kernel (BPF_PROG_TEST_RUN): random and 10,000-rule policies decided as defined, counters = decisions" chk_prog
+
+vsw_switch sw0 || tap_bail "switch add sw0"
+# one L2 segment, each tier in its own /24 of the example
+for v in web,1 app,2 db,3; do
+	vsw_vm sw0 "${v%,*}" "10.3.${v#*,}.1/16" || tap_bail "VM ${v%,*}"
+done
+
+# the example of the docs, as it is there
+cp "$POLICY" "$TMPD/3tier.json" || tap_bail "no $POLICY"
+
+# sw FIELD: a field of sw0 in vswctl -j switch show.
+sw() { vsw_json "j[0][\"$1\"]" switch show sw0; }
+# drops PORT-DEV REASON: a drop counter of a port (0 when absent).
+drops() { vsw_json "j[0][\"stats\"][\"drops\"].get(\"$2\", 0)" -s port show sw0 dev "$1"; }
+policy_drops() { echo $(( $(drops web-p policy) + $(drops app-p policy) + $(drops db-p policy) )); }
+# sessions ID: rule ID's count in policy show (0: the default's).
+sessions() {
+	if [ "$1" = 0 ]; then
+		vsw_json 'j["default_sessions"]' policy show sw0
+	else
+		vsw_json "[r[\"sessions\"] for r in j[\"rules\"] if r[\"id\"] == $1][0]" policy show sw0
+	fi
+}
+entries() { conntrack -L -w "$(sw ct_zone)" "$@" 2> /dev/null; }
+tcp_ok() { ip netns exec "$1" "$PY" "$TCP" connect "$2" "$3"; }
+tcp_fails() { ! FW_TIMEOUT=4 ip netns exec "$1" "$PY" "$TCP" connect "$2" "$3"; }
+
+ip netns exec app "$PY" "$TCP" serve 8080 > "$TMPD/serve-app" 2>&1 & PIDS+=($!)
+ip netns exec db "$PY" "$TCP" serve 5432 8080 > "$TMPD/serve-db" 2>&1 & PIDS+=($!)
+ip netns exec web "$PY" "$TCP" serve 8080 > "$TMPD/serve-web" 2>&1 & PIDS+=($!)
+srv_up() { grep -q listening "$TMPD/serve-app" && grep -q listening "$TMPD/serve-db" && grep -q listening "$TMPD/serve-web"; }
+poll "$(wait_scaled 60)" srv_up || tap_bail "echo servers: $(cat "$TMPD"/serve-*)"
+
+# ---- A ----
+chk_apply() {
+	local gen0 fw id gen
+	gen0=$(sw policy_gen)
+	vswctl policy apply sw0 "$TMPD/3tier.json" || return
+	fw=$(sw firewall) id=$(sw policy_id) gen=$(sw policy_gen)
+	vswctl policy show sw0 | sed 's/^/# /'
+	diag "firewall $fw policy $id gen $gen0 -> $gen"
+	[ "$fw" = True ] && [ "$id" -gt 0 ] && [ "$gen" -gt "$gen0" ]
+}
+tap_check "A: policy apply sw0 3tier.json: the firewall on, a policy program attached, a new generation" chk_apply
+
+# ---- 3 ----
+D0=$(policy_drops)
+chk_3tier() {
+	tcp_ok web 10.3.2.1 8080 || { diag "web -> app:8080 failed"; return 1; }
+	tcp_ok web 10.3.2.1 8080 || { diag "web -> app:8080 (2nd) failed"; return 1; }
+	tcp_ok app 10.3.3.1 5432 || { diag "app -> db:5432 failed"; return 1; }
+	tcp_fails web 10.3.3.1 5432 || { diag "web -> db:5432 passed"; return 1; }
+	tcp_fails app 10.3.1.1 8080 || { diag "app -> web:8080 (reverse) passed"; return 1; }
+	tcp_fails db 10.3.2.1 8080 || { diag "db -> app:8080 passed"; return 1; }
+	! ip netns exec web ping -c 1 -W 3 10.3.2.1 > /dev/null || { diag "ping web -> app passed"; return 1; }
+}
+tap_check "3: web -> app:8080 and app -> db:5432 work both ways; web -> db, app -> web, db -> app, ping do not" chk_3tier
+
+# ---- K ----
+chk_counters() {
+	local s10 s20 s0 d1
+	vswctl policy show sw0 | sed 's/^/# /'
+	s10=$(sessions 10) s20=$(sessions 20) s0=$(sessions 0) d1=$(policy_drops)
+	diag "sessions: rule 10 $s10, rule 20 $s20, default $s0; switch policy drops $D0 -> $d1"
+	# unicast frames: one decision per connection; every denied SYN and
+	# ping (retransmits too) is a decision of the default, and a drop
+	[ "$s10" = 2 ] && [ "$s20" = 1 ] && [ "$s0" -ge 4 ] &&
+		[ "$s0" = $((d1 - D0)) ]
+}
+tap_check "K: policy show: rule 10 counted 2 connections, rule 20 one, the default = the switch's policy drops" chk_counters
+
+# ---- C ----
+chk_ct() {
+	local gen
+	gen=$(sw policy_gen)
+	entries -p tcp | tee "$TMPD/ct" | sed 's/^/# /'
+	grep 'src=10.3.1.1 dst=10.3.2.1' "$TMPD/ct" | grep 'dport=8080' | grep -q "mark=$gen " &&
+		grep 'src=10.3.2.1 dst=10.3.3.1' "$TMPD/ct" | grep 'dport=5432' | grep -q "mark=$gen " &&
+		! grep -q 'src=10.3.1.1 dst=10.3.3.1' "$TMPD/ct"
+}
+tap_check "C: conntrack -L -w ZONE: the allowed connections, marked with the generation; none for web -> db" chk_ct
+
+# ---- T ----
+chk_ct_show() {
+	local n
+	vswctl ct show sw0 | tee "$TMPD/ctshow" | sed 's/^/# /'
+	n=$(entries -p tcp | wc -l)
+	grep -q '^tcp .* 10.3.1.1 sport [0-9]* -> 10.3.2.1 dport 8080 in web-p out app-p rule 10 gen ' "$TMPD/ctshow" &&
+		grep -q '^tcp .* 10.3.2.1 sport [0-9]* -> 10.3.3.1 dport 5432 in app-p out db-p rule 20 gen ' "$TMPD/ctshow" &&
+		[ "$(grep -c '^tcp ' "$TMPD/ctshow")" = "$n" ] || return 1
+	vswctl ct show sw0 dev db-p | tee "$TMPD/ctdb" | sed 's/^/# db-p: /'
+	vsw_json 'sorted(set((c["in_dev"], c["out_dev"], c["rule"]) for c in j))' ct show sw0 dev db-p > "$TMPD/ctdbj"
+	diag "db-p's: $(cat "$TMPD/ctdbj"); conntrack's tcp entries: $n"
+	[ "$(cat "$TMPD/ctdbj")" = "[('app-p', 'db-p', 20)]" ]
+}
+tap_check "T: ct show: each connection with its ports and rule, as many as conntrack lists; dev db-p: db's only" chk_ct_show
+
+# ---- F ----
+chk_ct_flush() {
+	vswctl ct flush sw0 dev db-p || return
+	entries | sed 's/^/# /'
+	! entries | grep -q 'dst=10.3.3.1' && entries | grep -q 'src=10.3.1.1 dst=10.3.2.1'
+}
+tap_check "F: ct flush sw0 dev db-p: db's connections gone from conntrack, web's to app kept" chk_ct_flush
+
+# ---- B ----
+chk_bad() {
+	local id0 gen0 out
+	id0=$(sw policy_id) gen0=$(sw policy_gen)
+	sed 's/"to": "db"/"to": "dbb"/' "$TMPD/3tier.json" > "$TMPD/bad1.json"
+	out=$(vswctl policy apply sw0 "$TMPD/bad1.json" 2>&1) && return 1
+	diag "$out"
+	echo "$out" | grep -q "bad1.json:12:38: to: unknown group \"dbb\"" || return 1
+	sed 's/"id": 20,/"id": 20, "priority": 1,/; s/"id": 10,/"id": 10, "priority": 1,/' \
+		"$TMPD/3tier.json" > "$TMPD/bad2.json"
+	out=$(vswctl policy apply sw0 "$TMPD/bad2.json" 2>&1) && return 1
+	diag "$out"
+	echo "$out" | grep -q "bad2.json:12:5: priority 1 is also the priority of the rule at line 10" || return 1
+	sed 's/"ports": \[5432\]/"ports": ["5432-5400"]/' "$TMPD/3tier.json" > "$TMPD/bad3.json"
+	out=$(vswctl policy apply sw0 "$TMPD/bad3.json" 2>&1) && return 1
+	diag "$out"
+	echo "$out" | grep -q "bad3.json:12:70: port range \"5432-5400\" is backwards" || return 1
+	diag "policy $id0 gen $gen0 -> $(sw policy_id) gen $(sw policy_gen)"
+	[ "$(sw policy_id)" = "$id0" ] && [ "$(sw policy_gen)" = "$gen0" ] &&
+		tcp_ok web 10.3.2.1 8080
+}
+tap_check "B: bad files refused with file:line:column (unknown group, equal priorities, backwards range); the policy stays and works" chk_bad
+
+# ---- S ----
+mkfifo "$TMPD/h8080" "$TMPD/h5432"
+exec {H1}<>"$TMPD/h8080" {H2}<>"$TMPD/h5432"
+FW_TIMEOUT=10 ip netns exec web "$PY" "$TCP" hold 10.3.2.1 8080 <&$H1 > "$TMPD/hold8080" 2>&1 & PIDS+=($!)
+FW_TIMEOUT=10 ip netns exec app "$PY" "$TCP" hold 10.3.3.1 5432 <&$H2 > "$TMPD/hold5432" 2>&1 & PIDS+=($!)
+held() { grep -q up "$TMPD/hold8080" && grep -q up "$TMPD/hold5432"; }
+chk_swap() {
+	local cut0 cut1 id0
+	poll "$(wait_scaled 60)" held || { diag "held: $(cat "$TMPD"/hold*)"; return 1; }
+	cut0=$(drops db-p policy_cut) id0=$(sw policy_id)
+	# rule 20 left out
+	"$PY" -c 'import json, sys; p = json.load(open(sys.argv[1])); p["rules"] = p["rules"][:1]; print(json.dumps(p))' \
+		"$TMPD/3tier.json" > "$TMPD/2tier.json" || return
+	vswctl policy apply sw0 "$TMPD/2tier.json" || return
+	echo after >&$H1
+	echo after >&$H2
+	poll "$(wait_scaled 60)" grep -q echo "$TMPD/hold8080" || { diag "8080: $(cat "$TMPD/hold8080")"; return 1; }
+	poll "$(wait_scaled 60)" grep -q none "$TMPD/hold5432" || { diag "5432: $(cat "$TMPD/hold5432")"; return 1; }
+	cut1=$(drops db-p policy_cut)
+	diag "policy $id0 -> $(sw policy_id); 8080: $(tr '\n' ' ' < "$TMPD/hold8080"); 5432: $(tr '\n' ' ' < "$TMPD/hold5432"); db-p policy_cut $cut0 -> $cut1"
+	[ "$cut1" -gt "$cut0" ] && [ "$(sw policy_id)" != "$id0" ] &&
+		! entries -p tcp --dport 5432 | grep -q ESTABLISHED
+}
+tap_check "S: a new policy without app -> db: the held web -> app connection echoes, the app -> db one is cut" chk_swap
+
+tap_done
