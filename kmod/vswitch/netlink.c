@@ -33,6 +33,11 @@ static struct netlink_range_validation ageing_range = {
 	.max = VSWITCH_AGEING_MAX,
 };
 
+static struct netlink_range_validation flow_log_rate_range = {
+	.min = 0,
+	.max = VSW_FLOW_LOG_RATE_MAX,
+};
+
 static struct netlink_range_validation fdb_max_range = {
 	.min = 1,
 	.max = VSWITCH_FDB_MAX_HARD,
@@ -78,7 +83,7 @@ const struct nla_policy vsw_nl_fdb_flush_policy[VSWITCH_FDB_A_STATIC + 1] = {
 };
 
 /* Top-level policies, one per operation. */
-static const struct nla_policy switch_new_policy[VSWITCH_A_POLICY_FD + 1] = {
+static const struct nla_policy switch_new_policy[VSWITCH_A_FLOW_LOG_RATE + 1] = {
 	[VSWITCH_A_SWITCH_NAME] = NAME_POLICY,
 	[VSWITCH_A_AGEING_TIME] = NLA_POLICY_FULL_RANGE(NLA_U32, &ageing_range),
 	[VSWITCH_A_FDB_MAX] = NLA_POLICY_FULL_RANGE(NLA_U32, &fdb_max_range),
@@ -87,9 +92,11 @@ static const struct nla_policy switch_new_policy[VSWITCH_A_POLICY_FD + 1] = {
 	[VSWITCH_A_DEFAULT_VERDICT] = NLA_POLICY_MAX(NLA_U8, VSWITCH_VERDICT_DROP),
 	[VSWITCH_A_CT_ZONE] = NLA_POLICY_MIN(NLA_U16, 1),
 	[VSWITCH_A_POLICY_FD] = NLA_POLICY_MIN(NLA_S32, -1),
+	[VSWITCH_A_FLOW_LOG_RATE] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							  &flow_log_rate_range),
 };
 
-static const struct nla_policy switch_set_policy[VSWITCH_A_POLICY_FD + 1] = {
+static const struct nla_policy switch_set_policy[VSWITCH_A_FLOW_LOG_RATE + 1] = {
 	[VSWITCH_A_SWITCH_NAME] = NAME_POLICY,
 	[VSWITCH_A_AGEING_TIME] = NLA_POLICY_FULL_RANGE(NLA_U32, &ageing_range),
 	[VSWITCH_A_FDB_MAX] = NLA_POLICY_FULL_RANGE(NLA_U32, &fdb_max_range),
@@ -98,6 +105,8 @@ static const struct nla_policy switch_set_policy[VSWITCH_A_POLICY_FD + 1] = {
 	[VSWITCH_A_CT_ZONE] = { .type = NLA_REJECT,
 				.reject_message = KBUILD_MODNAME ": ct-zone is set only when the switch is made" },
 	[VSWITCH_A_POLICY_FD] = NLA_POLICY_MIN(NLA_S32, -1),
+	[VSWITCH_A_FLOW_LOG_RATE] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							  &flow_log_rate_range),
 };
 
 static const struct nla_policy switch_sel_policy[VSWITCH_A_SWITCH_NAME + 1] = {
@@ -233,8 +242,11 @@ int vsw_nl_put_stats(struct sk_buff *skb, int type,
 static int fill_switch(struct sk_buff *skb, struct vsw_switch *sw, u32 portid,
 		       u32 seq, int flags, u8 cmd)
 {
+	u64 log_lost;
+	u32 log_rate;
 	void *hdr;
 
+	vsw_fw_log_stats(sw, &log_rate, &log_lost);
 	hdr = genlmsg_put(skb, portid, seq, &vsw_nl_family, flags, cmd);
 	if (!hdr)
 		return -EMSGSIZE;
@@ -250,6 +262,9 @@ static int fill_switch(struct sk_buff *skb, struct vsw_switch *sw, u32 portid,
 	    nla_put_u16(skb, VSWITCH_A_CT_ZONE, sw->fw.zone) ||
 	    nla_put_u32(skb, VSWITCH_A_POLICY_ID, vsw_fw_prog_id(sw)) ||
 	    nla_put_u32(skb, VSWITCH_A_POLICY_GEN, sw->fw.gen) ||
+	    nla_put_u32(skb, VSWITCH_A_FLOW_LOG_RATE, log_rate) ||
+	    nla_put_u64_64bit(skb, VSWITCH_A_FLOW_LOG_LOST, log_lost,
+			      VSWITCH_A_PAD) ||
 	    vsw_nl_put_stats(skb, VSWITCH_A_STATS, sw->stats, true)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
@@ -290,6 +305,10 @@ static int parse_fw(struct nlattr **tb, struct vsw_fw_cfg *fw,
 		}
 		fw->has_prog = true;
 		fw->prog = prog;
+	}
+	if (tb[VSWITCH_A_FLOW_LOG_RATE]) {
+		fw->has_log_rate = true;
+		fw->log_rate = nla_get_u32(tb[VSWITCH_A_FLOW_LOG_RATE]);
 	}
 	return 0;
 }
@@ -456,10 +475,12 @@ static const struct vsw_genl_ops vsw_nl_ops[] = {
 
 enum vsw_nl_mcgrp {
 	VSW_MCGRP_EVENTS,
+	VSW_MCGRP_FLOWS,
 };
 
 static const struct genl_multicast_group vsw_nl_mcgrps[] = {
 	[VSW_MCGRP_EVENTS] = { .name = VSWITCH_MCGRP_EVENTS },
+	[VSW_MCGRP_FLOWS] = { .name = VSWITCH_MCGRP_FLOWS },
 };
 
 struct genl_family vsw_nl_family __ro_after_init = {
@@ -558,6 +579,89 @@ void vsw_nl_notify_fdb(struct vsw_switch *sw, const struct vsw_fdb_info *info,
 		return;
 	}
 	vsw_nl_multicast(sw->net, msg);
+}
+
+/**
+ * vsw_nl_flow_listeners() - whether anyone listens to the flow log in @net
+ * @net: namespace
+ *
+ * Return: true when a flow event is worth building.
+ */
+bool vsw_nl_flow_listeners(struct net *net)
+{
+	bool ret;
+
+	rcu_read_lock();
+	ret = READ_ONCE(nl_live) &&
+	      genl_has_listeners(&vsw_nl_family, net, VSW_MCGRP_FLOWS);
+	rcu_read_unlock();
+	return ret;
+}
+
+static int fill_flow(struct sk_buff *skb, const struct vsw_switch *sw,
+		     const struct vsw_flow_info *f)
+{
+	int alen = f->family == AF_INET ? sizeof(__be32) : sizeof(f->src);
+	struct nlattr *nest;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, 0, 0, &vsw_nl_family, 0, VSWITCH_CMD_FLOW_NTF);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_string(skb, VSWITCH_A_SWITCH_NAME, sw->name))
+		goto cancel;
+	nest = nla_nest_start(skb, VSWITCH_A_FLOW);
+	if (!nest ||
+	    nla_put_u8(skb, VSWITCH_FLOW_A_EVENT, f->event) ||
+	    nla_put_u32(skb, VSWITCH_FLOW_A_IN_PORT, f->in_port) ||
+	    nla_put_u32(skb, VSWITCH_FLOW_A_OUT_PORT, f->out_port) ||
+	    nla_put_u8(skb, VSWITCH_FLOW_A_FAMILY, f->family) ||
+	    nla_put(skb, VSWITCH_FLOW_A_SRC, alen, &f->src) ||
+	    nla_put(skb, VSWITCH_FLOW_A_DST, alen, &f->dst) ||
+	    nla_put_u8(skb, VSWITCH_FLOW_A_PROTO, f->proto) ||
+	    (f->has_ports &&
+	     (nla_put_u16(skb, VSWITCH_FLOW_A_SPORT, f->sport) ||
+	      nla_put_u16(skb, VSWITCH_FLOW_A_DPORT, f->dport))) ||
+	    (f->reply && nla_put_flag(skb, VSWITCH_FLOW_A_REPLY)) ||
+	    nla_put_u32(skb, VSWITCH_FLOW_A_RULE, f->rule) ||
+	    (f->reason && nla_put_u32(skb, VSWITCH_FLOW_A_REASON, f->reason)) ||
+	    nla_put_u32(skb, VSWITCH_FLOW_A_GEN, f->gen) ||
+	    (f->lost && nla_put_u64_64bit(skb, VSWITCH_FLOW_A_LOST, f->lost,
+					  VSWITCH_FLOW_A_PAD)))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+/**
+ * vsw_nl_notify_flow() - send a flow log event to the "flows" group
+ * @sw: the switch
+ * @f: the event
+ *
+ * Context: the packet path (atomic).
+ */
+void vsw_nl_notify_flow(struct vsw_switch *sw, const struct vsw_flow_info *f)
+{
+	struct sk_buff *msg;
+
+	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_ATOMIC);
+	if (!msg)
+		return;
+	if (fill_flow(msg, sw, f)) {
+		nlmsg_free(msg);
+		return;
+	}
+	rcu_read_lock();
+	if (READ_ONCE(nl_live))
+		genlmsg_multicast_netns(&vsw_nl_family, sw->net, msg, 0,
+					VSW_MCGRP_FLOWS, GFP_ATOMIC);
+	else
+		nlmsg_free(msg);
+	rcu_read_unlock();
 }
 
 int vsw_nl_init(void)

@@ -17,6 +17,44 @@ void vsw_nl_exit(void);
 /* Events on the "events" group; only the fdb one may be called in atomic context. */
 void vsw_nl_notify_switch(struct vsw_switch *sw, bool del);
 void vsw_nl_notify_port(struct vsw_port *port, bool del);
+/**
+ * struct vsw_flow_info - a flow log event (enum vswitch_flow_a)
+ * @event: enum vswitch_flow_event
+ * @family: AF_INET or AF_INET6
+ * @proto: IP protocol
+ * @has_ports: @sport and @dport are set
+ * @reply: the frame went the reply way
+ * @in_port: ingress port id
+ * @out_port: egress port id, 0: none yet
+ * @rule: rule id the program returned (0: the default verdict)
+ * @reason: enum vswitch_drop, for drops and cuts
+ * @gen: the policy generation
+ * @src: source address (connection's original direction)
+ * @dst: destination address
+ * @sport: source port, host order
+ * @dport: destination port, host order
+ * @lost: events held back before this one
+ */
+struct vsw_flow_info {
+	u8 event;
+	u8 family;
+	u8 proto;
+	bool has_ports;
+	bool reply;
+	u32 in_port;
+	u32 out_port;
+	u32 rule;
+	u32 reason;
+	u32 gen;
+	struct in6_addr src;
+	struct in6_addr dst;
+	u16 sport;
+	u16 dport;
+	u64 lost;
+};
+
+bool vsw_nl_flow_listeners(struct net *net);
+void vsw_nl_notify_flow(struct vsw_switch *sw, const struct vsw_flow_info *f);
 void vsw_nl_notify_fdb(struct vsw_switch *sw, const struct vsw_fdb_info *info,
 		       bool del);
 

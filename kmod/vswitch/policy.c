@@ -20,8 +20,14 @@
  * Attaching a program, detaching it or changing the default verdict
  * starts a new generation: connections allowed before are decided again,
  * packet by packet, when their next packet comes, and stay or are cut.
+ *
+ * The flow log: each decision that starts a connection, each frame the
+ * firewall drops and each cut goes as an event to the "flows" multicast
+ * group, when someone listens, at most the switch's flow-log-rate a
+ * second (a token bucket); events held back are counted.
  */
 #include <linux/filter.h>
+#include <linux/jiffies.h>
 #include <linux/rtnetlink.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_core.h>
@@ -77,6 +83,123 @@ static void fw_new_gen(struct vsw_switch *sw)
 	smp_store_release(&sw->fw.gen, gen ?: 1);
 }
 
+static void flowlog_set_rate(struct vsw_flowlog *fl, u32 rate)
+{
+	spin_lock_bh(&fl->lock);
+	fl->rate = rate;
+	fl->tokens = rate;
+	fl->stamp = jiffies;
+	spin_unlock_bh(&fl->lock);
+}
+
+/*
+ * One event may go: take a token (refilled at fl->rate a second, up to
+ * one second's worth). *@lost: the events held back since the last one.
+ */
+static bool flowlog_take(struct vsw_flowlog *fl, u64 *lost)
+{
+	unsigned long now = jiffies;
+	bool ok = false;
+	u64 add;
+
+	spin_lock(&fl->lock);
+	if (!fl->rate)
+		goto out;
+	add = (u64)(now - fl->stamp) * fl->rate / HZ;
+	if (add) {
+		fl->tokens = min_t(u64, (u64)fl->tokens + add, fl->rate);
+		fl->stamp = now;
+	}
+	if (fl->tokens) {
+		fl->tokens--;
+		*lost = fl->lost;
+		fl->lost = 0;
+		ok = true;
+	} else {
+		fl->lost++;
+		fl->lost_total++;
+	}
+out:
+	spin_unlock(&fl->lock);
+	return ok;
+}
+
+/**
+ * vsw_fw_log_stats() - the flow log's rate and events held back
+ * @sw: the switch
+ * @rate: events a second
+ * @lost: every event held back so far
+ */
+void vsw_fw_log_stats(struct vsw_switch *sw, u32 *rate, u64 *lost)
+{
+	spin_lock_bh(&sw->fw.log.lock);
+	*rate = sw->fw.log.rate;
+	*lost = sw->fw.log.lost_total;
+	spin_unlock_bh(&sw->fw.log.lock);
+}
+
+/* The connection's addresses and ports (original direction) into @f. */
+static void flow_tuple(struct vsw_flow_info *f, const struct nf_conn *ct,
+		       const struct vsw_key *key)
+{
+	const struct nf_conntrack_tuple *t;
+
+	if (ct) {
+		t = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+		f->family = t->src.l3num;
+		f->proto = t->dst.protonum;
+		memcpy(&f->src, &t->src.u3, sizeof(f->src));
+		memcpy(&f->dst, &t->dst.u3, sizeof(f->dst));
+		f->sport = ntohs(t->src.u.all);
+		f->dport = ntohs(t->dst.u.all);
+	} else {
+		f->proto = key->ip_proto;
+		if (key->eth_type == htons(ETH_P_IP)) {
+			f->family = AF_INET;
+			memcpy(&f->src, &key->ipv4_src, sizeof(key->ipv4_src));
+			memcpy(&f->dst, &key->ipv4_dst, sizeof(key->ipv4_dst));
+		} else {
+			f->family = AF_INET6;
+			f->src = key->ipv6_src;
+			f->dst = key->ipv6_dst;
+		}
+		f->sport = ntohs(key->sport);
+		f->dport = ntohs(key->dport);
+	}
+	f->has_ports = f->proto == IPPROTO_TCP || f->proto == IPPROTO_UDP ||
+		       f->proto == IPPROTO_SCTP || f->proto == IPPROTO_UDPLITE;
+}
+
+/*
+ * A flow log event: @event at @in -> @out (NULL: before a port was
+ * chosen), decided by @rule, dropped for @reason.
+ */
+static void fw_log(struct vsw_switch *sw, struct vsw_port *in,
+		   struct vsw_port *out, struct sk_buff *skb,
+		   const struct vsw_key *key, u8 event, u32 rule,
+		   enum vswitch_drop reason)
+{
+	struct vsw_flow_info f = {
+		.event = event,
+		.in_port = in->id,
+		.out_port = out ? out->id : 0,
+		.rule = rule,
+		.reason = reason,
+		.reply = key->ct_state & VSWITCH_CT_REPLY,
+	};
+	enum ip_conntrack_info ctinfo;
+
+	if (key->eth_type != htons(ETH_P_IP) &&
+	    key->eth_type != htons(ETH_P_IPV6))
+		return;
+	if (!vsw_nl_flow_listeners(sw->net) ||
+	    !flowlog_take(&sw->fw.log, &f.lost))
+		return;
+	f.gen = smp_load_acquire(&sw->fw.gen);
+	flow_tuple(&f, out ? nf_ct_get(skb, &ctinfo) : NULL, key);
+	vsw_nl_notify_flow(sw, &f);
+}
+
 /**
  * vsw_fw_set() - change a switch's firewall
  * @sw: the switch
@@ -103,6 +226,8 @@ void vsw_fw_set(struct vsw_switch *sw, const struct vsw_fw_cfg *cfg)
 	}
 	if (new_gen)
 		fw_new_gen(sw);
+	if (cfg->has_log_rate)
+		flowlog_set_rate(&sw->fw.log, cfg->log_rate);
 	if (cfg->has_on && cfg->on != sw->fw.on) {
 		WRITE_ONCE(sw->fw.on, cfg->on);
 		if (!cfg->on) {
@@ -130,6 +255,8 @@ int vsw_fw_init(struct vsw_switch *sw, u16 zone, const struct vsw_fw_cfg *cfg,
 
 	sw->fw.gen = 1;
 	sw->fw.default_verdict = VSWITCH_VERDICT_DROP;
+	spin_lock_init(&sw->fw.log.lock);
+	flowlog_set_rate(&sw->fw.log, VSW_FLOW_LOG_RATE_DEFAULT);
 	ret = vsw_ct_init(sw, zone);
 	if (ret) {
 		NL_SET_ERR_MSG_MOD(extack, "no memory for the conntrack template");
@@ -204,6 +331,8 @@ enum vswitch_drop vsw_policy_ingress(struct vsw_port *in, struct sk_buff *skb,
 	if (!READ_ONCE(sw->fw.on))
 		return VSWITCH_DROP_NONE;
 	reason = vsw_ct_input(sw, skb, key, stolen);
+	if (reason && !*stolen)
+		fw_log(sw, in, NULL, skb, key, VSWITCH_FLOW_DROP, 0, reason);
 	if (reason || *stolen)
 		return reason;
 	ct = nf_ct_get(skb, &ctinfo);
@@ -298,19 +427,32 @@ enum vswitch_drop vsw_policy_egress(struct vsw_port *in, struct vsw_port *out,
 			return VSWITCH_DROP_NONE;
 		WRITE_ONCE(ct->mark, gen);
 		fw_label(ct, in, out, key->ct_state, rule);
-		if (!nf_ct_is_confirmed(ct) &&
-		    nf_conntrack_confirm(skb) != NF_ACCEPT)
-			return VSWITCH_DROP_CT_COMMIT;
+		if (!nf_ct_is_confirmed(ct)) {
+			if (nf_conntrack_confirm(skb) != NF_ACCEPT) {
+				fw_log(sw, in, out, skb, key, VSWITCH_FLOW_DROP,
+				       rule, VSWITCH_DROP_CT_COMMIT);
+				return VSWITCH_DROP_CT_COMMIT;
+			}
+			fw_log(sw, in, out, skb, key, VSWITCH_FLOW_ALLOW, rule,
+			       VSWITCH_DROP_NONE);
+		}
 		return VSWITCH_DROP_NONE;
 	case VSWITCH_VERDICT_DROP:
 		if (!(key->ct_state & VSWITCH_CT_STALE) ||
-		    (key->ct_state & VSWITCH_CT_RELATED))
+		    (key->ct_state & VSWITCH_CT_RELATED)) {
+			fw_log(sw, in, out, skb, key, VSWITCH_FLOW_DROP, rule,
+			       VSWITCH_DROP_POLICY);
 			return VSWITCH_DROP_POLICY;
+		}
 		/* unless another port's copy allowed it again */
 		if (READ_ONCE(ct->mark) != gen)
 			nf_ct_kill(ct);
+		fw_log(sw, in, out, skb, key, VSWITCH_FLOW_CUT, rule,
+		       VSWITCH_DROP_POLICY_CUT);
 		return VSWITCH_DROP_POLICY_CUT;
 	default:
+		fw_log(sw, in, out, skb, key, VSWITCH_FLOW_DROP, rule,
+		       VSWITCH_DROP_POLICY_ERROR);
 		return VSWITCH_DROP_POLICY_ERROR;
 	}
 }

@@ -37,7 +37,29 @@ struct vsw_switch;
  *	connections it allowed (written under RTNL with release order)
  * @prog: policy program, or NULL (RCU; replaced under RTNL)
  * @tmpl: conntrack template that carries @zone
+ * @log: the flow log's rate limit
  */
+/**
+ * struct vsw_flowlog - the rate limit of a switch's flow log
+ * @lock: protects the fields below (packet path and RTNL, BH off)
+ * @rate: events a second, 0: none
+ * @tokens: events that may go now (a token bucket of @rate)
+ * @stamp: jiffies of the last refill
+ * @lost: events held back since the last one that went
+ * @lost_total: every event held back (switch replies)
+ */
+struct vsw_flowlog {
+	spinlock_t lock;
+	u32 rate;
+	u32 tokens;
+	unsigned long stamp;
+	u64 lost;
+	u64 lost_total;
+};
+
+#define VSW_FLOW_LOG_RATE_DEFAULT	1000
+#define VSW_FLOW_LOG_RATE_MAX		1000000
+
 struct vsw_fw {
 	bool on;
 	u8 default_verdict;
@@ -45,6 +67,7 @@ struct vsw_fw {
 	u32 gen;
 	struct bpf_prog __rcu *prog;
 	struct nf_conn *tmpl;
+	struct vsw_flowlog log;
 };
 
 /**
@@ -55,6 +78,8 @@ struct vsw_fw {
  * @has_on: @on given
  * @has_default: @default_verdict given
  * @has_prog: @prog given
+ * @log_rate: new flow log rate, if @has_log_rate
+ * @has_log_rate: @log_rate given
  */
 struct vsw_fw_cfg {
 	bool on;
@@ -63,6 +88,8 @@ struct vsw_fw_cfg {
 	bool has_on;
 	bool has_default;
 	bool has_prog;
+	u32 log_rate;
+	bool has_log_rate;
 };
 
 int vsw_fw_init(struct vsw_switch *sw, u16 zone, const struct vsw_fw_cfg *cfg,
@@ -71,6 +98,7 @@ struct bpf_prog *vsw_fw_prog_get(s32 fd, struct netlink_ext_ack *extack);
 void vsw_fw_set(struct vsw_switch *sw, const struct vsw_fw_cfg *cfg);
 void vsw_fw_destroy(struct vsw_switch *sw);
 u32 vsw_fw_prog_id(struct vsw_switch *sw);
+void vsw_fw_log_stats(struct vsw_switch *sw, u32 *rate, u64 *lost);
 
 enum vswitch_drop vsw_policy_ingress(struct vsw_port *in, struct sk_buff *skb,
 				     struct vsw_key *key, bool *stolen);

@@ -240,21 +240,26 @@ int genl_dump(struct genl_sock *nl, uint8_t cmd, const void *req,
 	return r;
 }
 
-static int join_events(struct genl_sock *nl)
+int genl_join(struct genl_sock *nl, const char *name)
 {
-	int grp = genl_ctrl_resolve_grp(nl->sk, nl->fam->name, nl->fam->mcgrp);
+	int grp = genl_ctrl_resolve_grp(nl->sk, nl->fam->name, name);
 
 	if (grp < 0) {
-		genl_fail("multicast group \"%s\" not found: %s",
-			  nl->fam->mcgrp, nl_geterror(grp));
+		genl_fail("multicast group \"%s\" not found: %s", name,
+			  nl_geterror(grp));
 		return -ENOENT;
 	}
 	grp = nl_socket_add_membership(nl->sk, grp);
 	if (grp < 0) {
-		genl_fail("cannot join the events group: %s", nl_geterror(grp));
+		genl_fail("cannot join the %s group: %s", name, nl_geterror(grp));
 		return -EIO;
 	}
 	return 0;
+}
+
+static int join_events(struct genl_sock *nl)
+{
+	return genl_join(nl, nl->fam->mcgrp);
 }
 
 static int any_seq(struct nl_msg *msg, void *arg)

@@ -76,4 +76,11 @@ int genl_dump(struct genl_sock *nl, uint8_t cmd, const void *req,
 int genl_monitor(struct genl_sock *nl, genl_msg_fn fn, void *arg,
 		 volatile sig_atomic_t *stop);
 
+/*
+ * Join multicast group @grp of the family as well (before genl_monitor(),
+ * which joins the events group). Return: 0, or a negative error (message
+ * printed).
+ */
+int genl_join(struct genl_sock *nl, const char *grp);
+
 #endif /* GENL_NL_H */

@@ -16,7 +16,7 @@
 
 const char vsw_usage_main[] =
 	"Usage: vswctl [OPTIONS] OBJECT COMMAND [ARGS]\n"
-	"       vswctl [OPTIONS] monitor [switch] [port] [fdb]\n"
+	"       vswctl [OPTIONS] monitor [switch] [port] [fdb] [flows]\n"
 	"       vswctl help | vswctl OBJECT help\n"
 	"OBJECT := { switch | port | fdb | stats | policy | ct }\n"
 	"OPTIONS := { -j | -p | -s | -n NETNS | -V | -h }\n"
@@ -35,7 +35,8 @@ static const char usage_switch[] =
 	"       vswctl [-s] switch show [NAME]\n"
 	"       vswctl switch help\n"
 	"FIREWALL := [firewall on|off] [default allow|drop]\n"
-	"            [policy { OBJECT.o | pinned BPFFS-PATH | none }]\n";
+	"            [policy { OBJECT.o | pinned BPFFS-PATH | none }]\n"
+	"            [flow-log-rate EVENTS-PER-SEC]\n";
 
 static const char usage_port[] =
 	"Usage: vswctl port add SWITCH dev IFNAME [id ID] [SETTINGS]\n"
@@ -73,7 +74,7 @@ static const char usage_ct[] =
 	"       vswctl ct help\n";
 
 static const char usage_monitor[] =
-	"Usage: vswctl [-s] monitor [switch] [port] [fdb]\n"
+	"Usage: vswctl [-s] monitor [switch] [port] [fdb] [flows]\n"
 	"       vswctl monitor help\n";
 
 /* ------------------------------------------------------------- helpers */
@@ -194,6 +195,11 @@ static int switch_opts(int argc, char **argv, struct vsw_req *r, bool add)
 							 VSWITCH_VERDICT_ALLOW;
 				VSW_SET(s, VSWITCH_A_DEFAULT_VERDICT);
 			}
+		} else if (!strcmp(argv[i], "flow-log-rate")) {
+			if (u32_opt(argc, argv, &i, usage_switch, 0, 1000000,
+				    &s->flow_log_rate))
+				return EXIT_USAGE;
+			VSW_SET(s, VSWITCH_A_FLOW_LOG_RATE);
 		} else if (!strcmp(argv[i], "policy")) {
 			const char *o = genl_arg_value(argc, argv, &i, usage_switch);
 
@@ -561,14 +567,14 @@ static int parse_stats_show(int argc, char **argv, struct vsw_req *r)
 
 static int parse_monitor(int argc, char **argv, struct vsw_req *r)
 {
-	static const char *const names[] = { "switch", "port", "fdb" };
+	static const char *const names[] = { "switch", "port", "fdb", "flows" };
 	int i;
 	unsigned int b;
 
 	for (i = 0; i < argc; i++) {
-		for (b = 0; b < 3 && strcmp(argv[i], names[b]); b++)
+		for (b = 0; b < 4 && strcmp(argv[i], names[b]); b++)
 			;
-		if (b == 3)
+		if (b == 4)
 			return genl_usage_err(usage_monitor, "unknown argument \"%s\"",
 					      argv[i]);
 		r->events |= 1u << b;

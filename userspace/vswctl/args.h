@@ -29,6 +29,8 @@ struct vsw_req {
 #define VSW_EV_SWITCH	1u
 #define VSW_EV_PORT	2u
 #define VSW_EV_FDB	4u
+#define VSW_EV_FLOWS	8u	/* not in the default set: a flow log is */
+				/* asked for */
 
 struct vsw_cmd_def {
 	const char *name;

@@ -39,6 +39,28 @@ static struct nla_policy top_policy[VSWITCH_A_MAX + 1] = {
 	[VSWITCH_A_POLICY_FD] = U32,
 	[VSWITCH_A_POLICY_ID] = U32,
 	[VSWITCH_A_POLICY_GEN] = U32,
+	[VSWITCH_A_FLOW_LOG_RATE] = U32,
+	[VSWITCH_A_FLOW] = NEST,
+	[VSWITCH_A_FLOW_LOG_LOST] = U64,
+};
+
+#define ADDR	{ .type = NLA_UNSPEC, .minlen = 4, .maxlen = 16 }
+
+static struct nla_policy flow_policy[VSWITCH_FLOW_A_MAX + 1] = {
+	[VSWITCH_FLOW_A_EVENT] = U8,
+	[VSWITCH_FLOW_A_IN_PORT] = U32,
+	[VSWITCH_FLOW_A_OUT_PORT] = U32,
+	[VSWITCH_FLOW_A_FAMILY] = U8,
+	[VSWITCH_FLOW_A_SRC] = ADDR,
+	[VSWITCH_FLOW_A_DST] = ADDR,
+	[VSWITCH_FLOW_A_PROTO] = U8,
+	[VSWITCH_FLOW_A_SPORT] = U16,
+	[VSWITCH_FLOW_A_DPORT] = U16,
+	[VSWITCH_FLOW_A_REPLY] = FLAG,
+	[VSWITCH_FLOW_A_RULE] = U32,
+	[VSWITCH_FLOW_A_REASON] = U32,
+	[VSWITCH_FLOW_A_GEN] = U32,
+	[VSWITCH_FLOW_A_LOST] = U64,
 };
 
 static struct nla_policy port_policy[VSWITCH_PORT_A_MAX + 1] = {
@@ -206,6 +228,39 @@ static int parse_fdb(struct nlattr *nest, struct vsw_fdb *f)
 	return 0;
 }
 
+static int parse_flow(struct nlattr *nest, struct vsw_flow *f)
+{
+	struct nlattr *tb[VSWITCH_FLOW_A_MAX + 1];
+
+	if (nla_parse_nested(tb, VSWITCH_FLOW_A_MAX, nest, flow_policy))
+		return -EBADMSG;
+	f->has = present(tb, VSWITCH_FLOW_A_MAX);
+	if (tb[VSWITCH_FLOW_A_EVENT])
+		f->event = nla_get_u8(tb[VSWITCH_FLOW_A_EVENT]);
+	if (tb[VSWITCH_FLOW_A_FAMILY])
+		f->family = nla_get_u8(tb[VSWITCH_FLOW_A_FAMILY]);
+	if (tb[VSWITCH_FLOW_A_PROTO])
+		f->proto = nla_get_u8(tb[VSWITCH_FLOW_A_PROTO]);
+	get_u32(tb, VSWITCH_FLOW_A_IN_PORT, &f->in_port);
+	get_u32(tb, VSWITCH_FLOW_A_OUT_PORT, &f->out_port);
+	get_u32(tb, VSWITCH_FLOW_A_RULE, &f->rule);
+	get_u32(tb, VSWITCH_FLOW_A_REASON, &f->reason);
+	get_u32(tb, VSWITCH_FLOW_A_GEN, &f->gen);
+	get_u64(tb, VSWITCH_FLOW_A_LOST, &f->lost);
+	if (tb[VSWITCH_FLOW_A_SPORT])
+		f->sport = nla_get_u16(tb[VSWITCH_FLOW_A_SPORT]);
+	if (tb[VSWITCH_FLOW_A_DPORT])
+		f->dport = nla_get_u16(tb[VSWITCH_FLOW_A_DPORT]);
+	f->reply = !!tb[VSWITCH_FLOW_A_REPLY];
+	if (tb[VSWITCH_FLOW_A_SRC])
+		memcpy(f->src, nla_data(tb[VSWITCH_FLOW_A_SRC]),
+		       nla_len(tb[VSWITCH_FLOW_A_SRC]));
+	if (tb[VSWITCH_FLOW_A_DST])
+		memcpy(f->dst, nla_data(tb[VSWITCH_FLOW_A_DST]),
+		       nla_len(tb[VSWITCH_FLOW_A_DST]));
+	return 0;
+}
+
 int vsw_msg_parse(struct nlmsghdr *nlh, struct vsw_msg *m)
 {
 	struct nlattr *tb[VSWITCH_A_MAX + 1];
@@ -231,11 +286,14 @@ int vsw_msg_parse(struct nlmsghdr *nlh, struct vsw_msg *m)
 		s->ct_zone = nla_get_u16(tb[VSWITCH_A_CT_ZONE]);
 	get_u32(tb, VSWITCH_A_POLICY_ID, &s->policy_id);
 	get_u32(tb, VSWITCH_A_POLICY_GEN, &s->policy_gen);
+	get_u32(tb, VSWITCH_A_FLOW_LOG_RATE, &s->flow_log_rate);
+	get_u64(tb, VSWITCH_A_FLOW_LOG_LOST, &s->flow_log_lost);
 	memcpy(m->port.sw, s->name, IFNAMSIZ);
 	memcpy(m->fdb.sw, s->name, IFNAMSIZ);
 	if ((tb[VSWITCH_A_STATS] && parse_stats(tb[VSWITCH_A_STATS], &s->stats)) ||
 	    (tb[VSWITCH_A_PORT] && parse_port(tb[VSWITCH_A_PORT], &m->port)) ||
-	    (tb[VSWITCH_A_FDB] && parse_fdb(tb[VSWITCH_A_FDB], &m->fdb)))
+	    (tb[VSWITCH_A_FDB] && parse_fdb(tb[VSWITCH_A_FDB], &m->fdb)) ||
+	    (tb[VSWITCH_A_FLOW] && parse_flow(tb[VSWITCH_A_FLOW], &m->flow)))
 		return -EBADMSG;
 	return 0;
 }
@@ -316,6 +374,7 @@ int vsw_msg_put(struct nl_msg *msg, const struct vsw_msg *m)
 	     nla_put_u16(msg, VSWITCH_A_CT_ZONE, s->ct_zone)) ||
 	    (VSW_HAS(s, VSWITCH_A_POLICY_FD) &&
 	     nla_put_s32(msg, VSWITCH_A_POLICY_FD, s->policy_fd)) ||
+	    PUT_U32(msg, s, VSWITCH_A_FLOW_LOG_RATE, s->flow_log_rate) ||
 	    (VSW_HAS(s, VSWITCH_A_PORT) && put_port(msg, &m->port)) ||
 	    (VSW_HAS(s, VSWITCH_A_FDB) && put_fdb(msg, &m->fdb)))
 		return -NLE_NOMEM;

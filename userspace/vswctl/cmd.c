@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -379,9 +380,21 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
+/* A port's name, as the flow log prints it. */
+struct port_name {
+	char sw[IFNAMSIZ];
+	uint32_t id;
+	char name[IFNAMSIZ];
+};
+
 struct monitor {
 	unsigned int events;
 	bool stats;
+	/* flows: port names, from a socket of their own */
+	struct genl_sock lookup;
+	bool lookup_open;
+	struct port_name *names;
+	size_t n_names;
 };
 
 static unsigned int event_object(uint8_t cmd)
@@ -396,18 +409,104 @@ static unsigned int event_object(uint8_t cmd)
 	case VSWITCH_CMD_FDB_NEW_NTF:
 	case VSWITCH_CMD_FDB_DEL_NTF:
 		return VSW_EV_FDB;
+	case VSWITCH_CMD_FLOW_NTF:
+		return VSW_EV_FLOWS;
 	}
 	return 0;
+}
+
+/* Forget the names of switch @sw's ports (a port came or went). */
+static void names_forget(struct monitor *mon, const char *sw)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < mon->n_names; i++)
+		if (strcmp(mon->names[i].sw, sw))
+			mon->names[n++] = mon->names[i];
+	mon->n_names = n;
+}
+
+/* The name of port @id of switch @sw: known, or asked for once. */
+static const char *name_of(struct monitor *mon, const char *sw, uint32_t id)
+{
+	struct vsw_ctx ctx = { 0 };
+	struct vsw_port *ports;
+	struct port_name *v;
+	size_t i, n;
+
+	for (i = 0; i < mon->n_names; i++)
+		if (mon->names[i].id == id && !strcmp(mon->names[i].sw, sw))
+			return mon->names[i].name[0] ? mon->names[i].name : NULL;
+	if (!id)
+		return NULL;
+	if (!mon->lookup_open) {
+		if (genl_open(&mon->lookup, &vsw_family, NULL))
+			return NULL;
+		mon->lookup_open = true;
+	}
+	ctx.nl = mon->lookup;
+	names_forget(mon, sw);
+	if (vsw_switch_ports(&ctx, sw, &ports, &n))
+		n = 0;
+	v = realloc(mon->names, (mon->n_names + n + 1) * sizeof(*v));
+	if (!v) {
+		free(ports);
+		return NULL;
+	}
+	mon->names = v;
+	for (i = 0; i < n; i++) {
+		v = &mon->names[mon->n_names++];
+		memcpy(v->sw, sw, IFNAMSIZ);
+		v->id = ports[i].id;
+		memcpy(v->name, ports[i].ifname, IFNAMSIZ);
+	}
+	free(ports);
+	/* not a port (any more): remembered as such */
+	for (i = 0; i < mon->n_names; i++)
+		if (mon->names[i].id == id && !strcmp(mon->names[i].sw, sw))
+			return mon->names[i].name;
+	v = &mon->names[mon->n_names++];
+	memcpy(v->sw, sw, IFNAMSIZ);
+	v->id = id;
+	v->name[0] = 0;
+	return NULL;
+}
+
+/* Now, as RFC 3339 UTC with milliseconds. */
+static void now_rfc3339(char *buf, size_t len)
+{
+	struct timespec ts;
+	struct tm tm;
+
+	size_t n;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + n, len - n, ".%03dZ", (int)(ts.tv_nsec / 1000000));
 }
 
 static int print_event(const void *msg, void *arg)
 {
 	const struct vsw_msg *m = msg;
-	const struct monitor *mon = arg;
+	struct monitor *mon = arg;
+	char time[40];
 
+	if (m->cmd == VSWITCH_CMD_PORT_NEW_NTF ||
+	    m->cmd == VSWITCH_CMD_PORT_DEL_NTF)
+		names_forget(mon, m->port.sw);
 	if (!(event_object(m->cmd) & mon->events))
 		return 0;
-	vsw_show_event(m, mon->stats);
+	if (m->cmd == VSWITCH_CMD_FLOW_NTF) {
+		const char *in, *out;
+
+		now_rfc3339(time, sizeof(time));
+		in = name_of(mon, m->sw.name, m->flow.in_port);
+		out = name_of(mon, m->sw.name, m->flow.out_port);
+		vsw_show_flow(m, time, in, out);
+	} else {
+		vsw_show_event(m, mon->stats);
+	}
 	pr_flush();
 	return 0;
 }
@@ -417,7 +516,16 @@ int vsw_run_monitor(struct vsw_ctx *ctx, struct vsw_req *r)
 	struct monitor mon = { .events = r->events, .stats = ctx->stats };
 	struct sigaction sa = { .sa_handler = on_signal };	/* no SA_RESTART */
 
+	int err = 0;
+
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	return exit_of(genl_monitor(&ctx->nl, print_event, &mon, &stop));
+	if (mon.events & VSW_EV_FLOWS)
+		err = genl_join(&ctx->nl, VSWITCH_MCGRP_FLOWS);
+	if (!err)
+		err = genl_monitor(&ctx->nl, print_event, &mon, &stop);
+	if (mon.lookup_open)
+		genl_close(&mon.lookup);
+	free(mon.names);
+	return exit_of(err);
 }

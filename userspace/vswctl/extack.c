@@ -74,6 +74,9 @@ static const struct genl_attr_name top_names[VSWITCH_A_MAX + 1] = {
 	[VSWITCH_A_POLICY_FD] = A("policy-fd"),
 	[VSWITCH_A_POLICY_ID] = A("policy-id"),
 	[VSWITCH_A_POLICY_GEN] = A("policy-gen"),
+	[VSWITCH_A_FLOW_LOG_RATE] = A("flow-log-rate"),
+	[VSWITCH_A_FLOW] = A("flow"),
+	[VSWITCH_A_FLOW_LOG_LOST] = A("flow-log-lost"),
 };
 
 const struct genl_attr_space vsw_attrs = { top_names, VSWITCH_A_MAX };

@@ -46,6 +46,8 @@ struct vsw_switch {
 	int32_t policy_fd;		/* request: loaded from @policy_obj */
 	char policy_obj[256];		/* request: BPF object file, "none" */
 	bool policy_pinned;		/* request: @policy_obj is a pinned program */
+	uint32_t flow_log_rate;
+	uint64_t flow_log_lost;
 	struct vsw_stats stats;
 };
 
@@ -74,6 +76,17 @@ struct vsw_fdb {
 	char dev[IFNAMSIZ];	/* not an attribute: the port's device, if known */
 };
 
+/* VSWITCH_A_FLOW: a flow log event. */
+struct vsw_flow {
+	uint64_t has;				/* VSWITCH_FLOW_A_* */
+	uint8_t event, family, proto;
+	uint32_t in_port, out_port, rule, reason, gen;
+	uint8_t src[16], dst[16];
+	uint16_t sport, dport;
+	bool reply;
+	uint64_t lost;
+};
+
 /*
  * One generic netlink message of the family: its command and every part
  * it may carry. @sw.has says which top-level attributes are present.
@@ -83,6 +96,7 @@ struct vsw_msg {
 	struct vsw_switch sw;
 	struct vsw_port port;			/* if VSWITCH_A_PORT */
 	struct vsw_fdb fdb;			/* if VSWITCH_A_FDB */
+	struct vsw_flow flow;			/* if VSWITCH_A_FLOW */
 };
 
 #endif /* VSWCTL_MODEL_H */

@@ -143,6 +143,11 @@ static void show_firewall(const struct vsw_switch *s)
 		pr_u64(text, "policy_id", " policy %" PRIu64, s->policy_id);
 	if (VSW_HAS(s, VSWITCH_A_POLICY_GEN))
 		pr_u64(text, "policy_gen", " gen %" PRIu64, s->policy_gen);
+	if (VSW_HAS(s, VSWITCH_A_FLOW_LOG_RATE))
+		pr_u64(text, "flow_log_rate", " flow-log-rate %" PRIu64,
+		       s->flow_log_rate);
+	if (VSW_HAS(s, VSWITCH_A_FLOW_LOG_LOST))
+		pr_u64(PR_JSON, "flow_log_lost", NULL, s->flow_log_lost);
 }
 
 static void show_switch(const char *key, const struct vsw_switch *s,
@@ -337,5 +342,74 @@ void vsw_show_event(const struct vsw_msg *m, bool stats)
 	default:
 		show_fdb("fdb", &m->fdb, true);
 	}
+	pr_close_object();
+}
+
+static const char *const flow_events[] = {
+	[VSWITCH_FLOW_ALLOW] = "allow",
+	[VSWITCH_FLOW_DROP] = "drop",
+	[VSWITCH_FLOW_CUT] = "cut",
+};
+
+static void flow_port(const char *key, const char *dev_key, const char *word,
+		      uint32_t id, const char *name)
+{
+	char buf[32];
+
+	pr_u64(PR_JSON, key, NULL, id);
+	if (!name) {
+		snprintf(buf, sizeof(buf), "port %u", id);
+		pr_str(PR_TEXT, NULL, word, id ? buf : "-");
+	} else {
+		pr_str(PR_TEXT, NULL, word, name);
+	}
+	pr_str(PR_JSON, dev_key, NULL, name);
+}
+
+void vsw_show_flow(const struct vsw_msg *m, const char *time, const char *in,
+		   const char *out)
+{
+	const struct vsw_flow *f = &m->flow;
+	char src[INET6_ADDRSTRLEN] = "-", dst[INET6_ADDRSTRLEN] = "-";
+	const char *ev = f->event < sizeof(flow_events) / sizeof(flow_events[0]) &&
+			 flow_events[f->event] ? flow_events[f->event] : "unknown";
+	char proto[8];
+	int fam = f->family == AF_INET6 ? AF_INET6 : AF_INET;
+
+	inet_ntop(fam, f->src, src, sizeof(src));
+	inet_ntop(fam, f->dst, dst, sizeof(dst));
+	switch (f->proto) {
+	case IPPROTO_TCP: strcpy(proto, "tcp"); break;
+	case IPPROTO_UDP: strcpy(proto, "udp"); break;
+	case IPPROTO_ICMP: strcpy(proto, "icmp"); break;
+	case IPPROTO_ICMPV6: strcpy(proto, "icmpv6"); break;
+	case IPPROTO_SCTP: strcpy(proto, "sctp"); break;
+	default: snprintf(proto, sizeof(proto), "%u", f->proto);
+	}
+	pr_open_object(NULL);
+	pr_str(PR_ANY, "time", "%s ", time);
+	pr_text("flow %s ", ev);
+	pr_str(PR_JSON, "event", NULL, ev);
+	pr_str(PR_ANY, "switch", "%s", m->sw.name);
+	pr_str(PR_ANY, "proto", " %s", proto);
+	pr_str(PR_ANY, "src", " %s", src);
+	if (VSW_HAS(f, VSWITCH_FLOW_A_SPORT))
+		pr_u64(PR_ANY, "sport", " sport %" PRIu64, f->sport);
+	pr_str(PR_ANY, "dst", " -> %s", dst);
+	if (VSW_HAS(f, VSWITCH_FLOW_A_DPORT))
+		pr_u64(PR_ANY, "dport", " dport %" PRIu64, f->dport);
+	flow_port("in_port", "in_dev", " in %s", f->in_port, in);
+	flow_port("out_port", "out_dev", " out %s", f->out_port, out);
+	if (f->reply)
+		pr_text(" reply");
+	pr_bool(PR_JSON, "reply", NULL, f->reply);
+	pr_u64(PR_ANY, "rule", " rule %" PRIu64, f->rule);
+	pr_u64(PR_ANY, "gen", " gen %" PRIu64, f->gen);
+	if (f->reason)
+		pr_str(PR_ANY, "reason", " reason %s",
+		       vsw_drop_name(f->reason, pr_is_json()));
+	if (f->lost)
+		pr_u64(PR_ANY, "lost", " lost %" PRIu64, f->lost);
+	pr_eol();
 	pr_close_object();
 }

@@ -26,4 +26,11 @@ void vsw_show_stats_reply(const struct vsw_msg *m);
 /* One event of the "events" group, one line (one JSON object). */
 void vsw_show_event(const struct vsw_msg *m, bool stats);
 
+/*
+ * One flow log event ("flows" group) received at @time (RFC 3339), its
+ * ports named @in and @out (NULL: unknown, printed by id).
+ */
+void vsw_show_flow(const struct vsw_msg *m, const char *time, const char *in,
+		   const char *out);
+
 #endif /* VSWCTL_SHOW_H */

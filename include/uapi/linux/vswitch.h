@@ -12,6 +12,7 @@
 #define VSWITCH_FAMILY_NAME		"vswitch"
 #define VSWITCH_FAMILY_VERSION		1
 #define VSWITCH_MCGRP_EVENTS		"events"
+#define VSWITCH_MCGRP_FLOWS		"flows"	/* the flow log */
 
 /* Limits (requests beyond them are rejected with an extack message). */
 #define VSWITCH_MAX_SWITCHES		64	/* per network namespace */
@@ -48,6 +49,8 @@ enum vswitch_cmd {
 	VSWITCH_CMD_PORT_DEL_NTF,
 	VSWITCH_CMD_FDB_NEW_NTF,
 	VSWITCH_CMD_FDB_DEL_NTF,
+	/* the flow log, on the "flows" multicast group (VSWITCH_A_FLOW) */
+	VSWITCH_CMD_FLOW_NTF,
 
 	__VSWITCH_CMD_MAX,
 	VSWITCH_CMD_MAX = __VSWITCH_CMD_MAX - 1
@@ -74,6 +77,12 @@ enum vswitch_a {
 	VSWITCH_A_POLICY_FD,		/* s32: SCHED_CLS program, -1 detaches */
 	VSWITCH_A_POLICY_ID,		/* u32, reply only: its id, 0: none */
 	VSWITCH_A_POLICY_GEN,		/* u32, reply only: bumped by attach */
+	VSWITCH_A_FLOW_LOG_RATE,	/* u32: flow log events a second, */
+					/* 0: none (default 1000) */
+	VSWITCH_A_FLOW,			/* nest, enum vswitch_flow_a: events */
+					/* only */
+	VSWITCH_A_FLOW_LOG_LOST,	/* u64, reply only: events the rate */
+					/* limit held back */
 
 	__VSWITCH_A_MAX,
 	VSWITCH_A_MAX = __VSWITCH_A_MAX - 1
@@ -140,6 +149,43 @@ enum vswitch_stats_a {
 
 	__VSWITCH_STATS_A_MAX,
 	VSWITCH_STATS_A_MAX = __VSWITCH_STATS_A_MAX - 1
+};
+
+/*
+ * A flow log event (VSWITCH_CMD_FLOW_NTF, VSWITCH_A_FLOW): a firewall
+ * decision on a connection, or a frame the firewall dropped. Events of a
+ * switch are limited to VSWITCH_A_FLOW_LOG_RATE a second; the ones held
+ * back are counted (VSWITCH_FLOW_A_LOST in the next event sent, and
+ * VSWITCH_A_FLOW_LOG_LOST in the switch's replies).
+ */
+enum vswitch_flow_event {
+	VSWITCH_FLOW_UNSPEC,
+	VSWITCH_FLOW_ALLOW,		/* a new connection allowed: it starts */
+	VSWITCH_FLOW_DROP,		/* a frame dropped by the firewall */
+	VSWITCH_FLOW_CUT,		/* a connection a new policy denies */
+};
+
+enum vswitch_flow_a {
+	VSWITCH_FLOW_A_UNSPEC,
+	VSWITCH_FLOW_A_PAD,
+	VSWITCH_FLOW_A_EVENT,		/* u8, enum vswitch_flow_event */
+	VSWITCH_FLOW_A_IN_PORT,		/* u32, the frame's ingress port */
+	VSWITCH_FLOW_A_OUT_PORT,	/* u32, egress (0: before a port */
+					/* was chosen) */
+	VSWITCH_FLOW_A_FAMILY,		/* u8, AF_INET or AF_INET6 */
+	VSWITCH_FLOW_A_SRC,		/* binary, 4 or 16 bytes: the */
+	VSWITCH_FLOW_A_DST,		/* connection's, original direction */
+	VSWITCH_FLOW_A_PROTO,		/* u8, IP protocol */
+	VSWITCH_FLOW_A_SPORT,		/* u16, host order (TCP, UDP, SCTP) */
+	VSWITCH_FLOW_A_DPORT,		/* u16 */
+	VSWITCH_FLOW_A_REPLY,		/* flag: the frame went the reply way */
+	VSWITCH_FLOW_A_RULE,		/* u32, the rule id (0: the default) */
+	VSWITCH_FLOW_A_REASON,		/* u32, enum vswitch_drop (DROP, CUT) */
+	VSWITCH_FLOW_A_GEN,		/* u32, the policy generation */
+	VSWITCH_FLOW_A_LOST,		/* u64, events held back before this */
+
+	__VSWITCH_FLOW_A_MAX,
+	VSWITCH_FLOW_A_MAX = __VSWITCH_FLOW_A_MAX - 1
 };
 
 /*

@@ -135,6 +135,9 @@ static void usage_cases(void)
 		{ "switch set sw0 ct-zone 5", "unknown argument \"ct-zone\"" },
 		{ "switch add sw0 ct-zone 0", "invalid ct-zone \"0\" (1..65535)" },
 		{ "switch add sw0 ct-zone 65536", "invalid ct-zone" },
+		{ "switch set sw0 flow-log-rate 1000001",
+		  "invalid flow-log-rate \"1000001\" (0..1000000)" },
+		{ "switch set sw0 flow-log-rate", "\"flow-log-rate\" needs a value" },
 		{ "switch add sw0 firewall yes", "firewall takes on or off, not \"yes\"" },
 		{ "switch add sw0 firewall", "\"firewall\" needs a value" },
 		{ "switch set sw0 default deny", "default takes drop or allow, not \"deny\"" },
@@ -325,7 +328,13 @@ static void fdb_stats_monitor_cases(void)
 	   "stats show: a port");
 	ok(!parse("monitor fdb port", &r, &err) &&
 	   r.events == (VSW_EV_FDB | VSW_EV_PORT), "monitor: chosen objects");
-	ok(!parse("monitor", &r, &err) && r.events == 7, "monitor: everything");
+	ok(!parse("monitor", &r, &err) && r.events == 7,
+	   "monitor: everything but the flow log");
+	ok(!parse("monitor flows", &r, &err) && r.events == VSW_EV_FLOWS,
+	   "monitor flows: the flow log only");
+	ok(!parse("switch set sw0 flow-log-rate 0", &r, &err) &&
+	   VSW_HAS(&r.m.sw, VSWITCH_A_FLOW_LOG_RATE) && !r.m.sw.flow_log_rate,
+	   "switch set flow-log-rate 0: sent");
 	ok(!vsw_object_find("bridge") && !vsw_object_find("Switch") &&
 	   !vsw_object_find("sw"), "objects: exact names only");
 }
@@ -652,6 +661,45 @@ static void test_print_events(struct vsw_msg *m)
 	nlmsg_free(msg);
 }
 
+/* A flow log event as the kernel builds it: parsed, printed. */
+static void test_print_flow(struct vsw_msg *m)
+{
+	struct nl_msg *msg = genl_msg(VSWITCH_CMD_FLOW_NTF);
+	uint8_t src[4] = { 10, 3, 1, 1 }, dst[4] = { 10, 3, 3, 1 };
+	struct nlattr *f;
+
+	nla_put_string(msg, VSWITCH_A_SWITCH_NAME, "sw0");
+	f = nla_nest_start(msg, VSWITCH_A_FLOW);
+	nla_put_u8(msg, VSWITCH_FLOW_A_EVENT, VSWITCH_FLOW_DROP);
+	nla_put_u32(msg, VSWITCH_FLOW_A_IN_PORT, 1);
+	nla_put_u32(msg, VSWITCH_FLOW_A_OUT_PORT, 3);
+	nla_put_u8(msg, VSWITCH_FLOW_A_FAMILY, AF_INET);
+	nla_put(msg, VSWITCH_FLOW_A_SRC, 4, src);
+	nla_put(msg, VSWITCH_FLOW_A_DST, 4, dst);
+	nla_put_u8(msg, VSWITCH_FLOW_A_PROTO, IPPROTO_TCP);
+	nla_put_u16(msg, VSWITCH_FLOW_A_SPORT, 40524);
+	nla_put_u16(msg, VSWITCH_FLOW_A_DPORT, 5432);
+	nla_put_u32(msg, VSWITCH_FLOW_A_RULE, 0);
+	nla_put_u32(msg, VSWITCH_FLOW_A_REASON, VSWITCH_DROP_POLICY);
+	nla_put_u32(msg, VSWITCH_FLOW_A_GEN, 2);
+	nla_put_u64(msg, VSWITCH_FLOW_A_LOST, 7);
+	nla_nest_end(msg, f);
+	ok(!vsw_msg_parse(nlmsg_hdr(msg), m) && m->cmd == VSWITCH_CMD_FLOW_NTF,
+	   "flow event parses");
+	BOTH(vsw_show_flow(m, "2026-12-05T10:41:09.020Z", "web-p", NULL),
+	     "2026-12-05T10:41:09.020Z flow drop sw0 tcp 10.3.1.1 sport 40524 -> "
+	     "10.3.3.1 dport 5432 in web-p out port 3 rule 0 gen 2 reason policy "
+	     "lost 7\n",
+	     "{\"time\":\"2026-12-05T10:41:09.020Z\",\"event\":\"drop\","
+	     "\"switch\":\"sw0\",\"proto\":\"tcp\",\"src\":\"10.3.1.1\","
+	     "\"sport\":40524,\"dst\":\"10.3.3.1\",\"dport\":5432,"
+	     "\"in_port\":1,\"in_dev\":\"web-p\",\"out_port\":3,"
+	     "\"out_dev\":null,\"reply\":false,\"rule\":0,\"gen\":2,"
+	     "\"reason\":\"policy\",\"lost\":7}\n",
+	     "flow drop event, one port unknown");
+	nlmsg_free(msg);
+}
+
 static void test_print_stats(struct vsw_msg *m)
 {
 	struct nl_msg *msg = genl_msg(VSWITCH_CMD_STATS_GET);
@@ -701,6 +749,7 @@ int main(int argc, char **argv)
 	test_malformed(m);
 	test_print_objects(m);
 	test_print_fdb(m);
+	test_print_flow(m);
 	test_print_events(m);
 	test_print_stats(m);
 	free(m);

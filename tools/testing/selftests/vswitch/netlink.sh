@@ -145,7 +145,7 @@ switch_names() { sv "$1" switch show | awk -F: '{ print $1 }' | sort | paste -sd
 # nports NS: the number of ports of NS's only switch ("NAME: ports N ...").
 nports() { nsv "$1" switch show | awk '{ print $3 }'; }
 
-tap_plan 113
+tap_plan 115
 
 # ---- setup: two switches with internal ports, ports, static entries ------
 diag "[${SECONDS}s] setup: two switches with internal ports, ports, static entries"
@@ -532,9 +532,14 @@ raw "9 IPv4 addresses" \
 raw "9 IPv6 addresses" \
 	"genl.py: Argument list too long: vswitch: too many IPv6 addresses (at most 8) (at port.addrs.ipv6)" \
 	port-add switch-name=$SW0 port={ ifname=nla3 addrs={ "${A6[@]}" } }
-raw "an attribute beyond the family's (type 20)" \
-	"$EINVAL Unknown attribute type (at 20)" \
-	switch-new switch-name=nlsw9 20:u32=1
+raw "an attribute beyond the family's (type 30)" \
+	"$EINVAL Unknown attribute type (at 30)" \
+	switch-new switch-name=nlsw9 30:u32=1
+raw "flow-log-rate 1000001" "$ERANGE integer out of range (at flow-log-rate)" \
+	switch-set switch-name=$SW0 flow-log-rate=1000001
+raw "a flow event in a request" \
+	"$EINVAL Unknown attribute type (at flow)" \
+	switch-set switch-name=$SW0 flow:hex=00000000
 raw "a reply-only attribute in a request (n-ports)" \
 	"$EINVAL Unsupported attribute (at n-ports)" \
 	switch-new switch-name=nlsw9 n-ports=1
