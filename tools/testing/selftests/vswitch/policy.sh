@@ -20,6 +20,11 @@
 #      (a new connection the other way), db -> app:8080 and ping do not
 #   K  policy show: rule 10 and rule 20 counted their connections; the
 #      default's count is the switch's policy drops
+#   L  the flow log (vswctl -j monitor flows): an allow event per allowed
+#      connection with its ports and rule, a drop event per policy drop
+#   R  flow-log-rate 3 under a burst of 40 denied pings: the events sent
+#      and the events held back (the switch's flow_log_lost) add up to the
+#      drops; the next event says how many were held back
 #   C  conntrack -L -w ZONE: the allowed connections, marked with the
 #      generation; no entry for a denied one
 #   T  vswctl ct show: the connections with their ports and rule (the labels
@@ -55,7 +60,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-tap_plan 9
+tap_plan 11
 
 # ---- U ----
 chk_prog() {
@@ -114,6 +119,14 @@ tap_check "A: policy apply sw0 3tier.json: the firewall on, a policy program att
 
 # ---- 3 ----
 D0=$(policy_drops)
+# the flow log, from a denied ping it logged on
+vswctl -j monitor flows > "$TMPD/flows" 2> "$TMPD/flows.err" & PIDS+=($!)
+logged() {
+	ip netns exec web ping -c 1 -W 1 10.3.2.1 > /dev/null
+	grep -q '"event":"drop"' "$TMPD/flows"
+}
+poll "$(wait_scaled 60)" logged || tap_bail "no flow log: $(cat "$TMPD/flows" "$TMPD/flows.err")"
+F0=$(wc -l < "$TMPD/flows") P0=$(policy_drops)
 chk_3tier() {
 	tcp_ok web 10.3.2.1 8080 || { diag "web -> app:8080 failed"; return 1; }
 	tcp_ok web 10.3.2.1 8080 || { diag "web -> app:8080 (2nd) failed"; return 1; }
@@ -137,6 +150,50 @@ chk_counters() {
 		[ "$s0" = $((d1 - D0)) ]
 }
 tap_check "K: policy show: rule 10 counted 2 connections, rule 20 one, the default = the switch's policy drops" chk_counters
+
+# ---- L ----
+# flows EXPR: the Python value of EXPR over the flow events logged since
+# F0 (ev: the list of them, as dicts)
+flows() {
+	tail -n +$((F0 + 1)) "$TMPD/flows" |
+		"$PY" -c 'import json, sys; ev = [json.loads(l) for l in sys.stdin if l.strip()]; print('"$1"')'
+}
+chk_flowlog() {
+	local p1 a10 a20 drops
+	p1=$(policy_drops)
+	tail -n +$((F0 + 1)) "$TMPD/flows" | sed 's/^/# /'
+	a10=$(flows 'sorted(set((e["in_dev"], e["out_dev"], e["dport"]) for e in ev if e["event"] == "allow" and e["rule"] == 10))')
+	a20=$(flows 'sorted(set((e["in_dev"], e["out_dev"], e["dport"]) for e in ev if e["event"] == "allow" and e["rule"] == 20))')
+	drops=$(flows 'len([e for e in ev if e["event"] == "drop" and e["reason"] == "policy" and e["rule"] == 0])')
+	diag "allow 10: $(flows 'len([e for e in ev if e["event"] == "allow" and e["rule"] == 10])') $a10; allow 20: $(flows 'len([e for e in ev if e["event"] == "allow" and e["rule"] == 20])') $a20; policy drops logged $drops, counted $P0 -> $p1"
+	[ "$(flows 'len([e for e in ev if e["event"] == "allow" and e["rule"] == 10])')" = 2 ] &&
+		[ "$a10" = "[('web-p', 'app-p', 8080)]" ] &&
+		[ "$(flows 'len([e for e in ev if e["event"] == "allow" and e["rule"] == 20])')" = 1 ] &&
+		[ "$a20" = "[('app-p', 'db-p', 5432)]" ] &&
+		[ "$drops" -ge 4 ] && [ "$drops" = $((p1 - P0)) ]
+}
+tap_check "L: the flow log: an allow event per allowed connection (ports, port, rule), a drop event per policy drop" chk_flowlog
+
+# ---- R ----
+chk_rate() {
+	local f1 p1 l1 p2 l2 sent lost
+	vswctl switch set sw0 flow-log-rate 3 || return
+	f1=$(wc -l < "$TMPD/flows") p1=$(policy_drops) l1=$(sw flow_log_lost)
+	ip netns exec web ping -c 40 -i 0.002 -W 1 10.3.2.1 > /dev/null
+	# one more, a second later: it goes, and says how many were held back
+	sleep 1
+	ip netns exec web ping -c 1 -W 1 10.3.2.1 > /dev/null
+	p2=$(policy_drops) l2=$(sw flow_log_lost)
+	# every event held back is counted in the next one sent
+	told() { [ "$(F0=$f1 flows 'sum(e.get("lost", 0) for e in ev)')" = $((l2 - l1)) ]; }
+	poll "$(wait_scaled 30)" told
+	sent=$(F0=$f1 flows 'len([e for e in ev if e["event"] == "drop"])')
+	lost=$(F0=$f1 flows 'sum(e.get("lost", 0) for e in ev)')
+	diag "drops $p1 -> $p2; events sent $sent, held back $l1 -> $l2, told in events $lost"
+	[ $((p2 - p1)) = 41 ] && [ $((l2 - l1)) -gt 0 ] &&
+		[ $((sent + l2 - l1)) = 41 ] && [ "$lost" = $((l2 - l1)) ]
+}
+tap_check "R: flow-log-rate 3, 40 denied pings at once: events sent + held back = drops; the next event says how many" chk_rate
 
 # ---- C ----
 chk_ct() {
