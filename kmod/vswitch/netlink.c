@@ -494,6 +494,30 @@ struct genl_family vsw_nl_family __ro_after_init = {
 	.n_mcgrps	= ARRAY_SIZE(vsw_nl_mcgrps),
 };
 
+/* Whether anyone listens to group @grp in @net (an event worth building). */
+static bool nl_listeners(struct net *net, unsigned int grp)
+{
+	bool ret;
+
+	rcu_read_lock();
+	ret = READ_ONCE(nl_live) && genl_has_listeners(&vsw_nl_family, net, grp);
+	rcu_read_unlock();
+	return ret;
+}
+
+/* Send @msg (consumed) to group @grp of @net. */
+static void nl_multicast(struct net *net, struct sk_buff *msg,
+			 unsigned int grp)
+{
+	rcu_read_lock();
+	if (READ_ONCE(nl_live))
+		genlmsg_multicast_netns(&vsw_nl_family, net, msg, 0, grp,
+					GFP_ATOMIC);
+	else
+		nlmsg_free(msg);
+	rcu_read_unlock();
+}
+
 /**
  * vsw_nl_listeners() - whether anyone listens for events in @net
  * @net: namespace
@@ -502,13 +526,7 @@ struct genl_family vsw_nl_family __ro_after_init = {
  */
 bool vsw_nl_listeners(struct net *net)
 {
-	bool ret;
-
-	rcu_read_lock();
-	ret = READ_ONCE(nl_live) &&
-	      genl_has_listeners(&vsw_nl_family, net, VSW_MCGRP_EVENTS);
-	rcu_read_unlock();
-	return ret;
+	return nl_listeners(net, VSW_MCGRP_EVENTS);
 }
 
 /**
@@ -518,13 +536,7 @@ bool vsw_nl_listeners(struct net *net)
  */
 void vsw_nl_multicast(struct net *net, struct sk_buff *msg)
 {
-	rcu_read_lock();
-	if (READ_ONCE(nl_live))
-		genlmsg_multicast_netns(&vsw_nl_family, net, msg, 0,
-					VSW_MCGRP_EVENTS, GFP_ATOMIC);
-	else
-		nlmsg_free(msg);
-	rcu_read_unlock();
+	nl_multicast(net, msg, VSW_MCGRP_EVENTS);
 }
 
 void vsw_nl_notify_switch(struct vsw_switch *sw, bool del)
@@ -589,13 +601,7 @@ void vsw_nl_notify_fdb(struct vsw_switch *sw, const struct vsw_fdb_info *info,
  */
 bool vsw_nl_flow_listeners(struct net *net)
 {
-	bool ret;
-
-	rcu_read_lock();
-	ret = READ_ONCE(nl_live) &&
-	      genl_has_listeners(&vsw_nl_family, net, VSW_MCGRP_FLOWS);
-	rcu_read_unlock();
-	return ret;
+	return nl_listeners(net, VSW_MCGRP_FLOWS);
 }
 
 static int fill_flow(struct sk_buff *skb, const struct vsw_switch *sw,
@@ -655,13 +661,7 @@ void vsw_nl_notify_flow(struct vsw_switch *sw, const struct vsw_flow_info *f)
 		nlmsg_free(msg);
 		return;
 	}
-	rcu_read_lock();
-	if (READ_ONCE(nl_live))
-		genlmsg_multicast_netns(&vsw_nl_family, sw->net, msg, 0,
-					VSW_MCGRP_FLOWS, GFP_ATOMIC);
-	else
-		nlmsg_free(msg);
-	rcu_read_unlock();
+	nl_multicast(sw->net, msg, VSW_MCGRP_FLOWS);
 }
 
 int vsw_nl_init(void)

@@ -26,6 +26,7 @@
 
 #include "cmd.h"
 #include "print.h"
+#include "show.h"
 #include "util.h"
 
 /* One connection, as much of it as ct show prints. */
@@ -290,16 +291,8 @@ static void print_entry(const struct ct_ctx *c, const struct ct_entry *e)
 
 	inet_ntop(e->family ? e->family : AF_INET, e->src, src, sizeof(src));
 	inet_ntop(e->family ? e->family : AF_INET, e->dst, dst, sizeof(dst));
-	switch (e->proto) {
-	case IPPROTO_TCP: strcpy(proto, "tcp"); break;
-	case IPPROTO_UDP: strcpy(proto, "udp"); break;
-	case IPPROTO_ICMP: strcpy(proto, "icmp"); break;
-	case IPPROTO_ICMPV6: strcpy(proto, "icmpv6"); break;
-	case IPPROTO_SCTP: strcpy(proto, "sctp"); break;
-	default: snprintf(proto, sizeof(proto), "%u", e->proto);
-	}
 	pr_open_object(NULL);
-	pr_str(PR_ANY, "proto", "%s", proto);
+	pr_str(PR_ANY, "proto", "%s", vsw_proto_name(e->proto, proto));
 	if (e->has_state && e->tcp_state < sizeof(tcp_states) / sizeof(tcp_states[0]))
 		pr_str(PR_ANY, "state", " %s", tcp_states[e->tcp_state]);
 	pr_str(PR_ANY, "src", " %s", src);

@@ -345,6 +345,20 @@ void vsw_show_event(const struct vsw_msg *m, bool stats)
 	pr_close_object();
 }
 
+const char *vsw_proto_name(uint8_t proto, char buf[8])
+{
+	switch (proto) {
+	case IPPROTO_TCP: return "tcp";
+	case IPPROTO_UDP: return "udp";
+	case IPPROTO_ICMP: return "icmp";
+	case IPPROTO_ICMPV6: return "icmpv6";
+	case IPPROTO_SCTP: return "sctp";
+	case IPPROTO_UDPLITE: return "udplite";
+	}
+	snprintf(buf, 8, "%u", proto);
+	return buf;
+}
+
 static const char *const flow_events[] = {
 	[VSWITCH_FLOW_ALLOW] = "allow",
 	[VSWITCH_FLOW_DROP] = "drop",
@@ -373,25 +387,17 @@ void vsw_show_flow(const struct vsw_msg *m, const char *time, const char *in,
 	char src[INET6_ADDRSTRLEN] = "-", dst[INET6_ADDRSTRLEN] = "-";
 	const char *ev = f->event < sizeof(flow_events) / sizeof(flow_events[0]) &&
 			 flow_events[f->event] ? flow_events[f->event] : "unknown";
-	char proto[8];
 	int fam = f->family == AF_INET6 ? AF_INET6 : AF_INET;
+	char proto[8];
 
 	inet_ntop(fam, f->src, src, sizeof(src));
 	inet_ntop(fam, f->dst, dst, sizeof(dst));
-	switch (f->proto) {
-	case IPPROTO_TCP: strcpy(proto, "tcp"); break;
-	case IPPROTO_UDP: strcpy(proto, "udp"); break;
-	case IPPROTO_ICMP: strcpy(proto, "icmp"); break;
-	case IPPROTO_ICMPV6: strcpy(proto, "icmpv6"); break;
-	case IPPROTO_SCTP: strcpy(proto, "sctp"); break;
-	default: snprintf(proto, sizeof(proto), "%u", f->proto);
-	}
 	pr_open_object(NULL);
 	pr_str(PR_ANY, "time", "%s ", time);
 	pr_text("flow %s ", ev);
 	pr_str(PR_JSON, "event", NULL, ev);
 	pr_str(PR_ANY, "switch", "%s", m->sw.name);
-	pr_str(PR_ANY, "proto", " %s", proto);
+	pr_str(PR_ANY, "proto", " %s", vsw_proto_name(f->proto, proto));
 	pr_str(PR_ANY, "src", " %s", src);
 	if (VSW_HAS(f, VSWITCH_FLOW_A_SPORT))
 		pr_u64(PR_ANY, "sport", " sport %" PRIu64, f->sport);

@@ -13,6 +13,9 @@
 
 #include "model.h"
 
+/* "tcp", "udp", ... or the number, written into @buf. */
+const char *vsw_proto_name(uint8_t proto, char buf[8]);
+
 /* Names of drop reasons: "mac-spoof" (text), "mac_spoof" (JSON). */
 const char *vsw_drop_name(int reason, bool json);
 
