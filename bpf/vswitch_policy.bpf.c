@@ -74,7 +74,7 @@ struct {
 	__type(value, struct vswp_stats);
 } stats SEC(".maps");
 
-/* not read here: what `vswctl policy show` prints beside the counters */
+/* by rank: the rule's id and action, and what `vswctl policy show` prints */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
@@ -204,12 +204,18 @@ static __always_inline void groups_of(struct gset *g, __u32 port,
 	g->n++;
 }
 
-/* The lookups of one decision: every triple, in a bpf_loop(). */
+/*
+ * The lookups of one decision: every triple, in a bpf_loop(). @best is the
+ * lowest rank found, cfg's n_rules while none is: a value the verifier
+ * does not know. (The 6.1 verifier checks a callback once, as its first
+ * call sees the caller's stack; with a "found" flag that starts at 0 it
+ * takes the flag for 0 in every call and wires the comparison of ranks
+ * out: the last match would win, not the first.)
+ */
 struct search {
 	struct gset src, dst, scope;
 	struct vswp_rule_key k;
-	struct vswp_rule best;
-	int found;
+	__u32 best;
 };
 
 static int lookup_triple(__u32 n, void *ctx)
@@ -232,10 +238,8 @@ static int lookup_triple(__u32 n, void *ctx)
 	s->k.dst = bpf_htons(s->dst.id[j & 31]);
 	s->k.scope = bpf_htons(s->scope.id[l & 31]);
 	r = bpf_map_lookup_elem(&rules, &s->k);
-	if (r && (!s->found || r->index < s->best.index)) {
-		s->best = *r;
-		s->found = 1;
-	}
+	if (r && r->index < s->best)
+		s->best = r->index;
 	return 0;
 }
 
@@ -257,6 +261,7 @@ int vswitch_policy(struct __sk_buff *skb)
 	__u32 state = skb->cb[0], in_port = skb->cb[1], out_port = skb->cb[2];
 	int reply = !!(state & VSWITCH_CT_REPLY);
 	struct search s = { .k.prefixlen = VSWP_KEY_BITS };
+	struct vswp_rule_meta *m;
 	struct ends e = {};
 	struct vswp_cfg *c;
 	__u32 zero = 0;
@@ -267,14 +272,18 @@ int vswitch_policy(struct __sk_buff *skb)
 		return VSWITCH_VERDICT_DROP;
 	if (parse(skb, &e, reply))
 		return decide(skb, c->n_rules, 0, c->default_action);
+	s.best = c->n_rules;
 	groups_of(&s.src, reply ? out_port : in_port, e.src, e.v6);
 	groups_of(&s.dst, reply ? in_port : out_port, e.dst, e.v6);
 	scopes_of(&s.scope, in_port, out_port);
 	s.k.proto = e.proto;
 	s.k.dport = bpf_htons(e.dport);
 	bpf_loop(s.src.n * s.dst.n * s.scope.n, lookup_triple, &s, 0);
-	if (s.found)
-		return decide(skb, s.best.index, s.best.id, s.best.action);
+	if (s.best < c->n_rules) {
+		m = bpf_map_lookup_elem(&rule_meta, &s.best);
+		if (m)
+			return decide(skb, s.best, m->id, m->action);
+	}
 	return decide(skb, c->n_rules, 0, c->default_action);
 }
 

@@ -72,13 +72,10 @@ enum vswp_action {
 
 /* rules value */
 struct vswp_rule {
-	__u32 index;		/* priority order: lower matches first */
-	__u32 id;		/* the rule's id in the policy file */
-	__u8 action;		/* enum vswp_action */
-	__u8 pad[3];
+	__u32 index;		/* rank by priority: lower matches first */
 };
 
-/* rule_meta[rule index]: what `vswctl policy show` prints */
+/* rule_meta[rule index]: the rule's id and action (also for policy show) */
 struct vswp_rule_meta {
 	__u32 id;
 	__u32 priority;

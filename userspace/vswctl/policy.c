@@ -933,10 +933,7 @@ static int emit_entry(struct emit *e, const struct trip *t, int proto,
 	k->scope = htons(t->scope);
 	k->proto = proto < 0 ? 0 : proto;
 	k->dport = htons(dport);
-	memset(&m->rule_vals[m->n_entries], 0, sizeof(struct vswp_rule));
 	m->rule_vals[m->n_entries].index = r->index;
-	m->rule_vals[m->n_entries].id = r->id;
-	m->rule_vals[m->n_entries].action = r->action;
 	m->n_entries++;
 	return 0;
 }
