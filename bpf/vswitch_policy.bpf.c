@@ -252,7 +252,8 @@ static __always_inline int decide(struct __sk_buff *skb, __u32 index,
 		st->sessions++;
 	skb->cb[4] = id;
 	return action == VSWP_ALLOW ? VSWITCH_VERDICT_ALLOW :
-				      VSWITCH_VERDICT_DROP;
+	       action == VSWP_REJECT ? VSWITCH_VERDICT_REJECT :
+				       VSWITCH_VERDICT_DROP;
 }
 
 SEC("tc")

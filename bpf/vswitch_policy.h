@@ -68,6 +68,7 @@ struct vswp_rule_key {
 enum vswp_action {
 	VSWP_ALLOW = 1,
 	VSWP_DENY = 2,
+	VSWP_REJECT = 3,	/* deny, and answer the sender (the switch does) */
 };
 
 /* rules value */

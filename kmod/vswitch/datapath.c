@@ -8,7 +8,7 @@
  *     switch's firewall is on), learn the source
  *   -> unicast to the fdb's port, or flood (broadcast, multicast, unknown)
  *   -> dp_output per egress port: vsw_policy_egress, device up, MTU
- *   -> port_xmit: dev_queue_xmit, or up the host stack (internal port)
+ *   -> vsw_dp_xmit: dev_queue_xmit, or up the host stack (internal port)
  *
  * A drop is counted under its reason on the port where it happened (the
  * ingress port before forwarding, the egress port after) and on the
@@ -52,7 +52,14 @@ static bool too_big(const struct net_device *dev, const struct sk_buff *skb,
 	return true;
 }
 
-static void port_xmit(struct vsw_port *out, struct sk_buff *skb)
+/**
+ * vsw_dp_xmit() - send a frame out of a port, counted as its tx
+ * @out: the port
+ * @skb: the frame, data at the Ethernet header; consumed
+ *
+ * Context: the packet path (RCU, BH off).
+ */
+void vsw_dp_xmit(struct vsw_port *out, struct sk_buff *skb)
 {
 	unsigned int len = skb->len;
 	int ret;
@@ -77,7 +84,7 @@ static void port_xmit(struct vsw_port *out, struct sk_buff *skb)
 }
 
 static void dp_output(struct vsw_port *in, struct vsw_port *out,
-		      struct sk_buff *skb, const struct vsw_key *key)
+		      struct sk_buff *skb, struct vsw_key *key)
 {
 	enum vswitch_drop reason;
 
@@ -90,7 +97,7 @@ static void dp_output(struct vsw_port *in, struct vsw_port *out,
 		dp_drop(out, skb, reason);
 		return;
 	}
-	port_xmit(out, skb);
+	vsw_dp_xmit(out, skb);
 }
 
 /* May a flooded copy go from @in to @out? Ineligible ports are skipped. */
@@ -109,7 +116,7 @@ static bool flood_to(const struct vsw_port *in, const struct vsw_port *out,
 }
 
 static void dp_flood(struct vsw_port *in, struct sk_buff *skb,
-		     const struct vsw_key *key)
+		     struct vsw_key *key)
 {
 	struct vsw_switch *sw = in->sw;
 	struct vsw_port *out, *prev = NULL;
@@ -136,7 +143,7 @@ static void dp_flood(struct vsw_port *in, struct sk_buff *skb,
 }
 
 static void dp_unicast(struct vsw_port *in, struct vsw_port *out,
-		       struct sk_buff *skb, const struct vsw_key *key)
+		       struct sk_buff *skb, struct vsw_key *key)
 {
 	if (out == in)
 		dp_drop(in, skb, VSWITCH_DROP_HAIRPIN);

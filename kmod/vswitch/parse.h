@@ -108,6 +108,7 @@ struct vsw_key {
 	u8 nd_lladdr[ETH_ALEN];
 	u8 ct_state;
 	bool ct_eval;
+	bool ct_answered;	/* a reject was answered (flooded copies) */
 };
 
 enum vswitch_drop vsw_parse(struct vsw_frame *f, bool vlan_accel,

@@ -16,6 +16,9 @@
  *   quote it (RELATED) pass without a decision.
  * - drop: a new entry dies with the frame; a stale connection is deleted
  *   (cut).
+ * - reject: as drop, and the sender gets an answer from the switch, out
+ *   of the ingress port: a TCP reset, or an ICMP/ICMPv6 port unreachable
+ *   (the kernel's nf_reject builds it, as nftables' reject does).
  *
  * Attaching a program, detaching it or changing the default verdict
  * starts a new generation: connections allowed before are decided again,
@@ -29,12 +32,18 @@
 #include <linux/filter.h>
 #include <linux/jiffies.h>
 #include <linux/rtnetlink.h>
+#include <linux/etherdevice.h>
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
+#include <net/netfilter/ipv4/nf_reject.h>
+#include <net/netfilter/ipv6/nf_reject.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_core.h>
 #include <net/sch_generic.h>
 
 #include "compat.h"
 #include "conntrack.h"
+#include "datapath.h"
 #include "netlink.h"
 #include "parse.h"
 #include "policy.h"
@@ -388,6 +397,53 @@ static void fw_label(struct nf_conn *ct, struct vsw_port *in,
 	vsw_ct_label(ct, &l);
 }
 
+/*
+ * Answer a rejected frame's sender: a TCP reset, or a port unreachable,
+ * out of the ingress port. Nothing for a tagged frame, or for what the
+ * kernel's reject helpers refuse to answer (an ICMP error, a reset, a
+ * later fragment, a bad checksum).
+ */
+static void fw_reject(struct vsw_port *in, struct sk_buff *skb,
+		      const struct vsw_key *key)
+{
+	struct net *net = in->sw->net;
+	struct sk_buff *nskb = NULL;
+	struct ethhdr *eth;
+
+	if (key->vlan || !pskb_may_pull(skb, ETH_HLEN))
+		return;
+	/* the helpers read the frame from its network header */
+	__skb_pull(skb, ETH_HLEN);
+	skb_reset_network_header(skb);
+	if (key->eth_type == htons(ETH_P_IP)) {
+		if (key->ip_proto == IPPROTO_TCP)
+			nskb = nf_reject_skb_v4_tcp_reset(net, skb, in->dev,
+							  NF_INET_PRE_ROUTING);
+		else
+			nskb = nf_reject_skb_v4_unreach(net, skb, in->dev,
+							NF_INET_PRE_ROUTING,
+							ICMP_PORT_UNREACH);
+	} else if (key->eth_type == htons(ETH_P_IPV6)) {
+		if (key->ip_proto == IPPROTO_TCP)
+			nskb = nf_reject_skb_v6_tcp_reset(net, skb, in->dev,
+							  NF_INET_PRE_ROUTING);
+		else
+			nskb = nf_reject_skb_v6_unreach(net, skb, in->dev,
+							NF_INET_PRE_ROUTING,
+							ICMPV6_PORT_UNREACH);
+	}
+	__skb_push(skb, ETH_HLEN);
+	if (!nskb)
+		return;
+	eth = skb_push(nskb, ETH_HLEN);
+	skb_reset_mac_header(nskb);
+	ether_addr_copy(eth->h_dest, key->eth_src);
+	ether_addr_copy(eth->h_source, key->eth_dst);
+	eth->h_proto = key->eth_type;
+	nskb->protocol = key->eth_type;
+	vsw_dp_xmit(in, nskb);
+}
+
 /**
  * vsw_policy_egress() - the policy's verdict on a frame for one port
  * @in: ingress port
@@ -398,8 +454,7 @@ static void fw_label(struct nf_conn *ct, struct vsw_port *in,
  * Return: VSWITCH_DROP_NONE to forward, or why the frame is dropped.
  */
 enum vswitch_drop vsw_policy_egress(struct vsw_port *in, struct vsw_port *out,
-				    struct sk_buff *skb,
-				    const struct vsw_key *key)
+				    struct sk_buff *skb, struct vsw_key *key)
 {
 	struct vsw_switch *sw = in->sw;
 	enum ip_conntrack_info ctinfo;
@@ -437,6 +492,20 @@ enum vswitch_drop vsw_policy_egress(struct vsw_port *in, struct vsw_port *out,
 			       VSWITCH_DROP_NONE);
 		}
 		return VSWITCH_DROP_NONE;
+	case VSWITCH_VERDICT_REJECT:
+		/* a stale connection is cut as a drop cuts it */
+		if (!(key->ct_state & VSWITCH_CT_STALE) ||
+		    (key->ct_state & VSWITCH_CT_RELATED)) {
+			/* one answer a frame, not one a flooded copy */
+			if (!key->ct_answered) {
+				key->ct_answered = true;
+				fw_reject(in, skb, key);
+			}
+			fw_log(sw, in, out, skb, key, VSWITCH_FLOW_DROP, rule,
+			       VSWITCH_DROP_POLICY_REJECT);
+			return VSWITCH_DROP_POLICY_REJECT;
+		}
+		fallthrough;
 	case VSWITCH_VERDICT_DROP:
 		if (!(key->ct_state & VSWITCH_CT_STALE) ||
 		    (key->ct_state & VSWITCH_CT_RELATED)) {

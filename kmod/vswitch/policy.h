@@ -103,7 +103,6 @@ void vsw_fw_log_stats(struct vsw_switch *sw, u32 *rate, u64 *lost);
 enum vswitch_drop vsw_policy_ingress(struct vsw_port *in, struct sk_buff *skb,
 				     struct vsw_key *key, bool *stolen);
 enum vswitch_drop vsw_policy_egress(struct vsw_port *in, struct vsw_port *out,
-				    struct sk_buff *skb,
-				    const struct vsw_key *key);
+				    struct sk_buff *skb, struct vsw_key *key);
 
 #endif /* _VSW_POLICY_H */

@@ -53,7 +53,8 @@ static int fail_at(struct pctx *c, int line, int col, const char *fmt, ...)
 
 const char *policy_action_name(uint8_t action)
 {
-	return action == VSWP_ALLOW ? "allow" : "deny";
+	return action == VSWP_ALLOW ? "allow" :
+	       action == VSWP_REJECT ? "reject" : "deny";
 }
 
 /* Every member of object @o is one of @keys (NULL-terminated). */
@@ -431,15 +432,17 @@ static int parse_rule(struct pctx *c, const struct json *v, size_t pos)
 	}
 	f = json_get(v, "action");
 	if (!f)
-		return FAIL(c, v, "a rule needs \"action\" (allow or deny)");
+		return FAIL(c, v, "a rule needs \"action\" (allow, deny or reject)");
 	if (want_type(c, f, JSON_STRING, "action"))
 		return -1;
 	if (!strcmp(f->s, "allow"))
 		r->action = VSWP_ALLOW;
 	else if (!strcmp(f->s, "deny"))
 		r->action = VSWP_DENY;
+	else if (!strcmp(f->s, "reject"))
+		r->action = VSWP_REJECT;
 	else
-		return FAIL(c, f, "action \"%s\": allow or deny", f->s);
+		return FAIL(c, f, "action \"%s\": allow, deny or reject", f->s);
 	f = json_get(v, "comment");
 	if (f && want_type(c, f, JSON_STRING, "comment"))
 		return -1;

@@ -38,6 +38,7 @@ static const char *const drop_names[VSWITCH_DROP_MAX + 1][2] = {
 	[VSWITCH_DROP_CT_COMMIT] = { "ct-commit", "ct_commit" },
 	[VSWITCH_DROP_POLICY_CUT] = { "policy-cut", "policy_cut" },
 	[VSWITCH_DROP_POLICY_ERROR] = { "policy-error", "policy_error" },
+	[VSWITCH_DROP_POLICY_REJECT] = { "policy-reject", "policy_reject" },
 };
 
 const char *vsw_drop_name(int reason, bool json)

@@ -217,6 +217,8 @@ enum vswitch_drop {
 	VSWITCH_DROP_CT_COMMIT,		/* conntrack refused the entry */
 	VSWITCH_DROP_POLICY_CUT,	/* connection the new policy denies */
 	VSWITCH_DROP_POLICY_ERROR,	/* program returned no valid verdict */
+	VSWITCH_DROP_POLICY_REJECT,	/* denied and answered: a TCP reset or */
+					/* an ICMP port unreachable */
 
 	__VSWITCH_DROP_MAX,
 	VSWITCH_DROP_MAX = __VSWITCH_DROP_MAX - 1
@@ -239,6 +241,10 @@ enum vswitch_drop {
 enum vswitch_verdict {
 	VSWITCH_VERDICT_ALLOW = 0,	/* = TC_ACT_OK */
 	VSWITCH_VERDICT_DROP = 2,	/* = TC_ACT_SHOT */
+	VSWITCH_VERDICT_REJECT = 3,	/* drop, and answer the sender: a TCP */
+					/* reset, or an ICMP/ICMPv6 port */
+					/* unreachable (not for an ICMP error, */
+					/* a fragment or a tagged frame) */
 };
 
 /* Connection state of the packet (struct vswitch_policy_cb.ct_state). */

@@ -162,7 +162,7 @@ median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+
 # --- setup -----------------------------------------------------------------
 [ -r "$KO" ] || die "no module $KO (make all)"
 [ -x "$VSWCTL" ] || die "no $VSWCTL (make all)"
-lsmod | grep -q '^vswitch ' || { modprobe -a nf_conntrack nf_defrag_ipv6; insmod "$KO"; }
+lsmod | grep -q '^vswitch ' || { modprobe -a nf_conntrack nf_defrag_ipv6 nf_reject_ipv4 nf_reject_ipv6; insmod "$KO"; }
 modprobe bridge
 modprobe openvswitch
 modprobe pktgen

@@ -60,7 +60,7 @@ trap cleanup EXIT
 
 echo "kernel $(uname -r)"
 say "Loading"
-run "modprobe -a nf_conntrack nf_defrag_ipv6"	# what vswitch links against
+run "modprobe -a nf_conntrack nf_defrag_ipv6 nf_reject_ipv4 nf_reject_ipv6"	# what vswitch links against
 run "insmod $KO"
 run "lsmod | grep -w ^vswitch"
 run "ls /sys/module/vswitch/"

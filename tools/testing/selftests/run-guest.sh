@@ -151,7 +151,7 @@ load_modules() {
 		if [ ! -f "$ko" ]; then
 			echo "# $ko not built"; rc=1; continue
 		fi
-		# what it links against (vswitch: nf_conntrack, nf_defrag_ipv6)
+		# what it links against (vswitch: nf_conntrack, nf_defrag_ipv6, nf_reject_ipv4/6)
 		deps=$(modinfo -F depends "$ko" | tr , ' ')
 		[ -z "$deps" ] || modprobe -a $deps 2>&1 | sed 's/^/# /'
 		insmod "$ko" 2>&1 | sed 's/^/# /'

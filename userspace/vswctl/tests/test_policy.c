@@ -100,9 +100,9 @@ static const struct {
 	{ "unknown proto",
 	  "{ \"rules\": [ { \"from\": \"any\", \"to\": \"any\", \"proto\": \"tcpp\", \"action\": \"allow\" } ] }",
 	  "t.json:1:53: unknown proto \"tcpp\"" },
-	{ "reject is not an action (yet)",
-	  "{ \"rules\": [ { \"from\": \"any\", \"to\": \"any\", \"action\": \"reject\" } ] }",
-	  "t.json:1:54: action \"reject\": allow or deny" },
+	{ "an unknown action",
+	  "{ \"rules\": [ { \"from\": \"any\", \"to\": \"any\", \"action\": \"drop\" } ] }",
+	  "t.json:1:54: action \"drop\": allow, deny or reject" },
 	{ "no action",
 	  "{ \"rules\": [ { \"from\": \"any\", \"to\": \"any\" } ] }",
 	  "t.json:1:14: a rule needs \"action\"" },
@@ -307,7 +307,8 @@ static size_t random_policy(char *t, size_t cap, int n_groups, int n_rules)
 
 		n += snprintf(t + n, cap - n,
 			      "%s\n { \"priority\": %d, \"action\": \"%s\", \"from\": [",
-			      r ? "," : "", (r * 7919) % 100003, rnd(2) ? "allow" : "deny");
+			      r ? "," : "", (r * 7919) % 100003,
+			      (const char *[]){ "allow", "deny", "reject" }[rnd(3)]);
 		n += f == n_groups ? snprintf(t + n, cap - n, "\"any\"") :
 				     snprintf(t + n, cap - n, "\"g%d\"", f);
 		if (!rnd(3) && f != (f + 1) % n_groups)
@@ -469,6 +470,7 @@ static void bpf_decide(int fd, const struct pol_maps *m,
 	uint32_t want_id = ref < 0 ? 0 : m->meta[ref].id, rule;
 	uint8_t act = ref < 0 ? m->cfg.default_action : m->meta[ref].action;
 	int want_ret = act == VSWP_ALLOW ? VSWITCH_VERDICT_ALLOW :
+		       act == VSWP_REJECT ? VSWITCH_VERDICT_REJECT :
 					   VSWITCH_VERDICT_DROP;
 	int reply, ret, retval;
 
