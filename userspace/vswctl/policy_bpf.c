@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -104,6 +105,56 @@ struct vswitch_policy *pol_bpf_load(const struct pol_maps *m,
 fail:
 	vswitch_policy__destroy(s);
 	return NULL;
+}
+
+int pol_bpf_maps(int prog_fd, int *cfg, int *stats, int *meta)
+{
+	struct bpf_prog_info info = { 0 };
+	uint32_t len = sizeof(info), ids[16], i;
+
+	*cfg = *stats = *meta = -1;
+	info.nr_map_ids = 16;
+	info.map_ids = (uintptr_t)ids;
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len))
+		return -errno;
+	for (i = 0; i < info.nr_map_ids && i < 16; i++) {
+		struct bpf_map_info mi = { 0 };
+		uint32_t ml = sizeof(mi);
+		int fd = bpf_map_get_fd_by_id(ids[i]), *slot = NULL;
+
+		if (fd < 0)
+			return -errno;
+		if (!bpf_obj_get_info_by_fd(fd, &mi, &ml)) {
+			if (!strcmp(mi.name, "cfg"))
+				slot = cfg;
+			else if (!strcmp(mi.name, "stats"))
+				slot = stats;
+			else if (!strcmp(mi.name, "rule_meta"))
+				slot = meta;
+		}
+		if (slot && *slot < 0)
+			*slot = fd;
+		else
+			close(fd);
+	}
+	return *cfg >= 0 && *stats >= 0 && *meta >= 0 ? 0 : -ENOENT;
+}
+
+int pol_bpf_sessions(int stats_fd, uint32_t i, uint64_t *sum)
+{
+	int ncpu = libbpf_num_possible_cpus(), c;
+
+	if (ncpu <= 0)
+		return ncpu ? ncpu : -EINVAL;
+	{
+		struct vswp_stats v[ncpu];
+
+		if (bpf_map_lookup_elem(stats_fd, &i, v))
+			return -errno;
+		for (*sum = 0, c = 0; c < ncpu; c++)
+			*sum += v[c].sessions;
+	}
+	return 0;
 }
 
 int pol_bpf_prog_fd(const struct vswitch_policy *skel)

@@ -26,6 +26,16 @@ struct vswitch_policy *pol_bpf_load(const struct pol_maps *m,
 				    char *err, size_t errlen);
 
 int pol_bpf_prog_fd(const struct vswitch_policy *skel);
+
+/*
+ * The maps of a loaded policy program @prog_fd (any process's, by its fd):
+ * cfg, stats and rule_meta, as file descriptors to close. Return 0, or a
+ * negative errno (-ENOENT: not a program of this policy model).
+ */
+int pol_bpf_maps(int prog_fd, int *cfg, int *stats, int *meta);
+
+/* Rule rank @i's sessions, summed over the CPUs. 0, or a negative errno. */
+int pol_bpf_sessions(int stats_fd, uint32_t i, uint64_t *sum);
 void pol_bpf_destroy(struct vswitch_policy *skel);
 
 #endif /* VSWCTL_POLICY_BPF_H */

@@ -185,65 +185,17 @@ static int add_switch(const void *msg, void *arg)
 	return 0;
 }
 
-/* The maps of program @prog_fd named cfg, stats and rule_meta. */
-static int policy_maps(int prog_fd, int *cfg, int *stats, int *meta)
-{
-	struct bpf_prog_info info = { 0 };
-	uint32_t len = sizeof(info), ids[16], i;
-
-	*cfg = *stats = *meta = -1;
-	info.nr_map_ids = 16;
-	info.map_ids = (uintptr_t)ids;
-	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len))
-		return -errno;
-	for (i = 0; i < info.nr_map_ids && i < 16; i++) {
-		struct bpf_map_info mi = { 0 };
-		uint32_t ml = sizeof(mi);
-		int fd = bpf_map_get_fd_by_id(ids[i]), *slot = NULL;
-
-		if (fd < 0)
-			return -errno;
-		if (!bpf_obj_get_info_by_fd(fd, &mi, &ml)) {
-			if (!strcmp(mi.name, "cfg"))
-				slot = cfg;
-			else if (!strcmp(mi.name, "stats"))
-				slot = stats;
-			else if (!strcmp(mi.name, "rule_meta"))
-				slot = meta;
-		}
-		if (slot && *slot < 0)
-			*slot = fd;
-		else
-			close(fd);
-	}
-	return *cfg >= 0 && *stats >= 0 && *meta >= 0 ? 0 : -ENOENT;
-}
-
-/* A per-CPU counter summed. */
-static int sessions(int fd, uint32_t i, int ncpu, uint64_t *sum)
-{
-	struct vswp_stats v[ncpu];
-	int c;
-
-	if (bpf_map_lookup_elem(fd, &i, v))
-		return -errno;
-	for (*sum = 0, c = 0; c < ncpu; c++)
-		*sum += v[c].sessions;
-	return 0;
-}
-
 static int show_rules(int cfg_fd, int stats_fd, int meta_fd)
 {
-	int ncpu = libbpf_num_possible_cpus();
 	struct vswp_cfg cfg;
 	uint32_t zero = 0, i;
 	uint64_t n;
 
-	if (ncpu <= 0 || bpf_map_lookup_elem(cfg_fd, &zero, &cfg))
+	if (bpf_map_lookup_elem(cfg_fd, &zero, &cfg))
 		return genl_fail("policy maps: %s", strerror(errno));
 	pr_str(PR_ANY, "default", " default %s",
 	       policy_action_name(cfg.default_action));
-	if (sessions(stats_fd, cfg.n_rules, ncpu, &n))
+	if (pol_bpf_sessions(stats_fd, cfg.n_rules, &n))
 		return genl_fail("policy counters: %s", strerror(errno));
 	pr_u64(PR_ANY, "default_sessions", " sessions %" PRIu64, n);
 	pr_u64(PR_ANY, "rules", " rules %" PRIu64, cfg.n_rules);
@@ -253,7 +205,7 @@ static int show_rules(int cfg_fd, int stats_fd, int meta_fd)
 		struct vswp_rule_meta rm;
 
 		if (bpf_map_lookup_elem(meta_fd, &i, &rm) ||
-		    sessions(stats_fd, i, ncpu, &n))
+		    pol_bpf_sessions(stats_fd, i, &n))
 			return genl_fail("policy counters: %s", strerror(errno));
 		pr_open_object(NULL);
 		pr_u64(PR_ANY, "id", "    rule %" PRIu64, rm.id);
@@ -280,7 +232,7 @@ int vsw_run_policy_show(struct vsw_ctx *ctx, struct vsw_req *r)
 		if (prog < 0)
 			return genl_fail("switch %s: policy program %u: %s", s.name,
 					 s.policy_id, strerror(errno));
-		ret = policy_maps(prog, &cfg, &stats, &meta);
+		ret = pol_bpf_maps(prog, &cfg, &stats, &meta);
 		if (ret) {
 			ret = genl_fail("switch %s: policy program %u has no maps of a policy file (not made by vswctl policy apply?): %s",
 					s.name, s.policy_id, strerror(-ret));

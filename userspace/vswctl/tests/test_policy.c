@@ -496,52 +496,27 @@ static void bpf_decide(int fd, const struct pol_maps *m,
 }
 
 /* The per-rule counters of the program: what it decided, rule by rule. */
-static int stats_match(int stats_fd, const struct bpf_check *bc)
+static int stats_match(int prog_fd, const struct bpf_check *bc)
 {
-	int ncpu = libbpf_num_possible_cpus(), c;
-	struct vswp_stats v[ncpu > 0 ? ncpu : 1];
+	int cfg, stats, meta, good = pol_bpf_maps(prog_fd, &cfg, &stats, &meta) == 0;
 	uint32_t i;
 
-	for (i = 0; i < bc->n_want; i++) {
+	for (i = 0; good && i < bc->n_want; i++) {
 		uint64_t sum = 0;
 
-		if (bpf_map_lookup_elem(stats_fd, &i, v))
-			return 0;
-		for (c = 0; c < ncpu; c++)
-			sum += v[c].sessions;
-		if (sum != bc->want[i]) {
+		good = !pol_bpf_sessions(stats, i, &sum) && sum == bc->want[i];
+		if (!good)
 			printf("#   rule index %u: counted %llu, decided %llu\n", i,
 			       (unsigned long long)sum,
 			       (unsigned long long)bc->want[i]);
-			return 0;
-		}
 	}
-	return 1;
-}
-
-static int stats_fd_of(int prog_fd)
-{
-	struct bpf_prog_info info = { 0 };
-	uint32_t len = sizeof(info), ids[16], i;
-	int fd;
-
-	info.nr_map_ids = 16;
-	info.map_ids = (uintptr_t)ids;
-	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len))
-		return -1;
-	for (i = 0; i < info.nr_map_ids && i < 16; i++) {
-		struct bpf_map_info mi = { 0 };
-		uint32_t ml = sizeof(mi);
-
-		fd = bpf_map_get_fd_by_id(ids[i]);
-		if (fd < 0)
-			continue;
-		if (!bpf_obj_get_info_by_fd(fd, &mi, &ml) &&
-		    !strcmp(mi.name, "stats"))
-			return fd;
-		close(fd);
-	}
-	return -1;
+	if (cfg >= 0)
+		close(cfg);
+	if (stats >= 0)
+		close(stats);
+	if (meta >= 0)
+		close(meta);
+	return good;
 }
 
 /* ------------------------------------------------------ random policies */
@@ -593,11 +568,7 @@ static void test_random(void)
 				bpf_decide(pol_bpf_prog_fd(skel), &m, &pk, ref, &bc);
 		}
 		if (skel) {
-			int fd = stats_fd_of(pol_bpf_prog_fd(skel));
-
-			stats_bad += fd < 0 || !stats_match(fd, &bc);
-			if (fd >= 0)
-				close(fd);
+			stats_bad += !stats_match(pol_bpf_prog_fd(skel), &bc);
 			pol_bpf_destroy(skel);
 		}
 		free(bc.want);
