@@ -268,23 +268,6 @@ static int ct_prepare(struct vsw_ctx *ctx, struct vsw_req *r,
 	return 0;
 }
 
-static void print_port(const struct ct_ctx *c, const char *key,
-		       const char *dev_key, const char *word, uint32_t id)
-{
-	const char *name = port_name(c, id);
-
-	pr_u64(PR_JSON, key, NULL, id);
-	if (name) {
-		pr_str(PR_ANY, dev_key, word, name);
-	} else {
-		char buf[32];
-
-		snprintf(buf, sizeof(buf), "port %u", id);
-		pr_str(PR_TEXT, NULL, word, buf);
-		pr_str(PR_JSON, dev_key, NULL, NULL);
-	}
-}
-
 static void print_entry(const struct ct_ctx *c, const struct ct_entry *e)
 {
 	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], proto[8];
@@ -307,8 +290,11 @@ static void print_entry(const struct ct_ctx *c, const struct ct_entry *e)
 		pr_u64(PR_ANY, "icmp_id", " id %" PRIu64, e->icmp_id);
 	}
 	if (e->has_labels) {
-		print_port(c, "in_port", "in_dev", " in %s", e->labels.in_port);
-		print_port(c, "out_port", "out_dev", " out %s", e->labels.out_port);
+		vsw_show_port_ref("in_port", "in_dev", " in %s", e->labels.in_port,
+				  port_name(c, e->labels.in_port));
+		vsw_show_port_ref("out_port", "out_dev", " out %s",
+				  e->labels.out_port,
+				  port_name(c, e->labels.out_port));
 		pr_u64(PR_ANY, "rule", " rule %" PRIu64, e->labels.rule);
 	}
 	pr_u64(PR_ANY, "gen", " gen %" PRIu64, e->mark);

@@ -366,8 +366,8 @@ static const char *const flow_events[] = {
 	[VSWITCH_FLOW_CUT] = "cut",
 };
 
-static void flow_port(const char *key, const char *dev_key, const char *word,
-		      uint32_t id, const char *name)
+void vsw_show_port_ref(const char *key, const char *dev_key, const char *word,
+		       uint32_t id, const char *name)
 {
 	char buf[32];
 
@@ -405,8 +405,8 @@ void vsw_show_flow(const struct vsw_msg *m, const char *time, const char *in,
 	pr_str(PR_ANY, "dst", " -> %s", dst);
 	if (VSW_HAS(f, VSWITCH_FLOW_A_DPORT))
 		pr_u64(PR_ANY, "dport", " dport %" PRIu64, f->dport);
-	flow_port("in_port", "in_dev", " in %s", f->in_port, in);
-	flow_port("out_port", "out_dev", " out %s", f->out_port, out);
+	vsw_show_port_ref("in_port", "in_dev", " in %s", f->in_port, in);
+	vsw_show_port_ref("out_port", "out_dev", " out %s", f->out_port, out);
 	if (f->reply)
 		pr_text(" reply");
 	pr_bool(PR_JSON, "reply", NULL, f->reply);

@@ -30,6 +30,13 @@ void vsw_show_stats_reply(const struct vsw_msg *m);
 void vsw_show_event(const struct vsw_msg *m, bool stats);
 
 /*
+ * A port named by a flow or connection: JSON @key (its id) and @dev_key
+ * (@name, or null); text @word with @name, else "port ID" ("-" for 0).
+ */
+void vsw_show_port_ref(const char *key, const char *dev_key, const char *word,
+		       uint32_t id, const char *name);
+
+/*
  * One flow log event ("flows" group) received at @time (RFC 3339), its
  * ports named @in and @out (NULL: unknown, printed by id).
  */
