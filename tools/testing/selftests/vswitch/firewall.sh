@@ -232,15 +232,11 @@ tap_check "S: policy swap: the held 8080 connection echoes, the 8081 one is cut 
 # ICMP errors from b: "fragmentation needed" quoting a's held connection to
 # 8080 (RELATED: they pass, a's ICMP stack counts them), and ones quoting a
 # connection that does not exist (ct-invalid at b's port).
-# unreach NS: InDestUnreachs of the namespace's ICMP statistics.
-unreach() {
-	ip netns exec "$1" awk '$1 == "Icmp:" { if (!n) { for (i = 2; i <= NF; i++) f[$i] = i; n = 1 } else print $f["InDestUnreachs"] }' /proc/net/snmp
-}
 chk_related() {
 	local sport inv0 inv1 u0 u1
 	sport=$(entries -p tcp --dport 8080 | awk '/ESTABLISHED/ { sub("sport=", "", $7); print $7; exit }')
 	[ -n "$sport" ] || { diag "no established connection to 8080"; return 1; }
-	inv0=$(drops b-p ct_invalid) u0=$(unreach a)
+	inv0=$(drops b-p ct_invalid) u0=$(vsw_icmp_unreach a)
 	ip netns exec b "$PY" -c '
 import sys
 from scapy.all import Ether, IP, ICMP, TCP, sendp, conf
@@ -253,9 +249,9 @@ def err(sp):
 sendp([err(sport)] * 3 + [err(sport ^ 0x5555)] * 5, iface="eth0")' "$sport" "$(vsw_mac a)" || return
 	inv_at_least() { [ "$(drops b-p ct_invalid)" -ge "$1" ]; }
 	poll "$(wait_scaled 30)" inv_at_least $((inv0 + 5))
-	u_at_least() { [ "$(unreach a)" -ge "$1" ]; }
+	u_at_least() { [ "$(vsw_icmp_unreach a)" -ge "$1" ]; }
 	poll "$(wait_scaled 30)" u_at_least $((u0 + 3))
-	inv1=$(drops b-p ct_invalid) u1=$(unreach a)
+	inv1=$(drops b-p ct_invalid) u1=$(vsw_icmp_unreach a)
 	diag "a's connection from port $sport; a's InDestUnreachs $u0 -> $u1; b-p ct_invalid $inv0 -> $inv1"
 	[ "$u1" -eq $((u0 + 3)) ] && [ "$inv1" -eq $((inv0 + 5)) ]
 }

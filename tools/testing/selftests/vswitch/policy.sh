@@ -281,10 +281,6 @@ chk_swap() {
 tap_check "S: a new policy without app -> db: the held web -> app connection echoes, the app -> db one is cut" chk_swap
 
 # ---- J ----
-# unreach NS: InDestUnreachs of the namespace's ICMP statistics.
-unreach() {
-	ip netns exec "$1" awk '$1 == "Icmp:" { if (!n) { for (i = 2; i <= NF; i++) f[$i] = i; n = 1 } else print $f["InDestUnreachs"] }' /proc/net/snmp
-}
 chk_reject() {
 	local r0 r1 u0 out
 	"$PY" -c '
@@ -294,17 +290,17 @@ p["rules"] += [{"id": 30, "from": "web", "to": "db", "proto": "tcp", "ports": [5
                {"id": 31, "from": "web", "to": "db", "proto": "udp", "action": "reject"}]
 print(json.dumps(p))' "$TMPD/3tier.json" > "$TMPD/reject.json" || return
 	vswctl policy apply sw0 "$TMPD/reject.json" || return
-	r0=$(drops db-p policy_reject) u0=$(unreach web)
+	r0=$(drops db-p policy_reject) u0=$(vsw_icmp_unreach web)
 	# refused, not timed out: the reset came back
 	out=$(FW_TIMEOUT=30 ip netns exec web "$PY" "$TCP" connect 10.3.3.1 5432 2>&1) && return 1
 	diag "web -> db:5432: $out"
 	echo "$out" | grep -q "Connection refused" || return 1
 	ip netns exec web "$PY" -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("10.3.3.1", 53))' || return
-	u_at_least() { [ "$(unreach web)" -ge "$1" ]; }
+	u_at_least() { [ "$(vsw_icmp_unreach web)" -ge "$1" ]; }
 	poll "$(wait_scaled 30)" u_at_least $((u0 + 1))
 	r1=$(drops db-p policy_reject)
-	diag "db-p policy_reject $r0 -> $r1; web's InDestUnreachs $u0 -> $(unreach web)"
-	[ $((r1 - r0)) = 2 ] && [ "$(unreach web)" = $((u0 + 1)) ]
+	diag "db-p policy_reject $r0 -> $r1; web's InDestUnreachs $u0 -> $(vsw_icmp_unreach web)"
+	[ $((r1 - r0)) = 2 ] && [ "$(vsw_icmp_unreach web)" = $((u0 + 1)) ]
 }
 tap_check "J: reject rules: TCP refused at once (the switch's reset), UDP answered with a port unreachable, each counted policy-reject" chk_reject
 

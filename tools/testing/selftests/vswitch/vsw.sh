@@ -99,6 +99,11 @@ vsw_vm_batch() {
 # vsw_mac NS [DEV]: the MAC address of DEV (default eth0) in namespace NS.
 vsw_mac() { ip netns exec "$1" cat "/sys/class/net/${2:-eth0}/address"; }
 
+# vsw_icmp_unreach NS: InDestUnreachs of the namespace's ICMP statistics.
+vsw_icmp_unreach() {
+	ip netns exec "$1" awk '$1 == "Icmp:" { if (!n) { for (i = 2; i <= NF; i++) f[$i] = i; n = 1 } else print $f["InDestUnreachs"] }' /proc/net/snmp
+}
+
 # vsw_json EXPR ARGS...: run `vswctl -j ARGS` and print the Python
 # expression EXPR evaluated with `j` bound to the parsed JSON, e.g.
 #   vsw_json 'j[0]["stats"]["rx_packets"]' -s port show sw0 dev a-p
