@@ -28,6 +28,7 @@
  *
  *   VSW_OP_DO(cmd, doit, policy, flags)            do only
  *   VSW_OP_DO_DUMP(cmd, doit, dumpit, policy, fl)  do and dump
+ *   VSW_OP_DUMP(cmd, dumpit, policy, flags)        dump only
  *   VSW_FAMILY_OPS(table)                          in struct genl_family
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
@@ -38,6 +39,10 @@
 	  .flags = (_flags) | GENL_CMD_CAP_DO }
 #define VSW_OP_DO_DUMP(_cmd, _doit, _dumpit, _pol, _flags)		\
 	VSW_OP_DO(_cmd, _doit, _pol, _flags),				\
+	{ .cmd = (_cmd), .dumpit = (_dumpit), .policy = (_pol),		\
+	  .maxattr = ARRAY_SIZE(_pol) - 1,				\
+	  .flags = (_flags) | GENL_CMD_CAP_DUMP }
+#define VSW_OP_DUMP(_cmd, _dumpit, _pol, _flags)			\
 	{ .cmd = (_cmd), .dumpit = (_dumpit), .policy = (_pol),		\
 	  .maxattr = ARRAY_SIZE(_pol) - 1,				\
 	  .flags = (_flags) | GENL_CMD_CAP_DUMP }
@@ -63,6 +68,9 @@ static inline struct nlattr **vsw_compat_dump_attrs(struct netlink_callback *cb)
 	{ .cmd = (_cmd), .doit = (_doit), .dumpit = (_dumpit),		\
 	  .policy = (_pol), .maxattr = ARRAY_SIZE(_pol) - 1,		\
 	  .flags = (_flags) }
+#define VSW_OP_DUMP(_cmd, _dumpit, _pol, _flags)			\
+	{ .cmd = (_cmd), .dumpit = (_dumpit), .policy = (_pol),		\
+	  .maxattr = ARRAY_SIZE(_pol) - 1, .flags = (_flags) }
 #define VSW_FAMILY_OPS(_ops)	.ops = (_ops), .n_ops = ARRAY_SIZE(_ops)
 
 static inline struct nlattr **vsw_compat_dump_attrs(struct netlink_callback *cb)

@@ -20,6 +20,7 @@
 #include "netlink.h"
 #include "policy.h"
 #include "port.h"
+#include "rules.h"
 #include "switch.h"
 
 /* Cleared before the family goes away; notifiers check it under RCU. */
@@ -265,6 +266,8 @@ static int fill_switch(struct sk_buff *skb, struct vsw_switch *sw, u32 portid,
 	    nla_put_u32(skb, VSWITCH_A_FLOW_LOG_RATE, log_rate) ||
 	    nla_put_u64_64bit(skb, VSWITCH_A_FLOW_LOG_LOST, log_lost,
 			      VSWITCH_A_PAD) ||
+	    nla_put_u64_64bit(skb, VSWITCH_A_RULES_UNCOUNTED,
+			      vsw_fw_rules_uncounted(sw), VSWITCH_A_PAD) ||
 	    vsw_nl_put_stats(skb, VSWITCH_A_STATS, sw->stats, true)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
@@ -305,6 +308,14 @@ static int parse_fw(struct nlattr **tb, struct vsw_fw_cfg *fw,
 		}
 		fw->has_prog = true;
 		fw->prog = prog;
+		/* a program's decisions count in a table of their own */
+		fw->rules = vsw_rules_alloc(0);
+		if (!fw->rules) {
+			bpf_prog_put(prog);
+			fw->prog = NULL;
+			NL_SET_ERR_MSG_MOD(extack, "no memory for the rule counters");
+			return -ENOMEM;
+		}
 	}
 	if (tb[VSWITCH_A_FLOW_LOG_RATE]) {
 		fw->has_log_rate = true;
@@ -317,6 +328,7 @@ static void put_fw(struct vsw_fw_cfg *fw)
 {
 	if (fw->prog)
 		bpf_prog_put(fw->prog);
+	vsw_rules_free(fw->rules);
 }
 
 static int switch_new(struct sk_buff *skb, struct genl_info *info)
@@ -440,6 +452,76 @@ static int switch_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+static int fill_rule(struct sk_buff *skb, struct vsw_switch *sw,
+		     const struct vsw_rule_sums *r, struct netlink_callback *cb)
+{
+	struct nlattr *nest;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &vsw_nl_family, NLM_F_MULTI, VSWITCH_CMD_RULE_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_string(skb, VSWITCH_A_SWITCH_NAME, sw->name))
+		goto cancel;
+	nest = nla_nest_start(skb, VSWITCH_A_RULE);
+	if (!nest ||
+	    nla_put_u32(skb, VSWITCH_RULE_A_ID, r->id) ||
+	    nla_put_u64_64bit(skb, VSWITCH_RULE_A_SESSIONS, r->sessions,
+			      VSWITCH_RULE_A_PAD) ||
+	    nla_put_u64_64bit(skb, VSWITCH_RULE_A_PACKETS, r->packets,
+			      VSWITCH_RULE_A_PAD) ||
+	    nla_put_u64_64bit(skb, VSWITCH_RULE_A_BYTES, r->bytes,
+			      VSWITCH_RULE_A_PAD))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+struct rule_dump_ctx {
+	unsigned long pos;	/* the next rule id */
+	bool started;
+};
+
+/* The counters of a switch's policy, a message per rule id. */
+static int rule_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct rule_dump_ctx *ctx = (void *)cb->ctx;
+	unsigned long pos = ctx->pos;
+	struct vsw_rule_sums r;
+	struct vsw_switch *sw;
+	struct vsw_rules *t;
+	int start;
+
+	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
+	rtnl_lock();
+	sw = vsw_nl_switch(sock_net(skb->sk), vsw_compat_dump_attrs(cb),
+			   cb->extack);
+	if (IS_ERR(sw)) {
+		rtnl_unlock();
+		/* a switch gone during the dump ends it */
+		return ctx->started ? 0 : PTR_ERR(sw);
+	}
+	ctx->started = true;
+	t = rtnl_dereference(sw->fw.rules);
+	/* a new table during the dump flags its messages */
+	cb->seq = t ? t->born : 0;
+	while (t && vsw_rules_next(t, &pos, &r)) {
+		start = skb->len;
+		if (fill_rule(skb, sw, &r, cb))
+			break;
+		vsw_nl_dump_check(cb, skb, start);
+		ctx->pos = pos;
+	}
+	rtnl_unlock();
+	return skb->len;
+}
+
 static int stats_get(struct sk_buff *skb, struct genl_info *info)
 {
 	return vsw_nl_stats_get(skb, info);
@@ -471,6 +553,7 @@ static const struct vsw_genl_ops vsw_nl_ops[] = {
 	VSW_OP_DO(VSWITCH_CMD_FDB_FLUSH, vsw_nl_fdb_flush, fdb_flush_policy,
 		  GENL_ADMIN_PERM),
 	VSW_OP_DO(VSWITCH_CMD_STATS_GET, stats_get, port_sel_policy, 0),
+	VSW_OP_DUMP(VSWITCH_CMD_RULE_GET, rule_dump, switch_sel_policy, 0),
 };
 
 enum vsw_nl_mcgrp {

@@ -24,6 +24,11 @@
  * starts a new generation: connections allowed before are decided again,
  * packet by packet, when their next packet comes, and stay or are cut.
  *
+ * Counters: each decision counts a session, a packet and its bytes under
+ * the rule id it came with (0: the default verdict), each later packet of
+ * an allowed connection a packet under the rule in its labels (rules.c).
+ * A program comes with a new table of counters.
+ *
  * The flow log: each decision that starts a connection, each frame the
  * firewall drops and each cut goes as an event to the "flows" multicast
  * group, when someone listens, at most the switch's flow-log-rate a
@@ -39,6 +44,7 @@
 #include <net/netfilter/ipv6/nf_reject.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_core.h>
+#include <net/netfilter/nf_conntrack_labels.h>
 #include <net/sch_generic.h>
 
 #include "compat.h"
@@ -48,6 +54,7 @@
 #include "parse.h"
 #include "policy.h"
 #include "port.h"
+#include "rules.h"
 #include "switch.h"
 
 /**
@@ -71,25 +78,33 @@ struct bpf_prog *vsw_fw_prog_get(s32 fd, struct netlink_ext_ack *extack)
 	return prog;
 }
 
-static void fw_attach(struct vsw_switch *sw, struct bpf_prog *prog)
+/* The generation after the current one; 0 is the mark of an entry no
+ * generation allowed.
+ */
+static u32 fw_next_gen(const struct vsw_switch *sw)
 {
-	struct bpf_prog *old;
-
-	old = rcu_replace_pointer(sw->fw.prog, prog, lockdep_rtnl_is_held());
-	if (old) {
-		/* no packet path runs the old program any more */
-		synchronize_net();
-		bpf_prog_put(old);
-	}
+	return sw->fw.gen + 1 ?: 1;
 }
 
-/* A new generation: every connection allowed so far is decided again. */
-static void fw_new_gen(struct vsw_switch *sw)
+/* Attach @prog (or none) with its counters @rules, for generation @gen. */
+static void fw_attach(struct vsw_switch *sw, struct bpf_prog *prog,
+		      struct vsw_rules *rules, u32 gen)
 {
-	u32 gen = sw->fw.gen + 1;
+	struct vsw_rules *old_rules;
+	struct bpf_prog *old;
 
-	/* 0 is the mark of an entry no generation allowed */
-	smp_store_release(&sw->fw.gen, gen ?: 1);
+	rules->gen = gen;
+	rules->born = gen;
+	old = rcu_replace_pointer(sw->fw.prog, prog, lockdep_rtnl_is_held());
+	old_rules = rcu_replace_pointer(sw->fw.rules, rules,
+					lockdep_rtnl_is_held());
+	if (!old && !old_rules)
+		return;
+	/* no packet path runs the old program or counts in the old table */
+	synchronize_net();
+	if (old)
+		bpf_prog_put(old);
+	vsw_rules_free(old_rules);
 }
 
 static void flowlog_set_rate(struct vsw_flowlog *fl, u32 rate)
@@ -212,7 +227,8 @@ static void fw_log(struct vsw_switch *sw, struct vsw_port *in,
 /**
  * vsw_fw_set() - change a switch's firewall
  * @sw: the switch
- * @cfg: the changes; the program reference, if any, passes to the switch
+ * @cfg: the changes; the program reference and its counter table, if
+ *	 any, pass to the switch
  *
  * Turning the firewall off deletes the switch's connections; attaching
  * or detaching a program, or a new default verdict, starts a new policy
@@ -222,19 +238,23 @@ static void fw_log(struct vsw_switch *sw, struct vsw_port *in,
  */
 void vsw_fw_set(struct vsw_switch *sw, const struct vsw_fw_cfg *cfg)
 {
+	u32 gen = fw_next_gen(sw);
 	bool new_gen = false;
 
 	ASSERT_RTNL();
 	if (cfg->has_prog) {
-		fw_attach(sw, cfg->prog);
+		fw_attach(sw, cfg->prog, cfg->rules, gen);
 		new_gen = true;
 	}
 	if (cfg->has_default && cfg->default_verdict != sw->fw.default_verdict) {
 		WRITE_ONCE(sw->fw.default_verdict, cfg->default_verdict);
 		new_gen = true;
 	}
-	if (new_gen)
-		fw_new_gen(sw);
+	if (new_gen) {
+		/* the counters go on with the new generation's decisions */
+		WRITE_ONCE(rtnl_dereference(sw->fw.rules)->gen, gen);
+		smp_store_release(&sw->fw.gen, gen);
+	}
 	if (cfg->has_log_rate)
 		flowlog_set_rate(&sw->fw.log, cfg->log_rate);
 	if (cfg->has_on && cfg->on != sw->fw.on) {
@@ -250,8 +270,8 @@ void vsw_fw_set(struct vsw_switch *sw, const struct vsw_fw_cfg *cfg)
  * vsw_fw_init() - set up a new switch's firewall
  * @sw: the switch, not yet reachable
  * @zone: its conntrack zone
- * @cfg: initial options; the program reference, if any, passes to the
- *	 switch on success
+ * @cfg: initial options; the program reference and its counter table, if
+ *	 any, pass to the switch on success
  * @extack: for the error message
  *
  * Context: RTNL held.
@@ -262,15 +282,27 @@ int vsw_fw_init(struct vsw_switch *sw, u16 zone, const struct vsw_fw_cfg *cfg,
 {
 	int ret;
 
+	struct vsw_rules *rules = NULL;
+
 	sw->fw.gen = 1;
 	sw->fw.default_verdict = VSWITCH_VERDICT_DROP;
 	spin_lock_init(&sw->fw.log.lock);
 	flowlog_set_rate(&sw->fw.log, VSW_FLOW_LOG_RATE_DEFAULT);
+	/* with a program, its table replaces this one */
+	if (!cfg->has_prog) {
+		rules = vsw_rules_alloc(sw->fw.gen);
+		if (!rules) {
+			NL_SET_ERR_MSG_MOD(extack, "no memory for the rule counters");
+			return -ENOMEM;
+		}
+	}
 	ret = vsw_ct_init(sw, zone);
 	if (ret) {
+		vsw_rules_free(rules);
 		NL_SET_ERR_MSG_MOD(extack, "no memory for the conntrack template");
 		return ret;
 	}
+	RCU_INIT_POINTER(sw->fw.rules, rules);
 	vsw_fw_set(sw, cfg);
 	return 0;
 }
@@ -288,7 +320,50 @@ void vsw_fw_destroy(struct vsw_switch *sw)
 	prog = rcu_replace_pointer(sw->fw.prog, NULL, lockdep_rtnl_is_held());
 	if (prog)
 		bpf_prog_put(prog);
+	vsw_rules_free(rcu_replace_pointer(sw->fw.rules, NULL,
+					   lockdep_rtnl_is_held()));
 	vsw_ct_destroy(sw);
+}
+
+/**
+ * vsw_fw_rules_uncounted() - packets the rule counters could not count
+ * @sw: the switch
+ *
+ * Context: RTNL held.
+ * Return: their number, since the policy was attached.
+ */
+u64 vsw_fw_rules_uncounted(struct vsw_switch *sw)
+{
+	struct vsw_rules *t = rtnl_dereference(sw->fw.rules);
+
+	return t ? atomic64_read(&t->uncounted) : 0;
+}
+
+/* Count a packet under @rule, if the counters are generation @gen's. */
+static void fw_count(struct vsw_switch *sw, u32 gen, u32 rule,
+		     const struct sk_buff *skb, const struct vsw_key *key,
+		     bool session)
+{
+	struct vsw_rules *t = rcu_dereference(sw->fw.rules);
+
+	/* L3 bytes, as conntrack and nftables count them */
+	if (t && READ_ONCE(t->gen) == gen)
+		vsw_rules_count(t, rule, skb->len - ETH_HLEN - key->vlan_hlen,
+				session);
+}
+
+/* Count a packet of a connection allowed in generation @gen. */
+static void fw_count_ct(struct vsw_switch *sw, u32 gen, const struct nf_conn *ct,
+			const struct sk_buff *skb, const struct vsw_key *key)
+{
+	struct nf_conn_labels *labels = nf_ct_labels_find(ct);
+	u32 rule;
+
+	if (!labels)	/* confirmed before the switch turned labels on */
+		return;
+	memcpy(&rule, (const u8 *)labels->bits +
+	       offsetof(struct vswitch_ct_labels, rule), sizeof(rule));
+	fw_count(sw, gen, rule, skb, key, false);
 }
 
 /**
@@ -336,6 +411,7 @@ enum vswitch_drop vsw_policy_ingress(struct vsw_port *in, struct sk_buff *skb,
 	enum ip_conntrack_info ctinfo;
 	enum vswitch_drop reason;
 	struct nf_conn *ct;
+	u32 gen;
 
 	if (!READ_ONCE(sw->fw.on))
 		return VSWITCH_DROP_NONE;
@@ -349,8 +425,11 @@ enum vswitch_drop vsw_policy_ingress(struct vsw_port *in, struct sk_buff *skb,
 		return VSWITCH_DROP_NONE;	/* not tracked: passes */
 	key->ct_state = fw_ct_state(ctinfo);
 	if (nf_ct_is_confirmed(ct)) {
-		if (READ_ONCE(ct->mark) == smp_load_acquire(&sw->fw.gen))
+		gen = smp_load_acquire(&sw->fw.gen);
+		if (READ_ONCE(ct->mark) == gen) {
+			fw_count_ct(sw, gen, ct, skb, key);
 			return VSWITCH_DROP_NONE;
+		}
 		key->ct_state |= VSWITCH_CT_STALE;
 	}
 	key->ct_eval = true;
@@ -475,6 +554,10 @@ enum vswitch_drop vsw_policy_egress(struct vsw_port *in, struct vsw_port *out,
 	else
 		verdict = READ_ONCE(sw->fw.default_verdict);
 
+	/* a decision counts under its rule; a policy error under none */
+	if (verdict == VSWITCH_VERDICT_ALLOW || verdict == VSWITCH_VERDICT_DROP ||
+	    verdict == VSWITCH_VERDICT_REJECT)
+		fw_count(sw, gen, rule, skb, key, true);
 	switch (verdict) {
 	case VSWITCH_VERDICT_ALLOW:
 		/* an ICMP error passes; its connection is decided by its own */

@@ -25,6 +25,7 @@ struct netlink_ext_ack;
 struct nf_conn;
 struct vsw_key;
 struct vsw_port;
+struct vsw_rules;
 struct vsw_switch;
 
 /**
@@ -38,6 +39,8 @@ struct vsw_switch;
  * @prog: policy program, or NULL (RCU; replaced under RTNL)
  * @tmpl: conntrack template that carries @zone
  * @log: the flow log's rate limit
+ * @rules: the policy's per-rule counters (RCU; replaced under RTNL with
+ *	   each program)
  */
 /**
  * struct vsw_flowlog - the rate limit of a switch's flow log
@@ -68,6 +71,7 @@ struct vsw_fw {
 	struct bpf_prog __rcu *prog;
 	struct nf_conn *tmpl;
 	struct vsw_flowlog log;
+	struct vsw_rules __rcu *rules;
 };
 
 /**
@@ -80,6 +84,8 @@ struct vsw_fw {
  * @has_prog: @prog given
  * @log_rate: new flow log rate, if @has_log_rate
  * @has_log_rate: @log_rate given
+ * @rules: an empty counter table for @prog, if @has_prog (the switch
+ *	   takes it)
  */
 struct vsw_fw_cfg {
 	bool on;
@@ -90,6 +96,7 @@ struct vsw_fw_cfg {
 	bool has_prog;
 	u32 log_rate;
 	bool has_log_rate;
+	struct vsw_rules *rules;
 };
 
 int vsw_fw_init(struct vsw_switch *sw, u16 zone, const struct vsw_fw_cfg *cfg,
@@ -99,6 +106,7 @@ void vsw_fw_set(struct vsw_switch *sw, const struct vsw_fw_cfg *cfg);
 void vsw_fw_destroy(struct vsw_switch *sw);
 u32 vsw_fw_prog_id(struct vsw_switch *sw);
 void vsw_fw_log_stats(struct vsw_switch *sw, u32 *rate, u64 *lost);
+u64 vsw_fw_rules_uncounted(struct vsw_switch *sw);
 
 enum vswitch_drop vsw_policy_ingress(struct vsw_port *in, struct sk_buff *skb,
 				     struct vsw_key *key, bool *stolen);

@@ -208,8 +208,10 @@ struct vsw_switch *vsw_switch_create(struct net *net, const char *name,
 	if (cfg->internal) {
 		ret = add_internal(sw, extack);
 		if (ret) {
-			/* keeps the caller's program reference */
+			/* the caller keeps its program and counter table */
 			rcu_assign_pointer(sw->fw.prog, NULL);
+			if (cfg->fw.has_prog)
+				rcu_assign_pointer(sw->fw.rules, NULL);
 			vsw_fw_destroy(sw);
 			vsw_fdb_destroy(sw);
 			switch_free(sw);

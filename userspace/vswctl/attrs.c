@@ -42,6 +42,15 @@ static struct nla_policy top_policy[VSWITCH_A_MAX + 1] = {
 	[VSWITCH_A_FLOW_LOG_RATE] = U32,
 	[VSWITCH_A_FLOW] = NEST,
 	[VSWITCH_A_FLOW_LOG_LOST] = U64,
+	[VSWITCH_A_RULE] = NEST,
+	[VSWITCH_A_RULES_UNCOUNTED] = U64,
+};
+
+static struct nla_policy rule_policy[VSWITCH_RULE_A_MAX + 1] = {
+	[VSWITCH_RULE_A_ID] = U32,
+	[VSWITCH_RULE_A_SESSIONS] = U64,
+	[VSWITCH_RULE_A_PACKETS] = U64,
+	[VSWITCH_RULE_A_BYTES] = U64,
 };
 
 #define ADDR	{ .type = NLA_UNSPEC, .minlen = 4, .maxlen = 16 }
@@ -261,6 +270,20 @@ static int parse_flow(struct nlattr *nest, struct vsw_flow *f)
 	return 0;
 }
 
+static int parse_rule(struct nlattr *nest, struct vsw_rule *r)
+{
+	struct nlattr *tb[VSWITCH_RULE_A_MAX + 1];
+
+	if (nla_parse_nested(tb, VSWITCH_RULE_A_MAX, nest, rule_policy))
+		return -EBADMSG;
+	r->has = present(tb, VSWITCH_RULE_A_MAX);
+	get_u32(tb, VSWITCH_RULE_A_ID, &r->id);
+	get_u64(tb, VSWITCH_RULE_A_SESSIONS, &r->sessions);
+	get_u64(tb, VSWITCH_RULE_A_PACKETS, &r->packets);
+	get_u64(tb, VSWITCH_RULE_A_BYTES, &r->bytes);
+	return 0;
+}
+
 int vsw_msg_parse(struct nlmsghdr *nlh, struct vsw_msg *m)
 {
 	struct nlattr *tb[VSWITCH_A_MAX + 1];
@@ -288,12 +311,14 @@ int vsw_msg_parse(struct nlmsghdr *nlh, struct vsw_msg *m)
 	get_u32(tb, VSWITCH_A_POLICY_GEN, &s->policy_gen);
 	get_u32(tb, VSWITCH_A_FLOW_LOG_RATE, &s->flow_log_rate);
 	get_u64(tb, VSWITCH_A_FLOW_LOG_LOST, &s->flow_log_lost);
+	get_u64(tb, VSWITCH_A_RULES_UNCOUNTED, &s->rules_uncounted);
 	memcpy(m->port.sw, s->name, IFNAMSIZ);
 	memcpy(m->fdb.sw, s->name, IFNAMSIZ);
 	if ((tb[VSWITCH_A_STATS] && parse_stats(tb[VSWITCH_A_STATS], &s->stats)) ||
 	    (tb[VSWITCH_A_PORT] && parse_port(tb[VSWITCH_A_PORT], &m->port)) ||
 	    (tb[VSWITCH_A_FDB] && parse_fdb(tb[VSWITCH_A_FDB], &m->fdb)) ||
-	    (tb[VSWITCH_A_FLOW] && parse_flow(tb[VSWITCH_A_FLOW], &m->flow)))
+	    (tb[VSWITCH_A_FLOW] && parse_flow(tb[VSWITCH_A_FLOW], &m->flow)) ||
+	    (tb[VSWITCH_A_RULE] && parse_rule(tb[VSWITCH_A_RULE], &m->rule)))
 		return -EBADMSG;
 	return 0;
 }

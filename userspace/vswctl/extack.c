@@ -77,6 +77,8 @@ static const struct genl_attr_name top_names[VSWITCH_A_MAX + 1] = {
 	[VSWITCH_A_FLOW_LOG_RATE] = A("flow-log-rate"),
 	[VSWITCH_A_FLOW] = A("flow"),
 	[VSWITCH_A_FLOW_LOG_LOST] = A("flow-log-lost"),
+	[VSWITCH_A_RULE] = A("rule"),
+	[VSWITCH_A_RULES_UNCOUNTED] = A("rules-uncounted"),
 };
 
 const struct genl_attr_space vsw_attrs = { top_names, VSWITCH_A_MAX };

@@ -48,6 +48,7 @@ struct vsw_switch {
 	bool policy_pinned;		/* request: @policy_obj is a pinned program */
 	uint32_t flow_log_rate;
 	uint64_t flow_log_lost;
+	uint64_t rules_uncounted;
 	struct vsw_stats stats;
 };
 
@@ -87,6 +88,13 @@ struct vsw_flow {
 	uint64_t lost;
 };
 
+/* VSWITCH_A_RULE: the counters of one rule id of a switch's policy. */
+struct vsw_rule {
+	uint64_t has;				/* VSWITCH_RULE_A_* */
+	uint32_t id;
+	uint64_t sessions, packets, bytes;
+};
+
 /*
  * One generic netlink message of the family: its command and every part
  * it may carry. @sw.has says which top-level attributes are present.
@@ -97,6 +105,7 @@ struct vsw_msg {
 	struct vsw_port port;			/* if VSWITCH_A_PORT */
 	struct vsw_fdb fdb;			/* if VSWITCH_A_FDB */
 	struct vsw_flow flow;			/* if VSWITCH_A_FLOW */
+	struct vsw_rule rule;			/* if VSWITCH_A_RULE */
 };
 
 #endif /* VSWCTL_MODEL_H */

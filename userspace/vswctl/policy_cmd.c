@@ -5,8 +5,8 @@
  *   check FILE          read and compile FILE; no kernel needed
  *   apply SWITCH FILE   compile FILE into a new policy program, hand it
  *                       to SWITCH (with its firewall on): one generation
- *   show SWITCH         the running policy's rules and counters, read
- *                       from its program's maps
+ *   show SWITCH         the running policy's rules (from its program's
+ *                       maps) and their counters (the switch's)
  *
  * Documentation/vswitch/policy.rst describes the file and the model.
  */
@@ -185,33 +185,107 @@ static int add_switch(const void *msg, void *arg)
 	return 0;
 }
 
-static int show_rules(int cfg_fd, int stats_fd, int meta_fd)
+/* The kernel's counters of a switch's policy, by rule id. */
+struct rule_ctrs {
+	struct vsw_rule *v;
+	size_t n, cap;
+};
+
+static int add_rule(const void *msg, void *arg)
 {
+	const struct vsw_msg *m = msg;
+	struct rule_ctrs *c = arg;
+	struct vsw_rule *v;
+
+	if (!VSW_HAS(&m->sw, VSWITCH_A_RULE))
+		return 0;
+	if (c->n == c->cap) {
+		v = realloc(c->v, (c->cap ? c->cap * 2 : 64) * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		c->v = v;
+		c->cap = c->cap ? c->cap * 2 : 64;
+	}
+	c->v[c->n++] = m->rule;
+	return 0;
+}
+
+static void rules_reset(void *arg)
+{
+	((struct rule_ctrs *)arg)->n = 0;
+}
+
+static int cmp_rule(const void *a, const void *b)
+{
+	uint32_t x = ((const struct vsw_rule *)a)->id;
+	uint32_t y = ((const struct vsw_rule *)b)->id;
+
+	return x < y ? -1 : x > y;
+}
+
+static int dump_rules(struct vsw_ctx *ctx, const char *sw, struct rule_ctrs *c)
+{
+	struct vsw_msg q = { .cmd = VSWITCH_CMD_RULE_GET };
+
+	memcpy(q.sw.name, sw, IFNAMSIZ);
+	VSW_SET(&q.sw, VSWITCH_A_SWITCH_NAME);
+	if (genl_dump(&ctx->nl, q.cmd, &q, add_rule, rules_reset, c))
+		return -1;
+	qsort(c->v, c->n, sizeof(*c->v), cmp_rule);
+	return 0;
+}
+
+/* Rule @id's counters; zeros for an id that decided nothing yet. */
+static struct vsw_rule rule_ctrs_of(const struct rule_ctrs *c, uint32_t id)
+{
+	struct vsw_rule key = { .id = id }, *r;
+
+	r = c->n ? bsearch(&key, c->v, c->n, sizeof(*c->v), cmp_rule) : NULL;
+	return r ? *r : key;
+}
+
+/* " sessions S packets P bytes B", JSON keys @prefix + each name. */
+static void pr_ctrs(const char *prefix, const struct vsw_rule *r)
+{
+	static const char *const name[] = { "sessions", "packets", "bytes" };
+	const uint64_t v[] = { r->sessions, r->packets, r->bytes };
+	char key[32], fmt[32];
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		snprintf(key, sizeof(key), "%s%s", prefix, name[i]);
+		snprintf(fmt, sizeof(fmt), " %s %%" PRIu64, name[i]);
+		pr_u64(PR_ANY, key, fmt, v[i]);
+	}
+}
+
+/* The rules of a policy file's program, with the kernel's counters. */
+static int show_rules(int cfg_fd, int meta_fd, const struct rule_ctrs *c)
+{
+	struct vsw_rule r;
 	struct vswp_cfg cfg;
 	uint32_t zero = 0, i;
-	uint64_t n;
 
 	if (bpf_map_lookup_elem(cfg_fd, &zero, &cfg))
 		return genl_fail("policy maps: %s", strerror(errno));
 	pr_str(PR_ANY, "default", " default %s",
 	       policy_action_name(cfg.default_action));
-	if (pol_bpf_sessions(stats_fd, cfg.n_rules, &n))
-		return genl_fail("policy counters: %s", strerror(errno));
-	pr_u64(PR_ANY, "default_sessions", " sessions %" PRIu64, n);
+	r = rule_ctrs_of(c, 0);
+	pr_ctrs("default_", &r);
 	pr_u64(PR_ANY, "rules", " rules %" PRIu64, cfg.n_rules);
 	pr_eol();
 	pr_open_array("rules");
 	for (i = 0; i < cfg.n_rules; i++) {
 		struct vswp_rule_meta rm;
 
-		if (bpf_map_lookup_elem(meta_fd, &i, &rm) ||
-		    pol_bpf_sessions(stats_fd, i, &n))
-			return genl_fail("policy counters: %s", strerror(errno));
+		if (bpf_map_lookup_elem(meta_fd, &i, &rm))
+			return genl_fail("policy maps: %s", strerror(errno));
 		pr_open_object(NULL);
 		pr_u64(PR_ANY, "id", "    rule %" PRIu64, rm.id);
 		pr_u64(PR_ANY, "priority", " priority %" PRIu64, rm.priority);
 		pr_str(PR_ANY, "action", " %s", policy_action_name(rm.action));
-		pr_u64(PR_ANY, "sessions", " sessions %" PRIu64, n);
+		r = rule_ctrs_of(c, rm.id);
+		pr_ctrs("", &r);
 		pr_eol();
 		pr_close_object();
 	}
@@ -219,43 +293,78 @@ static int show_rules(int cfg_fd, int stats_fd, int meta_fd)
 	return 0;
 }
 
+/*
+ * A program that is not a policy file's (or none): the default and every
+ * rule id the kernel counted, without priorities or actions.
+ */
+static void show_ids(const struct vsw_switch *s, const struct rule_ctrs *c)
+{
+	struct vsw_rule r = rule_ctrs_of(c, 0);
+	size_t i;
+
+	if (!s->policy_id)
+		pr_str(PR_ANY, "default", " default %s",
+		       s->default_verdict == VSWITCH_VERDICT_ALLOW ? "allow" :
+								    "deny");
+	pr_ctrs("default_", &r);
+	pr_eol();
+	pr_open_array("rules");
+	for (i = 0; i < c->n; i++) {
+		if (!c->v[i].id)
+			continue;
+		pr_open_object(NULL);
+		pr_u64(PR_ANY, "id", "    rule %" PRIu64, c->v[i].id);
+		pr_ctrs("", &c->v[i]);
+		pr_eol();
+		pr_close_object();
+	}
+	pr_close_array();
+}
+
 int vsw_run_policy_show(struct vsw_ctx *ctx, struct vsw_req *r)
 {
 	int prog = -1, cfg = -1, stats = -1, meta = -1, ret;
+	struct rule_ctrs c = { 0 };
 	struct vsw_switch s = { 0 };
 
 	r->m.cmd = VSWITCH_CMD_SWITCH_GET;
-	if (genl_do(&ctx->nl, r->m.cmd, &r->m, add_switch, &s))
+	if (genl_do(&ctx->nl, r->m.cmd, &r->m, add_switch, &s) ||
+	    dump_rules(ctx, s.name, &c)) {
+		free(c.v);
 		return EXIT_KERNEL;
+	}
 	if (s.policy_id) {
 		prog = bpf_prog_get_fd_by_id(s.policy_id);
-		if (prog < 0)
-			return genl_fail("switch %s: policy program %u: %s", s.name,
-					 s.policy_id, strerror(errno));
-		ret = pol_bpf_maps(prog, &cfg, &stats, &meta);
-		if (ret) {
-			ret = genl_fail("switch %s: policy program %u has no maps of a policy file (not made by vswctl policy apply?): %s",
-					s.name, s.policy_id, strerror(-ret));
+		if (prog < 0) {
+			ret = genl_fail("switch %s: policy program %u: %s",
+					s.name, s.policy_id, strerror(errno));
 			goto out;
+		}
+		/* without a policy file's maps: the counters by id */
+		if (pol_bpf_maps(prog, &cfg, &stats, &meta)) {
+			if (cfg >= 0)
+				close(cfg);
+			if (stats >= 0)
+				close(stats);
+			if (meta >= 0)
+				close(meta);
+			cfg = stats = meta = -1;
 		}
 	}
 	pr_open_object(NULL);
 	pr_str(PR_ANY, "switch", "%s:", s.name);
 	pr_u64(PR_ANY, "policy_id", " policy %" PRIu64, s.policy_id);
 	pr_u64(PR_ANY, "policy_gen", " gen %" PRIu64, s.policy_gen);
-	if (!s.policy_id) {
-		pr_str(PR_ANY, "default", " default %s",
-		       s.default_verdict == VSWITCH_VERDICT_ALLOW ? "allow" :
-								    "deny");
-		pr_eol();
-		pr_open_array("rules");
-		pr_close_array();
-		ret = 0;
+	if (cfg >= 0) {
+		ret = show_rules(cfg, meta, &c);
 	} else {
-		ret = show_rules(cfg, stats, meta);
+		show_ids(&s, &c);
+		ret = 0;
 	}
+	pr_u64(PR_JSON, "rules_uncounted", NULL, s.rules_uncounted);
 	pr_close_object();
 out:
+	free(c.v);
 	if (prog >= 0)
 		close(prog);
 	if (cfg >= 0)

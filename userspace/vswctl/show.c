@@ -149,6 +149,8 @@ static void show_firewall(const struct vsw_switch *s)
 		       s->flow_log_rate);
 	if (VSW_HAS(s, VSWITCH_A_FLOW_LOG_LOST))
 		pr_u64(PR_JSON, "flow_log_lost", NULL, s->flow_log_lost);
+	if (VSW_HAS(s, VSWITCH_A_RULES_UNCOUNTED))
+		pr_u64(PR_JSON, "rules_uncounted", NULL, s->rules_uncounted);
 }
 
 static void show_switch(const char *key, const struct vsw_switch *s,

@@ -24,6 +24,8 @@
 #define VSWITCH_AGEING_DEFAULT		300
 #define VSWITCH_PORT_MAX_IPV4		8	/* bound addresses per port */
 #define VSWITCH_PORT_MAX_IPV6		8
+#define VSWITCH_MAX_RULE_IDS		65536	/* rule ids counted per */
+						/* policy */
 #define VSWITCH_CT_ZONE_DEFAULT_MIN	65472	/* default zones: the first */
 						/* free one from here up */
 
@@ -51,6 +53,8 @@ enum vswitch_cmd {
 	VSWITCH_CMD_FDB_DEL_NTF,
 	/* the flow log, on the "flows" multicast group (VSWITCH_A_FLOW) */
 	VSWITCH_CMD_FLOW_NTF,
+	/* per-rule counters of a switch's policy (dump: VSWITCH_A_RULE) */
+	VSWITCH_CMD_RULE_GET,
 
 	__VSWITCH_CMD_MAX,
 	VSWITCH_CMD_MAX = __VSWITCH_CMD_MAX - 1
@@ -83,6 +87,11 @@ enum vswitch_a {
 					/* only */
 	VSWITCH_A_FLOW_LOG_LOST,	/* u64, reply only: events the rate */
 					/* limit held back */
+	VSWITCH_A_RULE,			/* nest, enum vswitch_rule_a, reply */
+					/* only */
+	VSWITCH_A_RULES_UNCOUNTED,	/* u64, reply only: packets the rule */
+					/* counters missed (no memory, more */
+					/* than VSWITCH_MAX_RULE_IDS ids) */
 
 	__VSWITCH_A_MAX,
 	VSWITCH_A_MAX = __VSWITCH_A_MAX - 1
@@ -186,6 +195,29 @@ enum vswitch_flow_a {
 
 	__VSWITCH_FLOW_A_MAX,
 	VSWITCH_FLOW_A_MAX = __VSWITCH_FLOW_A_MAX - 1
+};
+
+/*
+ * The counters of one rule id of a switch's policy (VSWITCH_CMD_RULE_GET,
+ * VSWITCH_A_RULE): ids as the policy program returns them in
+ * struct vswitch_policy_cb.rule, 0 for the default verdict. They start at
+ * 0 when a program is attached or detached.
+ */
+enum vswitch_rule_a {
+	VSWITCH_RULE_A_UNSPEC,
+	VSWITCH_RULE_A_PAD,
+	VSWITCH_RULE_A_ID,		/* u32 */
+	VSWITCH_RULE_A_SESSIONS,	/* u64: decisions (a connection */
+					/* allowed, refused or cut; once */
+					/* per egress port) */
+	VSWITCH_RULE_A_PACKETS,		/* u64: the packets decided, and the */
+					/* later packets of the connections */
+					/* allowed, both ways */
+	VSWITCH_RULE_A_BYTES,		/* u64: their bytes at L3, as */
+					/* conntrack counts them */
+
+	__VSWITCH_RULE_A_MAX,
+	VSWITCH_RULE_A_MAX = __VSWITCH_RULE_A_MAX - 1
 };
 
 /*

@@ -59,7 +59,9 @@ FAMILIES = {
     "vswitch": (
         ["unspec", "switch-new", "switch-del", "switch-set", "switch-get",
          "port-add", "port-del", "port-set", "port-get", "fdb-add", "fdb-del",
-         "fdb-get", "fdb-flush", "stats-get"],
+         "fdb-get", "fdb-flush", "stats-get", "switch-new-ntf",
+         "switch-del-ntf", "port-new-ntf", "port-del-ntf", "fdb-new-ntf",
+         "fdb-del-ntf", "flow-ntf", "rule-get"],
         {
             "top": [None, ("pad", "hex"), ("switch-name", "str"),
                     ("ageing-time", "u32"), ("fdb-max", "u32"),
@@ -69,7 +71,11 @@ FAMILIES = {
                     ("default-verdict", "u8"), ("ct-zone", "u16"),
                     ("policy-fd", "u32"), ("policy-id", "u32"),
                     ("policy-gen", "u32"), ("flow-log-rate", "u32"),
-                    ("flow", "hex"), ("flow-log-lost", "u64")],
+                    ("flow", "hex"), ("flow-log-lost", "u64"),
+                    ("rule", "rule"), ("rules-uncounted", "u64")],
+            "rule": [None, ("pad", "hex"), ("id", "u32"),
+                     ("sessions", "u64"), ("packets", "u64"),
+                     ("bytes", "u64")],
             "port": [None, ("pad", "hex"), ("id", "u32"), ("ifindex", "u32"),
                      ("ifname", "str"), ("uplink", "u8"), ("vlan", "u8"),
                      ("dhcp-guard", "u8"), ("security", "u8"),

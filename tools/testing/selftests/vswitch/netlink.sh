@@ -145,7 +145,7 @@ switch_names() { sv "$1" switch show | awk -F: '{ print $1 }' | sort | paste -sd
 # nports NS: the number of ports of NS's only switch ("NAME: ports N ...").
 nports() { nsv "$1" switch show | awk '{ print $3 }'; }
 
-tap_plan 115
+tap_plan 118
 
 # ---- setup: two switches with internal ports, ports, static entries ------
 diag "[${SECONDS}s] setup: two switches with internal ports, ports, static entries"
@@ -557,6 +557,14 @@ raw "fdb.static in fdb-add" \
 	fdb-add switch-name=$SW0 fdb={ mac=02:00:00:00:00:bd port-id=2 static= }
 raw "the pad attribute" "$EINVAL Unsupported attribute (at pad)" \
 	switch-new switch-name=nlsw9 pad:hex=00000000
+raw "rule-get dump without switch-name" \
+	"$EINVAL vswitch: switch name (switch-name) is required" \
+	-d rule-get
+raw "rule-get dump of an unknown switch (error in NLMSG_DONE)" \
+	"genl.py: No such file or directory: vswitch: no switch of this name in this namespace" \
+	-d rule-get switch-name=nlsw9
+raw "rule-get as a do (dump only)" "genl.py: Operation not supported" \
+	rule-get switch-name=$SW0
 "$GENL" -b < "$T/raw" > "$T/raw.out" 2>&1 || diag "genl.py -b: exit $?"
 after=$(snapshot)
 mapfile -t RAW_OUT < "$T/raw.out"

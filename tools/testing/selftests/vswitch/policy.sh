@@ -18,8 +18,10 @@
 #   A  policy apply: firewall on, a policy program attached (new generation)
 #   3  allowed flows work (the replies pass), web -> db:5432, app -> web:8080
 #      (a new connection the other way), db -> app:8080 and ping do not
-#   K  policy show: rule 10 and rule 20 counted their connections; the
-#      default's count is the switch's policy drops
+#   K  policy show: rule 10 and rule 20 counted their connections, and the
+#      packets and bytes conntrack's own accounting counted for them (both
+#      ways); the default's sessions and packets are the switch's policy
+#      drops
 #   L  the flow log (vswctl -j monitor flows): an allow event per allowed
 #      connection with its ports and rule, a drop event per policy drop
 #   R  flow-log-rate 3 under a burst of 40 denied pings: the events sent
@@ -37,7 +39,8 @@
 #      connection still echoes, the held app -> db one is cut (policy-cut)
 #   J  reject rules (web -> db TCP 5432, UDP): the TCP connection is refused
 #      at once (the switch's reset), the UDP datagram answered with a port
-#      unreachable (web's ICMP counter); each counted policy-reject
+#      unreachable (web's ICMP counter); each counted policy-reject, and
+#      under its rule (the datagram: 29 bytes, 20 + 8 + 1)
 
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/vsw.sh"
@@ -77,6 +80,8 @@ chk_prog() {
 tap_check "U: the policy program on this kernel (BPF_PROG_TEST_RUN): random and 10,000-rule policies decided as defined, counters = decisions" chk_prog
 
 vsw_switch sw0 || tap_bail "switch add sw0"
+# conntrack's per-connection counters: the ground truth of K
+sysctl -qw net.netfilter.nf_conntrack_acct=1 || tap_bail "nf_conntrack_acct"
 # one L2 segment, each tier in its own /24 of the example
 for v in web,1 app,2 db,3; do
 	vsw_vm sw0 "${v%,*}" "10.3.${v#*,}.1/16" || tap_bail "VM ${v%,*}"
@@ -90,15 +95,24 @@ sw() { vsw_json "j[0][\"$1\"]" switch show sw0; }
 # drops PORT-DEV REASON: a drop counter of a port (0 when absent).
 drops() { vsw_json "j[0][\"stats\"][\"drops\"].get(\"$2\", 0)" -s port show sw0 dev "$1"; }
 policy_drops() { echo $(( $(drops web-p policy) + $(drops app-p policy) + $(drops db-p policy) )); }
-# sessions ID: rule ID's count in policy show (0: the default's).
-sessions() {
+# ctr ID FIELD: sessions, packets or bytes of rule ID (0: the default's)
+ctr() {
 	if [ "$1" = 0 ]; then
-		vsw_json 'j["default_sessions"]' policy show sw0
+		vsw_json "j[\"default_$2\"]" policy show sw0
 	else
-		vsw_json "[r[\"sessions\"] for r in j[\"rules\"] if r[\"id\"] == $1][0]" policy show sw0
+		vsw_json "[r[\"$2\"] for r in j[\"rules\"] if r[\"id\"] == $1][0]" policy show sw0
 	fi
 }
 entries() { conntrack -L -w "$(sw ct_zone)" "$@" 2> /dev/null; }
+# acct SRC DST DPORT: "PACKETS BYTES" conntrack counted for those TCP
+# connections, both ways
+acct() {
+	entries -p tcp -s "$1" -d "$2" --dport "$3" |
+		awk '{ for (i = 1; i <= NF; i++) {
+			if ($i ~ /^packets=/) p += substr($i, 9)
+			if ($i ~ /^bytes=/) b += substr($i, 7) } }
+		END { print p + 0, b + 0 }'
+}
 tcp_ok() { ip netns exec "$1" "$PY" "$TCP" connect "$2" "$3"; }
 tcp_fails() { ! FW_TIMEOUT=4 ip netns exec "$1" "$PY" "$TCP" connect "$2" "$3"; }
 
@@ -143,16 +157,27 @@ tap_check "3: web -> app:8080 and app -> db:5432 work both ways; web -> db, app 
 
 # ---- K ----
 chk_counters() {
-	local s10 s20 s0 d1
+	local s10 s20 s0 d1 c10 c20 k10 k20 p0
+	# the connections' last segments (FIN, ACK) may still be on their way
+	same() { [ "$(ctr 10 packets) $(ctr 10 bytes)" = "$(acct 10.3.1.1 10.3.2.1 8080)" ] &&
+		[ "$(ctr 20 packets) $(ctr 20 bytes)" = "$(acct 10.3.2.1 10.3.3.1 5432)" ]; }
+	poll "$(wait_scaled 10)" same
 	vswctl policy show sw0 | sed 's/^/# /'
-	s10=$(sessions 10) s20=$(sessions 20) s0=$(sessions 0) d1=$(policy_drops)
+	entries -p tcp | sed 's/^/# /'
+	s10=$(ctr 10 sessions) s20=$(ctr 20 sessions) s0=$(ctr 0 sessions) d1=$(policy_drops)
+	c10=$(acct 10.3.1.1 10.3.2.1 8080) c20=$(acct 10.3.2.1 10.3.3.1 5432)
+	k10="$(ctr 10 packets) $(ctr 10 bytes)" k20="$(ctr 20 packets) $(ctr 20 bytes)"
+	p0=$(ctr 0 packets)
 	diag "sessions: rule 10 $s10, rule 20 $s20, default $s0; switch policy drops $D0 -> $d1"
+	diag "packets bytes: rule 10 $k10 (conntrack: $c10), rule 20 $k20 (conntrack: $c20), default packets $p0"
 	# unicast frames: one decision per connection; every denied SYN and
 	# ping (retransmits too) is a decision of the default, and a drop
 	[ "$s10" = 2 ] && [ "$s20" = 1 ] && [ "$s0" -ge 4 ] &&
-		[ "$s0" = $((d1 - D0)) ]
+		[ "$s0" = $((d1 - D0)) ] && [ "$p0" = "$s0" ] &&
+		[ "${c10%% *}" -ge 10 ] && [ "$k10" = "$c10" ] &&
+		[ "${c20%% *}" -ge 5 ] && [ "$k20" = "$c20" ]
 }
-tap_check "K: policy show: rule 10 counted 2 connections, rule 20 one, the default = the switch's policy drops" chk_counters
+tap_check "K: policy show: rule 10 counted 2 connections, rule 20 one, with conntrack's packets and bytes; the default = the switch's policy drops" chk_counters
 
 # ---- L ----
 # flows EXPR: the Python value of EXPR over the flow events logged since
@@ -299,9 +324,12 @@ print(json.dumps(p))' "$TMPD/3tier.json" > "$TMPD/reject.json" || return
 	u_at_least() { [ "$(vsw_icmp_unreach web)" -ge "$1" ]; }
 	poll "$(wait_scaled 30)" u_at_least $((u0 + 1))
 	r1=$(drops db-p policy_reject)
+	vswctl policy show sw0 | sed 's/^/# /'
 	diag "db-p policy_reject $r0 -> $r1; web's InDestUnreachs $u0 -> $(vsw_icmp_unreach web)"
-	[ $((r1 - r0)) = 2 ] && [ "$(vsw_icmp_unreach web)" = $((u0 + 1)) ]
+	[ $((r1 - r0)) = 2 ] && [ "$(vsw_icmp_unreach web)" = $((u0 + 1)) ] &&
+		[ "$(ctr 30 sessions) $(ctr 30 packets)" = "1 1" ] &&
+		[ "$(ctr 31 sessions) $(ctr 31 packets) $(ctr 31 bytes)" = "1 1 29" ]
 }
-tap_check "J: reject rules: TCP refused at once (the switch's reset), UDP answered with a port unreachable, each counted policy-reject" chk_reject
+tap_check "J: reject rules: TCP refused at once (the switch's reset), UDP answered with a port unreachable, each counted policy-reject and under its rule" chk_reject
 
 tap_done
