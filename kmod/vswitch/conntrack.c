@@ -8,9 +8,10 @@
  * and `conntrack -L -w ZONE` lists the switch's connections.
  *
  * A new connection's entry is confirmed (inserted in the table) only
- * when the policy allows it (policy.c); an entry never confirmed dies
- * with its packet. Fragments are reassembled first, in the zone's own
- * defragmentation queues, so that every tracked packet has its ports.
+ * when the policy allows it (policy.c) and the switch has fewer than its
+ * ct-limit connections; an entry never confirmed dies with its packet.
+ * Fragments are reassembled first, in the zone's own defragmentation
+ * queues, so that every tracked packet has its ports.
  */
 #include <linux/icmpv6.h>
 #include <linux/ip.h>
@@ -28,6 +29,91 @@
 #include "conntrack.h"
 #include "parse.h"
 #include "switch.h"
+
+static int ct_in_zone(struct nf_conn *ct, void *data)
+{
+	return nf_ct_zone_id(nf_ct_zone(ct), IP_CT_DIR_ORIGINAL) == *(u16 *)data;
+}
+
+/*
+ * The connection limit. The kernel tells a module nothing when an entry
+ * dies, so the switch counts what it confirms, and, when the count
+ * reaches the limit, walks the table to count the zone's entries again
+ * (at most once a second: a guest at its limit costs the host one walk a
+ * second). Between walks the count can only be too high: the limit holds,
+ * and a connection refused at the limit is refused until the walk finds
+ * the entries that ended.
+ */
+struct ct_count_arg {
+	u16 zone;
+	unsigned int n;
+};
+
+static int ct_count_one(struct nf_conn *ct, void *data)
+{
+	struct ct_count_arg *a = data;
+
+	if (ct_in_zone(ct, &a->zone))
+		a->n++;
+	return 0;	/* keep it */
+}
+
+/* Count the zone's entries. Context: process (sleeps). */
+static void ct_recount(struct vsw_switch *sw)
+{
+	struct ct_count_arg a = { .zone = sw->fw.zone };
+	struct nf_ct_iter_data d = { .net = sw->net, .data = &a };
+
+	nf_ct_iterate_cleanup_net(ct_count_one, &d);
+	atomic_set(&sw->fw.ct_count, a.n);
+}
+
+static void ct_recount_work(struct work_struct *work)
+{
+	ct_recount(container_of(work, struct vsw_switch, fw.ct_recount));
+}
+
+/**
+ * vsw_ct_set_limit() - set a switch's connection limit
+ * @sw: the switch
+ * @limit: most connections, 0 for none
+ *
+ * Connections beyond a new, lower limit stay; new ones are refused until
+ * the switch has fewer than @limit.
+ *
+ * Context: process, RTNL held; sleeps.
+ */
+void vsw_ct_set_limit(struct vsw_switch *sw, u32 limit)
+{
+	/* the count is exact when a limit starts */
+	if (limit)
+		ct_recount(sw);
+	WRITE_ONCE(sw->fw.ct_limit, limit);
+}
+
+/**
+ * vsw_ct_admit() - whether a new connection may be confirmed
+ * @sw: the switch
+ *
+ * Return: true, counted; false at the limit (a recount is started).
+ *
+ * Context: packet path.
+ */
+bool vsw_ct_admit(struct vsw_switch *sw)
+{
+	u32 limit = READ_ONCE(sw->fw.ct_limit);
+
+	if (!limit)
+		return true;
+	if (atomic_inc_return(&sw->fw.ct_count) <= limit)
+		return true;
+	atomic_dec(&sw->fw.ct_count);
+	if (time_after_eq(jiffies, READ_ONCE(sw->fw.ct_recount_at))) {
+		WRITE_ONCE(sw->fw.ct_recount_at, jiffies + HZ);
+		schedule_work(&sw->fw.ct_recount);
+	}
+	return false;
+}
 
 /**
  * vsw_ct_init() - make the zone template of a switch
@@ -58,12 +144,8 @@ int vsw_ct_init(struct vsw_switch *sw, u16 zone)
 	__set_bit(IPS_CONFIRMED_BIT, &tmpl->status);
 	sw->fw.tmpl = tmpl;
 	sw->fw.zone = zone;
+	INIT_WORK(&sw->fw.ct_recount, ct_recount_work);
 	return 0;
-}
-
-static int ct_in_zone(struct nf_conn *ct, void *data)
-{
-	return nf_ct_zone_id(nf_ct_zone(ct), IP_CT_DIR_ORIGINAL) == *(u16 *)data;
 }
 
 /**
@@ -77,6 +159,7 @@ void vsw_ct_flush(struct vsw_switch *sw)
 	struct nf_ct_iter_data d = { .net = sw->net, .data = &sw->fw.zone };
 
 	nf_ct_iterate_cleanup_net(ct_in_zone, &d);
+	atomic_set(&sw->fw.ct_count, 0);
 }
 
 /**
@@ -90,6 +173,7 @@ void vsw_ct_destroy(struct vsw_switch *sw)
 {
 	if (!sw->fw.tmpl)
 		return;
+	cancel_work_sync(&sw->fw.ct_recount);
 	vsw_ct_flush(sw);
 	nf_ct_put(sw->fw.tmpl);
 	sw->fw.tmpl = NULL;

@@ -104,6 +104,7 @@ static const char *const drop_names[__VSWITCH_DROP_MAX] = {
 	[VSWITCH_DROP_POLICY_CUT]	= "policy_cut",
 	[VSWITCH_DROP_POLICY_ERROR]	= "policy_error",
 	[VSWITCH_DROP_POLICY_REJECT]	= "policy_reject",
+	[VSWITCH_DROP_CT_LIMIT]		= "ct_limit",
 };
 
 /* drop reasons 1..VSWITCH_DROP_MAX follow the fixed counters */

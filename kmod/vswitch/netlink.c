@@ -34,6 +34,11 @@ static struct netlink_range_validation ageing_range = {
 	.max = VSWITCH_AGEING_MAX,
 };
 
+static struct netlink_range_validation ct_limit_range = {
+	.min = 0,
+	.max = VSWITCH_CT_LIMIT_MAX,
+};
+
 static struct netlink_range_validation flow_log_rate_range = {
 	.min = 0,
 	.max = VSW_FLOW_LOG_RATE_MAX,
@@ -84,7 +89,7 @@ const struct nla_policy vsw_nl_fdb_flush_policy[VSWITCH_FDB_A_STATIC + 1] = {
 };
 
 /* Top-level policies, one per operation. */
-static const struct nla_policy switch_new_policy[VSWITCH_A_FLOW_LOG_RATE + 1] = {
+static const struct nla_policy switch_new_policy[VSWITCH_A_CT_LIMIT + 1] = {
 	[VSWITCH_A_SWITCH_NAME] = NAME_POLICY,
 	[VSWITCH_A_AGEING_TIME] = NLA_POLICY_FULL_RANGE(NLA_U32, &ageing_range),
 	[VSWITCH_A_FDB_MAX] = NLA_POLICY_FULL_RANGE(NLA_U32, &fdb_max_range),
@@ -95,9 +100,10 @@ static const struct nla_policy switch_new_policy[VSWITCH_A_FLOW_LOG_RATE + 1] = 
 	[VSWITCH_A_POLICY_FD] = NLA_POLICY_MIN(NLA_S32, -1),
 	[VSWITCH_A_FLOW_LOG_RATE] = NLA_POLICY_FULL_RANGE(NLA_U32,
 							  &flow_log_rate_range),
+	[VSWITCH_A_CT_LIMIT] = NLA_POLICY_FULL_RANGE(NLA_U32, &ct_limit_range),
 };
 
-static const struct nla_policy switch_set_policy[VSWITCH_A_FLOW_LOG_RATE + 1] = {
+static const struct nla_policy switch_set_policy[VSWITCH_A_CT_LIMIT + 1] = {
 	[VSWITCH_A_SWITCH_NAME] = NAME_POLICY,
 	[VSWITCH_A_AGEING_TIME] = NLA_POLICY_FULL_RANGE(NLA_U32, &ageing_range),
 	[VSWITCH_A_FDB_MAX] = NLA_POLICY_FULL_RANGE(NLA_U32, &fdb_max_range),
@@ -108,6 +114,7 @@ static const struct nla_policy switch_set_policy[VSWITCH_A_FLOW_LOG_RATE + 1] = 
 	[VSWITCH_A_POLICY_FD] = NLA_POLICY_MIN(NLA_S32, -1),
 	[VSWITCH_A_FLOW_LOG_RATE] = NLA_POLICY_FULL_RANGE(NLA_U32,
 							  &flow_log_rate_range),
+	[VSWITCH_A_CT_LIMIT] = NLA_POLICY_FULL_RANGE(NLA_U32, &ct_limit_range),
 };
 
 static const struct nla_policy switch_sel_policy[VSWITCH_A_SWITCH_NAME + 1] = {
@@ -264,6 +271,7 @@ static int fill_switch(struct sk_buff *skb, struct vsw_switch *sw, u32 portid,
 	    nla_put_u32(skb, VSWITCH_A_POLICY_ID, vsw_fw_prog_id(sw)) ||
 	    nla_put_u32(skb, VSWITCH_A_POLICY_GEN, sw->fw.gen) ||
 	    nla_put_u32(skb, VSWITCH_A_FLOW_LOG_RATE, log_rate) ||
+	    nla_put_u32(skb, VSWITCH_A_CT_LIMIT, READ_ONCE(sw->fw.ct_limit)) ||
 	    nla_put_u64_64bit(skb, VSWITCH_A_FLOW_LOG_LOST, log_lost,
 			      VSWITCH_A_PAD) ||
 	    nla_put_u64_64bit(skb, VSWITCH_A_RULES_UNCOUNTED,
@@ -320,6 +328,10 @@ static int parse_fw(struct nlattr **tb, struct vsw_fw_cfg *fw,
 	if (tb[VSWITCH_A_FLOW_LOG_RATE]) {
 		fw->has_log_rate = true;
 		fw->log_rate = nla_get_u32(tb[VSWITCH_A_FLOW_LOG_RATE]);
+	}
+	if (tb[VSWITCH_A_CT_LIMIT]) {
+		fw->has_ct_limit = true;
+		fw->ct_limit = nla_get_u32(tb[VSWITCH_A_CT_LIMIT]);
 	}
 	return 0;
 }

@@ -253,10 +253,15 @@ void vsw_fw_set(struct vsw_switch *sw, const struct vsw_fw_cfg *cfg)
 	if (new_gen) {
 		/* the counters go on with the new generation's decisions */
 		WRITE_ONCE(rtnl_dereference(sw->fw.rules)->gen, gen);
+		/* pairs with the packet path's acquire: who sees the new
+		 * generation sees its program and counters
+		 */
 		smp_store_release(&sw->fw.gen, gen);
 	}
 	if (cfg->has_log_rate)
 		flowlog_set_rate(&sw->fw.log, cfg->log_rate);
+	if (cfg->has_ct_limit)
+		vsw_ct_set_limit(sw, cfg->ct_limit);
 	if (cfg->has_on && cfg->on != sw->fw.on) {
 		WRITE_ONCE(sw->fw.on, cfg->on);
 		if (!cfg->on) {
@@ -425,6 +430,7 @@ enum vswitch_drop vsw_policy_ingress(struct vsw_port *in, struct sk_buff *skb,
 		return VSWITCH_DROP_NONE;	/* not tracked: passes */
 	key->ct_state = fw_ct_state(ctinfo);
 	if (nf_ct_is_confirmed(ct)) {
+		/* pairs with vsw_fw_set()'s release */
 		gen = smp_load_acquire(&sw->fw.gen);
 		if (READ_ONCE(ct->mark) == gen) {
 			fw_count_ct(sw, gen, ct, skb, key);
@@ -566,6 +572,11 @@ enum vswitch_drop vsw_policy_egress(struct vsw_port *in, struct vsw_port *out,
 		WRITE_ONCE(ct->mark, gen);
 		fw_label(ct, in, out, key->ct_state, rule);
 		if (!nf_ct_is_confirmed(ct)) {
+			if (!vsw_ct_admit(sw)) {
+				fw_log(sw, in, out, skb, key, VSWITCH_FLOW_DROP,
+				       rule, VSWITCH_DROP_CT_LIMIT);
+				return VSWITCH_DROP_CT_LIMIT;
+			}
 			if (nf_conntrack_confirm(skb) != NF_ACCEPT) {
 				fw_log(sw, in, out, skb, key, VSWITCH_FLOW_DROP,
 				       rule, VSWITCH_DROP_CT_COMMIT);

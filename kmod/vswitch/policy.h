@@ -19,6 +19,7 @@
 
 #include <linux/bpf.h>
 #include <linux/skbuff.h>
+#include <linux/workqueue.h>
 #include <uapi/linux/vswitch.h>
 
 struct netlink_ext_ack;
@@ -41,6 +42,12 @@ struct vsw_switch;
  * @log: the flow log's rate limit
  * @rules: the policy's per-rule counters (RCU; replaced under RTNL with
  *	   each program)
+ * @ct_limit: most connections in the zone, 0: no limit (READ_ONCE;
+ *	      written under RTNL)
+ * @ct_count: connections in the zone as the switch counts them: each it
+ *	      confirms adds one; a walk of the table (@ct_recount) sets it
+ * @ct_recount_at: jiffies before which no walk is started again
+ * @ct_recount: the walk, started when @ct_count reaches @ct_limit
  */
 /**
  * struct vsw_flowlog - the rate limit of a switch's flow log
@@ -72,6 +79,10 @@ struct vsw_fw {
 	struct nf_conn *tmpl;
 	struct vsw_flowlog log;
 	struct vsw_rules __rcu *rules;
+	u32 ct_limit;
+	atomic_t ct_count;
+	unsigned long ct_recount_at;
+	struct work_struct ct_recount;
 };
 
 /**
@@ -86,6 +97,8 @@ struct vsw_fw {
  * @has_log_rate: @log_rate given
  * @rules: an empty counter table for @prog, if @has_prog (the switch
  *	   takes it)
+ * @ct_limit: new connection limit, if @has_ct_limit
+ * @has_ct_limit: @ct_limit given
  */
 struct vsw_fw_cfg {
 	bool on;
@@ -97,6 +110,8 @@ struct vsw_fw_cfg {
 	u32 log_rate;
 	bool has_log_rate;
 	struct vsw_rules *rules;
+	u32 ct_limit;
+	bool has_ct_limit;
 };
 
 int vsw_fw_init(struct vsw_switch *sw, u16 zone, const struct vsw_fw_cfg *cfg,

@@ -36,7 +36,7 @@ static const char usage_switch[] =
 	"       vswctl switch help\n"
 	"FIREWALL := [firewall on|off] [default allow|drop]\n"
 	"            [policy { OBJECT.o | pinned BPFFS-PATH | none }]\n"
-	"            [flow-log-rate EVENTS-PER-SEC]\n";
+	"            [flow-log-rate EVENTS-PER-SEC] [ct-limit N]\n";
 
 static const char usage_port[] =
 	"Usage: vswctl port add SWITCH dev IFNAME [id ID] [SETTINGS]\n"
@@ -200,6 +200,11 @@ static int switch_opts(int argc, char **argv, struct vsw_req *r, bool add)
 				    &s->flow_log_rate))
 				return EXIT_USAGE;
 			VSW_SET(s, VSWITCH_A_FLOW_LOG_RATE);
+		} else if (!strcmp(argv[i], "ct-limit")) {
+			if (u32_opt(argc, argv, &i, usage_switch, 0,
+				    VSWITCH_CT_LIMIT_MAX, &s->ct_limit))
+				return EXIT_USAGE;
+			VSW_SET(s, VSWITCH_A_CT_LIMIT);
 		} else if (!strcmp(argv[i], "policy")) {
 			const char *o = genl_arg_value(argc, argv, &i, usage_switch);
 

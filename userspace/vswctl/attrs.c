@@ -44,6 +44,7 @@ static struct nla_policy top_policy[VSWITCH_A_MAX + 1] = {
 	[VSWITCH_A_FLOW_LOG_LOST] = U64,
 	[VSWITCH_A_RULE] = NEST,
 	[VSWITCH_A_RULES_UNCOUNTED] = U64,
+	[VSWITCH_A_CT_LIMIT] = U32,
 };
 
 static struct nla_policy rule_policy[VSWITCH_RULE_A_MAX + 1] = {
@@ -310,6 +311,7 @@ int vsw_msg_parse(struct nlmsghdr *nlh, struct vsw_msg *m)
 	get_u32(tb, VSWITCH_A_POLICY_ID, &s->policy_id);
 	get_u32(tb, VSWITCH_A_POLICY_GEN, &s->policy_gen);
 	get_u32(tb, VSWITCH_A_FLOW_LOG_RATE, &s->flow_log_rate);
+	get_u32(tb, VSWITCH_A_CT_LIMIT, &s->ct_limit);
 	get_u64(tb, VSWITCH_A_FLOW_LOG_LOST, &s->flow_log_lost);
 	get_u64(tb, VSWITCH_A_RULES_UNCOUNTED, &s->rules_uncounted);
 	memcpy(m->port.sw, s->name, IFNAMSIZ);
@@ -400,6 +402,7 @@ int vsw_msg_put(struct nl_msg *msg, const struct vsw_msg *m)
 	    (VSW_HAS(s, VSWITCH_A_POLICY_FD) &&
 	     nla_put_s32(msg, VSWITCH_A_POLICY_FD, s->policy_fd)) ||
 	    PUT_U32(msg, s, VSWITCH_A_FLOW_LOG_RATE, s->flow_log_rate) ||
+	    PUT_U32(msg, s, VSWITCH_A_CT_LIMIT, s->ct_limit) ||
 	    (VSW_HAS(s, VSWITCH_A_PORT) && put_port(msg, &m->port)) ||
 	    (VSW_HAS(s, VSWITCH_A_FDB) && put_fdb(msg, &m->fdb)))
 		return -NLE_NOMEM;

@@ -79,6 +79,7 @@ static const struct genl_attr_name top_names[VSWITCH_A_MAX + 1] = {
 	[VSWITCH_A_FLOW_LOG_LOST] = A("flow-log-lost"),
 	[VSWITCH_A_RULE] = A("rule"),
 	[VSWITCH_A_RULES_UNCOUNTED] = A("rules-uncounted"),
+	[VSWITCH_A_CT_LIMIT] = A("ct-limit"),
 };
 
 const struct genl_attr_space vsw_attrs = { top_names, VSWITCH_A_MAX };

@@ -48,6 +48,7 @@ struct vsw_switch {
 	bool policy_pinned;		/* request: @policy_obj is a pinned program */
 	uint32_t flow_log_rate;
 	uint64_t flow_log_lost;
+	uint32_t ct_limit;
 	uint64_t rules_uncounted;
 	struct vsw_stats stats;
 };

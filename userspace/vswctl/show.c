@@ -39,6 +39,7 @@ static const char *const drop_names[VSWITCH_DROP_MAX + 1][2] = {
 	[VSWITCH_DROP_POLICY_CUT] = { "policy-cut", "policy_cut" },
 	[VSWITCH_DROP_POLICY_ERROR] = { "policy-error", "policy_error" },
 	[VSWITCH_DROP_POLICY_REJECT] = { "policy-reject", "policy_reject" },
+	[VSWITCH_DROP_CT_LIMIT] = { "ct-limit", "ct_limit" },
 };
 
 const char *vsw_drop_name(int reason, bool json)
@@ -147,6 +148,10 @@ static void show_firewall(const struct vsw_switch *s)
 	if (VSW_HAS(s, VSWITCH_A_FLOW_LOG_RATE))
 		pr_u64(text, "flow_log_rate", " flow-log-rate %" PRIu64,
 		       s->flow_log_rate);
+	/* in text only when set */
+	if (VSW_HAS(s, VSWITCH_A_CT_LIMIT))
+		pr_u64(s->ct_limit ? text : PR_JSON, "ct_limit",
+		       " ct-limit %" PRIu64, s->ct_limit);
 	if (VSW_HAS(s, VSWITCH_A_FLOW_LOG_LOST))
 		pr_u64(PR_JSON, "flow_log_lost", NULL, s->flow_log_lost);
 	if (VSW_HAS(s, VSWITCH_A_RULES_UNCOUNTED))

@@ -26,6 +26,7 @@
 #define VSWITCH_PORT_MAX_IPV6		8
 #define VSWITCH_MAX_RULE_IDS		65536	/* rule ids counted per */
 						/* policy */
+#define VSWITCH_CT_LIMIT_MAX		16777216 /* highest ct-limit */
 #define VSWITCH_CT_ZONE_DEFAULT_MIN	65472	/* default zones: the first */
 						/* free one from here up */
 
@@ -92,6 +93,8 @@ enum vswitch_a {
 	VSWITCH_A_RULES_UNCOUNTED,	/* u64, reply only: packets the rule */
 					/* counters missed (no memory, more */
 					/* than VSWITCH_MAX_RULE_IDS ids) */
+	VSWITCH_A_CT_LIMIT,		/* u32: most connections of the */
+					/* switch, 0: none (the default) */
 
 	__VSWITCH_A_MAX,
 	VSWITCH_A_MAX = __VSWITCH_A_MAX - 1
@@ -251,6 +254,8 @@ enum vswitch_drop {
 	VSWITCH_DROP_POLICY_ERROR,	/* program returned no valid verdict */
 	VSWITCH_DROP_POLICY_REJECT,	/* denied and answered: a TCP reset or */
 					/* an ICMP port unreachable */
+	VSWITCH_DROP_CT_LIMIT,		/* allowed, but the switch has */
+					/* ct-limit connections */
 
 	__VSWITCH_DROP_MAX,
 	VSWITCH_DROP_MAX = __VSWITCH_DROP_MAX - 1

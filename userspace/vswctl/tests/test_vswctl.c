@@ -138,6 +138,8 @@ static void usage_cases(void)
 		{ "switch set sw0 flow-log-rate 1000001",
 		  "invalid flow-log-rate \"1000001\" (0..1000000)" },
 		{ "switch set sw0 flow-log-rate", "\"flow-log-rate\" needs a value" },
+		{ "switch set sw0 ct-limit 16777217",
+		  "invalid ct-limit \"16777217\" (0..16777216)" },
 		{ "switch add sw0 firewall yes", "firewall takes on or off, not \"yes\"" },
 		{ "switch add sw0 firewall", "\"firewall\" needs a value" },
 		{ "switch set sw0 default deny", "default takes drop or allow, not \"deny\"" },
@@ -335,6 +337,9 @@ static void fdb_stats_monitor_cases(void)
 	ok(!parse("switch set sw0 flow-log-rate 0", &r, &err) &&
 	   VSW_HAS(&r.m.sw, VSWITCH_A_FLOW_LOG_RATE) && !r.m.sw.flow_log_rate,
 	   "switch set flow-log-rate 0: sent");
+	ok(!parse("switch add sw0 ct-limit 100", &r, &err) &&
+	   VSW_HAS(&r.m.sw, VSWITCH_A_CT_LIMIT) && r.m.sw.ct_limit == 100,
+	   "switch add ct-limit 100: sent");
 	ok(!vsw_object_find("bridge") && !vsw_object_find("Switch") &&
 	   !vsw_object_find("sw"), "objects: exact names only");
 }

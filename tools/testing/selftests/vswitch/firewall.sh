@@ -25,6 +25,10 @@
 #      counters); quoting no connection: ct-invalid
 #   W  a non-BPF fd and a socket-filter program are refused, with the
 #      message; the policy stays
+#   L  ct-limit 3 on an emptied zone: 3 connections to b:8080 made, the
+#      4th refused (ct-limit drops at b's port), conntrack lists 3; one
+#      entry deleted (conntrack -D): a new connection is made (the switch
+#      counted again), 3 listed; ct-limit 0: no limit
 #   O  firewall off: the zone is flushed, 9090 works (plain L2 again)
 
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
@@ -55,7 +59,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-tap_plan 13
+tap_plan 14
 
 mkdir -p "$BPFFS" && mount -t bpf bpf "$BPFFS" || tap_bail "cannot mount a bpffs"
 
@@ -286,6 +290,39 @@ os.execv(sys.argv[1], [sys.argv[1], "switch-set", "switch-name=sw0", "policy-fd=
 		[ "$id0" = "$id1" ]
 }
 tap_check "W: a non-BPF fd and a socket-filter program are refused with the message; the policy stays" chk_wrong_fd
+
+# ---- L ----
+# each connection of tcp_ok stays in the zone (TIME_WAIT, 120 s)
+n_tcp() { entries -p tcp --dport 8080 | wc -l; }
+chk_limit() {
+	local l0 l1 n sport
+	conntrack -D -w "$ZONE" > /dev/null 2>&1
+	vswctl switch set sw0 ct-limit 3 || return
+	[ "$(sw ct_limit)" = 3 ] || { diag "switch show: ct_limit $(sw ct_limit)"; return 1; }
+	l0=$(drops b-p ct_limit)
+	for n in 1 2 3; do
+		tcp_ok a 10.0.0.2 8080 || { diag "connection $n failed"; return 1; }
+	done
+	tcp_fails a 10.0.0.2 8080 || { diag "a 4th connection was made"; return 1; }
+	l1=$(drops b-p ct_limit) n=$(n_tcp)
+	entries -p tcp | sed 's/^/# /'
+	diag "at the limit: b-p ct_limit $l0 -> $l1; conntrack lists $n"
+	[ "$l1" -gt "$l0" ] && [ "$n" = 3 ] || return 1
+	# the first line's first sport= (the original direction's)
+	sport=$(entries -p tcp --dport 8080 | head -n 1 | grep -o 'sport=[0-9]*' | head -n 1)
+	sport=${sport#sport=}
+	conntrack -D -w "$ZONE" -p tcp --orig-port-src "$sport" > /dev/null 2>&1
+	diag "deleted the entry from port $sport: $(n_tcp) listed"
+	[ "$(n_tcp)" = 2 ] || return 1
+	# the switch counts again at most once a second: the SYN's retransmits
+	tcp_ok a 10.0.0.2 8080 || { diag "no connection after the delete"; return 1; }
+	n=$(n_tcp)
+	diag "after: conntrack lists $n; b-p ct_limit $(drops b-p ct_limit)"
+	[ "$n" = 3 ] && tcp_fails a 10.0.0.2 8080 || return 1
+	vswctl switch set sw0 ct-limit 0 || return
+	tcp_ok a 10.0.0.2 8080 && [ "$(n_tcp)" = 4 ] && [ "$(sw ct_limit)" = 0 ]
+}
+tap_check "L: ct-limit 3: the 4th connection refused (ct-limit), 3 listed; one deleted, one more made; ct-limit 0 lifts it" chk_limit
 
 # ---- O ----
 chk_off() {

@@ -145,7 +145,7 @@ switch_names() { sv "$1" switch show | awk -F: '{ print $1 }' | sort | paste -sd
 # nports NS: the number of ports of NS's only switch ("NAME: ports N ...").
 nports() { nsv "$1" switch show | awk '{ print $3 }'; }
 
-tap_plan 118
+tap_plan 119
 
 # ---- setup: two switches with internal ports, ports, static entries ------
 diag "[${SECONDS}s] setup: two switches with internal ports, ports, static entries"
@@ -538,7 +538,7 @@ raw "an attribute beyond the family's (type 30)" \
 raw "flow-log-rate 1000001" "$ERANGE integer out of range (at flow-log-rate)" \
 	switch-set switch-name=$SW0 flow-log-rate=1000001
 raw "a flow event in a request" \
-	"$EINVAL Unknown attribute type (at flow)" \
+	"$EINVAL Unsupported attribute (at flow)" \
 	switch-set switch-name=$SW0 flow:hex=00000000
 raw "a reply-only attribute in a request (n-ports)" \
 	"$EINVAL Unsupported attribute (at n-ports)" \
@@ -557,6 +557,8 @@ raw "fdb.static in fdb-add" \
 	fdb-add switch-name=$SW0 fdb={ mac=02:00:00:00:00:bd port-id=2 static= }
 raw "the pad attribute" "$EINVAL Unsupported attribute (at pad)" \
 	switch-new switch-name=nlsw9 pad:hex=00000000
+raw "ct-limit 16777217" "$ERANGE integer out of range (at ct-limit)" \
+	switch-set switch-name=$SW0 ct-limit=16777217
 raw "rule-get dump without switch-name" \
 	"$EINVAL vswitch: switch name (switch-name) is required" \
 	-d rule-get
