@@ -22,7 +22,9 @@
 #include <net/ndisc.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_core.h>
+#include <net/netfilter/nf_conntrack_l4proto.h>
 #include <net/netfilter/nf_conntrack_labels.h>
+#include <net/netfilter/nf_conntrack_timeout.h>
 #include <net/netfilter/nf_conntrack_zones.h>
 #include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 
@@ -115,8 +117,151 @@ bool vsw_ct_admit(struct vsw_switch *sw)
 	return false;
 }
 
+/*
+ * Timeouts. A switch has a template per protocol with timeouts of its
+ * own (TCP, UDP, ICMP and ICMPv6), each with a timeout extension; while
+ * one of the protocol's values is set, the extension points to the
+ * switch's timeout object, and each new connection takes a reference on
+ * it (init_conntrack()), so the values apply to the switch's connections
+ * and to nothing else. The object holds every state's value: the ones
+ * set, and the namespace's for the others, as they were when last set.
+ */
+static const struct {
+	u8 tmpl;
+	u8 state;
+} ct_timeout_slot[VSWITCH_CT_TIMEOUT_A_MAX + 1] = {
+	[VSWITCH_CT_TIMEOUT_A_TCP_ESTABLISHED] = { VSW_CT_TCP, TCP_CONNTRACK_ESTABLISHED },
+	[VSWITCH_CT_TIMEOUT_A_TCP_TIME_WAIT] = { VSW_CT_TCP, TCP_CONNTRACK_TIME_WAIT },
+	[VSWITCH_CT_TIMEOUT_A_UDP] = { VSW_CT_UDP, UDP_CT_UNREPLIED },
+	[VSWITCH_CT_TIMEOUT_A_UDP_STREAM] = { VSW_CT_UDP, UDP_CT_REPLIED },
+	[VSWITCH_CT_TIMEOUT_A_ICMP] = { VSW_CT_ICMP, 0 },
+};
+
+static const u8 ct_tmpl_proto[VSW_CT_TMPLS] = {
+	[VSW_CT_TCP] = IPPROTO_TCP,
+	[VSW_CT_UDP] = IPPROTO_UDP,
+	[VSW_CT_ICMP] = IPPROTO_ICMP,
+};
+
+/* The namespace's values of template @t's protocol, and their number. */
+static unsigned int ct_timeout_defaults(struct net *net, int t,
+					const unsigned int **v)
+{
+	switch (t) {
+	case VSW_CT_TCP:
+		*v = nf_tcp_pernet(net)->timeouts;
+		return TCP_CONNTRACK_TIMEOUT_MAX;
+	case VSW_CT_UDP:
+		*v = nf_udp_pernet(net)->timeouts;
+		return UDP_CT_MAX;
+	default:
+		*v = &nf_icmp_pernet(net)->timeout;
+		return 1;
+	}
+}
+
+static struct nf_ct_timeout *ct_timeout_alloc(struct net *net, int t)
+{
+	const unsigned int *v;
+	unsigned int n = ct_timeout_defaults(net, t, &v);
+	struct nf_ct_timeout *to;
+
+	to = kzalloc(struct_size(to, data, n * sizeof(unsigned int)),
+		     GFP_KERNEL_ACCOUNT);
+	if (!to)
+		return NULL;
+	refcount_set(&to->refcnt, 1);	/* the switch's */
+	to->l3num = NFPROTO_INET;
+	to->l4proto = nf_ct_l4proto_find(ct_tmpl_proto[t]);
+	memcpy(to->data, v, n * sizeof(unsigned int));
+	return to;
+}
+
+static void ct_timeout_put(struct nf_ct_timeout *to)
+{
+	/* connections may outlive the switch: the last one frees it */
+	if (to && refcount_dec_and_test(&to->refcnt))
+		kfree_rcu(to, rcu);
+}
+
+static void ct_tmpl_free(struct vsw_switch *sw)
+{
+	struct nf_conn_timeout *ext;
+	int t;
+
+	for (t = 0; t < VSW_CT_TMPLS; t++) {
+		if (sw->fw.tmpl[t]) {
+			ext = nf_ct_timeout_find(sw->fw.tmpl[t]);
+			if (ext)
+				RCU_INIT_POINTER(ext->timeout, NULL);
+			nf_ct_put(sw->fw.tmpl[t]);
+			sw->fw.tmpl[t] = NULL;
+		}
+		ct_timeout_put(sw->fw.timeout[t]);
+		sw->fw.timeout[t] = NULL;
+	}
+}
+
 /**
- * vsw_ct_init() - make the zone template of a switch
+ * vsw_ct_set_timeouts() - set a switch's own timeouts
+ * @sw: the switch
+ * @secs: seconds by VSWITCH_CT_TIMEOUT_A_* (0: the namespace's)
+ * @mask: bit N: @secs[N] is to be set
+ *
+ * Context: process, RTNL held.
+ */
+void vsw_ct_set_timeouts(struct vsw_switch *sw, const u32 *secs, u32 mask)
+{
+	const unsigned int *v;
+	struct nf_conn_timeout *ext;
+	unsigned int *data, n, i;
+	bool set[VSW_CT_TMPLS] = {};
+	bool touched[VSW_CT_TMPLS] = {};
+	int a, t;
+
+	for (a = 1; a <= VSWITCH_CT_TIMEOUT_A_MAX; a++) {
+		if (mask & BIT(a)) {
+			sw->fw.timeout_secs[a] = secs[a];
+			touched[ct_timeout_slot[a].tmpl] = true;
+		}
+		if (sw->fw.timeout_secs[a])
+			set[ct_timeout_slot[a].tmpl] = true;
+	}
+	for (t = VSW_CT_TCP; t < VSW_CT_TMPLS; t++) {
+		if (!touched[t])
+			continue;
+		/* read without a lock by connections that hold it */
+		data = (unsigned int *)sw->fw.timeout[t]->data;
+		n = ct_timeout_defaults(sw->net, t, &v);
+		for (i = 0; i < n; i++)
+			WRITE_ONCE(data[i], READ_ONCE(v[i]));
+		for (a = 1; a <= VSWITCH_CT_TIMEOUT_A_MAX; a++)
+			if (ct_timeout_slot[a].tmpl == t && sw->fw.timeout_secs[a])
+				WRITE_ONCE(data[ct_timeout_slot[a].state],
+					   sw->fw.timeout_secs[a] * HZ);
+		ext = nf_ct_timeout_find(sw->fw.tmpl[t]);
+		rcu_assign_pointer(ext->timeout, set[t] ? sw->fw.timeout[t] : NULL);
+	}
+}
+
+/* The template of a frame's connection. */
+static struct nf_conn *ct_tmpl(const struct vsw_switch *sw, u8 ip_proto)
+{
+	switch (ip_proto) {
+	case IPPROTO_TCP:
+		return sw->fw.tmpl[VSW_CT_TCP];
+	case IPPROTO_UDP:
+		return sw->fw.tmpl[VSW_CT_UDP];
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		return sw->fw.tmpl[VSW_CT_ICMP];
+	default:
+		return sw->fw.tmpl[VSW_CT_OTHER];
+	}
+}
+
+/**
+ * vsw_ct_init() - make the zone templates of a switch
  * @sw: the switch
  * @zone: its conntrack zone
  *
@@ -130,22 +275,36 @@ int vsw_ct_init(struct vsw_switch *sw, u16 zone)
 {
 	struct nf_conntrack_zone z;
 	struct nf_conn *tmpl;
+	int t;
 
 	nf_ct_zone_init(&z, zone, NF_CT_DEFAULT_ZONE_DIR, 0);
-	tmpl = nf_ct_tmpl_alloc(sw->net, &z, GFP_KERNEL);
-	if (!tmpl)
-		return -ENOMEM;
-	/* 128 bits: cannot fail (-ERANGE is for more) */
-	if (nf_connlabels_get(sw->net, sizeof(struct vswitch_ct_labels) * 8 - 1)) {
-		nf_ct_tmpl_free(tmpl);
-		return -ENOMEM;
+	for (t = 0; t < VSW_CT_TMPLS; t++) {
+		tmpl = nf_ct_tmpl_alloc(sw->net, &z, GFP_KERNEL);
+		if (!tmpl)
+			goto nomem;
+		sw->fw.tmpl[t] = tmpl;
+		if (t != VSW_CT_OTHER) {
+			/* an extension with no timeout yet, before the
+			 * template counts as confirmed
+			 */
+			sw->fw.timeout[t] = ct_timeout_alloc(sw->net, t);
+			if (!sw->fw.timeout[t] ||
+			    !nf_ct_ext_add(tmpl, NF_CT_EXT_TIMEOUT, GFP_KERNEL))
+				goto nomem;
+		}
+		/* a template is never inserted: mark it so, as xt_CT does */
+		__set_bit(IPS_CONFIRMED_BIT, &tmpl->status);
 	}
-	/* a template is never inserted: mark it so, as xt_CT does */
-	__set_bit(IPS_CONFIRMED_BIT, &tmpl->status);
-	sw->fw.tmpl = tmpl;
+	/* 128 bits: cannot fail (-ERANGE is for more) */
+	if (nf_connlabels_get(sw->net, sizeof(struct vswitch_ct_labels) * 8 - 1))
+		goto nomem;
 	sw->fw.zone = zone;
 	INIT_WORK(&sw->fw.ct_recount, ct_recount_work);
 	return 0;
+
+nomem:
+	ct_tmpl_free(sw);
+	return -ENOMEM;
 }
 
 /**
@@ -171,12 +330,11 @@ void vsw_ct_flush(struct vsw_switch *sw)
  */
 void vsw_ct_destroy(struct vsw_switch *sw)
 {
-	if (!sw->fw.tmpl)
+	if (!sw->fw.tmpl[VSW_CT_OTHER])
 		return;
 	cancel_work_sync(&sw->fw.ct_recount);
 	vsw_ct_flush(sw);
-	nf_ct_put(sw->fw.tmpl);
-	sw->fw.tmpl = NULL;
+	ct_tmpl_free(sw);
 	nf_connlabels_put(sw->net);
 }
 
@@ -284,6 +442,7 @@ enum vswitch_drop vsw_ct_input(struct vsw_switch *sw, struct sk_buff *skb,
 	enum vswitch_drop reason = VSWITCH_DROP_NONE;
 	struct vsw_frame frame = { .skb = skb };
 	bool frag = key->frag;
+	struct nf_conn *tmpl;
 	int err;
 
 	/* an entry of the host's tracking or of another switch's zone */
@@ -312,8 +471,9 @@ enum vswitch_drop vsw_ct_input(struct vsw_switch *sw, struct sk_buff *skb,
 		}
 	}
 
-	nf_conntrack_get(&sw->fw.tmpl->ct_general);
-	nf_ct_set(skb, sw->fw.tmpl, IP_CT_NEW);
+	tmpl = ct_tmpl(sw, key->ip_proto);
+	nf_conntrack_get(&tmpl->ct_general);
+	nf_ct_set(skb, tmpl, IP_CT_NEW);
 	if (nf_conntrack_in(skb, &state) != NF_ACCEPT || !skb_nfct(skb))
 		reason = VSWITCH_DROP_CT_INVALID;
 out:

@@ -13,6 +13,7 @@ int vsw_ct_init(struct vsw_switch *sw, u16 zone);
 void vsw_ct_destroy(struct vsw_switch *sw);
 void vsw_ct_flush(struct vsw_switch *sw);
 void vsw_ct_set_limit(struct vsw_switch *sw, u32 limit);
+void vsw_ct_set_timeouts(struct vsw_switch *sw, const u32 *secs, u32 mask);
 bool vsw_ct_admit(struct vsw_switch *sw);
 enum vswitch_drop vsw_ct_input(struct vsw_switch *sw, struct sk_buff *skb,
 			       struct vsw_key *key, bool *stolen);

@@ -88,8 +88,21 @@ const struct nla_policy vsw_nl_fdb_flush_policy[VSWITCH_FDB_A_STATIC + 1] = {
 	[VSWITCH_FDB_A_STATIC] = { .type = NLA_FLAG },
 };
 
+static struct netlink_range_validation ct_timeout_range = {
+	.min = 0,
+	.max = VSWITCH_CT_TIMEOUT_MAX,
+};
+
+static const struct nla_policy ct_timeout_policy[VSWITCH_CT_TIMEOUT_A_MAX + 1] = {
+	[VSWITCH_CT_TIMEOUT_A_TCP_ESTABLISHED] = NLA_POLICY_FULL_RANGE(NLA_U32, &ct_timeout_range),
+	[VSWITCH_CT_TIMEOUT_A_TCP_TIME_WAIT] = NLA_POLICY_FULL_RANGE(NLA_U32, &ct_timeout_range),
+	[VSWITCH_CT_TIMEOUT_A_UDP] = NLA_POLICY_FULL_RANGE(NLA_U32, &ct_timeout_range),
+	[VSWITCH_CT_TIMEOUT_A_UDP_STREAM] = NLA_POLICY_FULL_RANGE(NLA_U32, &ct_timeout_range),
+	[VSWITCH_CT_TIMEOUT_A_ICMP] = NLA_POLICY_FULL_RANGE(NLA_U32, &ct_timeout_range),
+};
+
 /* Top-level policies, one per operation. */
-static const struct nla_policy switch_new_policy[VSWITCH_A_CT_LIMIT + 1] = {
+static const struct nla_policy switch_new_policy[VSWITCH_A_CT_TIMEOUT + 1] = {
 	[VSWITCH_A_SWITCH_NAME] = NAME_POLICY,
 	[VSWITCH_A_AGEING_TIME] = NLA_POLICY_FULL_RANGE(NLA_U32, &ageing_range),
 	[VSWITCH_A_FDB_MAX] = NLA_POLICY_FULL_RANGE(NLA_U32, &fdb_max_range),
@@ -101,9 +114,10 @@ static const struct nla_policy switch_new_policy[VSWITCH_A_CT_LIMIT + 1] = {
 	[VSWITCH_A_FLOW_LOG_RATE] = NLA_POLICY_FULL_RANGE(NLA_U32,
 							  &flow_log_rate_range),
 	[VSWITCH_A_CT_LIMIT] = NLA_POLICY_FULL_RANGE(NLA_U32, &ct_limit_range),
+	[VSWITCH_A_CT_TIMEOUT] = NLA_POLICY_NESTED(ct_timeout_policy),
 };
 
-static const struct nla_policy switch_set_policy[VSWITCH_A_CT_LIMIT + 1] = {
+static const struct nla_policy switch_set_policy[VSWITCH_A_CT_TIMEOUT + 1] = {
 	[VSWITCH_A_SWITCH_NAME] = NAME_POLICY,
 	[VSWITCH_A_AGEING_TIME] = NLA_POLICY_FULL_RANGE(NLA_U32, &ageing_range),
 	[VSWITCH_A_FDB_MAX] = NLA_POLICY_FULL_RANGE(NLA_U32, &fdb_max_range),
@@ -115,6 +129,7 @@ static const struct nla_policy switch_set_policy[VSWITCH_A_CT_LIMIT + 1] = {
 	[VSWITCH_A_FLOW_LOG_RATE] = NLA_POLICY_FULL_RANGE(NLA_U32,
 							  &flow_log_rate_range),
 	[VSWITCH_A_CT_LIMIT] = NLA_POLICY_FULL_RANGE(NLA_U32, &ct_limit_range),
+	[VSWITCH_A_CT_TIMEOUT] = NLA_POLICY_NESTED(ct_timeout_policy),
 };
 
 static const struct nla_policy switch_sel_policy[VSWITCH_A_SWITCH_NAME + 1] = {
@@ -247,6 +262,20 @@ int vsw_nl_put_stats(struct sk_buff *skb, int type,
 	return 0;
 }
 
+static int put_ct_timeouts(struct sk_buff *skb, const struct vsw_switch *sw)
+{
+	struct nlattr *nest = nla_nest_start(skb, VSWITCH_A_CT_TIMEOUT);
+	int a;
+
+	if (!nest)
+		return -EMSGSIZE;
+	for (a = 1; a <= VSWITCH_CT_TIMEOUT_A_MAX; a++)
+		if (nla_put_u32(skb, a, sw->fw.timeout_secs[a]))
+			return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 static int fill_switch(struct sk_buff *skb, struct vsw_switch *sw, u32 portid,
 		       u32 seq, int flags, u8 cmd)
 {
@@ -272,6 +301,7 @@ static int fill_switch(struct sk_buff *skb, struct vsw_switch *sw, u32 portid,
 	    nla_put_u32(skb, VSWITCH_A_POLICY_GEN, sw->fw.gen) ||
 	    nla_put_u32(skb, VSWITCH_A_FLOW_LOG_RATE, log_rate) ||
 	    nla_put_u32(skb, VSWITCH_A_CT_LIMIT, READ_ONCE(sw->fw.ct_limit)) ||
+	    put_ct_timeouts(skb, sw) ||
 	    nla_put_u64_64bit(skb, VSWITCH_A_FLOW_LOG_LOST, log_lost,
 			      VSWITCH_A_PAD) ||
 	    nla_put_u64_64bit(skb, VSWITCH_A_RULES_UNCOUNTED,
@@ -306,6 +336,23 @@ static int parse_fw(struct nlattr **tb, struct vsw_fw_cfg *fw,
 		}
 		fw->has_default = true;
 		fw->default_verdict = v;
+	}
+	if (tb[VSWITCH_A_CT_TIMEOUT]) {
+		struct nlattr *tt[VSWITCH_CT_TIMEOUT_A_MAX + 1];
+		int a, ret;
+
+		/* validated with the request */
+		ret = nla_parse_nested(tt, VSWITCH_CT_TIMEOUT_A_MAX,
+				       tb[VSWITCH_A_CT_TIMEOUT], ct_timeout_policy,
+				       extack);
+		if (ret)
+			return ret;
+		for (a = 1; a <= VSWITCH_CT_TIMEOUT_A_MAX; a++) {
+			if (!tt[a])
+				continue;
+			fw->timeout_secs[a] = nla_get_u32(tt[a]);
+			fw->timeout_mask |= BIT(a);
+		}
 	}
 	if (tb[VSWITCH_A_POLICY_FD]) {
 		prog = vsw_fw_prog_get(nla_get_s32(tb[VSWITCH_A_POLICY_FD]),

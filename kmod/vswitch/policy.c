@@ -262,6 +262,8 @@ void vsw_fw_set(struct vsw_switch *sw, const struct vsw_fw_cfg *cfg)
 		flowlog_set_rate(&sw->fw.log, cfg->log_rate);
 	if (cfg->has_ct_limit)
 		vsw_ct_set_limit(sw, cfg->ct_limit);
+	if (cfg->timeout_mask)
+		vsw_ct_set_timeouts(sw, cfg->timeout_secs, cfg->timeout_mask);
 	if (cfg->has_on && cfg->on != sw->fw.on) {
 		WRITE_ONCE(sw->fw.on, cfg->on);
 		if (!cfg->on) {

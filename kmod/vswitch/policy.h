@@ -24,6 +24,7 @@
 
 struct netlink_ext_ack;
 struct nf_conn;
+struct nf_ct_timeout;
 struct vsw_key;
 struct vsw_port;
 struct vsw_rules;
@@ -38,7 +39,14 @@ struct vsw_switch;
  * @gen: policy generation, from 1; stored in the ct mark of the
  *	connections it allowed (written under RTNL with release order)
  * @prog: policy program, or NULL (RCU; replaced under RTNL)
- * @tmpl: conntrack template that carries @zone
+ * @tmpl: conntrack templates that carry @zone, by the protocol whose
+ *	  timeouts they carry (enum vsw_ct_tmpl)
+ * @timeout: the switch's own timeouts of TCP, UDP and ICMP: attached to
+ *	     their template while one of their values is set (@tmpl's
+ *	     extension borrows the switch's reference; each connection
+ *	     holds its own)
+ * @timeout_secs: the values set, by VSWITCH_CT_TIMEOUT_A_* (0: the
+ *		  namespace's)
  * @log: the flow log's rate limit
  * @rules: the policy's per-rule counters (RCU; replaced under RTNL with
  *	   each program)
@@ -67,6 +75,15 @@ struct vsw_flowlog {
 	u64 lost_total;
 };
 
+/* the conntrack templates of a switch: one per protocol with timeouts */
+enum vsw_ct_tmpl {
+	VSW_CT_OTHER,
+	VSW_CT_TCP,
+	VSW_CT_UDP,
+	VSW_CT_ICMP,	/* and ICMPv6 */
+	VSW_CT_TMPLS
+};
+
 #define VSW_FLOW_LOG_RATE_DEFAULT	1000
 #define VSW_FLOW_LOG_RATE_MAX		1000000
 
@@ -76,7 +93,9 @@ struct vsw_fw {
 	u16 zone;
 	u32 gen;
 	struct bpf_prog __rcu *prog;
-	struct nf_conn *tmpl;
+	struct nf_conn *tmpl[VSW_CT_TMPLS];
+	struct nf_ct_timeout *timeout[VSW_CT_TMPLS];
+	u32 timeout_secs[VSWITCH_CT_TIMEOUT_A_MAX + 1];
 	struct vsw_flowlog log;
 	struct vsw_rules __rcu *rules;
 	u32 ct_limit;
@@ -99,6 +118,8 @@ struct vsw_fw {
  *	   takes it)
  * @ct_limit: new connection limit, if @has_ct_limit
  * @has_ct_limit: @ct_limit given
+ * @timeout_secs: new timeouts, by VSWITCH_CT_TIMEOUT_A_*
+ * @timeout_mask: bit N: @timeout_secs[N] given
  */
 struct vsw_fw_cfg {
 	bool on;
@@ -112,6 +133,8 @@ struct vsw_fw_cfg {
 	struct vsw_rules *rules;
 	u32 ct_limit;
 	bool has_ct_limit;
+	u32 timeout_secs[VSWITCH_CT_TIMEOUT_A_MAX + 1];
+	u32 timeout_mask;
 };
 
 int vsw_fw_init(struct vsw_switch *sw, u16 zone, const struct vsw_fw_cfg *cfg,

@@ -12,6 +12,7 @@
 
 #include "args.h"
 #include "cmd.h"
+#include "show.h"
 #include "util.h"
 
 const char vsw_usage_main[] =
@@ -36,7 +37,9 @@ static const char usage_switch[] =
 	"       vswctl switch help\n"
 	"FIREWALL := [firewall on|off] [default allow|drop]\n"
 	"            [policy { OBJECT.o | pinned BPFFS-PATH | none }]\n"
-	"            [flow-log-rate EVENTS-PER-SEC] [ct-limit N]\n";
+	"            [flow-log-rate EVENTS-PER-SEC] [ct-limit N]\n"
+	"            [ct-timeout KIND SECS]...\n"
+	"KIND := tcp-established | tcp-time-wait | udp | udp-stream | icmp\n";
 
 static const char usage_port[] =
 	"Usage: vswctl port add SWITCH dev IFNAME [id ID] [SETTINGS]\n"
@@ -200,6 +203,28 @@ static int switch_opts(int argc, char **argv, struct vsw_req *r, bool add)
 				    &s->flow_log_rate))
 				return EXIT_USAGE;
 			VSW_SET(s, VSWITCH_A_FLOW_LOG_RATE);
+		} else if (!strcmp(argv[i], "ct-timeout")) {
+			const char *v, *k = genl_arg_value(argc, argv, &i,
+							      usage_switch);
+			int a;
+
+			if (!k)
+				return EXIT_USAGE;
+			for (a = 1; a <= VSWITCH_CT_TIMEOUT_A_MAX; a++)
+				if (!strcmp(k, vsw_ct_timeout_name(a, false)))
+					break;
+			if (a > VSWITCH_CT_TIMEOUT_A_MAX)
+				return genl_bad_value(usage_switch, "ct-timeout kind", k);
+			v = genl_arg_value(argc, argv, &i, usage_switch);
+			if (!v)
+				return EXIT_USAGE;
+			if (genl_parse_u32(v, 0, VSWITCH_CT_TIMEOUT_MAX,
+					   &s->ct_timeout[a]))
+				return genl_usage_err(usage_switch,
+						      "invalid ct-timeout %s \"%s\" (0..%u seconds)",
+						      k, v, VSWITCH_CT_TIMEOUT_MAX);
+			s->ct_timeout_has |= 1U << a;
+			VSW_SET(s, VSWITCH_A_CT_TIMEOUT);
 		} else if (!strcmp(argv[i], "ct-limit")) {
 			if (u32_opt(argc, argv, &i, usage_switch, 0,
 				    VSWITCH_CT_LIMIT_MAX, &s->ct_limit))

@@ -45,6 +45,7 @@ static struct nla_policy top_policy[VSWITCH_A_MAX + 1] = {
 	[VSWITCH_A_RULE] = NEST,
 	[VSWITCH_A_RULES_UNCOUNTED] = U64,
 	[VSWITCH_A_CT_LIMIT] = U32,
+	[VSWITCH_A_CT_TIMEOUT] = NEST,
 };
 
 static struct nla_policy rule_policy[VSWITCH_RULE_A_MAX + 1] = {
@@ -271,6 +272,39 @@ static int parse_flow(struct nlattr *nest, struct vsw_flow *f)
 	return 0;
 }
 
+static int parse_ct_timeout(struct nlattr *nest, struct vsw_switch *s)
+{
+	struct nlattr *tb[VSWITCH_CT_TIMEOUT_A_MAX + 1];
+	static struct nla_policy pol[VSWITCH_CT_TIMEOUT_A_MAX + 1];
+	int a;
+
+	for (a = 1; a <= VSWITCH_CT_TIMEOUT_A_MAX; a++)
+		pol[a].type = NLA_U32;
+	if (nla_parse_nested(tb, VSWITCH_CT_TIMEOUT_A_MAX, nest, pol))
+		return -EBADMSG;
+	for (a = 1; a <= VSWITCH_CT_TIMEOUT_A_MAX; a++) {
+		if (!tb[a])
+			continue;
+		s->ct_timeout[a] = nla_get_u32(tb[a]);
+		s->ct_timeout_has |= 1U << a;
+	}
+	return 0;
+}
+
+static int put_ct_timeout(struct nl_msg *msg, const struct vsw_switch *s)
+{
+	struct nlattr *nest = nla_nest_start(msg, VSWITCH_A_CT_TIMEOUT);
+	int a;
+
+	if (!nest)
+		return -NLE_NOMEM;
+	for (a = 1; a <= VSWITCH_CT_TIMEOUT_A_MAX; a++)
+		if ((s->ct_timeout_has & (1U << a)) &&
+		    nla_put_u32(msg, a, s->ct_timeout[a]))
+			return -NLE_NOMEM;
+	return nla_nest_end(msg, nest);
+}
+
 static int parse_rule(struct nlattr *nest, struct vsw_rule *r)
 {
 	struct nlattr *tb[VSWITCH_RULE_A_MAX + 1];
@@ -320,7 +354,9 @@ int vsw_msg_parse(struct nlmsghdr *nlh, struct vsw_msg *m)
 	    (tb[VSWITCH_A_PORT] && parse_port(tb[VSWITCH_A_PORT], &m->port)) ||
 	    (tb[VSWITCH_A_FDB] && parse_fdb(tb[VSWITCH_A_FDB], &m->fdb)) ||
 	    (tb[VSWITCH_A_FLOW] && parse_flow(tb[VSWITCH_A_FLOW], &m->flow)) ||
-	    (tb[VSWITCH_A_RULE] && parse_rule(tb[VSWITCH_A_RULE], &m->rule)))
+	    (tb[VSWITCH_A_RULE] && parse_rule(tb[VSWITCH_A_RULE], &m->rule)) ||
+	    (tb[VSWITCH_A_CT_TIMEOUT] &&
+	     parse_ct_timeout(tb[VSWITCH_A_CT_TIMEOUT], s)))
 		return -EBADMSG;
 	return 0;
 }
@@ -403,6 +439,7 @@ int vsw_msg_put(struct nl_msg *msg, const struct vsw_msg *m)
 	     nla_put_s32(msg, VSWITCH_A_POLICY_FD, s->policy_fd)) ||
 	    PUT_U32(msg, s, VSWITCH_A_FLOW_LOG_RATE, s->flow_log_rate) ||
 	    PUT_U32(msg, s, VSWITCH_A_CT_LIMIT, s->ct_limit) ||
+	    (VSW_HAS(s, VSWITCH_A_CT_TIMEOUT) && put_ct_timeout(msg, s)) ||
 	    (VSW_HAS(s, VSWITCH_A_PORT) && put_port(msg, &m->port)) ||
 	    (VSW_HAS(s, VSWITCH_A_FDB) && put_fdb(msg, &m->fdb)))
 		return -NLE_NOMEM;

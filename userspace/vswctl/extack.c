@@ -56,6 +56,18 @@ static const struct genl_attr_space fdb_space = {
 	fdb_names, VSWITCH_FDB_A_MAX
 };
 
+static const struct genl_attr_name ct_timeout_names[VSWITCH_CT_TIMEOUT_A_MAX + 1] = {
+	[VSWITCH_CT_TIMEOUT_A_TCP_ESTABLISHED] = A("tcp-established"),
+	[VSWITCH_CT_TIMEOUT_A_TCP_TIME_WAIT] = A("tcp-time-wait"),
+	[VSWITCH_CT_TIMEOUT_A_UDP] = A("udp"),
+	[VSWITCH_CT_TIMEOUT_A_UDP_STREAM] = A("udp-stream"),
+	[VSWITCH_CT_TIMEOUT_A_ICMP] = A("icmp"),
+};
+
+static const struct genl_attr_space ct_timeout_space = {
+	ct_timeout_names, VSWITCH_CT_TIMEOUT_A_MAX
+};
+
 static const struct genl_attr_name top_names[VSWITCH_A_MAX + 1] = {
 	[VSWITCH_A_PAD] = A("pad"),
 	[VSWITCH_A_SWITCH_NAME] = A("switch-name"),
@@ -80,6 +92,7 @@ static const struct genl_attr_name top_names[VSWITCH_A_MAX + 1] = {
 	[VSWITCH_A_RULE] = A("rule"),
 	[VSWITCH_A_RULES_UNCOUNTED] = A("rules-uncounted"),
 	[VSWITCH_A_CT_LIMIT] = A("ct-limit"),
+	[VSWITCH_A_CT_TIMEOUT] = N("ct-timeout", ct_timeout_space),
 };
 
 const struct genl_attr_space vsw_attrs = { top_names, VSWITCH_A_MAX };

@@ -49,6 +49,11 @@ struct vsw_switch {
 	uint32_t flow_log_rate;
 	uint64_t flow_log_lost;
 	uint32_t ct_limit;
+	/* VSWITCH_A_CT_TIMEOUT: seconds by VSWITCH_CT_TIMEOUT_A_*; bit N of
+	 * ct_timeout_has: [N] given (requests) or reported (replies)
+	 */
+	uint32_t ct_timeout[VSWITCH_CT_TIMEOUT_A_MAX + 1];
+	uint32_t ct_timeout_has;
 	uint64_t rules_uncounted;
 	struct vsw_stats stats;
 };

@@ -42,6 +42,21 @@ static const char *const drop_names[VSWITCH_DROP_MAX + 1][2] = {
 	[VSWITCH_DROP_CT_LIMIT] = { "ct-limit", "ct_limit" },
 };
 
+static const char *const ct_timeout_names[][2] = {
+	[VSWITCH_CT_TIMEOUT_A_TCP_ESTABLISHED] = { "tcp-established", "tcp_established" },
+	[VSWITCH_CT_TIMEOUT_A_TCP_TIME_WAIT] = { "tcp-time-wait", "tcp_time_wait" },
+	[VSWITCH_CT_TIMEOUT_A_UDP] = { "udp", "udp" },
+	[VSWITCH_CT_TIMEOUT_A_UDP_STREAM] = { "udp-stream", "udp_stream" },
+	[VSWITCH_CT_TIMEOUT_A_ICMP] = { "icmp", "icmp" },
+};
+
+const char *vsw_ct_timeout_name(int a, bool json)
+{
+	if (a <= 0 || a > VSWITCH_CT_TIMEOUT_A_MAX)
+		return NULL;
+	return ct_timeout_names[a][json];
+}
+
 const char *vsw_drop_name(int reason, bool json)
 {
 	if (reason <= VSWITCH_DROP_NONE || reason > VSWITCH_DROP_MAX ||
@@ -121,6 +136,24 @@ static void show_stats(const struct vsw_stats *st)
 	pr_close_object();
 }
 
+/* The switch's own timeouts: text " ct-timeout KIND SECS" for each set. */
+static void show_ct_timeouts(const struct vsw_switch *s, int text)
+{
+	char fmt[48];
+	int a;
+
+	pr_open_object("ct_timeout");
+	for (a = 1; a <= VSWITCH_CT_TIMEOUT_A_MAX; a++) {
+		if (!(s->ct_timeout_has & (1U << a)))
+			continue;
+		snprintf(fmt, sizeof(fmt), " ct-timeout %s %%" PRIu64,
+			 vsw_ct_timeout_name(a, false));
+		pr_u64(s->ct_timeout[a] ? text : PR_JSON,
+		       vsw_ct_timeout_name(a, true), fmt, s->ct_timeout[a]);
+	}
+	pr_close_object();
+}
+
 /*
  * The firewall: in JSON always, in text once it is on or has a policy
  * (a plain switch prints as before).
@@ -152,6 +185,8 @@ static void show_firewall(const struct vsw_switch *s)
 	if (VSW_HAS(s, VSWITCH_A_CT_LIMIT))
 		pr_u64(s->ct_limit ? text : PR_JSON, "ct_limit",
 		       " ct-limit %" PRIu64, s->ct_limit);
+	if (VSW_HAS(s, VSWITCH_A_CT_TIMEOUT))
+		show_ct_timeouts(s, text);
 	if (VSW_HAS(s, VSWITCH_A_FLOW_LOG_LOST))
 		pr_u64(PR_JSON, "flow_log_lost", NULL, s->flow_log_lost);
 	if (VSW_HAS(s, VSWITCH_A_RULES_UNCOUNTED))

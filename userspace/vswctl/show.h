@@ -16,6 +16,9 @@
 /* "tcp", "udp", ... or the number, written into @buf. */
 const char *vsw_proto_name(uint8_t proto, char buf[8]);
 
+/* Names of VSWITCH_CT_TIMEOUT_A_*: "tcp-established", "tcp_established". */
+const char *vsw_ct_timeout_name(int a, bool json);
+
 /* Names of drop reasons: "mac-spoof" (text), "mac_spoof" (JSON). */
 const char *vsw_drop_name(int reason, bool json);
 

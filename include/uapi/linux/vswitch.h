@@ -27,6 +27,7 @@
 #define VSWITCH_MAX_RULE_IDS		65536	/* rule ids counted per */
 						/* policy */
 #define VSWITCH_CT_LIMIT_MAX		16777216 /* highest ct-limit */
+#define VSWITCH_CT_TIMEOUT_MAX		2000000	/* seconds */
 #define VSWITCH_CT_ZONE_DEFAULT_MIN	65472	/* default zones: the first */
 						/* free one from here up */
 
@@ -95,6 +96,8 @@ enum vswitch_a {
 					/* than VSWITCH_MAX_RULE_IDS ids) */
 	VSWITCH_A_CT_LIMIT,		/* u32: most connections of the */
 					/* switch, 0: none (the default) */
+	VSWITCH_A_CT_TIMEOUT,		/* nest, enum vswitch_ct_timeout_a: */
+					/* the switch's own timeouts */
 
 	__VSWITCH_A_MAX,
 	VSWITCH_A_MAX = __VSWITCH_A_MAX - 1
@@ -198,6 +201,24 @@ enum vswitch_flow_a {
 
 	__VSWITCH_FLOW_A_MAX,
 	VSWITCH_FLOW_A_MAX = __VSWITCH_FLOW_A_MAX - 1
+};
+
+/*
+ * A switch's own conntrack timeouts (VSWITCH_A_CT_TIMEOUT), in seconds,
+ * 1..VSWITCH_CT_TIMEOUT_MAX; 0 (the default): the network namespace's
+ * (net.netfilter.nf_conntrack_*_timeout). A request changes the ones it
+ * gives. They apply to the switch's connections from their next packet.
+ */
+enum vswitch_ct_timeout_a {
+	VSWITCH_CT_TIMEOUT_A_UNSPEC,
+	VSWITCH_CT_TIMEOUT_A_TCP_ESTABLISHED,	/* u32 */
+	VSWITCH_CT_TIMEOUT_A_TCP_TIME_WAIT,	/* u32 */
+	VSWITCH_CT_TIMEOUT_A_UDP,		/* u32: no reply seen */
+	VSWITCH_CT_TIMEOUT_A_UDP_STREAM,	/* u32: replied */
+	VSWITCH_CT_TIMEOUT_A_ICMP,		/* u32: ICMP and ICMPv6 */
+
+	__VSWITCH_CT_TIMEOUT_A_MAX,
+	VSWITCH_CT_TIMEOUT_A_MAX = __VSWITCH_CT_TIMEOUT_A_MAX - 1
 };
 
 /*

@@ -140,6 +140,10 @@ static void usage_cases(void)
 		{ "switch set sw0 flow-log-rate", "\"flow-log-rate\" needs a value" },
 		{ "switch set sw0 ct-limit 16777217",
 		  "invalid ct-limit \"16777217\" (0..16777216)" },
+		{ "switch set sw0 ct-timeout tcp 5", "ct-timeout kind" },
+		{ "switch set sw0 ct-timeout udp 2000001",
+		  "invalid ct-timeout udp \"2000001\" (0..2000000 seconds)" },
+		{ "switch set sw0 ct-timeout icmp", "needs a value" },
 		{ "switch add sw0 firewall yes", "firewall takes on or off, not \"yes\"" },
 		{ "switch add sw0 firewall", "\"firewall\" needs a value" },
 		{ "switch set sw0 default deny", "default takes drop or allow, not \"deny\"" },
@@ -340,6 +344,16 @@ static void fdb_stats_monitor_cases(void)
 	ok(!parse("switch add sw0 ct-limit 100", &r, &err) &&
 	   VSW_HAS(&r.m.sw, VSWITCH_A_CT_LIMIT) && r.m.sw.ct_limit == 100,
 	   "switch add ct-limit 100: sent");
+	ok(!parse("switch set sw0 ct-timeout udp 5 ct-timeout tcp-established 600 ct-timeout icmp 0",
+		  &r, &err) &&
+	   VSW_HAS(&r.m.sw, VSWITCH_A_CT_TIMEOUT) &&
+	   r.m.sw.ct_timeout_has == ((1U << VSWITCH_CT_TIMEOUT_A_UDP) |
+				     (1U << VSWITCH_CT_TIMEOUT_A_TCP_ESTABLISHED) |
+				     (1U << VSWITCH_CT_TIMEOUT_A_ICMP)) &&
+	   r.m.sw.ct_timeout[VSWITCH_CT_TIMEOUT_A_UDP] == 5 &&
+	   r.m.sw.ct_timeout[VSWITCH_CT_TIMEOUT_A_TCP_ESTABLISHED] == 600 &&
+	   !r.m.sw.ct_timeout[VSWITCH_CT_TIMEOUT_A_ICMP],
+	   "switch set ct-timeout: the kinds given, 0 included");
 	ok(!vsw_object_find("bridge") && !vsw_object_find("Switch") &&
 	   !vsw_object_find("sw"), "objects: exact names only");
 }

@@ -29,6 +29,10 @@
 #      4th refused (ct-limit drops at b's port), conntrack lists 3; one
 #      entry deleted (conntrack -D): a new connection is made (the switch
 #      counted again), 3 listed; ct-limit 0: no limit
+#   E  ct-timeout tcp-established 600, tcp-time-wait 9, udp 6, icmp 7 (and
+#      default allow): conntrack lists a's connections with at most those
+#      seconds left, and they are gone within them; udp 0: a new UDP
+#      entry has the namespace's timeout again
 #   O  firewall off: the zone is flushed, 9090 works (plain L2 again)
 
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
@@ -59,7 +63,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-tap_plan 14
+tap_plan 15
 
 mkdir -p "$BPFFS" && mount -t bpf bpf "$BPFFS" || tap_bail "cannot mount a bpffs"
 
@@ -323,6 +327,51 @@ chk_limit() {
 	tcp_ok a 10.0.0.2 8080 && [ "$(n_tcp)" = 4 ] && [ "$(sw ct_limit)" = 0 ]
 }
 tap_check "L: ct-limit 3: the 4th connection refused (ct-limit), 3 listed; one deleted, one more made; ct-limit 0 lifts it" chk_limit
+
+# ---- E ----
+# secs FILTER...: the seconds left of the zone's first entry FILTER lists
+secs() { entries "$@" | head -n 1 | awk '{ print $3 }'; }
+udp_to_b() {
+	ip netns exec a "$PY" -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("10.0.0.2", 5353))'
+}
+chk_timeouts() {
+	local e t u i u2 pid
+	vswctl switch set sw0 policy none default allow ct-timeout tcp-established 600 \
+		ct-timeout tcp-time-wait 9 ct-timeout udp 6 ct-timeout icmp 7 || return
+	vswctl switch show sw0 | sed 's/^/# /'
+	[ "$(vsw_json 'j[0]["ct_timeout"]' switch show sw0)" = \
+		"{'tcp_established': 600, 'tcp_time_wait': 9, 'udp': 6, 'udp_stream': 0, 'icmp': 7}" ] || return 1
+	conntrack -D -w "$ZONE" > /dev/null 2>&1
+	ip netns exec a "$PY" -c '
+import socket, time
+s = socket.create_connection(("10.0.0.2", 8080))
+print("up", flush=True)
+time.sleep(300)' > "$TMPD/est" 2>&1 &
+	pid=$!
+	PIDS+=("$pid")
+	poll "$(wait_scaled 30)" grep -q up "$TMPD/est" || { diag "held: $(cat "$TMPD/est")"; return 1; }
+	e=$(secs -p tcp --state ESTABLISHED)
+	kill "$pid"
+	tcp_ok a 10.0.0.2 8081 || return
+	t=$(secs -p tcp --dport 8081 --state TIME_WAIT)
+	udp_to_b
+	u=$(secs -p udp)
+	ip netns exec a ping -c 1 -W 3 10.0.0.2 > /dev/null || return
+	i=$(secs -p icmp)
+	entries | sed 's/^/# /'
+	diag "seconds left: established $e, time-wait $t, udp $u, icmp $i"
+	[ "$e" -le 600 ] && [ "$e" -gt 500 ] && [ "$t" -le 9 ] && [ "$u" -le 6 ] &&
+		[ "$i" -le 7 ] || return 1
+	# the namespace's would keep them 120 s, 30 s, 30 s
+	gone() { [ -z "$(entries -p udp)$(entries -p icmp)$(entries -p tcp --dport 8081)" ]; }
+	poll "$(wait_scaled 30)" gone || { entries | sed 's/^/# left: /'; return 1; }
+	vswctl switch set sw0 ct-timeout udp 0 || return
+	udp_to_b
+	u2=$(secs -p udp)
+	diag "udp 0: a new UDP entry has $u2 s (net.netfilter.nf_conntrack_udp_timeout $(sysctl -n net.netfilter.nf_conntrack_udp_timeout))"
+	[ "$u2" -gt 6 ] && [ "$u2" -le "$(sysctl -n net.netfilter.nf_conntrack_udp_timeout)" ]
+}
+tap_check "E: ct-timeout tcp-established 600, tcp-time-wait 9, udp 6, icmp 7: the entries have them and end in time; udp 0: the namespace's again" chk_timeouts
 
 # ---- O ----
 chk_off() {

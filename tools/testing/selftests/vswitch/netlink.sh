@@ -145,7 +145,7 @@ switch_names() { sv "$1" switch show | awk -F: '{ print $1 }' | sort | paste -sd
 # nports NS: the number of ports of NS's only switch ("NAME: ports N ...").
 nports() { nsv "$1" switch show | awk '{ print $3 }'; }
 
-tap_plan 119
+tap_plan 121
 
 # ---- setup: two switches with internal ports, ports, static entries ------
 diag "[${SECONDS}s] setup: two switches with internal ports, ports, static entries"
@@ -559,6 +559,11 @@ raw "the pad attribute" "$EINVAL Unsupported attribute (at pad)" \
 	switch-new switch-name=nlsw9 pad:hex=00000000
 raw "ct-limit 16777217" "$ERANGE integer out of range (at ct-limit)" \
 	switch-set switch-name=$SW0 ct-limit=16777217
+raw "ct-timeout udp 2000001" "$ERANGE integer out of range (at ct-timeout.udp)" \
+	switch-set switch-name=$SW0 ct-timeout={ udp=2000001 }
+raw "ct-timeout with an unknown kind (6)" \
+	"$EINVAL Unknown attribute type (at ct-timeout.6)" \
+	switch-set switch-name=$SW0 ct-timeout={ 6:u32=5 }
 raw "rule-get dump without switch-name" \
 	"$EINVAL vswitch: switch name (switch-name) is required" \
 	-d rule-get
