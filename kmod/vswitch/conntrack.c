@@ -11,7 +11,8 @@
  * when the policy allows it (policy.c) and the switch has fewer than its
  * ct-limit connections; an entry never confirmed dies with its packet.
  * Fragments are reassembled first, in the zone's own defragmentation
- * queues, so that every tracked packet has its ports.
+ * queues, so that every tracked packet has its ports; the output cuts the
+ * datagram again (datapath.c).
  */
 #include <linux/icmpv6.h>
 #include <linux/ip.h>
@@ -426,7 +427,8 @@ static int ct_defrag(struct vsw_switch *sw, struct sk_buff *skb, u8 l3)
  *	    counted, not freed)
  *
  * On return with @skb kept, skb_nfct(skb) is its connection, or NULL for
- * a frame not tracked (vsw_ct_untracked()).
+ * a frame not tracked (vsw_ct_untracked()); a datagram reassembled from
+ * fragments has @key->frag_mru set (the output cuts it again).
  *
  * Context: RCU read side, BH off.
  * Return: VSWITCH_DROP_NONE, or why the frame is dropped.
@@ -443,6 +445,7 @@ enum vswitch_drop vsw_ct_input(struct vsw_switch *sw, struct sk_buff *skb,
 	struct vsw_frame frame = { .skb = skb };
 	bool frag = key->frag;
 	struct nf_conn *tmpl;
+	u16 mru = 0;
 	int err;
 
 	/* an entry of the host's tracking or of another switch's zone */
@@ -469,6 +472,9 @@ enum vswitch_drop vsw_ct_input(struct vsw_switch *sw, struct sk_buff *skb,
 			return err == -EINPROGRESS ? VSWITCH_DROP_NONE :
 						     VSWITCH_DROP_CT_FRAG;
 		}
+		/* the longest fragment: the datagram leaves cut as it came */
+		mru = key->l3 == VSW_L3_IPV4 ? IPCB(skb)->frag_max_size :
+					       IP6CB(skb)->frag_max_size;
 	}
 
 	tmpl = ct_tmpl(sw, key->ip_proto);
@@ -479,7 +485,10 @@ enum vswitch_drop vsw_ct_input(struct vsw_switch *sw, struct sk_buff *skb,
 out:
 	skb_push_rcsum(skb, nh);
 	/* the datagram the fragments made has ports: parse it again */
-	if (frag && !reason && vsw_parse(&frame, skb_vlan_tag_present(skb), key))
-		reason = VSWITCH_DROP_MALFORMED;
+	if (frag && !reason) {
+		if (vsw_parse(&frame, skb_vlan_tag_present(skb), key))
+			reason = VSWITCH_DROP_MALFORMED;
+		key->frag_mru = mru;
+	}
 	return reason;
 }

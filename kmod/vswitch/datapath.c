@@ -7,7 +7,8 @@
  *     VLAN, port security, vsw_policy_ingress: conntrack when the
  *     switch's firewall is on), learn the source
  *   -> unicast to the fdb's port, or flood (broadcast, multicast, unknown)
- *   -> dp_output per egress port: vsw_policy_egress, device up, MTU
+ *   -> dp_output per egress port: vsw_policy_egress, device up, MTU (a
+ *     datagram the firewall reassembled is cut again: dp_refrag)
  *   -> vsw_dp_xmit: dev_queue_xmit, or up the host stack (internal port)
  *
  * A drop is counted under its reason on the port where it happened (the
@@ -17,6 +18,8 @@
  */
 #include <linux/etherdevice.h>
 #include <linux/if_vlan.h>
+#include <linux/percpu.h>
+#include <net/pkt_sched.h>
 #include "compat.h"
 #include "datapath.h"
 #include "fdb.h"
@@ -83,6 +86,39 @@ void vsw_dp_xmit(struct vsw_port *out, struct sk_buff *skb)
 	vsw_stats_tx(out->sw->stats, len);
 }
 
+/* the egress port of the datagram sch_frag_xmit_hook() is cutting */
+static DEFINE_PER_CPU(struct vsw_port *, dp_frag_out);
+
+static int dp_frag_xmit(struct sk_buff *skb)
+{
+	vsw_dp_xmit(__this_cpu_read(dp_frag_out), skb);
+	return 0;
+}
+
+/*
+ * A datagram the firewall reassembled leaves cut into fragments no longer
+ * than the longest it came in (nor than the egress MTU), as Open
+ * vSwitch's datapath and tc's act_ct send it, by the kernel's own
+ * fragmentation (sch_frag_xmit_hook(): ip_do_fragment(), ip6_fragment()).
+ * Each fragment counts as a tx frame. Return: false when it cannot be cut
+ * (an IPv6 fragment longer than the egress MTU, or more than one VLAN tag
+ * in the frame): the caller drops it as too big.
+ */
+static bool dp_refrag(struct vsw_port *out, struct sk_buff *skb,
+		      const struct vsw_key *key)
+{
+	unsigned int mtu = READ_ONCE(out->dev->mtu);
+
+	if (key->vlan_hlen > VLAN_HLEN ||
+	    (key->l3 == VSW_L3_IPV6 && key->frag_mru > mtu))
+		return false;
+	skb->dev = out->dev;
+	tc_skb_cb(skb)->mru = key->frag_mru;
+	__this_cpu_write(dp_frag_out, out);
+	sch_frag_xmit_hook(skb, dp_frag_xmit);
+	return true;
+}
+
 static void dp_output(struct vsw_port *in, struct vsw_port *out,
 		      struct sk_buff *skb, struct vsw_key *key)
 {
@@ -91,6 +127,12 @@ static void dp_output(struct vsw_port *in, struct vsw_port *out,
 	reason = vsw_policy_egress(in, out, skb, key);
 	if (!reason && !(READ_ONCE(out->dev->flags) & IFF_UP))
 		reason = VSWITCH_DROP_PORT_DOWN;
+	if (!reason && key->frag_mru &&
+	    skb->len > key->frag_mru + out->dev->hard_header_len) {
+		if (dp_refrag(out, skb, key))
+			return;
+		reason = VSWITCH_DROP_MTU;
+	}
 	if (!reason && too_big(out->dev, skb, key))
 		reason = VSWITCH_DROP_MTU;
 	if (reason) {

@@ -80,9 +80,12 @@ enum vsw_l3 {
  * @nd_has_lladdr: @nd_lladdr present
  * @ct_state: VSWITCH_CT_* of the frame's connection (firewall on)
  * @ct_eval: the frame needs the policy's decision, at each egress port
+ * @frag_mru: the firewall reassembled the frame from fragments: the L3
+ *	      length of the longest, 0 otherwise
  *
- * Filled by vsw_parse(); the firewall's ingress stage (policy.c) adds
- * @ct_state and @ct_eval, which its egress stage reads.
+ * Filled by vsw_parse(); the firewall's ingress stage (policy.c,
+ * conntrack.c) adds @ct_state, @ct_eval and @frag_mru, which its egress
+ * stage and the output read.
  */
 struct vsw_key {
 	u8 eth_dst[ETH_ALEN];
@@ -108,6 +111,7 @@ struct vsw_key {
 	u8 nd_lladdr[ETH_ALEN];
 	u8 ct_state;
 	bool ct_eval;
+	u16 frag_mru;
 	bool ct_answered;	/* a reject was answered (flooded copies) */
 };
 

@@ -33,6 +33,10 @@
 #      default allow): conntrack lists a's connections with at most those
 #      seconds left, and they are gone within them; udp 0: a new UDP
 #      entry has the namespace's timeout again
+#   F  4000-byte UDP datagrams a -> b, IPv4 and IPv6, sent in fragments:
+#      reassembled for tracking, they leave cut again (b's port sends 3
+#      fragments each), and b's kernel reassembles them (ReasmOKs) and
+#      receives all 4000 bytes
 #   O  firewall off: the zone is flushed, 9090 works (plain L2 again)
 
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
@@ -63,7 +67,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-tap_plan 15
+tap_plan 16
 
 mkdir -p "$BPFFS" && mount -t bpf bpf "$BPFFS" || tap_bail "cannot mount a bpffs"
 
@@ -372,6 +376,47 @@ time.sleep(300)' > "$TMPD/est" 2>&1 &
 	[ "$u2" -gt 6 ] && [ "$u2" -le "$(sysctl -n net.netfilter.nf_conntrack_udp_timeout)" ]
 }
 tap_check "E: ct-timeout tcp-established 600, tcp-time-wait 9, udp 6, icmp 7: the entries have them and end in time; udp 0: the namespace's again" chk_timeouts
+
+# ---- F ----
+# reasm NS: the datagrams NS's kernel reassembled, IPv4 and IPv6
+reasm() {
+	ip netns exec "$1" awk '
+		$1 == "Ip:" { if (!n) { for (i = 2; i <= NF; i++) f[$i] = i; n = 1 } else v4 = $f["ReasmOKs"] }
+		$1 == "Ip6ReasmOKs" { v6 = $2 }
+		END { print v4 + v6 }' /proc/net/snmp /proc/net/snmp6
+}
+port_tx() { vsw_json 'j[0]["stats"]["tx_packets"]' -s port show sw0 dev "$1"; }
+chk_frag() {
+	local r0 r1 t0 t1
+	r0=$(reasm b) t0=$(port_tx b-p)
+	ip netns exec b "$PY" -c '
+import os, socket
+t = 20 * float(os.environ.get("VHV_TIMEOUT_SCALE", "1") or 1)
+s4 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s4.bind(("10.0.0.2", 7000))
+s6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s6.bind(("fd00::2", 7000))
+print("ready", flush=True)
+for s in (s4, s6):
+    s.settimeout(t)
+    try:
+        print(len(s.recv(65535)), flush=True)
+    except socket.timeout:
+        print("none", flush=True)' > "$TMPD/frag" 2>&1 &
+	PIDS+=($!)
+	poll "$(wait_scaled 30)" grep -q ready "$TMPD/frag" || { diag "receiver: $(cat "$TMPD/frag")"; return 1; }
+	ip netns exec a "$PY" -c '
+import socket
+socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x" * 4000, ("10.0.0.2", 7000))
+socket.socket(socket.AF_INET6, socket.SOCK_DGRAM).sendto(b"y" * 4000, ("fd00::2", 7000))' || return
+	two() { [ "$(grep -c -v ready "$TMPD/frag")" = 2 ]; }
+	poll "$(wait_scaled 60)" two
+	r1=$(reasm b) t1=$(port_tx b-p)
+	diag "b received: $(grep -v ready "$TMPD/frag" | tr '\n' ' '); b reassembled $r0 -> $r1; b-p tx $t0 -> $t1; b-p mtu drops $(drops b-p mtu)"
+	[ "$(grep -v ready "$TMPD/frag" | tr '\n' ' ')" = "4000 4000 " ] &&
+		[ $((r1 - r0)) = 2 ] && [ $((t1 - t0)) -ge 6 ]
+}
+tap_check "F: 4000-byte UDP datagrams in fragments, IPv4 and IPv6: reassembled for tracking, cut again at b's port, reassembled and received by b" chk_frag
 
 # ---- O ----
 chk_off() {
