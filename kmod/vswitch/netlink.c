@@ -190,6 +190,27 @@ struct vsw_switch *vsw_nl_switch(struct net *net, struct nlattr **tb,
 }
 
 /**
+ * vsw_nl_dump_switch() - take RTNL and find the switch a dump names
+ * @skb: the dump's buffer
+ * @cb: the dump
+ *
+ * Return: the switch, with RTNL held; or an ERR_PTR(), RTNL released (a
+ * dump that already sent something ends quietly: the switch went away).
+ */
+struct vsw_switch *vsw_nl_dump_switch(struct sk_buff *skb,
+				      struct netlink_callback *cb)
+{
+	struct vsw_switch *sw;
+
+	rtnl_lock();
+	sw = vsw_nl_switch(sock_net(skb->sk), vsw_compat_dump_attrs(cb),
+			   cb->extack);
+	if (IS_ERR(sw))
+		rtnl_unlock();
+	return sw;
+}
+
+/**
  * vsw_nl_dump_check() - flag the message at @start if the dump raced
  * @cb: the dump, cb->seq set to the generation the dump saw
  * @skb: the dump's buffer
@@ -558,14 +579,9 @@ static int rule_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	int start;
 
 	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
-	rtnl_lock();
-	sw = vsw_nl_switch(sock_net(skb->sk), vsw_compat_dump_attrs(cb),
-			   cb->extack);
-	if (IS_ERR(sw)) {
-		rtnl_unlock();
-		/* a switch gone during the dump ends it */
+	sw = vsw_nl_dump_switch(skb, cb);
+	if (IS_ERR(sw))		/* a switch gone during the dump ends it */
 		return ctx->started ? 0 : PTR_ERR(sw);
-	}
 	ctx->started = true;
 	t = rtnl_dereference(sw->fw.rules);
 	/* a new table during the dump flags its messages */

@@ -70,6 +70,8 @@ extern struct genl_family vsw_nl_family;
 
 struct vsw_switch *vsw_nl_switch(struct net *net, struct nlattr **tb,
 				 struct netlink_ext_ack *extack);
+struct vsw_switch *vsw_nl_dump_switch(struct sk_buff *skb,
+				      struct netlink_callback *cb);
 
 /**
  * VSW_NL_NEED() - reject a request that lacks a required attribute

@@ -208,13 +208,9 @@ int vsw_nl_fdb_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	struct fdb_dump_arg arg = { .skb = skb, .cb = cb };
 
 	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
-	rtnl_lock();
-	arg.sw = vsw_nl_switch(sock_net(skb->sk), vsw_compat_dump_attrs(cb),
-			       cb->extack);
-	if (IS_ERR(arg.sw)) {
-		rtnl_unlock();
+	arg.sw = vsw_nl_dump_switch(skb, cb);
+	if (IS_ERR(arg.sw))
 		return ctx->pos ? 0 : PTR_ERR(arg.sw);
-	}
 	vsw_fdb_walk(arg.sw, &ctx->pos, fdb_dump_one, &arg);
 	rtnl_unlock();
 	return skb->len;

@@ -407,14 +407,9 @@ int vsw_nl_port_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	int start;
 
 	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
-	rtnl_lock();
-	sw = vsw_nl_switch(sock_net(skb->sk), vsw_compat_dump_attrs(cb),
-			   cb->extack);
-	if (IS_ERR(sw)) {
-		rtnl_unlock();
-		/* a switch deleted in the middle of the dump ends it */
+	sw = vsw_nl_dump_switch(skb, cb);
+	if (IS_ERR(sw))		/* a switch deleted during the dump ends it */
 		return ctx->next_id ? 0 : PTR_ERR(sw);
-	}
 	cb->seq = sw->gen;
 	xa_for_each_start(&sw->port_ids, id, port, ctx->next_id) {
 		start = skb->len;

@@ -122,8 +122,12 @@ int pol_bpf_maps(int prog_fd, int *cfg, int *stats, int *meta)
 		uint32_t ml = sizeof(mi);
 		int fd = bpf_map_get_fd_by_id(ids[i]), *slot = NULL;
 
-		if (fd < 0)
-			return -errno;
+		if (fd < 0) {
+			int err = -errno;
+
+			pol_bpf_maps_close(cfg, stats, meta);
+			return err;
+		}
 		if (!bpf_obj_get_info_by_fd(fd, &mi, &ml)) {
 			if (!strcmp(mi.name, "cfg"))
 				slot = cfg;
@@ -137,7 +141,22 @@ int pol_bpf_maps(int prog_fd, int *cfg, int *stats, int *meta)
 		else
 			close(fd);
 	}
-	return *cfg >= 0 && *stats >= 0 && *meta >= 0 ? 0 : -ENOENT;
+	if (*cfg >= 0 && *stats >= 0 && *meta >= 0)
+		return 0;
+	pol_bpf_maps_close(cfg, stats, meta);
+	return -ENOENT;
+}
+
+void pol_bpf_maps_close(int *cfg, int *stats, int *meta)
+{
+	int *fd[] = { cfg, stats, meta };
+	size_t i;
+
+	for (i = 0; i < sizeof(fd) / sizeof(fd[0]); i++) {
+		if (*fd[i] >= 0)
+			close(*fd[i]);
+		*fd[i] = -1;
+	}
 }
 
 int pol_bpf_sessions(int stats_fd, uint32_t i, uint64_t *sum)

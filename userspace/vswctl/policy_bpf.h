@@ -30,9 +30,13 @@ int pol_bpf_prog_fd(const struct vswitch_policy *skel);
 /*
  * The maps of a loaded policy program @prog_fd (any process's, by its fd):
  * cfg, stats and rule_meta, as file descriptors to close. Return 0, or a
- * negative errno (-ENOENT: not a program of this policy model).
+ * negative errno (-ENOENT: not a program of this policy model) with all
+ * three -1.
  */
 int pol_bpf_maps(int prog_fd, int *cfg, int *stats, int *meta);
+
+/* Close the maps of pol_bpf_maps() that are open; set all three to -1. */
+void pol_bpf_maps_close(int *cfg, int *stats, int *meta);
 
 /* Rule rank @i's sessions, summed over the CPUs. 0, or a negative errno. */
 int pol_bpf_sessions(int stats_fd, uint32_t i, uint64_t *sum);

@@ -340,16 +340,8 @@ int vsw_run_policy_show(struct vsw_ctx *ctx, struct vsw_req *r)
 					s.name, s.policy_id, strerror(errno));
 			goto out;
 		}
-		/* without a policy file's maps: the counters by id */
-		if (pol_bpf_maps(prog, &cfg, &stats, &meta)) {
-			if (cfg >= 0)
-				close(cfg);
-			if (stats >= 0)
-				close(stats);
-			if (meta >= 0)
-				close(meta);
-			cfg = stats = meta = -1;
-		}
+		/* without a policy file's maps (all -1): the counters by id */
+		pol_bpf_maps(prog, &cfg, &stats, &meta);
 	}
 	pr_open_object(NULL);
 	pr_str(PR_ANY, "switch", "%s:", s.name);
@@ -367,11 +359,6 @@ out:
 	free(c.v);
 	if (prog >= 0)
 		close(prog);
-	if (cfg >= 0)
-		close(cfg);
-	if (stats >= 0)
-		close(stats);
-	if (meta >= 0)
-		close(meta);
+	pol_bpf_maps_close(&cfg, &stats, &meta);
 	return ret;
 }

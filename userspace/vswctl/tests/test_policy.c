@@ -510,12 +510,7 @@ static int stats_match(int prog_fd, const struct bpf_check *bc)
 			       (unsigned long long)sum,
 			       (unsigned long long)bc->want[i]);
 	}
-	if (cfg >= 0)
-		close(cfg);
-	if (stats >= 0)
-		close(stats);
-	if (meta >= 0)
-		close(meta);
+	pol_bpf_maps_close(&cfg, &stats, &meta);
 	return good;
 }
 
