@@ -102,7 +102,7 @@ static int dp_frag_xmit(struct sk_buff *skb)
  * fragmentation (sch_frag_xmit_hook(): ip_do_fragment(), ip6_fragment()).
  * Each fragment counts as a tx frame. Return: false when it cannot be cut
  * (an IPv6 fragment longer than the egress MTU, or more than one VLAN tag
- * in the frame): the caller drops it as too big.
+ * in the frame): the caller drops it as too big; true when consumed.
  */
 static bool dp_refrag(struct vsw_port *out, struct sk_buff *skb,
 		      const struct vsw_key *key)
@@ -115,7 +115,14 @@ static bool dp_refrag(struct vsw_port *out, struct sk_buff *skb,
 	skb->dev = out->dev;
 	tc_skb_cb(skb)->mru = key->frag_mru;
 	__this_cpu_write(dp_frag_out, out);
-	sch_frag_xmit_hook(skb, dp_frag_xmit);
+	/*
+	 * The kernel's fragmentation frees what it cannot cut (and counts
+	 * it in the namespace's FragFails): the datagram is counted too big.
+	 */
+	if (sch_frag_xmit_hook(skb, dp_frag_xmit)) {
+		vsw_stats_drop(out->stats, VSWITCH_DROP_MTU);
+		vsw_stats_drop(out->sw->stats, VSWITCH_DROP_MTU);
+	}
 	return true;
 }
 
@@ -235,8 +242,12 @@ void vsw_dp_input(struct vsw_port *in, struct sk_buff *skb)
 		reason = dp_ingress_checks(in, skb, &key, &stolen);
 	if (stolen) {
 		/* queued for reassembly, or freed by it */
-		if (reason)
+		if (reason) {
 			dp_drop(in, NULL, reason);
+		} else {
+			vsw_stats_event(in->stats, frags_queued);
+			vsw_stats_event(in->sw->stats, frags_queued);
+		}
 		return;
 	}
 	if (reason) {

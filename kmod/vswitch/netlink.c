@@ -267,7 +267,9 @@ int vsw_nl_put_stats(struct sk_buff *skb, int type,
 	    nla_put_u64_64bit(skb, VSWITCH_STATS_A_TX_PACKETS, st.tx_packets,
 			      VSWITCH_STATS_A_PAD) ||
 	    nla_put_u64_64bit(skb, VSWITCH_STATS_A_TX_BYTES, st.tx_bytes,
-			      VSWITCH_STATS_A_PAD))
+			      VSWITCH_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, VSWITCH_STATS_A_FRAGS_QUEUED,
+			      st.frags_queued, VSWITCH_STATS_A_PAD))
 		return -EMSGSIZE;
 	if (is_switch &&
 	    (nla_put_u64_64bit(skb, VSWITCH_STATS_A_FLOOD_PACKETS, st.flood,

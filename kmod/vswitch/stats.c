@@ -33,6 +33,7 @@ static void fold_one(const struct vsw_pcpu_stats *s, struct vsw_stats *out)
 		v.flood = u64_stats_read(&s->flood);
 		v.learned = u64_stats_read(&s->learned);
 		v.fdb_full = u64_stats_read(&s->fdb_full);
+		v.frags_queued = u64_stats_read(&s->frags_queued);
 		for (i = 0; i < __VSWITCH_DROP_MAX; i++)
 			v.drops[i] = u64_stats_read(&s->drops[i]);
 	} while (u64_stats_fetch_retry(&s->syncp, start));
@@ -44,6 +45,7 @@ static void fold_one(const struct vsw_pcpu_stats *s, struct vsw_stats *out)
 	out->flood += v.flood;
 	out->learned += v.learned;
 	out->fdb_full += v.fdb_full;
+	out->frags_queued += v.frags_queued;
 	for (i = 0; i < __VSWITCH_DROP_MAX; i++)
 		out->drops[i] += v.drops[i];
 }

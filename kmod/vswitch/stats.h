@@ -15,6 +15,7 @@
  * @flood: frames flooded (switch only)
  * @learned: fdb entries learned (switch only)
  * @fdb_full: source addresses not learned, table full (switch only)
+ * @frags_queued: fragments held for reassembly (port: from this port)
  * @drops: drops by reason, indexed by enum vswitch_drop
  * @syncp: makes the 64-bit values consistent on 32-bit readers
  *
@@ -28,6 +29,7 @@ struct vsw_pcpu_stats {
 	u64_stats_t flood;
 	u64_stats_t learned;
 	u64_stats_t fdb_full;
+	u64_stats_t frags_queued;
 	u64_stats_t drops[__VSWITCH_DROP_MAX];
 	struct u64_stats_sync syncp;
 };
@@ -41,6 +43,7 @@ struct vsw_pcpu_stats {
  * @flood: see struct vsw_pcpu_stats
  * @learned: see struct vsw_pcpu_stats
  * @fdb_full: see struct vsw_pcpu_stats
+ * @frags_queued: see struct vsw_pcpu_stats
  * @drops: see struct vsw_pcpu_stats
  */
 struct vsw_stats {
@@ -51,6 +54,7 @@ struct vsw_stats {
 	u64 flood;
 	u64 learned;
 	u64 fdb_full;
+	u64 frags_queued;
 	u64 drops[__VSWITCH_DROP_MAX];
 };
 
@@ -90,7 +94,7 @@ static inline void vsw_stats_drop(struct vsw_pcpu_stats __percpu *pcpu,
 	u64_stats_update_end(&s->syncp);
 }
 
-/* One of the switch-only event counters: @field is a member name. */
+/* One of the event counters (flood, learned, ...): @field names it. */
 #define vsw_stats_event(pcpu, field) do {				\
 	struct vsw_pcpu_stats *__s = this_cpu_ptr(pcpu);		\
 									\

@@ -107,6 +107,7 @@ static struct nla_policy stats_policy[VSWITCH_STATS_A_MAX + 1] = {
 	[VSWITCH_STATS_A_FDB_FULL] = U64,
 	[VSWITCH_STATS_A_DROPS_TOTAL] = U64,
 	[VSWITCH_STATS_A_DROPS] = NEST,
+	[VSWITCH_STATS_A_FRAGS_QUEUED] = U64,
 };
 
 /* Set the has bits of every attribute present in @tb[0..@max]. */
@@ -177,6 +178,7 @@ static int parse_stats(struct nlattr *nest, struct vsw_stats *st)
 	get_u64(tb, VSWITCH_STATS_A_FDB_LEARNED, &st->fdb_learned);
 	get_u64(tb, VSWITCH_STATS_A_FDB_FULL, &st->fdb_full);
 	get_u64(tb, VSWITCH_STATS_A_DROPS_TOTAL, &st->drops_total);
+	get_u64(tb, VSWITCH_STATS_A_FRAGS_QUEUED, &st->frags_queued);
 	return tb[VSWITCH_STATS_A_DROPS] ?
 	       parse_drops(tb[VSWITCH_STATS_A_DROPS], st) : 0;
 }

@@ -30,6 +30,7 @@ struct vsw_stats {
 	uint64_t has;				/* VSWITCH_STATS_A_* */
 	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;
 	uint64_t flood_packets, fdb_learned, fdb_full;
+	uint64_t frags_queued;	/* fragments held for reassembly */
 	uint64_t drops_total;
 	uint64_t drops[VSWITCH_DROP_MAX + 1];	/* by enum vswitch_drop */
 	uint64_t drops_has;			/* bit per reason reported */

@@ -132,6 +132,13 @@ static void show_stats(const struct vsw_stats *st)
 			" fdb-full %" PRIu64, st->fdb_full);
 		pr_eol();
 	}
+	/* text: only once the firewall held a fragment */
+	if (VSW_HAS(st, VSWITCH_STATS_A_FRAGS_QUEUED) &&
+	    (st->frags_queued || pr_is_json())) {
+		counter(st, VSWITCH_STATS_A_FRAGS_QUEUED, "frags_queued",
+			"    frags-queued %" PRIu64, st->frags_queued);
+		pr_eol();
+	}
 	show_drops(st);
 	pr_close_object();
 }

@@ -161,6 +161,13 @@ enum vswitch_stats_a {
 	VSWITCH_STATS_A_FDB_FULL,
 	VSWITCH_STATS_A_DROPS_TOTAL,
 	VSWITCH_STATS_A_DROPS,		/* nest: type = enum vswitch_drop */
+	VSWITCH_STATS_A_FRAGS_QUEUED,	/* fragments the firewall held for
+					 * reassembly: the fragment that
+					 * completes a datagram goes on as
+					 * the datagram, the others (and
+					 * those of datagrams that never
+					 * complete) are counted here
+					 */
 
 	__VSWITCH_STATS_A_MAX,
 	VSWITCH_STATS_A_MAX = __VSWITCH_STATS_A_MAX - 1

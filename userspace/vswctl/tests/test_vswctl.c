@@ -591,6 +591,19 @@ static void test_print_objects(struct vsw_msg *m)
 	     "    rx: packets 100 bytes 12000  tx: packets 90 bytes 11000\n"
 	     "    flood 3 learned 5 fdb-full 0\n"
 	     "    drops 0\n", NULL, "switch -s, no drop: no colon");
+	m->sw.stats.has |= VSW_BIT(VSWITCH_STATS_A_FRAGS_QUEUED);
+	BOTH(vsw_show_switch(&m->sw, true),
+	     "sw0: ports 2 fdb 5/8192 ageing 300 internal-ifindex 12\n"
+	     "    rx: packets 100 bytes 12000  tx: packets 90 bytes 11000\n"
+	     "    flood 3 learned 5 fdb-full 0\n"
+	     "    drops 0\n", NULL, "switch -s, no fragment held: no frags-queued line");
+	m->sw.stats.frags_queued = 7;
+	BOTH(vsw_show_switch(&m->sw, true),
+	     "sw0: ports 2 fdb 5/8192 ageing 300 internal-ifindex 12\n"
+	     "    rx: packets 100 bytes 12000  tx: packets 90 bytes 11000\n"
+	     "    flood 3 learned 5 fdb-full 0\n"
+	     "    frags-queued 7\n"
+	     "    drops 0\n", NULL, "switch -s, fragments held: frags-queued 7");
 	nlmsg_free(msg);
 	msg = fw_switch_reply(0, 0);
 	vsw_msg_parse(nlmsg_hdr(msg), m);

@@ -252,7 +252,7 @@ vsw_recv_wait() {
 
 # vsw_snap FILE SWITCH: the counters of SWITCH, of each of its ports and of
 # each port's device (the ground truth), one "NAME VALUE" line each:
-# switch.rx_packets, switch.flood_packets, switch.drops.mtu,
+# switch.rx_packets, switch.flood_packets, switch.drops.mtu, switch.frags_queued,
 # port.DEV.tx_bytes, port.DEV.drops.hairpin, dev.DEV.rx_packets... Drop
 # reasons are named as in `vswctl -s` text. The devices' counters are read
 # before and after the switch's, and the read is kept only when they did
@@ -301,6 +301,7 @@ vsw_snap() {
 			   if (obj == "switch") sw = 1 }
 		/^ +flood / { print "switch.flood_packets", $2; print "switch.fdb_learned", $4
 			      print "switch.fdb_full", $6 }
+		/^ +frags-queued / { print obj ".frags_queued", $2 }
 		/^ +drops / { sub(":", "", $2); print obj ".drops_total", $2
 			      for (i = 3; i < NF; i += 2) print obj ".drops." $i, $(i + 1) }
 		END { exit !sw }
