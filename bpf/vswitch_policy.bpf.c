@@ -9,7 +9,8 @@
  * struct vswitch_policy_cb in cb[0..4]. It finds the groups of both
  * ends and the scopes (the groups of both ports), looks up each triple
  * (and "any") in the rules trie, and returns the verdict of the best rule
- * found, or the default's. The rule id goes back in cb[4]; each decision
+ * found, or the default's. Only groups that play their part in some rule
+ * make triples (struct vswp_roles): most policies need one lookup or two. The rule id goes back in cb[4]; each decision
  * is counted per rule.
  *
  * vswctl sizes the maps (max_entries) and fills them before it hands the
@@ -39,7 +40,7 @@ struct {
 	__uint(max_entries, VSWITCH_MAX_PORTS);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, __u32);
-	__type(value, struct vswp_groups);
+	__type(value, struct vswp_roles);
 } port_groups SEC(".maps");
 
 struct {
@@ -47,7 +48,7 @@ struct {
 	__uint(max_entries, 16384);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct vswp_v4_key);
-	__type(value, struct vswp_groups);
+	__type(value, struct vswp_roles);
 } v4_groups SEC(".maps");
 
 struct {
@@ -55,7 +56,7 @@ struct {
 	__uint(max_entries, 16384);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct vswp_v6_key);
-	__type(value, struct vswp_groups);
+	__type(value, struct vswp_roles);
 } v6_groups SEC(".maps");
 
 struct {
@@ -159,49 +160,64 @@ static __always_inline int parse(struct __sk_buff *skb, struct ends *e,
 	return 0;
 }
 
+/* Add the groups of @v in role @ri (VSWP_RI_*). */
 static __always_inline void add_groups(struct gset *g,
-				       const struct vswp_groups *v)
+				       const struct vswp_roles *v, int ri)
 {
+	const struct vswp_groups *gr;
 	__u32 i;
 
 	if (!v)
 		return;
+	gr = &v->of[ri];
 	for (i = 0; i < VSWP_GROUPS_MAX; i++) {
-		if (i >= v->n || g->n >= VSWP_GROUPS_MAX * 2)
+		if (i >= gr->n || g->n >= VSWP_GROUPS_MAX * 2)
 			break;
-		g->id[g->n & 31] = v->id[i];
+		g->id[g->n & 31] = gr->id[i];
 		g->n++;
 	}
 }
 
-/* The scopes of a packet: the groups of both its ports, then "any". */
-static __always_inline void scopes_of(struct gset *g, __u32 in, __u32 out)
+/*
+ * Add "any" when it plays @role, without a branch: one more path per call
+ * multiplies the paths the 6.1 verifier walks past its limit.
+ */
+static __always_inline void add_any(struct gset *g, const struct vswp_cfg *c,
+				    __u32 role)
 {
-	g->n = 0;
-	add_groups(g, bpf_map_lookup_elem(&port_groups, &in));
-	add_groups(g, bpf_map_lookup_elem(&port_groups, &out));
 	g->id[g->n & 31] = VSWP_GROUP_ANY;
-	g->n++;
+	g->n += !!(c->any_roles & role);
 }
 
-static __always_inline void groups_of(struct gset *g, __u32 port,
+/* The scopes of a packet: the groups of both its ports, then "any". */
+static __always_inline void scopes_of(struct gset *g, const struct vswp_cfg *c,
+				      __u32 in, __u32 out)
+{
+	g->n = 0;
+	add_groups(g, bpf_map_lookup_elem(&port_groups, &in), VSWP_RI_SCOPE);
+	add_groups(g, bpf_map_lookup_elem(&port_groups, &out), VSWP_RI_SCOPE);
+	add_any(g, c, VSWP_ROLE_SCOPE);
+}
+
+/* The groups of an end in a role: its port's, its address's, then "any". */
+static __always_inline void groups_of(struct gset *g, const struct vswp_cfg *c,
+				      int ri, __u32 role, __u32 port,
 				      const __u8 *addr, int v6)
 {
 	g->n = 0;
-	add_groups(g, bpf_map_lookup_elem(&port_groups, &port));
+	add_groups(g, bpf_map_lookup_elem(&port_groups, &port), ri);
 	if (v6) {
 		struct vswp_v6_key k = { .prefixlen = 128 };
 
 		__builtin_memcpy(k.addr, addr, 16);
-		add_groups(g, bpf_map_lookup_elem(&v6_groups, &k));
+		add_groups(g, bpf_map_lookup_elem(&v6_groups, &k), ri);
 	} else {
 		struct vswp_v4_key k = { .prefixlen = 32 };
 
 		__builtin_memcpy(k.addr, addr, 4);
-		add_groups(g, bpf_map_lookup_elem(&v4_groups, &k));
+		add_groups(g, bpf_map_lookup_elem(&v4_groups, &k), ri);
 	}
-	g->id[g->n & 31] = VSWP_GROUP_ANY;
-	g->n++;
+	add_any(g, c, role);
 }
 
 /*
@@ -274,9 +290,11 @@ int vswitch_policy(struct __sk_buff *skb)
 	if (parse(skb, &e, reply))
 		return decide(skb, c->n_rules, 0, c->default_action);
 	s.best = c->n_rules;
-	groups_of(&s.src, reply ? out_port : in_port, e.src, e.v6);
-	groups_of(&s.dst, reply ? in_port : out_port, e.dst, e.v6);
-	scopes_of(&s.scope, in_port, out_port);
+	groups_of(&s.src, c, VSWP_RI_SRC, VSWP_ROLE_SRC,
+		  reply ? out_port : in_port, e.src, e.v6);
+	groups_of(&s.dst, c, VSWP_RI_DST, VSWP_ROLE_DST,
+		  reply ? in_port : out_port, e.dst, e.v6);
+	scopes_of(&s.scope, c, in_port, out_port);
 	s.k.proto = e.proto;
 	s.k.dport = bpf_htons(e.dport);
 	bpf_loop(s.src.n * s.dst.n * s.scope.n, lookup_triple, &s, 0);

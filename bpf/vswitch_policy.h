@@ -85,10 +85,30 @@ struct vswp_rule_meta {
 };
 
 /* cfg[0] */
+/*
+ * The roles a group plays in the rules: the program looks up only the
+ * triples whose groups play their part in some rule, as no other triple
+ * has an entry. A port's or an address's groups are stored once per role
+ * (struct vswp_roles), holding only the groups that play it; "any" plays
+ * the roles in cfg.any_roles.
+ */
+#define VSWP_ROLE_SRC		0x1	/* named in some rule's "from" */
+#define VSWP_ROLE_DST		0x2	/* in some rule's "to" */
+#define VSWP_ROLE_SCOPE		0x4	/* in some "applied_to" (any: some
+					 * rule has none) */
+
+enum { VSWP_RI_SRC, VSWP_RI_DST, VSWP_RI_SCOPE, VSWP_ROLES };
+
+/* the value of port_groups, v4_groups and v6_groups */
+struct vswp_roles {
+	struct vswp_groups of[VSWP_ROLES];	/* by VSWP_RI_* */
+};
+
 struct vswp_cfg {
 	__u32 n_rules;		/* the default's counters are at stats[n_rules] */
 	__u8 default_action;	/* enum vswp_action */
-	__u8 pad[3];
+	__u8 any_roles;		/* VSWP_ROLE_* of "any" */
+	__u8 pad[2];
 };
 
 /* stats[rule index] (per CPU) */

@@ -1074,6 +1074,50 @@ out:
 	return ret;
 }
 
+/* role @bit for each of @ids, "any" in the cfg */
+static void roles_add(struct pol_maps *m, const uint16_t *ids, size_t n,
+		      uint8_t bit)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (ids[i] == VSWP_GROUP_ANY)
+			m->cfg.any_roles |= bit;
+		else if (ids[i] < VSWP_GROUP_IDS)
+			m->roles[ids[i]] |= bit;
+	}
+}
+
+void pol_maps_roles(const struct pol_maps *m, const struct vswp_groups *g,
+		    struct vswp_roles *out)
+{
+	int i, ri;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < g->n && i < VSWP_GROUPS_MAX; i++)
+		for (ri = 0; ri < VSWP_ROLES; ri++)
+			if (g->id[i] < VSWP_GROUP_IDS &&
+			    (m->roles[g->id[i]] & (1U << ri)))
+				out->of[ri].id[out->of[ri].n++] = g->id[i];
+}
+
+/* The roles each group plays in the rules (the program skips the rest). */
+static void compile_roles(const struct policy *p, struct pol_maps *m)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_rules; i++) {
+		const struct pol_rule *r = &p->rules[i];
+
+		roles_add(m, r->from, r->n_from, VSWP_ROLE_SRC);
+		roles_add(m, r->to, r->n_to, VSWP_ROLE_DST);
+		if (r->n_scope)
+			roles_add(m, r->scope, r->n_scope, VSWP_ROLE_SCOPE);
+		else
+			m->cfg.any_roles |= VSWP_ROLE_SCOPE;
+	}
+}
+
 int policy_compile(struct policy *p, struct pol_maps *m, char *err,
 		   size_t errlen)
 {
@@ -1100,6 +1144,7 @@ int policy_compile(struct policy *p, struct pol_maps *m, char *err,
 	if (compile_ports(&c, m) || compile_family(&c, m, 0) ||
 	    compile_family(&c, m, 1) || compile_rules(&c, m))
 		goto fail;
+	compile_roles(p, m);
 	return 0;
 fail:
 	pol_maps_free(m);
@@ -1108,9 +1153,24 @@ fail:
 
 /* --------------------------------------------------- decisions, in C */
 
-/* The groups of port @name and address @addr, as the program finds them. */
-static void maps_groups(const struct pol_maps *m, const char *name,
-			const uint8_t *addr, bool v6, int *n_out, uint16_t *ids)
+/* Add @id to @ids when it plays @role, as the program does. */
+static void maps_add(const struct pol_maps *m, uint16_t id, uint8_t role,
+		     int *n, uint16_t *ids)
+{
+	uint8_t r = id == VSWP_GROUP_ANY ? m->cfg.any_roles :
+		    id < VSWP_GROUP_IDS ? m->roles[id] : 0;
+
+	if (r & role)
+		ids[(*n)++] = id;
+}
+
+/*
+ * The groups in @role of port @name and address @addr, as the program
+ * finds them.
+ */
+static void maps_groups(const struct pol_maps *m, uint8_t role,
+			const char *name, const uint8_t *addr, bool v6,
+			int *n_out, uint16_t *ids)
 {
 	const struct pol_port *pp = name ? port_find(m, name) : NULL;
 	const struct vswp_groups *best = NULL;
@@ -1120,7 +1180,7 @@ static void maps_groups(const struct pol_maps *m, const char *name,
 	*n_out = 0;
 	if (pp)
 		for (i = 0; i < pp->g.n; i++)
-			ids[(*n_out)++] = pp->g.id[i];
+			maps_add(m, pp->g.id[i], role, n_out, ids);
 	for (k = 0; k < (v6 ? m->n_v6 : m->n_v4); k++) {
 		struct pol_prefix q = { .v6 = v6 }, a = { .v6 = v6 };
 
@@ -1136,8 +1196,8 @@ static void maps_groups(const struct pol_maps *m, const char *name,
 	}
 	if (best)
 		for (i = 0; i < best->n; i++)
-			ids[(*n_out)++] = best->id[i];
-	ids[(*n_out)++] = VSWP_GROUP_ANY;
+			maps_add(m, best->id[i], role, n_out, ids);
+	maps_add(m, VSWP_GROUP_ANY, role, n_out, ids);
 }
 
 /* The longest match of @k among the entries (linear: tests only). */
@@ -1174,13 +1234,13 @@ int pol_maps_decide(const struct pol_maps *m, const struct pol_packet *pk)
 	int ns = 0, nd = 0, nsc = 0, i, j, l, best = -1;
 	struct vswp_rule_key k = { .prefixlen = VSWP_KEY_BITS };
 
-	maps_groups(m, pk->in_port, pk->src, pk->v6, &ns, src);
-	maps_groups(m, pk->out_port, pk->dst, pk->v6, &nd, dst);
+	maps_groups(m, VSWP_ROLE_SRC, pk->in_port, pk->src, pk->v6, &ns, src);
+	maps_groups(m, VSWP_ROLE_DST, pk->out_port, pk->dst, pk->v6, &nd, dst);
 	for (i = 0; in && i < in->g.n; i++)
-		scope[nsc++] = in->g.id[i];
+		maps_add(m, in->g.id[i], VSWP_ROLE_SCOPE, &nsc, scope);
 	for (i = 0; out && i < out->g.n; i++)
-		scope[nsc++] = out->g.id[i];
-	scope[nsc++] = VSWP_GROUP_ANY;
+		maps_add(m, out->g.id[i], VSWP_ROLE_SCOPE, &nsc, scope);
+	maps_add(m, VSWP_GROUP_ANY, VSWP_ROLE_SCOPE, &nsc, scope);
 	k.proto = pk->proto;
 	k.dport = htons(proto_has_ports(pk->proto) ? pk->dport : 0);
 	for (i = 0; i < ns; i++)

@@ -90,6 +90,7 @@ struct pol_maps {
 	size_t n_entries;
 	struct vswp_rule_meta *meta;	/* by rule index */
 	size_t n_meta;
+	uint8_t roles[VSWP_GROUP_IDS];	/* VSWP_ROLE_* by group id */
 };
 
 /*
@@ -99,6 +100,13 @@ struct pol_maps {
  */
 int policy_parse(const char *name, const char *text, size_t len,
 		 struct policy *p, char *err, size_t errlen);
+
+/*
+ * The groups of @g that play each role in the policy's rules: what the
+ * program's maps hold for a port or an address.
+ */
+void pol_maps_roles(const struct pol_maps *m, const struct vswp_groups *g,
+		    struct vswp_roles *out);
 
 /* Compile @p into @m. Return 0, or -1 with a message in @err. */
 int policy_compile(struct policy *p, struct pol_maps *m, char *err,

@@ -37,6 +37,7 @@ static int fill(struct vswitch_policy *s, const struct pol_maps *m,
 		void (*skipped)(const char *name, void *arg),
 		char *err, size_t errlen)
 {
+	struct vswp_roles v;
 	uint32_t i, zero = 0;
 
 	for (i = 0; i < m->n_ports; i++) {
@@ -47,17 +48,20 @@ static int fill(struct vswitch_policy *s, const struct pol_maps *m,
 				skipped(m->ports[i].name, arg);
 			continue;
 		}
-		if (update(s->maps.port_groups, &id, &m->ports[i].g, err, errlen))
+		pol_maps_roles(m, &m->ports[i].g, &v);
+		if (update(s->maps.port_groups, &id, &v, err, errlen))
 			return -1;
 	}
-	for (i = 0; i < m->n_v4; i++)
-		if (update(s->maps.v4_groups, &m->v4_keys[i], &m->v4_vals[i],
-			   err, errlen))
+	for (i = 0; i < m->n_v4; i++) {
+		pol_maps_roles(m, &m->v4_vals[i], &v);
+		if (update(s->maps.v4_groups, &m->v4_keys[i], &v, err, errlen))
 			return -1;
-	for (i = 0; i < m->n_v6; i++)
-		if (update(s->maps.v6_groups, &m->v6_keys[i], &m->v6_vals[i],
-			   err, errlen))
+	}
+	for (i = 0; i < m->n_v6; i++) {
+		pol_maps_roles(m, &m->v6_vals[i], &v);
+		if (update(s->maps.v6_groups, &m->v6_keys[i], &v, err, errlen))
 			return -1;
+	}
 	for (i = 0; i < m->n_entries; i++)
 		if (update(s->maps.rules, &m->rule_keys[i], &m->rule_vals[i],
 			   err, errlen))
@@ -65,6 +69,7 @@ static int fill(struct vswitch_policy *s, const struct pol_maps *m,
 	for (i = 0; i < m->n_meta; i++)
 		if (update(s->maps.rule_meta, &i, &m->meta[i], err, errlen))
 			return -1;
+
 	return update(s->maps.cfg, &zero, &m->cfg, err, errlen);
 }
 
