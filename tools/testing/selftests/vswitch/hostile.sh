@@ -60,12 +60,8 @@ SW=vhos
 A4=10.79.0.1 B4=10.79.0.2 A6=fd79::1 B6=fd79::2
 
 TMPD=$(mktemp -d)
-PIDS=()
+# (vsw_cleanup stops VSW_PIDS first)
 cleanup() {
-	set +e
-	local p
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
 	vsw_cleanup
 	rm -rf "$TMPD"
 }
@@ -204,7 +200,7 @@ chk_after() {
 	ip -n a addr add "$A4/24" dev eth0 || return
 	ip -n b addr add "$B4/24" dev eth0 || return
 	vswctl ct flush "$SW" || return
-	ip netns exec b "$PY" "$TCP" serve 8080 9090 > "$TMPD/serve" 2>&1 & PIDS+=($!)
+	ip netns exec b "$PY" "$TCP" serve 8080 9090 > "$TMPD/serve" 2>&1 & VSW_PIDS+=($!)
 	# shellcheck disable=SC2317
 	up() { grep -q listening "$TMPD/serve"; }
 	poll "$(wait_scaled 60)" up || { diag "echo server: $(cat "$TMPD/serve")"; return 1; }
