@@ -6,9 +6,13 @@
 #            with and without vhv, with deterministic guest time (vm-run -I)
 #   vswitch  vswitch-bench.sh, vswitch against a bridge and OVS's datapath,
 #            in its own boot with deterministic guest time (vm-run -I)
+#   firewall firewall-bench.sh, vswitch's firewall with a 1000-rule policy
+#            against a bridge with nftables conntrack and OVS's datapath
+#            with ct(), and 10,000 rules against 1 (vm-run -I)
 #   vtpm     vtpm-bench.sh, TPM commands/s and memory per instance against
 #            swtpm behind tpm_vtpm_proxy, also with vm-run -I
-# BENCH picks them (default "vhv vswitch vtpm"), BENCH_KVER the kernel (6.1).
+# BENCH picks them (default "vhv vswitch firewall vtpm"), BENCH_KVER the
+# kernel (6.1).
 # The outputs are kept in build/bench/; the last line sums up the ratios.
 set -u
 set -o pipefail
@@ -20,11 +24,11 @@ k=${BENCH_KVER:-$(echo $KVERS | tr ' ' '\n' | grep '^6\.1\.' | head -n1)}
 LOGS=$ROOT/build/bench
 mkdir -p "$LOGS"
 
-BENCHES=${BENCH:-vhv vswitch vtpm}
+BENCHES=${BENCH:-vhv vswitch firewall vtpm}
 for b in $BENCHES; do
 	case $b in
-	vhv|vswitch|vtpm) ;;
-	*) echo "run.sh: no benchmark '$b' (vhv, vswitch, vtpm)" >&2; exit 2 ;;
+	vhv|vswitch|firewall|vtpm) ;;
+	*) echo "run.sh: no benchmark '$b' (vhv, vswitch, firewall, vtpm)" >&2; exit 2 ;;
 	esac
 done
 
@@ -41,6 +45,11 @@ for b in $BENCHES; do
 			-e "ROUNDS=${ROUNDS:-5}" -e "COUNT=${COUNT:-50000}" \
 			-e "SECURITY=${SECURITY:-0}" \
 			-- "$SELF/vswitch-bench.sh" ;;
+	firewall)
+		"$ROOT/tools/testing/qemu/vm-run" -I -k "$k" -t 3600 -C "$ROOT" \
+			-e "ROUNDS=${ROUNDS:-5}" -e "COUNT=${FW_COUNT:-20000}" \
+			-e "CONNS=${FW_CONNS:-3000}" \
+			-- "$SELF/firewall-bench.sh" ;;
 	vtpm)
 		"$ROOT/tools/testing/qemu/vm-run" -I -k "$k" -t 1800 -C "$ROOT" \
 			-e "ROUNDS=${ROUNDS:-5}" -e "SECS=${SECS:-2}" \

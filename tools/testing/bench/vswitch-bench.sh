@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck disable=SC2034 # variables pair-lib.sh reads and sets
 # In-guest vswitch benchmark: UDP packets per second from one namespace to
 # another through vswitch, a Linux bridge and Open vSwitch's kernel
 # datapath, on the same veth pairs, in one boot.
@@ -55,14 +56,14 @@ MAC_TO=02:5e:00:00:00:03	# where the frames go: behind b1, not b0
 IP_A0=10.97.0.1 IP_TO=10.97.0.2
 
 SWITCHES=(vswitch bridge ovs redirect)
+# shellcheck source=pair-lib.sh
+. "$(dirname "$0")/pair-lib.sh"
 [ "$SECURITY" = 1 ] && SWITCHES+=(vswitch-sec)
 
 PARKED=()
 cleanup() {
 	set +e
-	[ ${#PARKED[@]} -eq 0 ] || kill "${PARKED[@]}" 2>/dev/null
-	ip netns del $SRC 2>/dev/null
-	ip netns del $DST 2>/dev/null
+	pair_cleanup
 	"$VSWCTL" switch del vsb0 2>/dev/null
 	ip link del vsbbr 2>/dev/null
 	ovs-dpctl del-dp vsbovs 2>/dev/null
@@ -109,56 +110,6 @@ redirect_up() {
 }
 redirect_down() { tc qdisc del dev a1 clsact; }
 
-# --- the generator ---------------------------------------------------------
-# The sender's pktgen files and the receiver's /proc/net/dev are read and
-# written through /proc/PID/net of a process parked in each namespace, with
-# shell builtins: no process is started per reading (each costs seconds of
-# emulation). Only pgctrl acts on the writer's own namespace.
-park() {
-	ip netns exec "$1" sleep 1000000 &
-	PARKED+=($!)
-	until [ "/proc/$!/ns/net" -ef "/run/netns/$1" ]; do sleep 0.1; done
-}
-# rx_of PID DEV: sets RX to DEV's received packets in PID's namespace
-rx_of() {
-	local line name bytes packets rest
-	RX=
-	while read -r line; do
-		read -r name bytes packets rest <<< "${line/:/ }"
-		[ "$name" = "$2" ] && RX=$packets
-	done < "/proc/$1/net/dev"
-	[ -n "$RX" ] || die "no $2 in /proc/$1/net/dev"
-}
-# result: sets USEC (pktgen's elapsed time, first frame to last) and SENT
-result() {
-	local line
-	USEC= SENT=
-	while read -r line; do
-		case $line in
-		"Result: OK: "*)
-			line=${line#Result: OK: }
-			USEC=${line%%(*}
-			line=${line#*usec, }
-			SENT=${line%% *}
-			;;
-		esac
-	done < "$PG/a0"
-	[ -n "$USEC" ] || die "pktgen: $(grep Result "$PG/a0")"
-}
-# run N: send N frames; sets RCVD (frames b0 received), USEC and SENT
-run() {
-	local rx0
-	rx_of "$RCV" b0
-	rx0=$RX
-	echo "count $1" > "$PG/a0"
-	ip netns exec $SRC sh -c 'echo start > /proc/net/pktgen/pgctrl'
-	rx_of "$RCV" b0
-	RCVD=$((RX - rx0))
-	result
-}
-
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-
 # --- setup -----------------------------------------------------------------
 [ -r "$KO" ] || die "no module $KO (make all)"
 [ -x "$VSWCTL" ] || die "no $VSWCTL (make all)"
@@ -166,56 +117,17 @@ lsmod | grep -q '^vswitch ' || { modprobe -a nf_conntrack nf_defrag_ipv6 nf_reje
 modprobe bridge
 modprobe openvswitch
 modprobe pktgen
-# no IPv6 chatter (DAD, router solicitations, MLD) through the switches
-sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-for ns in $SRC $DST; do
-	ip netns add $ns
-	ip netns exec $ns sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-		net.ipv6.conf.default.disable_ipv6=1
-	ip -n $ns link set lo up
-done
-ip link add a1 type veth peer name a0 netns $SRC
-ip link add b1 type veth peer name b0 netns $DST
-ip -n $SRC link set a0 address $MAC_A0 up
-ip -n $SRC addr add $IP_A0/24 dev a0
-ip -n $DST link set b0 address $MAC_B0 up
-ip -n $DST addr add $IP_TO/24 dev b0
-ip link set a1 up
-ip link set b1 up
-park $SRC
-PG=/proc/${PARKED[0]}/net/pktgen
-park $DST
-RCV=${PARKED[1]}
-
-echo rem_device_all > "$PG/kpktgend_0"
-echo "add_device a0" > "$PG/kpktgend_0"
-for c in "clone_skb 0" "pkt_size 60" "delay 0" "dst_mac $MAC_TO" \
-	 "src_min $IP_A0" "src_max $IP_A0" "dst $IP_TO" \
-	 "udp_src_min 9" "udp_src_max 9" "udp_dst_min 9" "udp_dst_max 9"; do
-	echo "$c" > "$PG/a0"	# clone_skb 0: veth changes the frames it forwards
-done
+pair_setup
 
 echo "vswitch benchmark on $(uname -r): ${SWITCHES[*]}, $ROUNDS rounds of $COUNT frames"
 declare -A PPS
-n=${#SWITCHES[@]}
-for r in $(seq "$ROUNDS"); do
-	line="  round $r:"
-	for i in $(seq 0 $((n - 1))); do
-		sw=${SWITCHES[$(((i + r - 1) % n))]}
-		"${sw}_up" > /dev/null
-		run "$COUNT"
-		"${sw}_down"
-		# more: frames of the switch's own (the bridge device sends
-		# IGMPv3 reports once it is up); fewer: frames lost
-		[ "$RCVD" -eq "$SENT" ] ||
-			echo "  note: $sw: $SENT sent, $RCVD received" >&2
-		[ "$RCVD" -gt 0 ] || die "$sw: no frame reached b0"
-		pps=$(((RCVD * 1000000 + USEC / 2) / USEC))
-		PPS[$sw]+="$pps "
-		line+=" $sw $pps"
-	done
-	echo "$line pps"
-done
+# measure SWITCH: one run of COUNT frames
+measure() {
+	pg_run "$COUNT"
+	rate pps "$1"
+	PPS[$1]+="$RATE " FIELD=$RATE
+}
+pair_rounds measure pps
 
 declare -A MED
 for sw in "${SWITCHES[@]}"; do
