@@ -76,7 +76,8 @@ static const struct net_device_ops internal_ops = {
 
 /* ethtool -S: the internal port's counters, named as in vswctl -j -s. */
 static const char *const stat_names[] = {
-	"rx_packets", "rx_bytes", "tx_packets", "tx_bytes", "drops_total",
+	"rx_packets", "rx_bytes", "tx_packets", "tx_bytes", "frags_queued",
+	"drops_total",
 };
 
 /* Per drop reason, "drops_" and vswctl's JSON key; index enum vswitch_drop. */
@@ -156,6 +157,7 @@ static void internal_get_ethtool_stats(struct net_device *dev,
 	*data++ = st.rx_bytes;
 	*data++ = st.tx_packets;
 	*data++ = st.tx_bytes;
+	*data++ = st.frags_queued;
 	*data++ = total;
 	for (i = 1; i <= VSWITCH_DROP_MAX; i++)
 		*data++ = st.drops[i];
