@@ -10,8 +10,8 @@
  * ends and the scopes (the groups of both ports), looks up each triple
  * (and "any") in the rules trie, and returns the verdict of the best rule
  * found, or the default's. Only groups that play their part in some rule
- * make triples (struct vswp_roles): most policies need one lookup or two. The rule id goes back in cb[4]; each decision
- * is counted per rule.
+ * make triples (struct vswp_roles): most policies need one lookup or two.
+ * The rule id goes back in cb[4]; each decision is counted per rule.
  *
  * vswctl sizes the maps (max_entries) and fills them before it hands the
  * program to the switch (userspace/vswctl/policy.c); a new policy is a
@@ -179,14 +179,14 @@ static __always_inline void add_groups(struct gset *g,
 }
 
 /*
- * Add "any" when it plays @role, without a branch: one more path per call
- * multiplies the paths the 6.1 verifier walks past its limit.
+ * Add "any" when it plays role @ri, without a branch: one more path per
+ * call multiplies the paths the 6.1 verifier walks past its limit.
  */
 static __always_inline void add_any(struct gset *g, const struct vswp_cfg *c,
-				    __u32 role)
+				    int ri)
 {
 	g->id[g->n & 31] = VSWP_GROUP_ANY;
-	g->n += !!(c->any_roles & role);
+	g->n += (c->any_roles >> ri) & 1;
 }
 
 /* The scopes of a packet: the groups of both its ports, then "any". */
@@ -196,12 +196,12 @@ static __always_inline void scopes_of(struct gset *g, const struct vswp_cfg *c,
 	g->n = 0;
 	add_groups(g, bpf_map_lookup_elem(&port_groups, &in), VSWP_RI_SCOPE);
 	add_groups(g, bpf_map_lookup_elem(&port_groups, &out), VSWP_RI_SCOPE);
-	add_any(g, c, VSWP_ROLE_SCOPE);
+	add_any(g, c, VSWP_RI_SCOPE);
 }
 
 /* The groups of an end in a role: its port's, its address's, then "any". */
 static __always_inline void groups_of(struct gset *g, const struct vswp_cfg *c,
-				      int ri, __u32 role, __u32 port,
+				      int ri, __u32 port,
 				      const __u8 *addr, int v6)
 {
 	g->n = 0;
@@ -217,7 +217,7 @@ static __always_inline void groups_of(struct gset *g, const struct vswp_cfg *c,
 		__builtin_memcpy(k.addr, addr, 4);
 		add_groups(g, bpf_map_lookup_elem(&v4_groups, &k), ri);
 	}
-	add_any(g, c, role);
+	add_any(g, c, ri);
 }
 
 /*
@@ -290,10 +290,10 @@ int vswitch_policy(struct __sk_buff *skb)
 	if (parse(skb, &e, reply))
 		return decide(skb, c->n_rules, 0, c->default_action);
 	s.best = c->n_rules;
-	groups_of(&s.src, c, VSWP_RI_SRC, VSWP_ROLE_SRC,
-		  reply ? out_port : in_port, e.src, e.v6);
-	groups_of(&s.dst, c, VSWP_RI_DST, VSWP_ROLE_DST,
-		  reply ? in_port : out_port, e.dst, e.v6);
+	groups_of(&s.src, c, VSWP_RI_SRC, reply ? out_port : in_port,
+		  e.src, e.v6);
+	groups_of(&s.dst, c, VSWP_RI_DST, reply ? in_port : out_port,
+		  e.dst, e.v6);
 	scopes_of(&s.scope, c, in_port, out_port);
 	s.k.proto = e.proto;
 	s.k.dport = bpf_htons(e.dport);

@@ -84,7 +84,6 @@ struct vswp_rule_meta {
 	__u8 pad[3];
 };
 
-/* cfg[0] */
 /*
  * The roles a group plays in the rules: the program looks up only the
  * triples whose groups play their part in some rule, as no other triple
@@ -92,18 +91,19 @@ struct vswp_rule_meta {
  * (struct vswp_roles), holding only the groups that play it; "any" plays
  * the roles in cfg.any_roles.
  */
-#define VSWP_ROLE_SRC		0x1	/* named in some rule's "from" */
-#define VSWP_ROLE_DST		0x2	/* in some rule's "to" */
-#define VSWP_ROLE_SCOPE		0x4	/* in some "applied_to" (any: some
-					 * rule has none) */
-
 enum { VSWP_RI_SRC, VSWP_RI_DST, VSWP_RI_SCOPE, VSWP_ROLES };
+
+#define VSWP_ROLE_SRC	(1 << VSWP_RI_SRC)	/* named in some rule's "from" */
+#define VSWP_ROLE_DST	(1 << VSWP_RI_DST)	/* in some rule's "to" */
+#define VSWP_ROLE_SCOPE	(1 << VSWP_RI_SCOPE)	/* in some "applied_to" (any:
+						 * some rule has none) */
 
 /* the value of port_groups, v4_groups and v6_groups */
 struct vswp_roles {
 	struct vswp_groups of[VSWP_ROLES];	/* by VSWP_RI_* */
 };
 
+/* cfg[0] */
 struct vswp_cfg {
 	__u32 n_rules;		/* the default's counters are at stats[n_rules] */
 	__u8 default_action;	/* enum vswp_action */

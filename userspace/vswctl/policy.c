@@ -1097,7 +1097,7 @@ void pol_maps_roles(const struct pol_maps *m, const struct vswp_groups *g,
 	for (i = 0; i < g->n && i < VSWP_GROUPS_MAX; i++)
 		for (ri = 0; ri < VSWP_ROLES; ri++)
 			if (g->id[i] < VSWP_GROUP_IDS &&
-			    (m->roles[g->id[i]] & (1U << ri)))
+			    (m->roles[g->id[i]] >> ri & 1))
 				out->of[ri].id[out->of[ri].n++] = g->id[i];
 }
 
