@@ -12,7 +12,6 @@
  */
 #include <linux/error-injection.h>
 #include <linux/hashtable.h>
-#include <linux/ktime.h>
 #include <linux/kvm_host.h>
 #include <linux/sched.h>
 #include <linux/sched/clock.h>
@@ -581,7 +580,7 @@ void vhv_vcpu_apf_start(struct vhv_vcpu *e, u64 token)
 		}
 	}
 	e->apf_token[slot] = token;
-	e->apf_start[slot] = ktime_get_ns() ?: 1;
+	e->apf_start[slot] = local_clock() ?: 1;
 }
 
 /**
@@ -606,7 +605,7 @@ void vhv_vcpu_apf_ready(struct vhv_vcpu *e, u64 token)
 		}
 		if (e->apf_token[i] != token)
 			continue;
-		ns = ktime_get_ns() - e->apf_start[i];
+		ns = local_clock() - e->apf_start[i];
 		e->apf_start[i] = 0;
 		WRITE_ONCE(e->apf_done, e->apf_done + 1);
 		WRITE_ONCE(e->apf_wait_ns, e->apf_wait_ns + ns);
