@@ -65,6 +65,13 @@ vmswap_bytes() { echo $(( $(awk '/^VmSwap:/ { print $2 }' "/proc/$1/status") * 1
 memstat() { awk -v k="$2" '$1 == k { print $2 }' "$1/memory.stat"; }
 psi_total() { awk -v k="$2" '$1 == k { for (i = 2; i <= NF; i++) if ($i ~ /^total=/) { sub("total=", "", $i); print $i } }' "$1/memory.pressure"; }
 majflt() { local st; read -ra st < "/proc/$1/task/$2/stat"; echo "${st[11]}"; }
+# where a swapping VM is, for a wait that failed: first touch (minflt
+# grows), swapping out (VmSwap grows) or swapping in (majflt grows)
+faults_of() {
+	local st
+	read -ra st < "/proc/$1/task/$2/stat" || return 0
+	echo "vCPU thread minflt ${st[9]} majflt ${st[11]}, VmSwap $(vmswap_bytes "$1") bytes, memory.current $(rd "$CG/memory.current")"
+}
 # counted: how many events the counting instance CI recorded, read while
 # it records (opening an instance's "trace" would pause its recording, and
 # TI's, the ground truth, must not miss an event).
@@ -372,7 +379,7 @@ if delayed_swap_on 2; then
 		w=$(rd "$D/swap_wait_ns"); n=$(counted)
 		[ "$(rd "$D/state")" != swapwait ] || SEEN_SW=$((SEEN_SW + 1))
 		[ ! -e "$SW_SEEN" ] || { SEEN_SW=$((SEEN_SW + 1)); rm -f "$SW_SEEN"; }
-		LAST="$n async page faults (traced), swap_wait_ns $w, halt_ns $(rd "$D/halt_ns"), state read swapwait $SEEN_SW times"
+		LAST="$n async page faults (traced), swap_wait_ns $w, halt_ns $(rd "$D/halt_ns"), state read swapwait $SEEN_SW times; $(faults_of "$PID" "$ATID")"
 		[ "$APF" = 1 ] || WAIT_ABORT="no trace of KVM's async page faults"
 		[ "$n" -ge 32 ] && [ "$w" -ge 100000000 ] && [ "$SEEN_SW" -gt 0 ]
 	}
