@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "prom.h"
@@ -54,7 +55,8 @@ static const struct family families[] = {
 	HOST("vhv_stall_threshold_seconds", "gauge", U_MS, stall_threshold_ms,
 	     "Time without a guest entry that makes a vCPU that should run stalled (stall_ms)."),
 
-	VM("vhv_vm_info", "gauge", U_INFO, id, "VM identity; always 1."),
+	VM("vhv_vm_info", "gauge", U_INFO, id,
+	   "VM identity: vhv's id, pid, Proxmox vmid, machine scope and cgroup; always 1."),
 	VM("vhv_vm_vcpus", "gauge", U_NUM, nr_vcpus, "vCPUs of the VM (NVCPU)."),
 	VM("vhv_vm_memory_bytes", "gauge", U_NUM, mem_bytes,
 	   "Guest memory of the VM, its user memory slots (MEMSZ)."),
@@ -193,12 +195,91 @@ static bool present(const struct family *fm, const void *obj)
 	return d >= 0;
 }
 
-static void vm_labels(FILE *out, const struct vhv_vm *vm)
+/*
+ * A VM's series are known by its name and uuid (ident.h), which outlive a
+ * reload of the module, where vhv's own id does not. The pid is a label
+ * too where they do not tell the VM apart: neither is known, or another
+ * VM of the snapshot has the same pair.
+ */
+static void vm_labels(FILE *out, const struct vhv_vm *vm, bool pid)
 {
-	fprintf(out, "vm=\"%" PRIu64 "\",pid=\"%" PRIu64 "\"", vm->id, vm->pid);
+	const char *sep = "";
+
+	if (vm->name) {
+		fputs("name=", out);
+		label_value(out, vm->name);
+		sep = ",";
+	}
+	if (vm->uuid) {
+		fprintf(out, "%suuid=", sep);
+		label_value(out, vm->uuid);
+		sep = ",";
+	}
+	if (pid)
+		fprintf(out, "%spid=\"%" PRIu64 "\"", sep, vm->pid);
 }
 
-static void family(FILE *out, const struct family *fm, const struct vhv_snapshot *s)
+static int strcmp_null(const char *a, const char *b)
+{
+	if (!a || !b)
+		return !!a - !!b;
+	return strcmp(a, b);
+}
+
+static const struct vhv_vm *sort_vms;
+
+static int by_ident(const void *a, const void *b)
+{
+	const struct vhv_vm *x = &sort_vms[*(const size_t *)a];
+	const struct vhv_vm *y = &sort_vms[*(const size_t *)b];
+	int r = strcmp_null(x->name, y->name);
+
+	return r ? r : strcmp_null(x->uuid, y->uuid);
+}
+
+/*
+ * need_pid[i]: VM i needs its pid among its labels. Without memory for
+ * the sort, every VM gets it (still unique).
+ */
+static bool *pid_labels(const struct vhv_snapshot *s)
+{
+	bool *need = calloc(s->n_vms ? s->n_vms : 1, sizeof(*need));
+	size_t *order = malloc((s->n_vms ? s->n_vms : 1) * sizeof(*order));
+	size_t i;
+
+	if (!need || !order) {
+		free(order);
+		return need;
+	}
+	for (i = 0; i < s->n_vms; i++)
+		order[i] = i;
+	sort_vms = s->vms;
+	qsort(order, s->n_vms, sizeof(*order), by_ident);
+	for (i = 0; i < s->n_vms; i++) {
+		const struct vhv_vm *vm = &s->vms[order[i]];
+
+		if (!vm->name && !vm->uuid)
+			need[order[i]] = true;
+		if (i && !by_ident(&order[i - 1], &order[i]))
+			need[order[i]] = need[order[i - 1]] = true;
+	}
+	free(order);
+	return need;
+}
+
+/* vhv_vm_info: the rest of what tells the VM, empty where unknown. */
+static void info_labels(FILE *out, const struct vhv_vm *vm)
+{
+	fprintf(out, ",id=\"%" PRIu64 "\",vmid=", vm->id);
+	label_value(out, vm->vmid ? vm->vmid : "");
+	fputs(",machine=", out);
+	label_value(out, vm->machine ? vm->machine : "");
+	fputs(",cgroup=", out);
+	label_value(out, vm->cgroup ? vm->cgroup : "");
+}
+
+static void family(FILE *out, const struct family *fm,
+		   const struct vhv_snapshot *s, const bool *need_pid)
 {
 	size_t i, j;
 
@@ -216,11 +297,9 @@ static void family(FILE *out, const struct family *fm, const struct vhv_snapshot
 			if (!present(fm, vm))
 				continue;
 			fprintf(out, "%s{", fm->name);
-			vm_labels(out, vm);
-			if (fm->unit == U_INFO) {
-				fputs(",cgroup=", out);
-				label_value(out, vm->cgroup ? vm->cgroup : "");
-			}
+			vm_labels(out, vm, fm->unit == U_INFO || !need_pid || need_pid[i]);
+			if (fm->unit == U_INFO)
+				info_labels(out, vm);
 			fputc('}', out);
 			value(out, fm, vm);
 			continue;
@@ -231,7 +310,7 @@ static void family(FILE *out, const struct family *fm, const struct vhv_snapshot
 			if (!present(fm, v))
 				continue;
 			fprintf(out, "%s{", fm->name);
-			vm_labels(out, vm);
+			vm_labels(out, vm, !need_pid || need_pid[i]);
 			fprintf(out, ",vcpu=\"%" PRIu64 "\"", v->idx);
 			if (fm->unit == U_INFO)
 				fprintf(out, ",vcpu_id=\"%" PRIu64 "\",tid=\"%" PRIu64 "\"",
@@ -247,9 +326,11 @@ static void family(FILE *out, const struct family *fm, const struct vhv_snapshot
 
 void vhv_prom_print(FILE *out, const struct vhv_snapshot *s)
 {
+	bool *need_pid = pid_labels(s);
 	size_t i;
 
 	for (i = 0; i < sizeof(families) / sizeof(families[0]); i++)
-		family(out, &families[i], s);
+		family(out, &families[i], s, need_pid);
+	free(need_pid);
 	fflush(out);
 }

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ident.h"
 #include "print.h"
 #include "show.h"
 
@@ -22,6 +23,7 @@
 #define MJF_W	7	/* MJF/s: major faults per second, 99999.9 */
 #define STATE_W	(-8)	/* the longest words: degraded, swapwait */
 #define NOTE_VCPUS	8	/* stalled vCPUs a note names; the rest are counted */
+#define NAME_W	(-16)	/* NAME: longer names are cut, and end in '+' */
 
 /* Fields a VM row and a vCPU row have in common, both sides filled. */
 struct row {
@@ -115,6 +117,7 @@ static void vcpu_row(const struct vhv_vcpu_fig *fv, const struct vhv_view *view)
 	pr_col_str(PR_TEXT, NULL, "ID", 7, id);
 	pr_u64(PR_JSON, "idx", NULL, v->idx);
 	pr_u64(PR_JSON, "vcpu_id", NULL, v->vcpu_id);
+	pr_col_str(PR_TEXT, NULL, "NAME", NAME_W, "");
 	pr_col_u64(PR_ANY, "tid", "PID", 8, v->tid);
 	pr_col_str(PR_TEXT, NULL, "NVCPU", 5, "");
 	cpu_columns(&r, view);
@@ -152,9 +155,34 @@ static void vcpu_row(const struct vhv_vcpu_fig *fv, const struct vhv_view *view)
 	pr_u64(PR_JSON, "stall_count", NULL, v->stall_count);
 }
 
+/*
+ * A name for the NAME column: at most -NAME_W characters (UTF-8 code
+ * points), the last one '+' when the name is longer; NULL stays NULL ("-").
+ */
+static const char *column_name(const char *name, char *buf, size_t size)
+{
+	size_t i, chars = 0, cut = 0;
+
+	if (!name)
+		return NULL;
+	for (i = 0; name[i]; i++) {
+		if (((unsigned char)name[i] & 0xc0) == 0x80)
+			continue;
+		if (++chars == -NAME_W)
+			cut = i;
+	}
+	if (chars <= -NAME_W || cut + 2 > size)
+		return name;
+	memcpy(buf, name, cut);
+	buf[cut] = '+';
+	buf[cut + 1] = '\0';
+	return buf;
+}
+
 static void vm_row(const struct vhv_vm_fig *fm, const struct vhv_view *view)
 {
 	const struct vhv_vm *vm = fm->vm;
+	char name[VHV_IDENT_MAX];
 	struct row r = {
 		.rates = fm->rates, .run = fm->run, .rdy = fm->rdy,
 		.wait = fm->wait, .idle = fm->idle, .swpwt = fm->swpwt,
@@ -165,6 +193,11 @@ static void vm_row(const struct vhv_vm_fig *fm, const struct vhv_view *view)
 	for (i = 0; i < vm->n_vcpus; i++)
 		sum_counters(&r, &vm->vcpus[i]);
 	pr_col_u64(PR_ANY, "id", "ID", 7, vm->id);
+	pr_col_str(PR_TEXT, NULL, "NAME", NAME_W, column_name(vm->name, name, sizeof(name)));
+	pr_str(PR_JSON, "name", NULL, vm->name);
+	pr_str(PR_JSON, "uuid", NULL, vm->uuid);
+	pr_str(PR_JSON, "vmid", NULL, vm->vmid);
+	pr_str(PR_JSON, "machine", NULL, vm->machine);
 	pr_col_u64(PR_ANY, "pid", "PID", 8, vm->pid);
 	pr_col_u64(PR_ANY, "nr_vcpus", "NVCPU", 5, vm->nr_vcpus);
 	cpu_columns(&r, view);
@@ -296,13 +329,15 @@ static void vm_note(const struct vhv_vm *vm, uint64_t stall_ms)
 			snprintf(count, sizeof(count), "%" PRIu64 " of %" PRIu64,
 				 vm->stalled_vcpus, vm->nr_vcpus);
 		stalled_list(vm, list, sizeof(list));
-		note("VM %" PRIu64 " (pid %" PRIu64 ") %s: %s vCPUs stalled (should run, no guest entry for stall_ms %" PRIu64 "): %s",
-		     vm->id, vm->pid, vhv_vm_status_names[vm->status], count,
+		note("VM %" PRIu64 "%s%s (pid %" PRIu64 ") %s: %s vCPUs stalled (should run, no guest entry for stall_ms %" PRIu64 "): %s",
+		     vm->id, vm->name ? " " : "", vm->name ? vm->name : "",
+		     vm->pid, vhv_vm_status_names[vm->status], count,
 		     stall_ms, list[0] ? list : "-");
 		break;
 	case VHV_VM_PAUSED:
-		note("VM %" PRIu64 " (pid %" PRIu64 ") paused: all its vCPUs left KVM together and stay in the VMM (QEMU stop, virsh suspend, end of a migration); heartbeat %.1f s old",
-		     vm->id, vm->pid, vm->heartbeat_ms / 1e3);
+		note("VM %" PRIu64 "%s%s (pid %" PRIu64 ") paused: all its vCPUs left KVM together and stay in the VMM (QEMU stop, virsh suspend, end of a migration); heartbeat %.1f s old",
+		     vm->id, vm->name ? " " : "", vm->name ? vm->name : "",
+		     vm->pid, vm->heartbeat_ms / 1e3);
 		break;
 	default:
 		break;

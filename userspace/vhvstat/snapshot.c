@@ -547,6 +547,10 @@ void vhv_snapshot_free(struct vhv_snapshot *s)
 
 	for (i = 0; i < s->n_vms; i++) {
 		free(s->vms[i].cgroup);
+		free(s->vms[i].name);
+		free(s->vms[i].uuid);
+		free(s->vms[i].vmid);
+		free(s->vms[i].machine);
 		free(s->vms[i].vcpus);
 	}
 	free(s->vms);

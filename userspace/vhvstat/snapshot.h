@@ -111,6 +111,11 @@ struct vhv_vm {
 	int64_t mem_pressure_full_us;
 	struct vhv_vcpu *vcpus;
 	size_t n_vcpus;		/* vcpu lines that followed the vm line */
+	/* not in the snapshot: filled by vhv_ident_vm() (ident.h), or NULL */
+	char *name;
+	char *uuid;
+	char *vmid;
+	char *machine;
 };
 
 struct vhv_snapshot {

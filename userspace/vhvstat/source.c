@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ident.h"
 #include "source.h"
 
 int vhv_read_file(const char *path, char **buf, size_t *len)
@@ -65,8 +66,10 @@ void vhv_source_init(struct vhv_source *src, char *const *files, int n_files)
 	memset(src, 0, sizeof(*src));
 	src->files = files;
 	src->n_files = n_files;
-	if (!n_files)
+	if (!n_files) {
 		src->live_path = VHV_SNAPSHOT_PATH;
+		src->proc = "/proc";
+	}
 }
 
 bool vhv_source_live(const struct vhv_source *src)
@@ -93,8 +96,8 @@ static int read_live(struct vhv_source *src, struct vhv_snapshot *s,
 	return r ? -1 : 1;
 }
 
-int vhv_source_next(struct vhv_source *src, struct vhv_snapshot *s,
-		    char *err, size_t errlen)
+static int source_next(struct vhv_source *src, struct vhv_snapshot *s,
+		       char *err, size_t errlen)
 {
 	if (src->live_path)
 		return read_live(src, s, err, errlen);
@@ -130,6 +133,19 @@ int vhv_source_next(struct vhv_source *src, struct vhv_snapshot *s,
 		src->buf = NULL;
 		src->parsing = false;
 	}
+}
+
+int vhv_source_next(struct vhv_source *src, struct vhv_snapshot *s,
+		    char *err, size_t errlen)
+{
+	int r = source_next(src, s, err, errlen);
+
+	if (r == 1 && vhv_ident_snapshot(s, src->proc)) {
+		snprintf(err, errlen, "out of memory");
+		vhv_snapshot_free(s);
+		return -1;
+	}
+	return r;
 }
 
 void vhv_source_close(struct vhv_source *src)

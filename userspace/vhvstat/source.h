@@ -18,6 +18,9 @@
 
 struct vhv_source {
 	const char *live_path;		/* NULL when reading files */
+	const char *proc;		/* where the VMs' command lines are */
+					/* (ident.h): live "/proc", files */
+					/* NULL; --proc sets it */
 	char *const *files;
 	int n_files;
 	int next_file;
@@ -31,7 +34,10 @@ struct vhv_source {
 void vhv_source_init(struct vhv_source *src, char *const *files, int n_files);
 bool vhv_source_live(const struct vhv_source *src);
 
-/* Return 1 with a snapshot in @s, 0 when the files hold no more, -1. */
+/*
+ * Return 1 with a snapshot in @s, its VMs named (ident.h), 0 when the
+ * files hold no more, -1.
+ */
 int vhv_source_next(struct vhv_source *src, struct vhv_snapshot *s,
 		    char *err, size_t errlen);
 void vhv_source_close(struct vhv_source *src);

@@ -43,6 +43,7 @@ struct opts {
 	char *files[MAX_FILES];
 	int n_files;
 	const char *output;
+	const char *proc;
 };
 
 static volatile sig_atomic_t stop;
@@ -56,7 +57,8 @@ static void usage_main(FILE *f)
 	      "       vhvstat [OPTIONS] prometheus [INTERVAL [COUNT]]\n"
 	      "       vhvstat OBJECT help | vhvstat help\n"
 	      "OBJECT := { vm | vcpu | host }            (default: vm)\n"
-	      "OPTIONS := { -j | -p | -P | -v | -s | -f FILE | -o FILE | -V | -h }\n"
+	      "OPTIONS := { -j | -p | -P | -v | -s | -f FILE | -o FILE |\n"
+	      "            --proc DIR | -V | -h }\n"
 	      "  -j, --json        JSON (one document per sample, one per line)\n"
 	      "  -p, --pretty      indented JSON (implies -j)\n"
 	      "  -P, --prometheus  Prometheus text format, raw counters (= prometheus)\n"
@@ -65,6 +67,8 @@ static void usage_main(FILE *f)
 	      "  -f, --file FILE   read snapshots from FILE (repeatable, - = stdin)\n"
 	      "                    instead of " VHV_SNAPSHOT_PATH "\n"
 	      "  -o, --output FILE write each sample to FILE atomically (rename)\n"
+	      "      --proc DIR    read the VMs' command lines (names) under DIR\n"
+	      "                    (default: /proc for the live file, none for -f)\n"
 	      "  -V, --version     print the version\n"
 	      "Rates need two snapshots: without INTERVAL vhvstat takes two 1 s apart\n"
 	      "(from files: the first two). With INTERVAL (seconds, may be fractional)\n"
@@ -91,7 +95,7 @@ static void usage_object(FILE *f, const char *obj)
 		else if (!strcmp(obj, "vm"))
 			fputs("One row per VM; %-figures are sums over its vCPUs\n"
 			      "(esxtop group view: a VM with N vCPUs reaches N x 100).\n"
-			      "Columns: ID PID NVCPU %RUN %RDY %WAIT %IDLE %SWPWT %GST RDYMAX\n"
+			      "Columns: ID NAME PID NVCPU %RUN %RDY %WAIT %IDLE %SWPWT %GST RDYMAX\n"
 			      "         MEMSZ SWCUR MJF/s HBEAT STATE\n"
 			      "STATE: ok, degraded (some vCPUs stalled), STALL (all), paused.\n", f);
 		else
@@ -155,6 +159,7 @@ static int parse_options(int argc, char **argv, struct opts *o)
 		{ "stats", no_argument, NULL, 's' },
 		{ "file", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "proc", required_argument, NULL, 'R' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -175,6 +180,7 @@ static int parse_options(int argc, char **argv, struct opts *o)
 			o->files[o->n_files++] = optarg;
 			break;
 		case 'o': o->output = optarg; break;
+		case 'R': o->proc = optarg; break;
 		case 'V':
 			printf("vhvstat %s (snapshot format version %d)\n",
 			       VHVSTAT_VERSION, VHV_SNAPSHOT_VERSION);
@@ -458,6 +464,8 @@ int main(int argc, char **argv)
 		return r;
 
 	vhv_source_init(&src, o.files, o.n_files);
+	if (o.proc)
+		src.proc = o.proc;
 	if (o.mode == M_TOP) {
 		struct vhv_top_opts to = {
 			.interval_s = o.interval, .count = o.count,

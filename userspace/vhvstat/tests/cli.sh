@@ -68,7 +68,7 @@ prom_states() {
 	"$BIN" -P "${STATES[@]}" > "$TMP/a" &&
 	python3 "$HERE/promcheck.py" "$TMP/a" &&
 	[ "$(grep -c '^vhv_vcpu_state{.*,state="[a-z]*"} 1$' "$TMP/a")" -eq 11 ] &&
-	grep -q '^vhv_vm_paused{vm="4",pid="4000"} 1$' "$TMP/a"
+	grep -q '^vhv_vm_paused{pid="4000"} 1$' "$TMP/a"
 }
 prom_help_type() {
 	"$BIN" -P "${TWO[@]}" > "$TMP/a" &&
@@ -117,6 +117,41 @@ PY
 	echo "# node_exporter's log:"; sed 's/^/#   /' "$TMP/ne.log"
 	return 1
 }
+# names: --proc reads the fixture's command lines (fixtures/proc/README)
+PROC=(--proc "$FIX/proc")
+names_text() {
+	status 0 "${PROC[@]}" "${TWO[@]}" &&
+	out_has "^ +1 +web,1 +1000 " && out_has "^ +2 +db +2000 " &&
+	out_has '^ +3 +a\\b"c d=% +3000 ' && out_has "^note: VM 2 db \\(pid 2000\\) stalled"
+}
+names_json() {
+	"$BIN" -j "${PROC[@]}" "${TWO[@]}" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+got = [(v["id"], v["name"], v["uuid"], v["vmid"], v["machine"]) for v in d["vms"]]
+want = [(1, "web,1", "4f5b1c2d-0000-4000-8000-00000000000a", None, "vm1"),
+        (2, "db", "c0ffee00-1111-4222-8333-444455556666", "100", None),
+        (3, "a\\b\"c d=%", None, None, "a\\b\"c d=%")]
+assert got == want, got'
+}
+# from files without --proc: names from the cgroups only
+names_no_proc() {
+	"$BIN" -j "${TWO[@]}" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+got = [(v["id"], v["name"], v["uuid"]) for v in d["vms"]]
+assert got == [(1, "vm1", None), (2, None, None), (3, "a\\b\"c d=%", None)], got'
+}
+names_prom() {
+	"$BIN" -P "${PROC[@]}" "${TWO[@]}" > "$TMP/a" &&
+	python3 "$HERE/promcheck.py" "$TMP/a" &&
+	grep -q '^vhv_vm_vcpus{name="web,1",uuid="4f5b1c2d-0000-4000-8000-00000000000a"} 2$' "$TMP/a" &&
+	grep -q '^vhv_vcpu_ready_seconds_total{name="db",uuid="c0ffee00-1111-4222-8333-444455556666",vcpu="1"} ' "$TMP/a" &&
+	grep -q '^vhv_vm_vcpus{name="?\[31mred?"} 1$' "$TMP/a" &&
+	grep -q '^vhv_vm_info{name="db",uuid="c0ffee00-1111-4222-8333-444455556666",pid="2000",id="2",vmid="100",machine="",cgroup=""} 1$' "$TMP/a" &&
+	! grep -q 'vm="' "$TMP/a"
+}
+
 top_frames() {
 	local want=$1
 	shift
@@ -125,7 +160,7 @@ top_frames() {
 }
 top_sorted() {
 	timeout 120 "$BIN" "${TWO[@]}" top 0.01 1 < /dev/null |
-	awk '/^ +2 +2000/ {a = NR} /^ +1 +1000/ {b = NR} END {exit !(a && b && a < b)}'
+	awk '/^ +2 +[^ ]+ +2000/ {a = NR} /^ +1 +[^ ]+ +1000/ {b = NR} END {exit !(a && b && a < b)}'
 }
 # pty_top q|int ARGS...: top on a pseudo-terminal: alternate screen, a
 # frame, then q or SIGINT end it with status 0 and the screen restored.
@@ -202,22 +237,29 @@ check "vm show is the default" same 2 "${TWO[@]}" "${TWO[@]}" vm show
 check "-v vm is vcpu" same 4 -v "${TWO[@]}" vm "${TWO[@]}" vcpu
 check "text: esxtop column names" \
 	eval 'status 0 "${TWO[@]}" && out_has "%RUN +%RDY +%WAIT +%IDLE +%SWPWT +%GST .*SWCUR +MJF/s"'
-check "text: VM 1 row" out_has "^ +1 +1000 +2 +75.0 +15.0 +110.0 +100.0 +5.0 +60.0 "
+check "text: VM 1 row, named after its cgroup's scope" out_has "^ +1 +vm1 +1000 +2 +75.0 +15.0 +110.0 +100.0 +5.0 +60.0 "
 check "text: the delayacct note names the sysctl" out_has "sysctl kernel.task_delayacct=1"
 check "text: the stall note" out_has "^note: VM 2 .*stalled"
 check "INTERVAL COUNT over two files: two samples" samples 2 "${THREE[@]}" vm 1 5
 check "COUNT limits the samples" samples 1 "${THREE[@]}" vm 1 1
 check "-f - reads stdin" eval '"$BIN" -f - host < "$FIX/two.snap" | grep -q "stalled VMs 1"'
 check "text: VM STATE ok, degraded, STALL, paused" \
-	eval 'status 0 -s "${STATES[@]}" && out_has "^ +1 +1000 .* ok$" &&
-	      out_has "^ +2 +2000 .* degraded$" && out_has "^ +3 +3000 .* STALL$" &&
-	      out_has "^ +4 +4000 .* paused$"'
+	eval 'status 0 -s "${STATES[@]}" && out_has "^ +1 +- +1000 .* ok$" &&
+	      out_has "^ +2 +- +2000 .* degraded$" && out_has "^ +3 +- +3000 .* STALL$" &&
+	      out_has "^ +4 +- +4000 .* paused$"'
 check "text: vCPU STATE, in capitals when stalled" \
 	eval 'status 0 -s "${STATES[@]}" vcpu && out_has "^ +2\.1 +2002 .* BLOCKED$" &&
 	      out_has "^ +2\.2 +2003 .* swapwait$" && out_has "^ +4\.0 +4001 .* vmm$"'
 check "text: notes on the degraded, stalled and paused VMs" \
 	eval 'out_has "^note: VM 2 .*degraded: 2 of 4 vCPUs stalled .*: 2\.1 blocked" &&
 	      out_has "^note: VM 3 .*stalled: all 2 vCPUs" && out_has "^note: VM 4 .*paused"'
+
+# --- names (ident.c)
+check "names: NAME column from -name, the cgroup's scope; in the notes" names_text
+check "names: name, uuid, vmid and machine in JSON; a reused pid names nothing" names_json
+check "names: from files without --proc, the cgroups' scopes only" names_no_proc
+check "names: Prometheus labels name and uuid, no vhv id; control bytes replaced" names_prom
+check "names: --proc without its argument: usage error" status 2 --proc
 
 # --- JSON
 for args in vm vcpu host "-s vcpu"; do

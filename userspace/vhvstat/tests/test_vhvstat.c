@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "figures.h"
+#include "ident.h"
 #include "print.h"
 #include "prom.h"
 #include "show.h"
@@ -477,9 +478,9 @@ static void test_text(const struct vhv_snapshot s[2])
 	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
 		all &= strstr(t, cols[i]) != NULL;
 	ok(all, "text: esxtop column names in the header");
-	ok(strstr(t, "\n      1     1000     2   75.0   15.0  110.0  100.0    5.0   60.0     4.5    2048   100.0   256.0 ") != NULL,
+	ok(strstr(t, "\n      1 -                    1000     2   75.0   15.0  110.0  100.0    5.0   60.0     4.5    2048   100.0   256.0 ") != NULL,
 	   "text: VM 1 row, MJF/s 256.0 major faults per second");
-	ok(strstr(t, "\n    1.1     1002         25.0    5.0   70.0   70.0    0.0   20.0") != NULL,
+	ok(strstr(t, "\n    1.1                      1002         25.0    5.0   70.0   70.0    0.0   20.0") != NULL,
 	   "text: vCPU 1.1 row under its VM");
 	ok(strstr(t, "STALL") && strstr(t, "kernel.task_delayacct=1"),
 	   "text: stall flag and the delayacct note");
@@ -490,7 +491,7 @@ static void test_text(const struct vhv_snapshot s[2])
 	free(t);
 
 	t = render(s, false, VHV_OBJ_VM, true);
-	ok(strstr(t, "READY") && strstr(t, "\n      1     1000     2     30.300    301.500") != NULL,
+	ok(strstr(t, "READY") && strstr(t, "\n      1 -                    1000     2     30.300    301.500") != NULL,
 	   "text: -s prints counters (VM 1 READY 30.3 s RUN 301.5 s)");
 	free(t);
 }
@@ -522,18 +523,18 @@ static void test_prom(const struct vhv_snapshot s[2])
 
 	vhv_prom_print(m, &s[1]);
 	fclose(m);
-	ok(strstr(t, "\nvhv_vcpu_ready_seconds_total{vm=\"1\",pid=\"1000\",vcpu=\"0\"} 10.200000000\n") != NULL,
+	ok(strstr(t, "\nvhv_vcpu_ready_seconds_total{pid=\"1000\",vcpu=\"0\"} 10.200000000\n") != NULL,
 	   "prometheus: ready counter of vCPU 1.0 in seconds, exact");
 	ok(strstr(t, "# TYPE vhv_vcpu_ready_seconds_total counter\n") &&
 	   strstr(t, "# TYPE vhv_vm_swap_bytes gauge\n"), "prometheus: TYPE lines");
 	ok(strstr(t, "cgroup=\"/machine.slice/a\\\\b\\\"c d=%.scope\"") != NULL,
 	   "prometheus: label value escaped");
-	ok(strstr(t, "memory_pressure_some_seconds_total{vm=\"1\",pid=\"1000\"} 1.200000\n") &&
-	   !strstr(t, "memory_pressure_some_seconds_total{vm=\"2\""),
+	ok(strstr(t, "memory_pressure_some_seconds_total{pid=\"1000\"} 1.200000\n") &&
+	   !strstr(t, "memory_pressure_some_seconds_total{pid=\"2000\""),
 	   "prometheus: pressure counter in seconds, absent when not available");
 	ok(!strstr(t, "# EOF"), "prometheus: text format 0.0.4, no # EOF");
 	ok(strstr(t, "# TYPE vhv_vm_major_faults_total counter\n") &&
-	   strstr(t, "\nvhv_vm_major_faults_total{vm=\"1\",pid=\"1000\"} 1512\n"),
+	   strstr(t, "\nvhv_vm_major_faults_total{pid=\"1000\"} 1512\n"),
 	   "prometheus: VM major faults counter (majflt)");
 	for (line = strtok_r(t, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		if (!strncmp(line, "vhv_vcpu_ready_seconds_total{", 29))
@@ -568,21 +569,21 @@ static void test_prom_states(const char *dir)
 	vhv_prom_print(m, &s);
 	fclose(m);
 	ok(strstr(t, "# TYPE vhv_vm_stalls_total counter\n") &&
-	   strstr(t, "\nvhv_vm_stalls_total{vm=\"2\",pid=\"2000\"} 3\n"),
+	   strstr(t, "\nvhv_vm_stalls_total{pid=\"2000\"} 3\n"),
 	   "prometheus: vhv_vm_stalls_total, a counter from stall_count");
 	ok(strstr(t, "# TYPE vhv_vm_stalled_vcpus gauge\n") &&
-	   strstr(t, "\nvhv_vm_stalled_vcpus{vm=\"2\",pid=\"2000\"} 2\n"),
+	   strstr(t, "\nvhv_vm_stalled_vcpus{pid=\"2000\"} 2\n"),
 	   "prometheus: vhv_vm_stalled_vcpus gauge");
 	ok(strstr(t, "# TYPE vhv_vm_paused gauge\n") &&
-	   strstr(t, "\nvhv_vm_paused{vm=\"4\",pid=\"4000\"} 1\n") &&
-	   strstr(t, "\nvhv_vm_paused{vm=\"3\",pid=\"3000\"} 0\n"),
+	   strstr(t, "\nvhv_vm_paused{pid=\"4000\"} 1\n") &&
+	   strstr(t, "\nvhv_vm_paused{pid=\"3000\"} 0\n"),
 	   "prometheus: vhv_vm_paused 1 for the paused VM only");
-	ok(strstr(t, "\nvhv_vcpu_stalled{vm=\"2\",pid=\"2000\",vcpu=\"3\"} 1\n") &&
-	   strstr(t, "\nvhv_vcpu_stalled{vm=\"2\",pid=\"2000\",vcpu=\"2\"} 0\n"),
+	ok(strstr(t, "\nvhv_vcpu_stalled{pid=\"2000\",vcpu=\"3\"} 1\n") &&
+	   strstr(t, "\nvhv_vcpu_stalled{pid=\"2000\",vcpu=\"2\"} 0\n"),
 	   "prometheus: vhv_vcpu_stalled per vCPU, with the vCPU labels");
 	ok(strstr(t, "# TYPE vhv_vcpu_state gauge\n") &&
-	   strstr(t, "\nvhv_vcpu_state{vm=\"2\",pid=\"2000\",vcpu=\"1\",state=\"blocked\"} 1\n") &&
-	   strstr(t, "\nvhv_vcpu_state{vm=\"4\",pid=\"4000\",vcpu=\"0\",state=\"vmm\"} 1\n"),
+	   strstr(t, "\nvhv_vcpu_state{pid=\"2000\",vcpu=\"1\",state=\"blocked\"} 1\n") &&
+	   strstr(t, "\nvhv_vcpu_state{pid=\"4000\",vcpu=\"0\",state=\"vmm\"} 1\n"),
 	   "prometheus: vhv_vcpu_state, the state as a label, value 1");
 	for (line = strtok_r(t, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		if (!strncmp(line, "vhv_vcpu_state{", 15))
@@ -594,6 +595,127 @@ static void test_prom_states(const char *dir)
 	   "prometheus: one state and one stalled series per vCPU (%d, %d)", states, stalled);
 	free(t);
 	vhv_snapshot_free(&s);
+}
+
+/* Parse a command line written with '|' for its NUL bytes into a VM. */
+static void cmdline(struct vhv_vm *vm, const char *bars)
+{
+	char buf[1024];
+	size_t i, n = strlen(bars);
+
+	for (i = 0; i < n; i++)
+		buf[i] = bars[i] == '|' ? '\0' : bars[i];
+	memset(vm, 0, sizeof(*vm));
+	if (vhv_ident_cmdline(vm, buf, n))
+		ok(0, "ident: out of memory");
+}
+
+static int streq(const char *a, const char *b)
+{
+	return a && b ? !strcmp(a, b) : a == b;
+}
+
+static void free_ident(struct vhv_vm *vm)
+{
+	free(vm->name);
+	free(vm->uuid);
+	free(vm->vmid);
+	free(vm->machine);
+	memset(vm, 0, sizeof(*vm));
+}
+
+static void test_ident(void)
+{
+	static const struct {
+		const char *cmd, *name, *uuid, *vmid;
+	} cases[] = {
+		{ "qemu|-name|guest=web,debug-threads=on|-uuid|4F5B1C2D-0000-4000-8000-00000000000A|",
+		  "web", "4f5b1c2d-0000-4000-8000-00000000000a", NULL },
+		{ "kvm|-id|100|-name|db,debug-threads=on|", "db", NULL, "100" },
+		{ "qemu|--name|a,,b,,,process=p|", "a,b,", NULL, NULL },
+		{ "qemu|-name|process=p,guest=g|", "g", NULL, NULL },
+		{ "qemu|-name|process=p|", NULL, NULL, NULL },
+		{ "qemu|-name|one|-name|two|", "two", NULL, NULL },
+		{ "qemu|-uuid|4f5b1c2d00004000800000000000000a|-id|10x|", NULL, NULL, NULL },
+		{ "qemu|-uuid|4f5b1c2d-0000-4000-8000-00000000000g|-id|12345678901|", NULL, NULL, NULL },
+		{ "qemu|-name|", NULL, NULL, NULL },
+		{ "qemu|-name|-uuid|", "-uuid", NULL, NULL },
+		{ "qemu|x-name|n|-namex|n|name|n|", NULL, NULL, NULL },
+		{ "qemu|-name|tab\there\x7f|", "tab?here?", NULL, NULL },
+		{ "qemu|-name|caf\xc3\xa9 \xe2\x82\xac|", "caf\xc3\xa9 \xe2\x82\xac", NULL, NULL },
+		{ "qemu|-name|bad\xc3(\xe0\x80\x80\xed\xa0\x80|", "bad?(??????", NULL, NULL },
+	};
+	static const struct {
+		const char *cgroup, *machine;
+	} cgroups[] = {
+		{ "/machine.slice/machine-qemu\\x2d3\\x2dweb.scope/libvirt/emulator", "qemu-3-web" },
+		{ "/machine.slice/machine-qemu\\x2d3\\x2dweb.scope/libvirt/vcpu0", "qemu-3-web" },
+		{ "/qemu.slice/100.scope", "100" },
+		{ "/machine.slice/vm1.scope", "vm1" },
+		{ "/machine.slice/machine-x\\x5cy\\x2.scope", "x\\y\\x2" },
+		{ "/user.slice/user-0.slice/session-3.scope", NULL },
+		{ "/system.slice/libvirtd.service", NULL },
+		{ "/", NULL },
+		{ "/machine.slice/.scope", NULL },
+		{ "/machine.slice/machine-.scope", NULL },
+	};
+	struct vhv_vm vm;
+	char buf[VHV_IDENT_MAX], big[600];
+	size_t i;
+	int good = 1, r;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cmdline(&vm, cases[i].cmd);
+		if (!streq(vm.name, cases[i].name) || !streq(vm.uuid, cases[i].uuid) ||
+		    !streq(vm.vmid, cases[i].vmid)) {
+			printf("# case %zu: name %s uuid %s vmid %s\n", i, vm.name ? vm.name : "-",
+			       vm.uuid ? vm.uuid : "-", vm.vmid ? vm.vmid : "-");
+			good = 0;
+		}
+		free_ident(&vm);
+	}
+	ok(good, "ident: -name (guest=, implied, ,, and last wins), -uuid, -id; malformed ones ignored; control bytes and bad UTF-8 replaced");
+
+	memset(big, 'n', sizeof(big));
+	memcpy(big, "q|-name|", 8);
+	big[sizeof(big) - 2] = '|';
+	big[sizeof(big) - 1] = '\0';
+	cmdline(&vm, big);
+	ok(vm.name && strlen(vm.name) == VHV_IDENT_MAX - 1 && vm.name[0] == 'n',
+	   "ident: a long name is cut to %d bytes", VHV_IDENT_MAX - 1);
+	free_ident(&vm);
+
+	good = 1;
+	for (i = 0; i < sizeof(cgroups) / sizeof(cgroups[0]); i++) {
+		r = vhv_ident_machine(cgroups[i].cgroup, buf, sizeof(buf));
+		if (r ? !streq(buf, cgroups[i].machine) : cgroups[i].machine != NULL) {
+			printf("# cgroup %s: %d %s\n", cgroups[i].cgroup, r, r ? buf : "");
+			good = 0;
+		}
+	}
+	ok(good, "ident: machine name of libvirt's and Proxmox's scopes, systemd's \\x escapes; none elsewhere");
+}
+
+/* Two VMs of one name (no uuid) both get their pid; a unique one does not. */
+static void test_prom_names(void)
+{
+	struct vhv_vm vms[3] = {
+		{ .id = 1, .pid = 100, .name = "same" },
+		{ .id = 2, .pid = 200, .name = "same" },
+		{ .id = 3, .pid = 300, .name = "same", .uuid = "u" },
+	};
+	struct vhv_snapshot s = { .vms = vms, .n_vms = 3 };
+	char *t = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&t, &len);
+
+	vhv_prom_print(m, &s);
+	fclose(m);
+	ok(strstr(t, "\nvhv_vm_vcpus{name=\"same\",pid=\"100\"} 0\n") &&
+	   strstr(t, "\nvhv_vm_vcpus{name=\"same\",pid=\"200\"} 0\n") &&
+	   strstr(t, "\nvhv_vm_vcpus{name=\"same\",uuid=\"u\"} 0\n"),
+	   "prometheus: a name two VMs share gets their pids; name and uuid alone tell the third");
+	free(t);
 }
 
 int main(int argc, char **argv)
@@ -615,6 +737,8 @@ int main(int argc, char **argv)
 	test_states(argv[1]);
 	test_note_bound();
 	test_prom_states(argv[1]);
+	test_ident();
+	test_prom_names();
 	vhv_snapshot_free(&s[0]);
 	vhv_snapshot_free(&s[1]);
 	printf("1..%d\n", n_test);

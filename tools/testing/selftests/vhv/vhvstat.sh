@@ -6,11 +6,14 @@
 # says about its own threads.
 #
 #   A  2 vCPUs spinning, both pinned to CPU 0: each is ready about half
-#      of the time; started with kernel.task_delayacct=0
-#   B  1 vCPU idling in HLT (10 ms timer); started with task_delayacct=1
+#      of the time; started with kernel.task_delayacct=0, and with QEMU's
+#      -name and -uuid on its command line (after tvmm's "--")
+#   B  1 vCPU idling in HLT (10 ms timer); started with task_delayacct=1,
+#      in a cgroup named as libvirt names a VM's scope
 #
 # A counter that vhvstat prints must lie between the sysfs value read just
-# before vhvstat ran and the one read just after.
+# before vhvstat ran and the one read just after. The names are those the
+# test gave the VMs.
 
 set -e
 . "$(dirname "${BASH_SOURCE[0]}")/vhv_lib.sh"
@@ -29,20 +32,40 @@ PROMCHECK=$VHV_ROOT/userspace/vhvstat/tests/promcheck.py
 DELAYACCT=/proc/sys/kernel/task_delayacct
 DA0=
 
+# A's names, and B's scope (systemd's escape of "qemu-7-vhvtest-b")
+A_NAME=vhvtest-a
+A_UUID=5e1f0d2c-7a3b-4c5d-8e9f-0a1b2c3d4e5f
+B_SLICE=/sys/fs/cgroup/machine.slice
+B_CG="$B_SLICE/machine-qemu\\x2d7\\x2dvhvtest\\x2db.scope"
+B_NAME=qemu-7-vhvtest-b
+SLICE_MADE=
+
 cleanup() {
 	set +e
 	[ -n "$DA0" ] && echo "$DA0" > "$DELAYACCT"
+	vmm_kill_all
+	rmdir "$B_CG" 2>/dev/null
+	[ -z "$SLICE_MADE" ] || rmdir "$B_SLICE"
 	vhv_cleanup
 }
 trap cleanup EXIT
 
 declare -A PID=() DIR=() ID=()
 
-# start_vm NAME NR_VCPUS TVMM-ARGS...: start a VM, wait until vhv shows it;
-# fill PID[NAME], DIR[NAME] (sysfs) and ID[NAME] (vhv's id).
+# start_vm [-g CGROUP_DIR] NAME NR_VCPUS TVMM-ARGS...: start a VM (in that
+# cgroup), wait until vhv shows it; fill PID[NAME], DIR[NAME] (sysfs) and
+# ID[NAME] (vhv's id).
 start_vm() {
-	local name=$1
-	vmm_start_tracked "$@"
+	local name cg=
+	[ "$1" != -g ] || { cg=$2; shift 2; }
+	name=$1
+	if [ -n "$cg" ]; then
+		vmm_start_in "$cg" "$name" -c "$2" "${@:3}"
+		vmm_wait_started "$name"
+		vm_wait "${VMM_PID[$name]}" "$2"
+	else
+		vmm_start_tracked "$@"
+	fi
 	PID[$name]=${VMM_PID[$name]}
 	DIR[$name]=$VMDIR
 	ID[$name]=$(rd "$VMDIR/id")
@@ -83,10 +106,11 @@ row() { awk -v id="$2" '($1 "") == (id "") { $1 = $1; print; exit }' "$1"; }
 fields() { read -ra F <<< "$(row "$TMPD/$1" "$2")"; }
 
 text_vm_row() {
-	local v=$1
+	local v=$1 name=$2
 	fields text "${ID[$v]}"
 	diag "text row of $v: ${F[*]}"
-	[ "${F[1]:-}" = "${PID[$v]}" ] && [ "${F[2]:-}" = "$(rd "${DIR[$v]}/nr_vcpus")" ]
+	[ "${F[1]:-}" = "$name" ] && [ "${F[2]:-}" = "${PID[$v]}" ] &&
+	[ "${F[3]:-}" = "$(rd "${DIR[$v]}/nr_vcpus")" ]
 }
 
 # vCPU rows: "VM.IDX TID ..." (the NVCPU column is blank there)
@@ -104,20 +128,20 @@ text_vcpu_rows() {
 	return $ok
 }
 
-# VM rows: ID PID NVCPU %RUN %RDY %WAIT %IDLE ...
+# VM rows: ID NAME PID NVCPU %RUN %RDY %WAIT %IDLE ...
 text_a_ready() {
 	fields text "${ID[A]}"
-	diag "A: %RUN ${F[3]} %RDY ${F[4]} %WAIT ${F[5]} (two spinning vCPUs on one CPU)"
-	fcheck "${F[4]} >= 40 && ${F[4]} <= 160 && ${F[3]} + ${F[4]} >= 170 && ${F[3]} + ${F[4]} <= 215"
+	diag "A: %RUN ${F[4]} %RDY ${F[5]} %WAIT ${F[6]} (two spinning vCPUs on one CPU)"
+	fcheck "${F[5]} >= 40 && ${F[5]} <= 160 && ${F[4]} + ${F[5]} >= 170 && ${F[4]} + ${F[5]} <= 215"
 }
 
 text_b_idle() {
 	fields text "${ID[B]}"
-	diag "B: %RUN ${F[3]} %RDY ${F[4]} %WAIT ${F[5]} %IDLE ${F[6]} (one vCPU in HLT)"
-	fcheck "${F[6]} >= 50 && ${F[6]} <= ${F[5]}"
+	diag "B: %RUN ${F[4]} %RDY ${F[5]} %WAIT ${F[6]} %IDLE ${F[7]} (one vCPU in HLT)"
+	fcheck "${F[7]} >= 50 && ${F[7]} <= ${F[6]}"
 }
 
-# -s vCPU rows: "VM.IDX TID READY RUN ..." in seconds with 3 decimals; the
+# -s vCPU rows: "VM.IDX TID READY RUN ..." (NAME is blank) in seconds with 3 decimals; the
 # sysfs lines: "vm idx tid ready_ns run_ns ...". Within half a millisecond.
 text_counters() {
 	awk '
@@ -141,7 +165,7 @@ text_counters() {
 
 json_check() {
 	python3 - "$TMPD/json" "$TMPD/json.before" "$TMPD/json.after" \
-		"${ID[A]}:${PID[A]}:2" "${ID[B]}:${PID[B]}:1" <<'PY'
+		"${ID[A]}:${PID[A]}:2:$A_NAME:$A_UUID:-" "${ID[B]}:${PID[B]}:1:$B_NAME:-:$B_NAME" <<'PY'
 import json, sys
 doc = json.load(open(sys.argv[1]))
 def table(path):
@@ -155,10 +179,13 @@ keys = ("tid", "ready_ns", "run_ns", "guest_ns", "halt_ns", "exits")
 bad = 0
 vms = {vm["id"]: vm for vm in doc["vms"]}
 for spec in sys.argv[4:]:
-    vid, pid, n = (int(x) for x in spec.split(":"))
+    f = spec.split(":")
+    vid, pid, n = (int(x) for x in f[:3])
+    name, uuid, machine = (None if x == "-" else x for x in f[3:])
     vm = vms.get(vid)
-    if not vm or vm["pid"] != pid or vm["nr_vcpus"] != n or len(vm["vcpus"]) != n:
-        print("# vm %d: %s" % (vid, vm and {k: vm[k] for k in ("pid", "nr_vcpus")}))
+    if not vm or vm["pid"] != pid or vm["nr_vcpus"] != n or len(vm["vcpus"]) != n or \
+       (vm["name"], vm["uuid"], vm["machine"]) != (name, uuid, machine):
+        print("# vm %d: %s" % (vid, vm and {k: vm[k] for k in ("pid", "nr_vcpus", "name", "uuid", "machine")}))
         bad = 1
         continue
     for v in vm["vcpus"]:
@@ -193,7 +220,7 @@ PY
 # its value between before and after
 prom_check() {
 	python3 - "$TMPD/prom" "$TMPD/prom.before" "$TMPD/prom.after" \
-		"${ID[A]}:${PID[A]}" "${ID[B]}:${PID[B]}" <<'PY'
+		"${ID[A]}:name=\"$A_NAME\",uuid=\"$A_UUID\"" "${ID[B]}:name=\"$B_NAME\"" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
 def table(path):
@@ -206,11 +233,11 @@ before, after = table(sys.argv[2]), table(sys.argv[3])
 bad = 0
 for metric, col in (("vhv_vcpu_ready_seconds_total", 1), ("vhv_vcpu_run_seconds_total", 2)):
     for spec in sys.argv[4:]:
-        vid, pid = spec.split(":")
+        vid, labels = spec.split(":", 1)
         for (v, idx), b in before.items():
             if v != vid:
                 continue
-            pat = r'^%s\{vm="%s",pid="%s",vcpu="%s"\} ([0-9]+)\.([0-9]{9})$' % (metric, vid, pid, idx)
+            pat = r'^%s\{%s,vcpu="%s"\} ([0-9]+)\.([0-9]{9})$' % (metric, re.escape(labels), idx)
             m = re.findall(pat, text, re.M)
             if len(m) != 1:
                 print("# %s vm %s vcpu %s: %d series" % (metric, vid, idx, len(m)))
@@ -227,8 +254,8 @@ PY
 
 prom_delayacct() {
 	local a b
-	a=$(grep -c "^vhv_vcpu_swapin_delay_seconds_total{vm=\"${ID[A]}\"," "$TMPD/prom" || true)
-	b=$(grep -c "^vhv_vcpu_swapin_delay_seconds_total{vm=\"${ID[B]}\"," "$TMPD/prom" || true)
+	a=$(grep -c "^vhv_vcpu_swapin_delay_seconds_total{name=\"$A_NAME\"," "$TMPD/prom" || true)
+	b=$(grep -c "^vhv_vcpu_swapin_delay_seconds_total{name=\"$B_NAME\"," "$TMPD/prom" || true)
 	diag "swapin_delay series: A $a, B $b"
 	[ "$a" = 0 ] && [ "$b" = 1 ]
 }
@@ -247,9 +274,11 @@ tap_plan 20
 
 [ -w "$DELAYACCT" ] && DA0=$(rd "$DELAYACCT")
 [ -n "$DA0" ] && echo 0 > "$DELAYACCT"
-start_vm A 2 -w spin -a 0 -d 0
+start_vm A 2 -w spin -a 0 -d 0 -- -name "guest=$A_NAME,debug-threads=on" -uuid "$A_UUID"
 [ -n "$DA0" ] && echo 1 > "$DELAYACCT"
-start_vm B 1 -w hlt -t 10000 -d 0
+[ -d "$B_SLICE" ] || { mkdir "$B_SLICE"; SLICE_MADE=1; }
+mkdir "$B_CG"
+start_vm -g "$B_CG" B 1 -w hlt -t 10000 -d 0
 [ -n "$DA0" ] && echo "$DA0" > "$DELAYACCT"
 # past the start-up: every vCPU has entered the guest and exited (a
 # condition, not a time)
@@ -268,8 +297,8 @@ wait_for "every vCPU of A and B to enter the guest" 120 __entered
 
 # text (two snapshots 1 s apart)
 tap_check "text: vcpu show exits 0" run text vcpu show
-tap_check "text: VM A row has its pid and nr_vcpus" text_vm_row A
-tap_check "text: VM B row has its pid and nr_vcpus" text_vm_row B
+tap_check "text: VM A row has its -name, pid and nr_vcpus" text_vm_row A "$A_NAME"
+tap_check "text: VM B row has its scope's machine name, pid and nr_vcpus" text_vm_row B "$B_NAME"
 tap_check "text: a row per vCPU with the sysfs tid" text_vcpu_rows
 tap_check "text: A (2 spinning vCPUs on one CPU): %RDY 40..160, %RUN+%RDY ~200" text_a_ready
 tap_check "text: B (HLT): %IDLE >= 50 and <= %WAIT" text_b_idle
@@ -284,7 +313,7 @@ tap_check "text: -s READY and RUN between sysfs before and after" text_counters
 # JSON
 tap_check "json: -j vcpu exits 0" run json -j vcpu
 tap_check "json: parses (python3 -m json.tool)" python3 -m json.tool "$TMPD/json" /dev/null
-tap_check "json: ids, pids, nr_vcpus, tids; counters between sysfs before and after" json_check
+tap_check "json: ids, pids, names, nr_vcpus, tids; counters between sysfs before and after" json_check
 if [ -n "$DA0" ]; then
 	tap_check "json: delayacct false for A, true for B (task_delayacct at start)" json_delayacct
 else
@@ -296,7 +325,7 @@ tap_check "json: -p host parses" json_host
 # Prometheus
 tap_check "prometheus: -P exits 0" run prom -P
 tap_check "prometheus: valid text format (promcheck)" python3 "$PROMCHECK" "$TMPD/prom"
-tap_check "prometheus: one ready and run series per vCPU, between sysfs before and after" prom_check
+tap_check "prometheus: one ready and run series per vCPU, labelled by name (and uuid), between sysfs before and after" prom_check
 if [ -n "$DA0" ]; then
 	tap_check "prometheus: swapin_delay series for B only" prom_delayacct
 else
@@ -308,7 +337,7 @@ tap_check "prometheus: -f saved snapshot, one ready series per vcpu line" prom_f
 top_live() {
 	timeout 120 "$VHVSTAT" top 0.3 2 < /dev/null > "$TMPD/top" &&
 	[ "$(grep -c '^vhvstat top' "$TMPD/top")" = 3 ] &&
-	grep -Eq "^ +${ID[A]} +${PID[A]} +2 " "$TMPD/top"
+	grep -Eq "^ +${ID[A]} +$A_NAME +${PID[A]} +2 " "$TMPD/top"
 }
 tap_check "top: live, 2 frames with rates, exit 0, VM A listed" top_live
 
