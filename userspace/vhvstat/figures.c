@@ -137,8 +137,11 @@ int vhv_figures_compute(struct vhv_figures *f, const struct vhv_snapshot *prev,
 				f->rdy_max = fm->vcpus[j].rdy;
 		}
 	}
+	/* nothing rated: no average or highest, not 0 */
 	if (rated)
 		f->rdy_avg /= (double)rated;
+	else
+		f->rdy_avg = f->rdy_max = NAN;
 	return 0;
 }
 

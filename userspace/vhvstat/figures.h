@@ -54,8 +54,9 @@ struct vhv_figures {
 	bool rates;		/* prev != NULL and dt_s > 0 */
 	size_t n_stalled;
 	size_t n_nodelayacct;
-	double rdy_avg;		/* mean %RDY per rated vCPU on the host */
-	double rdy_max;		/* highest %RDY of any vCPU */
+	double rdy_avg;		/* mean %RDY per rated vCPU on the host; */
+				/* NaN when no vCPU was rated */
+	double rdy_max;		/* highest %RDY of any vCPU; NaN likewise */
 	struct vhv_vm_fig *vms;	/* cur->n_vms entries */
 };
 

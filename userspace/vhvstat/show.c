@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ident.h"
 #include "print.h"
@@ -44,6 +45,13 @@ static void cpu_columns(const struct row *r, const struct vhv_view *view)
 	bool ok = r->rates;
 
 	if (view->counters) {
+		/* the same JSON keys as with rates, null */
+		pr_float(PR_JSON, "run_pct", NULL, NAN);
+		pr_float(PR_JSON, "ready_pct", NULL, NAN);
+		pr_float(PR_JSON, "wait_pct", NULL, NAN);
+		pr_float(PR_JSON, "idle_pct", NULL, NAN);
+		pr_float(PR_JSON, "swpwt_pct", NULL, NAN);
+		pr_float(PR_JSON, "guest_pct", NULL, NAN);
 		pr_col_float(PR_TEXT, NULL, "READY", SEC_W, 3, r->ready_ns / 1e9);
 		pr_col_float(PR_TEXT, NULL, "RUN", SEC_W, 3, r->run_ns / 1e9);
 		pr_col_float(PR_TEXT, NULL, "GUEST", SEC_W, 3, r->guest_ns / 1e9);
@@ -129,8 +137,8 @@ static void vcpu_row(const struct vhv_vcpu_fig *fv, const struct vhv_view *view)
 	pr_col_str(PR_TEXT, NULL, "STATE", STATE_W, state);
 	pr_eol();
 
-	if (!view->counters) {
-		bool ok = fv->rates;
+	{
+		bool ok = fv->rates && !view->counters;
 
 		pr_float(PR_JSON, "exits_per_s", NULL, nan_unless(ok, fv->exits_ps));
 		pr_float(PR_JSON, "preemptions_per_s", NULL,
@@ -206,6 +214,8 @@ static void vm_row(const struct vhv_vm_fig *fm, const struct vhv_view *view)
 	if (!view->counters)
 		pr_col_float(PR_ANY, "majflt_per_s", "MJF/s", MJF_W, 1,
 			     nan_unless(fm->rates, fm->majflt_ps));
+	else
+		pr_float(PR_JSON, "majflt_per_s", NULL, NAN);
 	pr_col_float(PR_TEXT, NULL, "HBEAT", 6, 1, vm->heartbeat_ms / 1e3);
 	pr_col_str(PR_TEXT, NULL, "STATE", STATE_W, vm_state_text(vm->status));
 	pr_eol();
@@ -223,12 +233,10 @@ static void vm_row(const struct vhv_vm_fig *fm, const struct vhv_view *view)
 	pr_u64(PR_JSON, "swap_wait_ns", NULL, vm->swap_wait_ns);
 	pr_i64(PR_JSON, "mem_pressure_some_us", NULL, vm->mem_pressure_some_us);
 	pr_i64(PR_JSON, "mem_pressure_full_us", NULL, vm->mem_pressure_full_us);
-	if (!view->counters) {
-		pr_float(PR_JSON, "mem_pressure_some_pct", NULL,
-			 nan_unless(fm->rates, fm->mps_some));
-		pr_float(PR_JSON, "mem_pressure_full_pct", NULL,
-			 nan_unless(fm->rates, fm->mps_full));
-	}
+	pr_float(PR_JSON, "mem_pressure_some_pct", NULL,
+		 nan_unless(fm->rates && !view->counters, fm->mps_some));
+	pr_float(PR_JSON, "mem_pressure_full_pct", NULL,
+		 nan_unless(fm->rates && !view->counters, fm->mps_full));
 }
 
 static void host_line(const struct vhv_figures *f, const struct vhv_view *view)
@@ -252,6 +260,9 @@ static void host_line(const struct vhv_figures *f, const struct vhv_view *view)
 	if (!view->counters && f->rates) {
 		pr_float(PR_ANY, "ready_pct_avg", ", %%RDY per vCPU avg %.1f", f->rdy_avg);
 		pr_float(PR_ANY, "ready_pct_max", " max %.1f", f->rdy_max);
+	} else {
+		pr_float(PR_JSON, "ready_pct_avg", NULL, NAN);
+		pr_float(PR_JSON, "ready_pct_max", NULL, NAN);
 	}
 	if (f->rates)
 		pr_float(PR_TEXT, NULL, ", interval %.2f s", f->dt_s);
@@ -410,9 +421,33 @@ static void vm_table(const struct vhv_figures *f, const struct vhv_view *view)
 	free(order);
 }
 
+/* @ns of CLOCK_REALTIME as "2026-12-05T20:01:02.123456Z"; 0: NULL. */
+static const char *rfc3339(uint64_t ns, char *buf, size_t size)
+{
+	time_t t = (time_t)(ns / 1000000000);
+	struct tm tm;
+	size_t n;
+
+	if (!ns || !gmtime_r(&t, &tm))
+		return NULL;
+	n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (!n)
+		return NULL;
+	snprintf(buf + n, size - n, ".%06uZ", (unsigned int)(ns % 1000000000 / 1000));
+	return buf;
+}
+
 void vhv_show(const struct vhv_figures *f, const struct vhv_view *view)
 {
+	char stamp[48];
+
 	pr_open_object(NULL);
+	pr_u64(PR_JSON, "schema", NULL, VHVSTAT_JSON_SCHEMA);
+	pr_str(PR_JSON, "timestamp", NULL, rfc3339(f->cur->wall_ns, stamp, sizeof(stamp)));
+	pr_str(PR_JSON, "hostname", NULL, view->hostname);
+	pr_str(PR_JSON, "object", NULL,
+	       view->obj == VHV_OBJ_HOST ? "host" : view->obj == VHV_OBJ_VCPU ? "vcpu" : "vm");
+	pr_bool(PR_JSON, "counters", NULL, view->counters);
 	pr_u64(PR_JSON, "time_ns", NULL, f->cur->time_ns);
 	pr_float(PR_JSON, "interval_s", NULL, f->rates ? f->dt_s : NAN);
 	host_line(f, view);

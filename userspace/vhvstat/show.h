@@ -15,10 +15,14 @@ enum vhv_object {
 	VHV_OBJ_VCPU,	/* VM rows, each followed by its vCPU rows */
 };
 
+/* The "schema" of the JSON documents (Documentation/vhv/vhvstat-json.rst) */
+#define VHVSTAT_JSON_SCHEMA	1
+
 struct vhv_view {
 	enum vhv_object obj;
 	bool counters;		/* -s: cumulative counters, no rates */
 	bool sort_ready;	/* VMs by %RDY, highest first (top) */
+	const char *hostname;	/* JSON "hostname"; NULL: null */
 };
 
 /* Print one report through the print layer (text or JSON). */

@@ -121,6 +121,8 @@ struct vhv_vm {
 struct vhv_snapshot {
 	uint64_t version;
 	uint64_t time_ns;	/* CLOCK_MONOTONIC */
+	uint64_t wall_ns;	/* not in the snapshot: CLOCK_REALTIME when */
+				/* vhvstat read it live; 0 from files */
 	uint64_t hz;		/* USER_HZ */
 	struct vhv_host host;
 	struct vhv_vm *vms;

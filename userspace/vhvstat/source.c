@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ident.h"
@@ -80,6 +81,7 @@ bool vhv_source_live(const struct vhv_source *src)
 static int read_live(struct vhv_source *src, struct vhv_snapshot *s,
 		     char *err, size_t errlen)
 {
+	struct timespec now;
 	char *buf;
 	size_t len;
 	int r;
@@ -91,9 +93,13 @@ static int read_live(struct vhv_source *src, struct vhv_snapshot *s,
 			 strerror(e), e == ENOENT ? " (is the vhv module loaded?)" : "");
 		return -1;
 	}
+	clock_gettime(CLOCK_REALTIME, &now);
 	r = vhv_snapshot_parse(src->live_path, buf, len, s, err, errlen);
 	free(buf);
-	return r ? -1 : 1;
+	if (r)
+		return -1;
+	s->wall_ns = (uint64_t)now.tv_sec * 1000000000 + (uint64_t)now.tv_nsec;
+	return 1;
 }
 
 static int source_next(struct vhv_source *src, struct vhv_snapshot *s,

@@ -453,6 +453,7 @@ int main(int argc, char **argv)
 	struct opts o = { .mode = M_SHOW, .view.obj = VHV_OBJ_VM };
 	struct sigaction sa = { .sa_handler = on_stop };
 	struct vhv_source src;
+	char host[256];
 	int r;
 
 	r = parse_options(argc, argv, &o);
@@ -466,6 +467,11 @@ int main(int argc, char **argv)
 	vhv_source_init(&src, o.files, o.n_files);
 	if (o.proc)
 		src.proc = o.proc;
+	/* the host the figures are of: this one, for the live file only */
+	if (vhv_source_live(&src) && !gethostname(host, sizeof(host))) {
+		host[sizeof(host) - 1] = '\0';
+		o.view.hostname = host;
+	}
 	if (o.mode == M_TOP) {
 		struct vhv_top_opts to = {
 			.interval_s = o.interval, .count = o.count,

@@ -271,6 +271,27 @@ done
 check "json: one document per sample (JSON lines)" json_lines 2 -j "${THREE[@]}" vcpu 1
 check "json: the same figures as the text" json_figures
 check "json: VM status and vCPU states" json_states
+SCHEMA_DOC=$HERE/../../../Documentation/vhv/vhvstat-json.rst
+schema() {
+	local report=$1
+	shift
+	"$BIN" -j "$@" "${THREE[@]}" "$report" | python3 "$HERE/jsonschema.py" "$SCHEMA_DOC" "$report"
+}
+for r in vm vcpu host; do
+	check "json: $r report: the members and types of vhvstat-json.rst" schema "$r"
+	check "json: -s $r report: the same members (rates null)" schema "$r" -s
+done
+# from files: when and where are not known; one snapshot: no rate, no 0.0
+json_unknowns() {
+	"$BIN" -j -s "${STATES[@]}" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["schema"] == 1 and d["timestamp"] is None and d["hostname"] is None, d
+assert d["object"] == "vm" and d["counters"] is True, d
+assert d["host"]["ready_pct_avg"] is None and d["host"]["ready_pct_max"] is None, d["host"]
+assert all(vm["ready_pct"] is None and vm["majflt_per_s"] is None for vm in d["vms"]), d'
+}
+check "json: schema 1; from files timestamp and hostname null; no rate is null, not 0" json_unknowns
 check "json: python3 -m json.tool accepts -p" \
 	eval '"$BIN" -p "${TWO[@]}" vcpu | python3 -m json.tool > /dev/null'
 

@@ -270,7 +270,7 @@ prom_file_count() {
 	[ "$lines" = "$series" ] && [ "$lines" -ge 3 ]
 }
 
-tap_plan 20
+tap_plan 21
 
 [ -w "$DELAYACCT" ] && DA0=$(rd "$DELAYACCT")
 [ -n "$DA0" ] && echo 0 > "$DELAYACCT"
@@ -319,8 +319,24 @@ if [ -n "$DA0" ]; then
 else
 	tap_skip "json: delayacct per VM" "no $DELAYACCT"
 fi
+# live: timestamp (RFC 3339, UTC) between the wall clock before and after
+# the run, the host's name; members and types as vhvstat-json.rst says
+json_live() {
+	python3 - "$TMPD/json" "$(date +%s.%N)" "$(hostname)" <<'PY' || return 1
+import datetime, json, sys
+d = json.load(open(sys.argv[1]))
+t = datetime.datetime.strptime(d["timestamp"], "%Y-%m-%dT%H:%M:%S.%fZ")
+t = t.replace(tzinfo=datetime.timezone.utc).timestamp()
+after = float(sys.argv[2])
+print("# timestamp %s (%.3f s before the check), hostname %r" % (d["timestamp"], after - t, d["hostname"]))
+sys.exit(not (after - 60 <= t <= after and d["hostname"] == sys.argv[3] and d["schema"] == 1))
+PY
+	python3 "$VHV_ROOT/userspace/vhvstat/tests/jsonschema.py" \
+		"$VHV_ROOT/Documentation/vhv/vhvstat-json.rst" vcpu "$TMPD/json"
+}
 json_host() { "$VHVSTAT" -p host | python3 -m json.tool > /dev/null; }
 tap_check "json: -p host parses" json_host
+tap_check "json: live timestamp and hostname; members and types of vhvstat-json.rst" json_live
 
 # Prometheus
 tap_check "prometheus: -P exits 0" run prom -P
