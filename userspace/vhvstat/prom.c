@@ -30,6 +30,9 @@ enum unit {
 	U_INFO,		/* constant 1, identity in the labels */
 	U_PAUSED,	/* enum vhv_vm_status, 1 if VHV_VM_PAUSED */
 	U_STATE,	/* constant 1, enum vhv_vcpu_state in a "state" label */
+	U_HBTIME,	/* heartbeat_ms as the wall time of the heartbeat, */
+			/* seconds since the epoch; only for a live snapshot */
+	U_HIST,		/* the ready histogram (whole family below) */
 };
 
 struct family {
@@ -46,18 +49,22 @@ struct family {
 #define VCPU(n, t, u, f, h)	{ S_VCPU, n, t, u, offsetof(struct vhv_vcpu, f), h }
 
 static const struct family families[] = {
-	HOST("vhv_vms", "gauge", U_NUM, nr_vms, "VMs vhv tracks."),
-	HOST("vhv_vcpus", "gauge", U_NUM, nr_vcpus, "vCPUs vhv tracks."),
-	HOST("vhv_cpus", "gauge", U_NUM, nr_cpus, "Online CPUs of the host."),
-	HOST("vhv_guest_memory_bytes", "gauge", U_NUM, guest_mem_bytes,
-	     "Memory of all tracked VMs (their memory slots)."),
-	HOST("vhv_memory_bytes", "gauge", U_NUM, ram_bytes, "RAM of the host."),
-	HOST("vhv_stall_threshold_seconds", "gauge", U_MS, stall_threshold_ms,
+	HOST("vhv_host_vms", "gauge", U_NUM, nr_vms, "VMs vhv tracks."),
+	HOST("vhv_host_vcpus", "gauge", U_NUM, nr_vcpus, "vCPUs vhv tracks."),
+	HOST("vhv_host_guest_memory_bytes", "gauge", U_NUM, guest_mem_bytes,
+	     "Memory of all tracked VMs (their memory slots); the host's RAM is node_exporter's node_memory_MemTotal_bytes."),
+	HOST("vhv_host_untracked_vcpus", "gauge", U_NUM, untracked_vcpus,
+	     "vCPUs vhv does not track now (past max_vcpus or max_vms, or out of memory)."),
+	HOST("vhv_host_track_failures_total", "counter", U_NUM, track_failures,
+	     "Tries to track a vCPU that failed."),
+	HOST("vhv_host_stall_threshold_seconds", "gauge", U_MS, stall_threshold_ms,
 	     "Time without a guest entry that makes a vCPU that should run stalled (stall_ms)."),
 
 	VM("vhv_vm_info", "gauge", U_INFO, id,
 	   "VM identity: vhv's id, pid, Proxmox vmid, machine scope and cgroup; always 1."),
 	VM("vhv_vm_vcpus", "gauge", U_NUM, nr_vcpus, "vCPUs of the VM (NVCPU)."),
+	VM("vhv_vm_ready_wait_seconds", "histogram", U_HIST, id,
+	   "Ready episodes of the VM's vCPUs by length; _sum is all their ready time."),
 	VM("vhv_vm_memory_bytes", "gauge", U_NUM, mem_bytes,
 	   "Guest memory of the VM, its user memory slots (MEMSZ)."),
 	VM("vhv_vm_swap_bytes", "gauge", U_NUM, swap_bytes,
@@ -68,6 +75,14 @@ static const struct family families[] = {
 	   "Time the VM's vCPUs were blocked in I/O wait inside KVM_RUN (%SWPWT source)."),
 	VM("vhv_vm_heartbeat_age_seconds", "gauge", U_MS, heartbeat_ms,
 	   "Age of the VM's last vCPU heartbeat."),
+	VM("vhv_vm_last_heartbeat_timestamp_seconds", "gauge", U_HBTIME, heartbeat_ms,
+	   "When a vCPU of the VM last entered the guest, seconds since the epoch (live snapshots only)."),
+	VM("vhv_vm_async_page_faults_total", "counter", U_NUM, apf_faults,
+	   "KVM's async page faults of the VM's vCPUs: pages a kworker swapped in while the vCPU waited or ran on."),
+	VM("vhv_vm_async_page_fault_wait_seconds_total", "counter", U_NS, apf_wait_ns,
+	   "Time from KVM's 'page not present' to 'page ready', summed over the VM's async page faults."),
+	VM("vhv_vm_async_page_fault_max_seconds", "gauge", U_NS, apf_max_ns,
+	   "Longest single async page fault of the VM."),
 	VM("vhv_vm_stalled", "gauge", U_BOOL, stalled,
 	   "1 while at least one vCPU of the VM is stalled (status degraded or stalled)."),
 	VM("vhv_vm_stalled_vcpus", "gauge", U_NUM, stalled_vcpus,
@@ -105,6 +120,8 @@ static const struct family families[] = {
 	     "1 if the vCPU thread has delay accounting."),
 	VCPU("vhv_vcpu_ready_max_seconds", "gauge", U_NS, ready_max_ns,
 	     "Longest single ready episode seen."),
+	VCPU("vhv_vcpu_ready_wait_seconds", "histogram", U_HIST, ready_hist,
+	     "Ready episodes of the vCPU by length; _sum is all its ready time (ready_ns)."),
 	VCPU("vhv_vcpu_exits_total", "counter", U_NUM, exits, "VM exits (KVM exits stat)."),
 	VCPU("vhv_vcpu_preemptions_total", "counter", U_NUM, preemptions,
 	     "Preemptions while in guest (KVM preemption_reported + preemption_other)."),
@@ -166,6 +183,9 @@ static void value(FILE *out, const struct family *fm, const void *obj)
 	case U_STATE:
 		fputs(" 1\n", out);
 		return;
+	case U_HBTIME:
+	case U_HIST:
+		return;		/* sample() prints them */
 	}
 	switch (fm->unit) {
 	case U_NS:
@@ -278,10 +298,84 @@ static void info_labels(FILE *out, const struct vhv_vm *vm)
 	label_value(out, vm->cgroup ? vm->cgroup : "");
 }
 
+/*
+ * The bucket bounds of the ready histograms, as exponents k of le = 2^k ns:
+ * a subset of the module's log2 buckets (1 us to 8.6 s), finest where
+ * scheduler slices are (1 to 17 ms), to keep 14 series per histogram.
+ */
+static const unsigned int hist_le[] = { 10, 13, 16, 18, 20, 21, 22, 23, 24, 26, 28, 30, 33 };
+
+/* A time in ns as seconds, exact. */
+static void secs(FILE *out, uint64_t ns)
+{
+	fprintf(out, "%" PRIu64 ".%09" PRIu64, ns / 1000000000, ns % 1000000000);
+}
+
+/*
+ * @name_bucket, _sum and _count of one series: @labels (no braces) and the
+ * module's counts; count 0 of the module is < 2^10 ns, count b is
+ * [2^(b+9), 2^(b+10)), count 24 >= 2^33, so le = 2^k holds counts 0..k-10.
+ */
+static void histogram(FILE *out, const char *name, const char *labels,
+		      const uint64_t *h, uint64_t sum_ns)
+{
+	uint64_t cum = 0;
+	unsigned int b = 0, i;
+
+	for (i = 0; i < sizeof(hist_le) / sizeof(hist_le[0]); i++) {
+		for (; b <= hist_le[i] - 10; b++)
+			cum += h[b];
+		fprintf(out, "%s_bucket{%s,le=\"", name, labels);
+		secs(out, 1ULL << hist_le[i]);
+		fprintf(out, "\"} %" PRIu64 "\n", cum);
+	}
+	for (; b < VHV_HIST_BUCKETS; b++)
+		cum += h[b];
+	fprintf(out, "%s_bucket{%s,le=\"+Inf\"} %" PRIu64 "\n", name, labels, cum);
+	fprintf(out, "%s_sum{%s} ", name, labels);
+	secs(out, sum_ns);
+	fprintf(out, "\n%s_count{%s} %" PRIu64 "\n", name, labels, cum);
+}
+
+/* One sample (a histogram: its series) of @fm for @obj, with @labels. */
+static void sample(FILE *out, const struct family *fm, const struct vhv_snapshot *s,
+		   const struct vhv_vm *vm, const void *obj, const char *labels)
+{
+	if (fm->unit == U_HIST) {
+		uint64_t h[VHV_HIST_BUCKETS] = { 0 }, sum = 0;
+		size_t j, b;
+
+		if (fm->scope == S_VCPU) {
+			const struct vhv_vcpu *v = obj;
+
+			histogram(out, fm->name, labels, v->ready_hist, v->ready_ns);
+			return;
+		}
+		/* a VM's: its vCPUs' */
+		for (j = 0; j < vm->n_vcpus; j++) {
+			for (b = 0; b < VHV_HIST_BUCKETS; b++)
+				h[b] += vm->vcpus[j].ready_hist[b];
+			sum += vm->vcpus[j].ready_ns;
+		}
+		histogram(out, fm->name, labels, h, sum);
+		return;
+	}
+	fprintf(out, "%s{%s}", fm->name, labels);
+	if (fm->unit == U_HBTIME) {
+		fputc(' ', out);
+		secs(out, s->wall_ns - vm->heartbeat_ms * 1000000);
+		fputc('\n', out);
+		return;
+	}
+	value(out, fm, obj);
+}
+
 static void family(FILE *out, const struct family *fm,
 		   const struct vhv_snapshot *s, const bool *need_pid)
 {
-	size_t i, j;
+	char *labels = NULL;
+	size_t i, j, len = 0;
+	FILE *l;
 
 	fprintf(out, "# HELP %s %s\n# TYPE %s %s\n", fm->name, fm->help,
 		fm->name, fm->type);
@@ -290,18 +384,25 @@ static void family(FILE *out, const struct family *fm,
 		value(out, fm, &s->host);
 		return;
 	}
+	/* the wall time of a heartbeat is known for a live snapshot only */
+	if (fm->unit == U_HBTIME && !s->wall_ns)
+		return;
 	for (i = 0; i < s->n_vms; i++) {
 		const struct vhv_vm *vm = &s->vms[i];
 
 		if (fm->scope == S_VM) {
 			if (!present(fm, vm))
 				continue;
-			fprintf(out, "%s{", fm->name);
-			vm_labels(out, vm, fm->unit == U_INFO || !need_pid || need_pid[i]);
+			l = open_memstream(&labels, &len);
+			if (!l)
+				return;
+			vm_labels(l, vm, fm->unit == U_INFO || !need_pid || need_pid[i]);
 			if (fm->unit == U_INFO)
-				info_labels(out, vm);
-			fputc('}', out);
-			value(out, fm, vm);
+				info_labels(l, vm);
+			fclose(l);
+			sample(out, fm, s, vm, vm, labels);
+			free(labels);
+			labels = NULL;
 			continue;
 		}
 		for (j = 0; j < vm->n_vcpus; j++) {
@@ -309,26 +410,37 @@ static void family(FILE *out, const struct family *fm,
 
 			if (!present(fm, v))
 				continue;
-			fprintf(out, "%s{", fm->name);
-			vm_labels(out, vm, !need_pid || need_pid[i]);
-			fprintf(out, ",vcpu=\"%" PRIu64 "\"", v->idx);
+			l = open_memstream(&labels, &len);
+			if (!l)
+				return;
+			vm_labels(l, vm, !need_pid || need_pid[i]);
+			fprintf(l, ",vcpu=\"%" PRIu64 "\"", v->idx);
 			if (fm->unit == U_INFO)
-				fprintf(out, ",vcpu_id=\"%" PRIu64 "\",tid=\"%" PRIu64 "\"",
+				fprintf(l, ",vcpu_id=\"%" PRIu64 "\",tid=\"%" PRIu64 "\"",
 					v->vcpu_id, v->tid);
 			/* one series per vCPU: its state is a label, not a value */
 			if (fm->unit == U_STATE)
-				fprintf(out, ",state=\"%s\"", vhv_vcpu_state_names[v->state]);
-			fputc('}', out);
-			value(out, fm, v);
+				fprintf(l, ",state=\"%s\"", vhv_vcpu_state_names[v->state]);
+			fclose(l);
+			sample(out, fm, s, vm, v, labels);
+			free(labels);
+			labels = NULL;
 		}
 	}
 }
 
 void vhv_prom_print(FILE *out, const struct vhv_snapshot *s)
 {
-	bool *need_pid = pid_labels(s);
+	bool *need_pid;
 	size_t i;
 
+	fprintf(out, "# HELP vhv_up 1 if vhvstat read vhv's snapshot, 0 if it could not (module not loaded, no permission).\n"
+		"# TYPE vhv_up gauge\nvhv_up %d\n", s != NULL);
+	if (!s) {
+		fflush(out);
+		return;
+	}
+	need_pid = pid_labels(s);
 	for (i = 0; i < sizeof(families) / sizeof(families[0]); i++)
 		family(out, &families[i], s, need_pid);
 	free(need_pid);

@@ -22,6 +22,7 @@ enum ftype {
 	F_BOOL,		/* 0 or 1 */
 	F_STR,		/* a word, bytes outside [!-~] and %= as %XX; "-": none */
 	F_ENUM,		/* one of the words in names[], stored as its index */
+	F_HIST,		/* VHV_HIST_BUCKETS decimals, comma-separated */
 };
 
 struct field {
@@ -71,6 +72,8 @@ static const struct field host_fields[] = {
 	FLD(vhv_host, guest_mem_bytes, F_U64),
 	FLD(vhv_host, ram_bytes, F_U64),
 	FLD(vhv_host, stall_threshold_ms, F_U64),
+	FLD(vhv_host, track_failures, F_U64),
+	FLD(vhv_host, untracked_vcpus, F_U64),
 };
 
 static const struct field vm_fields[] = {
@@ -90,6 +93,9 @@ static const struct field vm_fields[] = {
 	FLD(vhv_vm, cgroup, F_STR),
 	FLD(vhv_vm, mem_pressure_some_us, F_OPT),
 	FLD(vhv_vm, mem_pressure_full_us, F_OPT),
+	FLD(vhv_vm, apf_faults, F_U64),
+	FLD(vhv_vm, apf_wait_ns, F_U64),
+	FLD(vhv_vm, apf_max_ns, F_U64),
 };
 
 static const struct field vcpu_fields[] = {
@@ -111,6 +117,7 @@ static const struct field vcpu_fields[] = {
 	FLD(vhv_vcpu, state_ms, F_U64),
 	FLD(vhv_vcpu, stalled, F_BOOL),
 	FLD(vhv_vcpu, stall_count, F_U64),
+	FLD(vhv_vcpu, ready_hist, F_HIST),
 };
 
 /* parse_fields() marks the keys it has seen in a 32-bit mask. */
@@ -246,6 +253,34 @@ static int set_enum(struct ctx *c, const struct field *f, void *dst,
 	return fail(c, "%s: '%s' is not one of %s", f->key, val, list);
 }
 
+static int set_hist(struct ctx *c, const struct field *f, char *dst,
+		    const char *val)
+{
+	uint64_t h[VHV_HIST_BUCKETS];
+	char num[24];
+	const char *p = val;
+	unsigned int i;
+	size_t n;
+
+	for (i = 0; i < VHV_HIST_BUCKETS; i++) {
+		n = strcspn(p, ",");
+		if (!n || n >= sizeof(num))
+			break;
+		memcpy(num, p, n);
+		num[n] = '\0';
+		if (parse_u64(num, &h[i]))
+			break;
+		p += n;
+		if (i + 1 < VHV_HIST_BUCKETS && *p++ != ',')
+			break;
+	}
+	if (i < VHV_HIST_BUCKETS || *p)
+		return fail(c, "%s: '%s' is not %d comma-separated unsigned decimal numbers",
+			    f->key, val, VHV_HIST_BUCKETS);
+	memcpy(dst, h, sizeof(h));
+	return 0;
+}
+
 static int set_field(struct ctx *c, const struct field *f, void *obj,
 		     const char *val)
 {
@@ -299,6 +334,8 @@ static int set_field(struct ctx *c, const struct field *f, void *obj,
 	}
 	case F_ENUM:
 		return set_enum(c, f, dst, val);
+	case F_HIST:
+		return set_hist(c, f, dst, val);
 	}
 	return fail(c, "internal error: field type");
 }

@@ -24,6 +24,13 @@
  * cgroup or without PSI.
  */
 #define VHV_NA			(-1)
+
+/*
+ * The ready histogram (ready_hist): count 0 is episodes shorter than
+ * 1024 ns, count b (1..23) episodes in [2^(b+9), 2^(b+10)) ns, count 24
+ * episodes of 2^33 ns or more.
+ */
+#define VHV_HIST_BUCKETS	25
 #define VHV_NO_DELAYACCT	VHV_NA
 
 /*
@@ -69,6 +76,8 @@ struct vhv_host {
 	uint64_t guest_mem_bytes;
 	uint64_t ram_bytes;
 	uint64_t stall_threshold_ms;
+	uint64_t track_failures;	/* tries to track a vCPU that failed */
+	uint64_t untracked_vcpus;	/* vCPUs not tracked now */
 };
 
 struct vhv_vcpu {
@@ -90,6 +99,7 @@ struct vhv_vcpu {
 	uint64_t state_ms;	/* time in @state; 0: newer than the worker's last look */
 	bool stalled;
 	uint64_t stall_count;	/* stall episodes of this vCPU */
+	uint64_t ready_hist[VHV_HIST_BUCKETS];
 };
 
 struct vhv_vm {
@@ -109,6 +119,9 @@ struct vhv_vm {
 	char *cgroup;		/* %XX escapes decoded; NULL for "-" */
 	int64_t mem_pressure_some_us;	/* VHV_NA when unavailable */
 	int64_t mem_pressure_full_us;
+	uint64_t apf_faults;	/* KVM's async page faults of its vCPUs */
+	uint64_t apf_wait_ns;	/* their "not present" to "ready" time */
+	uint64_t apf_max_ns;
 	struct vhv_vcpu *vcpus;
 	size_t n_vcpus;		/* vcpu lines that followed the vm line */
 	/* not in the snapshot: filled by vhv_ident_vm() (ident.h), or NULL */

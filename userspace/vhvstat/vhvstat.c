@@ -371,7 +371,7 @@ static int emit(const struct opts *o, const struct vhv_figures *f,
 	if (!first && !o->output && !o->json && o->mode != M_PROM)
 		putchar('\n');
 	if (o->mode == M_PROM) {
-		vhv_prom_print(out.f, s);
+		vhv_prom_print(out.f, s);	/* NULL: vhv_up 0 */
 	} else {
 		pr_init(out.f, o->json, o->pretty);
 		vhv_show(f, &o->view);
@@ -384,6 +384,7 @@ static int run_counters(struct vhv_source *src, const struct opts *o)
 {
 	unsigned long n = o->interval ? o->count : 1, i;
 	struct timespec t;
+	int status = 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	for (i = 0; !n || i < n; i++) {
@@ -394,8 +395,20 @@ static int run_counters(struct vhv_source *src, const struct opts *o)
 		if (i && vhv_source_live(src) && !sleep_until(&t, o->interval))
 			break;
 		r = next(src, &s, i == 0);
+		if (r < 0 && o->mode == M_PROM && vhv_source_live(src)) {
+			/*
+			 * The module is gone or unreadable: say so (vhv_up 0)
+			 * rather than leave the last figures in place, and go
+			 * on with INTERVAL: the module may come back.
+			 */
+			status = emit(o, NULL, NULL, i == 0) ? 1 : status;
+			if (!o->interval)
+				return 1;
+			status = 1;
+			continue;
+		}
 		if (r <= 0)
-			return r < 0 || i == 0;
+			return r < 0 || i == 0 ? 1 : status;
 		r = vhv_figures_compute(&f, NULL, &s);
 		if (!r)
 			r = emit(o, &f, &s, i == 0);
@@ -403,8 +416,9 @@ static int run_counters(struct vhv_source *src, const struct opts *o)
 		vhv_snapshot_free(&s);
 		if (r)
 			return 1;
+		status = 0;	/* the exit status is the last sample's */
 	}
-	return 0;
+	return status;
 }
 
 /* Rates: a baseline, then one report per following snapshot. */

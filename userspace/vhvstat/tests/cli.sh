@@ -152,6 +152,98 @@ names_prom() {
 	! grep -q 'vm="' "$TMP/a"
 }
 
+# the second snapshot of two.snap alone
+second() { awk '/^vhv-snapshot/ { n++ } n == 2' "$FIX/two.snap" > "$TMP/second.snap"; }
+# histograms: buckets cumulative, +Inf = _count, a VM's = its vCPUs' sum;
+# VM 1 (second snapshot): vCPU 1.0 30 in [1, 2) ms, 5 in [8, 16) ms, 1 of
+# 8.6 s or more; vCPU 1.1 100 under 1 us
+prom_hist() {
+	second && "$BIN" -P -f "$TMP/second.snap" > "$TMP/a" &&
+	python3 "$HERE/promcheck.py" "$TMP/a" && python3 - "$TMP/a" <<'PY'
+import re, sys
+series = {}
+for line in open(sys.argv[1]):
+    m = re.match(r'^(vhv_(vm|vcpu)_ready_wait_seconds)_(bucket|sum|count)\{(.*)\} (\S+)$', line)
+    if not m:
+        continue
+    labels = dict(re.findall(r'(\w+)="([^"]*)"', m.group(4)))
+    le = labels.pop("le", None)
+    key = (m.group(2), tuple(sorted(labels.items())))
+    h = series.setdefault(key, {"b": []})
+    if le is None:
+        h[m.group(3)] = float(m.group(5))
+    else:
+        h["b"].append((float(le), int(m.group(5))))
+bad = []
+for key, h in series.items():
+    counts = [c for _, c in h["b"]]
+    les = [le for le, _ in h["b"]]
+    if les != sorted(les) or counts != sorted(counts) or les[-1] != float("inf") or counts[-1] != h["count"]:
+        bad.append("%s: %s" % (key, h))
+v0 = dict(series[("vcpu", (("name", "vm1"), ("vcpu", "0")))]["b"])
+v1 = dict(series[("vcpu", (("name", "vm1"), ("vcpu", "1")))]["b"])
+vm = dict(series[("vm", (("name", "vm1"),))]["b"])
+want0 = {0.001048576: 0, 0.002097152: 30, 0.008388608: 30, 0.016777216: 35, 8.589934592: 35, float("inf"): 36}
+if any(v0[k] != n for k, n in want0.items()) or v1[0.000001024] != 100 or v1[float("inf")] != 100:
+    bad.append("vCPU 1.0 %s, 1.1 %s" % (v0, v1))
+if any(vm[k] != v0[k] + v1[k] for k in vm):
+    bad.append("VM 1 %s is not its vCPUs' sum" % vm)
+if series[("vm", (("name", "vm1"),))]["sum"] != 30.3:
+    bad.append("VM 1 _sum %s, not ready_ns 10.2 + 20.1" % series[("vm", (("name", "vm1"),))]["sum"])
+for b in bad:
+    print("# " + b)
+sys.exit(1 if bad else 0)
+PY
+}
+prom_apf() {
+	"$BIN" -P "${TWO[@]}" > "$TMP/a" &&
+	grep -q '^vhv_vm_async_page_faults_total{name="vm1"} 7$' "$TMP/a" &&
+	grep -q '^vhv_vm_async_page_fault_wait_seconds_total{name="vm1"} 1.500000000$' "$TMP/a" &&
+	grep -q '^vhv_vm_async_page_fault_max_seconds{name="vm1"} 0.400000000$' "$TMP/a" &&
+	grep -q '^# TYPE vhv_host_untracked_vcpus gauge$' "$TMP/a" &&
+	grep -q '^vhv_host_track_failures_total 0$' "$TMP/a" &&
+	! grep -Eq '^vhv_(cpus|memory_bytes|vms|vcpus) ' "$TMP/a"
+}
+# no module: vhv_up 0 and exit 1; from a file: no heartbeat time (unknown)
+prom_down() {
+	VHVSTAT_SNAPSHOT=$TMP/none "$BIN" -P > "$TMP/a" 2> "$TMP/err"
+	[ $? = 1 ] && grep -q '^vhv_up 0$' "$TMP/a" && [ "$(grep -vc '^#' "$TMP/a")" = 1 ] &&
+	grep -q "cannot read $TMP/none" "$TMP/err" &&
+	"$BIN" -P "${TWO[@]}" | grep -q '^vhv_up 1$' &&
+	! "$BIN" -P "${TWO[@]}" | grep -q 'vhv_vm_last_heartbeat_timestamp_seconds{'
+}
+# -o with INTERVAL while the live file is missing: vhv_up 0, and it keeps
+# running; the file appears: vhv_up 1 and the heartbeat's wall time (read
+# time - heartbeat_ms: VM 2 of one.snap, db, is 5.99 s behind VM 1,
+# web,1); SIGTERM: 0
+prom_comeback() {
+	local pid st deadline
+	rm -f "$TMP/live" "$TMP/live.prom"
+	VHVSTAT_SNAPSHOT=$TMP/live "$BIN" -P --proc "$FIX/proc" -o "$TMP/live.prom" 0.05 \
+		2> "$TMP/err" &
+	pid=$!
+	deadline=$((SECONDS + 120))
+	until grep -qs '^vhv_up 0$' "$TMP/live.prom" || [ $SECONDS -ge $deadline ]; do sleep 0.05; done
+	grep -qs '^vhv_up 0$' "$TMP/live.prom" && kill -0 "$pid" || { echo "# no vhv_up 0"; kill "$pid"; return 1; }
+	grep -v '^#' "$FIX/one.snap" > "$TMP/live.tmp" && mv "$TMP/live.tmp" "$TMP/live"
+	until grep -qs '^vhv_up 1$' "$TMP/live.prom" || [ $SECONDS -ge $deadline ]; do sleep 0.05; done
+	kill -TERM "$pid"
+	wait "$pid"
+	st=$?
+	python3 - "$TMP/live.prom" "$(date +%s.%N)" "$st" <<'PY'
+import re, sys
+t = open(sys.argv[1]).read()
+hb = {l: float(v) for l, v in re.findall(r'^vhv_vm_last_heartbeat_timestamp_seconds\{([^}]*)\} (\S+)$', t, re.M)}
+now = float(sys.argv[2])
+print("# vhv_up 1: %s; heartbeats %s, now %.0f; exit status %s" % ("vhv_up 1" in t, hb, now, sys.argv[3]))
+ok = "vhv_up 1" in t and sys.argv[3] == "0" and len(hb) == 3 and \
+     all(now - 130 <= v <= now + 1 for v in hb.values()) and \
+     abs(hb['name="web,1",uuid="4f5b1c2d-0000-4000-8000-00000000000a"'] -
+         hb['name="db",uuid="c0ffee00-1111-4222-8333-444455556666"'] - 5.99) < 0.001
+sys.exit(not ok)
+PY
+}
+
 top_frames() {
 	local want=$1
 	shift
@@ -304,6 +396,10 @@ check "prometheus: one major-fault series per VM" prom_series vhv_vm_major_fault
 check "prometheus: HELP and TYPE for every family" prom_help_type
 check "prometheus: a state series per vCPU, vhv_vm_paused" prom_states
 check "prometheus: -o writes atomically, no temp file left" prom_output_file
+check "prometheus: ready histograms per vCPU and VM: cumulative, +Inf = _count, VM = sum of vCPUs" prom_hist
+check "prometheus: async page fault families; host untracked and failures; no vhv_cpus or vhv_memory_bytes" prom_apf
+check "prometheus: no snapshot: vhv_up 0, exit 1; from files vhv_up 1 and no heartbeat time" prom_down
+check "prometheus: -o INTERVAL survives a missing module, vhv_up 1 when it is back, heartbeat times; SIGTERM exits 0" prom_comeback
 check "prometheus: -o into a missing directory: exit 1" \
 	status 1 -P -o "$TMP/no/such/dir/x.prom" "${TWO[@]}"
 check "prometheus: node_exporter's textfile collector reads it, no scrape error" node_exporter_reads

@@ -135,14 +135,19 @@ static const struct {
 	const char *name, *text, *msg;
 } bad[] = {
 #define HDR "vhv-snapshot version=1 time_ns=1 hz=100\n"
-#define HOST "host nr_vms=1 nr_vcpus=1 nr_cpus=1 guest_mem_bytes=0 ram_bytes=0 stall_threshold_ms=5000\n"
+#define HOST "host nr_vms=1 nr_vcpus=1 nr_cpus=1 guest_mem_bytes=0 ram_bytes=0 stall_threshold_ms=5000 track_failures=0 untracked_vcpus=0\n"
+#define APF "apf_faults=0 apf_wait_ns=0 apf_max_ns=0"
+#define HIST24 "0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0"
+#define HIST24_TAIL "0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0"
+#define HIST0 "0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0"
 #define VM_ST "status=ok stalled_vcpus=0 stall_count=0 pause_count=0"
-#define VMREST_ST(st) " pid=10 nr_vcpus=1 mem_bytes=0 swap_bytes=0 majflt=0 swap_wait_ns=0 heartbeat_ms=0 stalled=0 " st " cgroup=- mem_pressure_some_us=0 mem_pressure_full_us=0\n"
+#define VMREST_ST(st) " pid=10 nr_vcpus=1 mem_bytes=0 swap_bytes=0 majflt=0 swap_wait_ns=0 heartbeat_ms=0 stalled=0 " st " cgroup=- mem_pressure_some_us=0 mem_pressure_full_us=0 " APF "\n"
 #define VMREST VMREST_ST(VM_ST)
 #define VM1 "vm id=1" VMREST
 #define VC_ST "state=halted state_ms=1234 stalled=0 stall_count=0"
-#define VCX(rest, st) "vcpu vm=1 idx=0 vcpu_id=0 tid=11 ready_ns=0 run_ns=0 guest_ns=0 halt_ns=0 exits=0 preemptions=0 ready_max_ns=0 swap_wait_ns=0 " rest " " st "\n"
+#define VCX(rest, st) "vcpu vm=1 idx=0 vcpu_id=0 tid=11 ready_ns=0 run_ns=0 guest_ns=0 halt_ns=0 exits=0 preemptions=0 ready_max_ns=0 swap_wait_ns=0 " rest " " st " ready_hist=" HIST0 "\n"
 #define VC(rest) VCX(rest, VC_ST)
+#define VCH(h) "vcpu vm=1 idx=0 vcpu_id=0 tid=11 ready_ns=0 run_ns=0 guest_ns=0 halt_ns=0 exits=0 preemptions=0 ready_max_ns=0 swap_wait_ns=0 swapin_delay_ns=-1 majflt=0 " VC_ST " ready_hist=" h "\n"
 #define VC_OK VC("swapin_delay_ns=-1 majflt=0")
 	{ "no header", HOST "end\n", "expected a vhv-snapshot header" },
 	{ "version 2", "vhv-snapshot version=2 time_ns=1 hz=100\n" HOST "end\n",
@@ -165,15 +170,15 @@ static const struct {
 	  "majflt" },
 	{ "swapin_delay -2", HDR HOST VM1 VC("swapin_delay_ns=-2 majflt=0") "end\n",
 	  "neither -1 nor" },
-	{ "bad escape %2", HDR HOST "vm id=1 pid=10 nr_vcpus=1 mem_bytes=0 swap_bytes=0 majflt=0 swap_wait_ns=0 heartbeat_ms=0 stalled=0 " VM_ST " cgroup=/a%2 mem_pressure_some_us=0 mem_pressure_full_us=0\nend\n",
+	{ "bad escape %2", HDR HOST "vm id=1 pid=10 nr_vcpus=1 mem_bytes=0 swap_bytes=0 majflt=0 swap_wait_ns=0 heartbeat_ms=0 stalled=0 " VM_ST " cgroup=/a%2 mem_pressure_some_us=0 mem_pressure_full_us=0 " APF "\nend\n",
 	  "bad %-escape" },
-	{ "bad escape %zz", HDR HOST "vm id=1 pid=10 nr_vcpus=1 mem_bytes=0 swap_bytes=0 majflt=0 swap_wait_ns=0 heartbeat_ms=0 stalled=0 " VM_ST " cgroup=/a%zzb mem_pressure_some_us=0 mem_pressure_full_us=0\nend\n",
+	{ "bad escape %zz", HDR HOST "vm id=1 pid=10 nr_vcpus=1 mem_bytes=0 swap_bytes=0 majflt=0 swap_wait_ns=0 heartbeat_ms=0 stalled=0 " VM_ST " cgroup=/a%zzb mem_pressure_some_us=0 mem_pressure_full_us=0 " APF "\nend\n",
 	  "bad %-escape" },
-	{ "escape %00", HDR HOST "vm id=1 pid=10 nr_vcpus=1 mem_bytes=0 swap_bytes=0 majflt=0 swap_wait_ns=0 heartbeat_ms=0 stalled=0 " VM_ST " cgroup=/a%00 mem_pressure_some_us=0 mem_pressure_full_us=0\nend\n",
+	{ "escape %00", HDR HOST "vm id=1 pid=10 nr_vcpus=1 mem_bytes=0 swap_bytes=0 majflt=0 swap_wait_ns=0 heartbeat_ms=0 stalled=0 " VM_ST " cgroup=/a%00 mem_pressure_some_us=0 mem_pressure_full_us=0 " APF "\nend\n",
 	  "bad %-escape" },
-	{ "pressure -2", HDR HOST "vm id=1 pid=10 nr_vcpus=1 mem_bytes=0 swap_bytes=0 majflt=0 swap_wait_ns=0 heartbeat_ms=0 stalled=0 " VM_ST " cgroup=- mem_pressure_some_us=-2 mem_pressure_full_us=0\nend\n",
+	{ "pressure -2", HDR HOST "vm id=1 pid=10 nr_vcpus=1 mem_bytes=0 swap_bytes=0 majflt=0 swap_wait_ns=0 heartbeat_ms=0 stalled=0 " VM_ST " cgroup=- mem_pressure_some_us=-2 mem_pressure_full_us=0 " APF "\nend\n",
 	  "neither -1 nor" },
-	{ "stalled=2", HDR HOST "vm id=1 pid=1 nr_vcpus=1 mem_bytes=0 swap_bytes=0 majflt=0 swap_wait_ns=0 heartbeat_ms=0 stalled=2 " VM_ST " cgroup=- mem_pressure_some_us=0 mem_pressure_full_us=0\nend\n",
+	{ "stalled=2", HDR HOST "vm id=1 pid=1 nr_vcpus=1 mem_bytes=0 swap_bytes=0 majflt=0 swap_wait_ns=0 heartbeat_ms=0 stalled=2 " VM_ST " cgroup=- mem_pressure_some_us=0 mem_pressure_full_us=0 " APF "\nend\n",
 	  "not 0 or 1" },
 	{ "unknown status", HDR HOST "vm id=1" VMREST_ST("status=hung stalled_vcpus=0 stall_count=0 pause_count=0") "end\n",
 	  "status: 'hung' is not one of ok|degraded|stalled|paused" },
@@ -187,6 +192,12 @@ static const struct {
 	  "vcpu: missing key 'state'" },
 	{ "vcpu stalled=2", HDR HOST VM1 VCX("swapin_delay_ns=-1 majflt=0", "state=ready state_ms=0 stalled=2 stall_count=0") "end\n",
 	  "stalled: '2' is not 0 or 1" },
+	{ "hist of 24", HDR HOST VM1 VCH(HIST24) "end\n", "ready_hist: '" HIST24 "' is not 25 comma-separated" },
+	{ "hist of 26", HDR HOST VM1 VCH(HIST0 ",0") "end\n", "is not 25 comma-separated" },
+	{ "hist negative", HDR HOST VM1 VCH("-1," HIST24) "end\n", "is not 25 comma-separated" },
+	{ "hist empty count", HDR HOST VM1 VCH("0,," HIST24_TAIL) "end\n", "is not 25 comma-separated" },
+	{ "hist trailing comma", HDR HOST VM1 VCH(HIST0 ",") "end\n", "is not 25 comma-separated" },
+	{ "hist overflow", HDR HOST VM1 VCH("18446744073709551616," HIST24) "end\n", "is not 25 comma-separated" },
 	{ "vcpu before vm", HDR HOST VC_OK "end\n", "vcpu line before any vm" },
 	{ "vcpu of another vm", HDR HOST "vm id=2" VMREST VC_OK "end\n", "follows vm id=2" },
 	{ "vm twice", HDR HOST VM1 VM1 "end\n", "listed twice" },
@@ -372,7 +383,7 @@ static void test_note_bound(void)
 
 	snprintf(text, sizeof(text), HDR HOST "vm id=1" VMREST_ST("status=stalled stalled_vcpus=11 stall_count=1 pause_count=0"));
 	for (i = 0; i < 11; i++) {
-		snprintf(line, sizeof(line), "vcpu vm=1 idx=%d vcpu_id=%d tid=%d ready_ns=0 run_ns=0 guest_ns=0 halt_ns=0 exits=0 preemptions=0 ready_max_ns=0 swap_wait_ns=0 swapin_delay_ns=0 majflt=0 state=ready state_ms=5000 stalled=1 stall_count=1\n",
+		snprintf(line, sizeof(line), "vcpu vm=1 idx=%d vcpu_id=%d tid=%d ready_ns=0 run_ns=0 guest_ns=0 halt_ns=0 exits=0 preemptions=0 ready_max_ns=0 swap_wait_ns=0 swapin_delay_ns=0 majflt=0 state=ready state_ms=5000 stalled=1 stall_count=1 ready_hist=" HIST0 "\n",
 			 i, i, 100 + i);
 		strncat(text, line, sizeof(text) - strlen(text) - 1);
 	}

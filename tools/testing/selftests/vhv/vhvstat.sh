@@ -72,14 +72,16 @@ start_vm() {
 	diag "VM $name: pid ${PID[$name]}, id ${ID[$name]}, tids $(vmm_tids "$name" | tr '\n' ' ')"
 }
 
-# counters FILE: "vm idx tid ready_ns run_ns guest_ns halt_ns exits" per
-# vCPU of A and B, from sysfs.
+# counters FILE: "vm idx tid ready_ns run_ns guest_ns halt_ns exits
+# episodes" per vCPU of A and B, from sysfs (episodes: the sum of the
+# ready_hist counts).
 counters() {
 	local d v
 	for v in "${DIR[A]}" "${DIR[B]}"; do
 		for d in "$v"/vcpus/*; do
 			echo "$(rd "$v/id") $(rd "$d/idx") $(rd "$d/tid") $(rd "$d/ready_ns")" \
-			     "$(rd "$d/run_ns") $(rd "$d/guest_ns") $(rd "$d/halt_ns") $(rd "$d/exits")"
+			     "$(rd "$d/run_ns") $(rd "$d/guest_ns") $(rd "$d/halt_ns") $(rd "$d/exits")" \
+			     "$(awk '{ for (i = 1; i <= NF; i++) n += $i } END { print n }' "$d/ready_hist")"
 		done
 	done > "$1"
 }
@@ -231,19 +233,24 @@ def table(path):
     return t
 before, after = table(sys.argv[2]), table(sys.argv[3])
 bad = 0
-for metric, col in (("vhv_vcpu_ready_seconds_total", 1), ("vhv_vcpu_run_seconds_total", 2)):
+if not re.search(r'^vhv_up 1$', text, re.M):
+    print("# no vhv_up 1")
+    bad = 1
+for metric, col in (("vhv_vcpu_ready_seconds_total", 1), ("vhv_vcpu_run_seconds_total", 2),
+                    ("vhv_vcpu_ready_wait_seconds_count", 6)):
     for spec in sys.argv[4:]:
         vid, labels = spec.split(":", 1)
         for (v, idx), b in before.items():
             if v != vid:
                 continue
-            pat = r'^%s\{%s,vcpu="%s"\} ([0-9]+)\.([0-9]{9})$' % (metric, re.escape(labels), idx)
+            pat = r'^%s\{%s,vcpu="%s"\} ([0-9]+)(?:\.([0-9]{9}))?$' % (metric, re.escape(labels), idx)
             m = re.findall(pat, text, re.M)
-            if len(m) != 1:
+            if len(m) != 1 or (m[0][1] == "") != (col == 6):
                 print("# %s vm %s vcpu %s: %d series" % (metric, vid, idx, len(m)))
                 bad = 1
                 continue
-            ns = int(m[0][0]) * 10**9 + int(m[0][1])
+            # seconds with 9 decimals, or a count of episodes
+            ns = int(m[0][0]) * 10**9 + int(m[0][1]) if col != 6 else int(m[0][0])
             lo, hi = b[col], after[(v, idx)][col]
             if not lo <= ns <= hi:
                 print("# %s vm %s vcpu %s: %d not in [%d, %d]" % (metric, vid, idx, ns, lo, hi))
@@ -341,7 +348,7 @@ tap_check "json: live timestamp and hostname; members and types of vhvstat-json.
 # Prometheus
 tap_check "prometheus: -P exits 0" run prom -P
 tap_check "prometheus: valid text format (promcheck)" python3 "$PROMCHECK" "$TMPD/prom"
-tap_check "prometheus: one ready and run series per vCPU, labelled by name (and uuid), between sysfs before and after" prom_check
+tap_check "prometheus: vhv_up 1; ready, run and ready-episode series per vCPU, labelled by name (and uuid), between sysfs before and after" prom_check
 if [ -n "$DA0" ]; then
 	tap_check "prometheus: swapin_delay series for B only" prom_delayacct
 else
