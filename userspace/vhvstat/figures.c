@@ -27,9 +27,43 @@ static double opt_pct(int64_t now, int64_t then, double unit, double dt_ns)
 	return vhv_delta((uint64_t)now, (uint64_t)then) * unit * 100.0 / dt_ns;
 }
 
+/* The upper bound of bucket @b in ms; the open last one: its lower bound. */
+static double bucket_ms(unsigned int b)
+{
+	return (double)(1ULL << (b < VHV_HIST_BUCKETS - 1 ? b + 10 : 33)) / 1e6;
+}
+
+void vhv_ready_quantiles(const uint64_t *d, struct vhv_ready_q *q)
+{
+	uint64_t n = 0, cum = 0, r50, r99;
+	unsigned int b;
+
+	q->p50_ms = q->p99_ms = q->top_ms = NAN;
+	for (b = 0; b < VHV_HIST_BUCKETS; b++)
+		n += d[b];
+	q->episodes = n;
+	if (!n)
+		return;
+	/* the rank of the episode at each quantile: ceil(q * n) */
+	r50 = (n + 1) / 2;
+	r99 = n - n / 100;
+	for (b = 0; b < VHV_HIST_BUCKETS; b++) {
+		if (!d[b])
+			continue;
+		cum += d[b];
+		if (isnan(q->p50_ms) && cum >= r50)
+			q->p50_ms = bucket_ms(b);
+		if (isnan(q->p99_ms) && cum >= r99)
+			q->p99_ms = bucket_ms(b);
+		q->top_ms = bucket_ms(b);
+	}
+}
+
 static void vcpu_rates(struct vhv_vcpu_fig *fv, const struct vhv_vcpu *o,
 		       double dt_ns)
 {
+	unsigned int b;
+
 	const struct vhv_vcpu *v = fv->v;
 	double pct = 100.0 / dt_ns, per_s = 1e9 / dt_ns;
 
@@ -46,6 +80,9 @@ static void vcpu_rates(struct vhv_vcpu_fig *fv, const struct vhv_vcpu *o,
 	fv->exits_ps = vhv_delta(v->exits, o->exits) * per_s;
 	fv->preempt_ps = vhv_delta(v->preemptions, o->preemptions) * per_s;
 	fv->majflt_ps = vhv_delta(v->majflt, o->majflt) * per_s;
+	for (b = 0; b < VHV_HIST_BUCKETS; b++)
+		fv->hist_d[b] = vhv_delta(v->ready_hist[b], o->ready_hist[b]);
+	vhv_ready_quantiles(fv->hist_d, &fv->q);
 }
 
 static int vm_figures(struct vhv_vm_fig *fm, const struct vhv_vm *vm,
@@ -54,8 +91,13 @@ static int vm_figures(struct vhv_vm_fig *fm, const struct vhv_vm *vm,
 	const struct vhv_vm *ovm = NULL;
 	size_t i;
 
+	uint64_t hist_d[VHV_HIST_BUCKETS] = { 0 };
+	unsigned int b;
+
 	fm->vm = vm;
 	fm->mps_some = fm->mps_full = NAN;
+	fm->rdy_worst = fm->rdy_avg = NAN;
+	fm->q.p50_ms = fm->q.p99_ms = fm->q.top_ms = NAN;
 	fm->vcpus = calloc(vm->n_vcpus ? vm->n_vcpus : 1, sizeof(*fm->vcpus));
 	if (!fm->vcpus)
 		return -1;
@@ -81,6 +123,7 @@ static int vm_figures(struct vhv_vm_fig *fm, const struct vhv_vm *vm,
 		fv->v = &vm->vcpus[i];
 		fv->delayacct = fv->v->swapin_delay_ns >= 0;
 		fv->swpda = NAN;
+		fv->q.p50_ms = fv->q.p99_ms = fv->q.top_ms = NAN;
 		if (!fv->delayacct)
 			fm->n_nodelayacct++;
 		if (fv->v->ready_max_ns > fm->ready_max_ns)
@@ -97,6 +140,14 @@ static int vm_figures(struct vhv_vm_fig *fm, const struct vhv_vm *vm,
 		fm->idle += fv->idle;
 		fm->swpwt += fv->swpwt;
 		fm->gst += fv->gst;
+		if (!(fv->rdy <= fm->rdy_worst))	/* NaN: the first */
+			fm->rdy_worst = fv->rdy;
+		for (b = 0; b < VHV_HIST_BUCKETS; b++)
+			hist_d[b] += fv->hist_d[b];
+	}
+	if (fm->n_rated) {
+		fm->rdy_avg = fm->rdy / (double)fm->n_rated;
+		vhv_ready_quantiles(hist_d, &fm->q);
 	}
 	return 0;
 }

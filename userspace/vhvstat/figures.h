@@ -17,6 +17,21 @@
 
 #define MIB	(1024.0 * 1024.0)
 
+/*
+ * The ready episodes of an interval, from the deltas of the ready
+ * histogram: how many, and the bucket bounds that hold the median, the
+ * 99th percentile and the longest: the upper bound of the bucket ("at
+ * most"), or 2^33 ns (8589.9 ms, "8.6 s or more") for the last, open one.
+ * NaN without rates or without an episode.
+ */
+struct vhv_ready_q {
+	uint64_t episodes;
+	double p50_ms, p99_ms, top_ms;
+};
+
+/* Fill @q from the bucket deltas @d (VHV_HIST_BUCKETS of them). */
+void vhv_ready_quantiles(const uint64_t *d, struct vhv_ready_q *q);
+
 /* Rates of one vCPU; meaningful only when @rates. */
 struct vhv_vcpu_fig {
 	const struct vhv_vcpu *v;	/* in the newer snapshot */
@@ -32,6 +47,8 @@ struct vhv_vcpu_fig {
 	double exits_ps;
 	double preempt_ps;
 	double majflt_ps;
+	uint64_t hist_d[VHV_HIST_BUCKETS];	/* ready_hist deltas */
+	struct vhv_ready_q q;
 };
 
 struct vhv_vm_fig {
@@ -44,6 +61,9 @@ struct vhv_vm_fig {
 	double mps_some;	/* memory.pressure "some", % of Δt; NaN: n/a */
 	double mps_full;
 	uint64_t ready_max_ns;	/* max over the vCPUs */
+	double rdy_worst;	/* highest %RDY of a rated vCPU; NaN: none */
+	double rdy_avg;		/* mean %RDY of the rated vCPUs; NaN: none */
+	struct vhv_ready_q q;	/* of all its rated vCPUs' episodes */
 	struct vhv_vcpu_fig *vcpus;	/* vm->n_vcpus entries */
 };
 

@@ -30,6 +30,7 @@
 struct row {
 	bool rates;
 	double run, rdy, wait, idle, swpwt, gst;
+	const struct vhv_ready_q *q;	/* the interval's ready episodes */
 	uint64_t ready_max_ns;
 	/* counters (-s) */
 	uint64_t ready_ns, run_ns, guest_ns, halt_ns, swap_wait_ns, exits, majflt;
@@ -67,7 +68,29 @@ static void cpu_columns(const struct row *r, const struct vhv_view *view)
 		pr_col_float(PR_ANY, "swpwt_pct", "%SWPWT", PCT_W, 1, nan_unless(ok, r->swpwt));
 		pr_col_float(PR_ANY, "guest_pct", "%GST", PCT_W, 1, nan_unless(ok, r->gst));
 	}
-	pr_col_float(PR_ANY, "ready_max_ms", "RDYMAX", 7, 1, r->ready_max_ns / 1e6);
+	if (view->counters) {
+		/* the lifetime high-water mark: a counter */
+		pr_col_float(PR_ANY, "ready_max_ms", "RDYMAX", 7, 1, r->ready_max_ns / 1e6);
+		pr_str(PR_JSON, "ready_episodes", NULL, NULL);
+		pr_float(PR_JSON, "ready_p50_ms", NULL, NAN);
+		pr_float(PR_JSON, "ready_p99_ms", NULL, NAN);
+		pr_float(PR_JSON, "ready_top_ms", NULL, NAN);
+	} else {
+		/* the interval's, from the histogram: bucket bounds, ms */
+		bool q = ok && r->q && r->q->episodes;
+
+		pr_col_float(PR_TEXT, NULL, "RDY50", 7, 2, nan_unless(q, q ? r->q->p50_ms : 0));
+		pr_col_float(PR_TEXT, NULL, "RDY99", 7, 2, nan_unless(q, q ? r->q->p99_ms : 0));
+		pr_col_float(PR_TEXT, NULL, "RDYMX", 7, 2, nan_unless(q, q ? r->q->top_ms : 0));
+		pr_float(PR_JSON, "ready_max_ms", NULL, r->ready_max_ns / 1e6);
+		if (ok && r->q)
+			pr_u64(PR_JSON, "ready_episodes", NULL, r->q->episodes);
+		else
+			pr_str(PR_JSON, "ready_episodes", NULL, NULL);
+		pr_float(PR_JSON, "ready_p50_ms", NULL, nan_unless(q, q ? r->q->p50_ms : 0));
+		pr_float(PR_JSON, "ready_p99_ms", NULL, nan_unless(q, q ? r->q->p99_ms : 0));
+		pr_float(PR_JSON, "ready_top_ms", NULL, nan_unless(q, q ? r->q->top_ms : 0));
+	}
 }
 
 static void sum_counters(struct row *r, const struct vhv_vcpu *v)
@@ -115,7 +138,7 @@ static void vcpu_row(const struct vhv_vcpu_fig *fv, const struct vhv_view *view)
 	struct row r = {
 		.rates = fv->rates, .run = fv->run, .rdy = fv->rdy,
 		.wait = fv->wait, .idle = fv->idle, .swpwt = fv->swpwt,
-		.gst = fv->gst, .ready_max_ns = v->ready_max_ns,
+		.gst = fv->gst, .ready_max_ns = v->ready_max_ns, .q = &fv->q,
 	};
 	char id[48], state[16];
 
@@ -194,7 +217,7 @@ static void vm_row(const struct vhv_vm_fig *fm, const struct vhv_view *view)
 	struct row r = {
 		.rates = fm->rates, .run = fm->run, .rdy = fm->rdy,
 		.wait = fm->wait, .idle = fm->idle, .swpwt = fm->swpwt,
-		.gst = fm->gst, .ready_max_ns = fm->ready_max_ns,
+		.gst = fm->gst, .ready_max_ns = fm->ready_max_ns, .q = &fm->q,
 	};
 	size_t i;
 
@@ -220,6 +243,8 @@ static void vm_row(const struct vhv_vm_fig *fm, const struct vhv_view *view)
 	pr_col_str(PR_TEXT, NULL, "STATE", STATE_W, vm_state_text(vm->status));
 	pr_eol();
 
+	pr_float(PR_JSON, "ready_pct_worst", NULL, nan_unless(!view->counters, fm->rdy_worst));
+	pr_float(PR_JSON, "ready_pct_avg", NULL, nan_unless(!view->counters, fm->rdy_avg));
 	pr_str(PR_JSON, "status", NULL, vhv_vm_status_names[vm->status]);
 	pr_bool(PR_JSON, "stalled", NULL, vm->stalled);
 	pr_u64(PR_JSON, "stalled_vcpus", NULL, vm->stalled_vcpus);

@@ -95,8 +95,8 @@ static void usage_object(FILE *f, const char *obj)
 		else if (!strcmp(obj, "vm"))
 			fputs("One row per VM; %-figures are sums over its vCPUs\n"
 			      "(esxtop group view: a VM with N vCPUs reaches N x 100).\n"
-			      "Columns: ID NAME PID NVCPU %RUN %RDY %WAIT %IDLE %SWPWT %GST RDYMAX\n"
-			      "         MEMSZ SWCUR MJF/s HBEAT STATE\n"
+			      "Columns: ID NAME PID NVCPU %RUN %RDY %WAIT %IDLE %SWPWT %GST RDY50 RDY99\n"
+			      "         RDYMX (-s: RDYMAX) MEMSZ SWCUR MJF/s HBEAT STATE\n"
 			      "STATE: ok, degraded (some vCPUs stalled), STALL (all), paused.\n", f);
 		else
 			fputs("Each VM row followed by the rows of its vCPUs (ID vm.idx,\n"

@@ -478,6 +478,39 @@ static char *render(const struct vhv_snapshot s[2], bool json, enum vhv_object o
 	return text;
 }
 
+/* Interval quantiles from the histogram deltas of two.snap (its header). */
+static void test_quantiles(const struct vhv_snapshot s[2])
+{
+	uint64_t none[VHV_HIST_BUCKETS] = { 0 }, one[VHV_HIST_BUCKETS] = { 0 };
+	const struct vhv_vm_fig *fm;
+	struct vhv_ready_q q;
+	struct vhv_figures f;
+
+	if (vhv_figures_compute(&f, &s[0], &s[1])) {
+		ok(0, "quantiles: figures");
+		return;
+	}
+	fm = &f.vms[0];
+	ok(fm->vm->id == 1 && fm->q.episodes == 126 && near(fm->q.p50_ms, 0.001024) &&
+	   near(fm->q.p99_ms, 16.777216) && near(fm->q.top_ms, 8589.934592),
+	   "quantiles: VM 1: 126 episodes, p50 <= 1.024 us, p99 <= 16.8 ms, the longest 8.6 s or more (%g %g %g)",
+	   fm->q.p50_ms, fm->q.p99_ms, fm->q.top_ms);
+	ok(fm->vcpus[0].q.episodes == 26 && near(fm->vcpus[0].q.p50_ms, 2.097152) &&
+	   near(fm->vcpus[0].q.p99_ms, 8589.934592) &&
+	   fm->vcpus[1].q.episodes == 100 && near(fm->vcpus[1].q.top_ms, 0.001024),
+	   "quantiles: vCPU 1.0 p50 in [1, 2) ms, p99 the open bucket; vCPU 1.1 all under 1 us");
+	ok(near(fm->rdy_worst, 10) && near(fm->rdy_avg, 7.5) && isnan(f.vms[2].rdy_worst),
+	   "quantiles: VM 1's worst vCPU %%RDY 10, average 7.5; VM 3 (new) none");
+	vhv_figures_free(&f);
+
+	vhv_ready_quantiles(none, &q);
+	ok(q.episodes == 0 && isnan(q.p50_ms) && isnan(q.top_ms), "quantiles: no episode: NaN");
+	one[24] = 1;
+	vhv_ready_quantiles(one, &q);
+	ok(q.episodes == 1 && near(q.p50_ms, 8589.934592) && near(q.p99_ms, q.top_ms),
+	   "quantiles: one episode: every quantile is its bucket");
+}
+
 static void test_text(const struct vhv_snapshot s[2])
 {
 	char *t = render(s, false, VHV_OBJ_VCPU, false);
@@ -489,7 +522,7 @@ static void test_text(const struct vhv_snapshot s[2])
 	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
 		all &= strstr(t, cols[i]) != NULL;
 	ok(all, "text: esxtop column names in the header");
-	ok(strstr(t, "\n      1 -                    1000     2   75.0   15.0  110.0  100.0    5.0   60.0     4.5    2048   100.0   256.0 ") != NULL,
+	ok(strstr(t, "\n      1 -                    1000     2   75.0   15.0  110.0  100.0    5.0   60.0    0.00   16.78 8589.93    2048   100.0   256.0 ") != NULL,
 	   "text: VM 1 row, MJF/s 256.0 major faults per second");
 	ok(strstr(t, "\n    1.1                      1002         25.0    5.0   70.0   70.0    0.0   20.0") != NULL,
 	   "text: vCPU 1.1 row under its VM");
@@ -742,6 +775,7 @@ int main(int argc, char **argv)
 	test_malformed();
 	test_wellformed_edges();
 	test_rates(s);
+	test_quantiles(s);
 	test_text(s);
 	test_json(s);
 	test_prom(s);
