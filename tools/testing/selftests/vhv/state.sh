@@ -180,10 +180,12 @@ chk_state_ms() {
 check "H: state_ms grows with the time spent halted" chk_state_ms
 sleep 1
 chk_no_stall() {
-	diag "halted $(rd "$D/state_ms") ms: vCPU stalled $(rd "$D/stalled"), stall_count $(rd "$D/stall_count"); VM status $(rd "$VMDIR/status"), heartbeat_ms $(rd "$VMDIR/heartbeat_ms")"
-	[ "$(rd "$D/stalled")" = 0 ] && [ "$(rd "$D/stall_count")" = 0 ] &&
-		[ "$(rd "$VMDIR/status")" = ok ] && [ -z "$(vcpu_events vhv_vcpu_stall "$ID")" ] &&
-		[ "$(rd "$VMDIR/heartbeat_ms")" -ge "$STALL_MS" ]
+	local st sc vs hb ev
+	# each figure read once: the one printed is the one checked
+	st=$(rd "$D/stalled"); sc=$(rd "$D/stall_count"); vs=$(rd "$VMDIR/status")
+	hb=$(rd "$VMDIR/heartbeat_ms"); ev=$(vcpu_events vhv_vcpu_stall "$ID")
+	diag "halted $(rd "$D/state_ms") ms: vCPU stalled $st, stall_count $sc; VM status $vs, heartbeat_ms $hb (stall_ms $STALL_MS); stall events of VM $ID: ${ev:-none}"
+	[ "$st" = 0 ] && [ "$sc" = 0 ] && [ "$vs" = ok ] && [ -z "$ev" ] && [ "$hb" -ge "$STALL_MS" ]
 }
 check "H: halted longer than stall_ms (old heartbeat): no stall, status ok" chk_no_stall
 
