@@ -80,8 +80,10 @@ static void usage_object(FILE *f, const char *obj)
 {
 	if (!strcmp(obj, "top")) {
 		fputs("Usage: vhvstat [-v] [-f FILE]... top [INTERVAL [COUNT]]\n"
-		      "Live screen refreshed every INTERVAL seconds (default 2).\n"
-		      "Keys: q quit, v show/hide vCPU rows. ^C quits too.\n", f);
+		      "Live screen refreshed every INTERVAL seconds (default 2), VMs sorted\n"
+		      "by their worst vCPU's %RDY; columns ending in + are sums over a VM's\n"
+		      "vCPUs. Keys: r a u w m n i sort, / filter by name, s interval,\n"
+		      "v vCPU rows, h help, q quit. ^C quits too.\n", f);
 	} else if (!strcmp(obj, "prometheus")) {
 		fputs("Usage: vhvstat [-o FILE] [-f FILE]... prometheus [INTERVAL [COUNT]]\n"
 		      "Prometheus text format (0.0.4, no '# EOF') of the raw counters,\n"

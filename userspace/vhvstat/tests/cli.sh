@@ -410,6 +410,17 @@ check "top COUNT" top_frames 2 "${THREE[@]}" top 0.01 1
 check "top sorts by %RDY (VM 2 above VM 1)" top_sorted
 check "top on a terminal: q quits, exit 0, screen restored" \
 	pty_top q "$BIN" "${TWO[@]}" top 0.05
+# top on an 80 x 24 terminal, keys (tests/ptytop.py): the worst vCPU's
+# %RDY first (VM 2, STALL), columns dropped to fit (NAME, STATE stay),
+# filter, help, interval, sort keys
+TOPKEYS='w<=80;!%WAIT+;x>STALL;@3=NAME;@3=STATE;@4=STALL;/vm\r>filter vm;!STALL;@4=vm1'
+TOPKEYS+=';/\r>sort %RDYMX;h>top: keys;x>sort %RDYMX;s0.5\r>every 0.5 s;sx\r>bad interval'
+TOPKEYS+=';m>sort MEMSZ;@4=vm1;n>sort NAME;@4=a\b;v>1.0'
+check "top on an 80 x 24 terminal: fits, worst vCPU first, / filter, h help, s interval, sort keys, v" \
+	python3 "$HERE/ptytop.py" 24 80 "$TOPKEYS" "$BIN" "${TWO[@]}" top 0.05
+check "top on a 6-line terminal: one VM and +2 more VMs; 7 lines: all three" \
+	eval 'python3 "$HERE/ptytop.py" 6 80 "x>STALL;@4=STALL;@5=+2 more VMs" "$BIN" "${TWO[@]}" top 0.05 &&
+	      python3 "$HERE/ptytop.py" 7 80 "x>a\\b;!more" "$BIN" "${TWO[@]}" top 0.05'
 check "top on a terminal: SIGINT, exit 0, screen restored" \
 	pty_top int "$BIN" "${TWO[@]}" top 0.05
 
