@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "events.h"
 #include "figures.h"
 #include "print.h"
 #include "prom.h"
@@ -32,7 +33,7 @@
 #define EXIT_USAGE	2
 #define MAX_FILES	64
 
-enum mode { M_SHOW, M_TOP, M_PROM };
+enum mode { M_SHOW, M_TOP, M_PROM, M_EVENTS };
 
 struct opts {
 	enum mode mode;
@@ -55,6 +56,7 @@ static void usage_main(FILE *f)
 	fputs("Usage: vhvstat [OPTIONS] [OBJECT] [show] [INTERVAL [COUNT]]\n"
 	      "       vhvstat [OPTIONS] top [INTERVAL [COUNT]]\n"
 	      "       vhvstat [OPTIONS] prometheus [INTERVAL [COUNT]]\n"
+	      "       vhvstat [-j] events\n"
 	      "       vhvstat OBJECT help | vhvstat help\n"
 	      "OBJECT := { vm | vcpu | host }            (default: vm)\n"
 	      "OPTIONS := { -j | -p | -P | -v | -s | -f FILE | -o FILE |\n"
@@ -84,6 +86,13 @@ static void usage_object(FILE *f, const char *obj)
 		      "by their worst vCPU's %RDY; columns ending in + are sums over a VM's\n"
 		      "vCPUs. Keys: r a u w m n i sort, / filter by name, s interval,\n"
 		      "v vCPU rows, h help, q quit. ^C quits too.\n", f);
+	} else if (!strcmp(obj, "events")) {
+		fputs("Usage: vhvstat [-j] [--proc DIR] events\n"
+		      "One line per vhv event (ready waits over ready_trace_us, vCPU and VM\n"
+		      "stalls and recoveries, pauses, VMs and vCPUs added and removed) with\n"
+		      "its time (RFC 3339, UTC), the VM's name and uuid; JSON with -j.\n"
+		      "Reads vhv's tracepoints in a tracefs instance of its own (root), and\n"
+		      "goes on when vhv is unloaded and loaded again. ^C quits.\n", f);
 	} else if (!strcmp(obj, "prometheus")) {
 		fputs("Usage: vhvstat [-o FILE] [-f FILE]... prometheus [INTERVAL [COUNT]]\n"
 		      "Prometheus text format (0.0.4, no '# EOF') of the raw counters,\n"
@@ -212,6 +221,8 @@ static int parse_object(const char *w, struct opts *o)
 		o->mode = M_TOP;
 	else if (!strcmp(w, "prometheus"))
 		o->mode = M_PROM;
+	else if (!strcmp(w, "events"))
+		o->mode = M_EVENTS;
 	else
 		return -1;
 	return 0;
@@ -268,6 +279,9 @@ static int parse_words(int argc, char **argv, struct opts *o)
 
 static int check_combinations(struct opts *o)
 {
+	if (o->mode == M_EVENTS && (o->prom || o->output || o->view.counters ||
+				    o->n_files || o->interval))
+		return usage_error("events streams the live tracepoints: only -j (or -p) and --proc");
 	if (o->prom && o->mode == M_TOP)
 		return usage_error("top draws a screen: no -P");
 	if (o->prom)
@@ -479,6 +493,16 @@ int main(int argc, char **argv)
 		r = check_combinations(&o);
 	if (r >= 0)
 		return r;
+
+	if (o.mode == M_EVENTS) {
+		struct vhv_events_opts eo = { .json = o.json, .proc = o.proc };
+
+		if (!gethostname(host, sizeof(host))) {
+			host[sizeof(host) - 1] = '\0';
+			eo.hostname = host;
+		}
+		return vhv_events_run(stdout, &eo);
+	}
 
 	vhv_source_init(&src, o.files, o.n_files);
 	if (o.proc)

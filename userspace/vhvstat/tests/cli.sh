@@ -353,6 +353,12 @@ check "names: from files without --proc, the cgroups' scopes only" names_no_proc
 check "names: Prometheus labels name and uuid, no vhv id; control bytes replaced" names_prom
 check "names: --proc without its argument: usage error" status 2 --proc
 
+# --- events (the stream itself is tested in the guest: vhv/events.sh)
+check "events: -P, -o, -s, -f or an INTERVAL: usage error" \
+	eval 'status 2 -P events && status 2 -o x events && status 2 -s events &&
+	      status 2 "${TWO[@]}" events && status 2 events 1'
+check "events help" eval 'status 0 events help && out_has "tracepoints"'
+
 # --- JSON
 for args in vm vcpu host "-s vcpu"; do
 	# shellcheck disable=SC2086 # $args is several words

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "events.h"
 #include "figures.h"
 #include "ident.h"
 #include "print.h"
@@ -762,6 +763,56 @@ static void test_prom_names(void)
 	free(t);
 }
 
+/* vhvstat events: trace_pipe lines parsed, and printed as JSON or text */
+static void test_events(void)
+{
+	static const char stall[] = "            tvmm-1423    [001] d..2.  1385.701600: vhv_vcpu_stall: vm=19 idx=0 tid=1423 state=stopped idle_ms=1144 reason=\"stopped by a signal\"";
+	struct vhv_ev_vm vm = { .id = 19, .pid = 1420, .name = "we\"b", .uuid = NULL };
+	struct vhv_event ev;
+	char *t = NULL;
+	size_t len = 0;
+	FILE *m;
+	int r;
+
+	r = vhv_event_parse(stall, &ev);
+	ok(r == 1 && !strcmp(ev.name, "vcpu_stall") && near(ev.ts, 1385.7016) && ev.n == 6 &&
+	   !strcmp(ev.key[5], "reason") && !strcmp(ev.val[5], "stopped by a signal") &&
+	   ev.quoted[3] && !ev.quoted[4] && !strcmp(ev.val[4], "1144"),
+	   "events: a vcpu_stall line: name, time, 6 fields, the quoted reason");
+	ok(vhv_event_parse("CPU:1 [LOST 42 EVENTS]", &ev) == 1 && ev.lost == 42 &&
+	   !strcmp(ev.name, "lost"), "events: a lost-events line");
+	ok(vhv_event_parse("   kworker/0:1-23 [000] ..... 12.5: sched_switch: prev_comm=x", &ev) == 0 &&
+	   vhv_event_parse("", &ev) == 0 &&
+	   vhv_event_parse("  x-1 [000] ..... 12.5: other: text ': vhv_vm_add: id=1'", &ev) == 0,
+	   "events: other events and text that quotes a vhv event are not vhv events");
+	ok(vhv_event_parse("  a b-1 [000] ..... 12.500000: vhv_vm_add: id=3 pid=44 nr_vcpus=2", &ev) == 1 &&
+	   !strcmp(ev.name, "vm_add") && ev.n == 3 && !strcmp(ev.val[1], "44"),
+	   "events: a command name with a blank");
+	ok(vhv_event_parse("  x-1 [000] ..... 1.0: vhv_vm_add: =3", &ev) == -1 &&
+	   vhv_event_parse("  x-1 [000] ..... 1.0: vhv_vcpu_stall: reason=\"open", &ev) == -1,
+	   "events: malformed fields are refused");
+
+	vhv_event_parse(stall, &ev);
+	m = open_memstream(&t, &len);
+	vhv_event_print(m, &ev, 1796500000123456789ULL, &vm, "host1", true);
+	fclose(m);
+	ok(!strcmp(t, "{\"schema\":1,\"timestamp\":\"2026-12-05T19:46:40.123456Z\",\"hostname\":\"host1\","
+		   "\"event\":\"vcpu_stall\",\"vm\":19,\"pid\":1420,\"name\":\"we\\\"b\",\"uuid\":null,"
+		   "\"vcpu\":0,\"tid\":1423,\"state\":\"stopped\",\"idle_ms\":1144,"
+		   "\"reason\":\"stopped by a signal\"}\n"),
+	   "events: JSON: time, host, the VM's pid and names, the fields (vcpu for idx)");
+	if (n_fail)
+		printf("# %s", t);
+	free(t);
+	t = NULL;
+	m = open_memstream(&t, &len);
+	vhv_event_print(m, &ev, 1796500000123456789ULL, &vm, "host1", false);
+	fclose(m);
+	ok(!strcmp(t, "2026-12-05T19:46:40.123456Z vcpu_stall vm 19 \"we\"b\" vcpu=0 tid=1423 state=stopped idle_ms=1144 reason=\"stopped by a signal\"\n"),
+	   "events: text: one line");
+	free(t);
+}
+
 int main(int argc, char **argv)
 {
 	struct vhv_snapshot s[2];
@@ -784,6 +835,7 @@ int main(int argc, char **argv)
 	test_prom_states(argv[1]);
 	test_ident();
 	test_prom_names();
+	test_events();
 	vhv_snapshot_free(&s[0]);
 	vhv_snapshot_free(&s[1]);
 	printf("1..%d\n", n_test);
