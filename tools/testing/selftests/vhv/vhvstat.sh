@@ -91,10 +91,12 @@ run() {
 	local name=$1
 	shift
 	counters "$TMPD/$name.before"
+	date +%s.%N > "$TMPD/$name.t0"
 	"$VHVSTAT" "$@" > "$TMPD/$name" 2> "$TMPD/$name.err" || {
 		diag "vhvstat $* failed: $(cat "$TMPD/$name.err")"
 		return 1
 	}
+	date +%s.%N > "$TMPD/$name.t1"
 	counters "$TMPD/$name.after"
 }
 
@@ -329,14 +331,16 @@ fi
 # live: timestamp (RFC 3339, UTC) between the wall clock before and after
 # the run, the host's name; members and types as vhvstat-json.rst says
 json_live() {
-	python3 - "$TMPD/json" "$(date +%s.%N)" "$(hostname)" <<'PY' || return 1
+	python3 - "$TMPD/json" "$(cat "$TMPD/json.t0")" "$(cat "$TMPD/json.t1")" "$(hostname)" <<'PY' || return 1
 import datetime, json, sys
 d = json.load(open(sys.argv[1]))
 t = datetime.datetime.strptime(d["timestamp"], "%Y-%m-%dT%H:%M:%S.%fZ")
 t = t.replace(tzinfo=datetime.timezone.utc).timestamp()
-after = float(sys.argv[2])
-print("# timestamp %s (%.3f s before the check), hostname %r" % (d["timestamp"], after - t, d["hostname"]))
-sys.exit(not (after - 60 <= t <= after and d["hostname"] == sys.argv[3] and d["schema"] == 1))
+t0, t1 = float(sys.argv[2]), float(sys.argv[3])
+print("# timestamp %s: %.3f s after vhvstat started, %.3f s before it ended; hostname %r"
+      % (d["timestamp"], t - t0, t1 - t, d["hostname"]))
+# the microseconds of the timestamp are cut, not rounded
+sys.exit(not (t0 - 1e-6 <= t <= t1 and d["hostname"] == sys.argv[4] and d["schema"] == 1))
 PY
 	python3 "$VHV_ROOT/userspace/vhvstat/tests/jsonschema.py" \
 		"$VHV_ROOT/Documentation/vhv/vhvstat-json.rst" vcpu "$TMPD/json"
