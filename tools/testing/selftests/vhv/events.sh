@@ -20,14 +20,7 @@ set -e
 . "$(dirname "${BASH_SOURCE[0]}")/vhv_lib.sh"
 vhv_require
 
-VHVSTAT=
-for c in "${VHV_BIN:+$VHV_BIN/vhvstat/vhvstat}" "$VHV_ROOT/userspace/vhvstat/vhvstat"; do
-	if [ -n "$c" ] && [ -f "$c" ] && [ -x "$c" ]; then
-		VHVSTAT=$c
-		break
-	fi
-done
-[ -n "$VHVSTAT" ] || tap_bail "vhvstat is not built (make userspace)"
+vhvstat_require
 [ -r "$VHV_KO" ] || tap_bail "no $VHV_KO to reload (make modules)"
 
 STALL_MS=1000

@@ -37,6 +37,20 @@ find_tvmm() {
 	return 1
 }
 
+# vhvstat_require: VHVSTAT, the built vhvstat ($VHV_BIN is the folder of
+# the userspace tools' folders), or the test fails.
+vhvstat_require() {
+	local c
+	VHVSTAT=
+	for c in "${VHV_BIN:+$VHV_BIN/vhvstat/vhvstat}" "$VHV_ROOT/userspace/vhvstat/vhvstat"; do
+		if [ -n "$c" ] && [ -f "$c" ] && [ -x "$c" ]; then
+			VHVSTAT=$c
+			return 0
+		fi
+	done
+	tap_bail "vhvstat is not built (make userspace)"
+}
+
 # vhv_require: root, vhv loaded, /dev/kvm and tvmm present; make TMPD.
 # The harness guarantees each (nested KVM in the guest, tvmm built by
 # make check): a missing one fails the test, it never skips.

@@ -19,15 +19,7 @@ set -e
 . "$(dirname "${BASH_SOURCE[0]}")/vhv_lib.sh"
 vhv_require
 
-# the binary: $VHV_BIN is the folder of the userspace tools' folders
-VHVSTAT=
-for c in "${VHV_BIN:+$VHV_BIN/vhvstat/vhvstat}" "$VHV_ROOT/userspace/vhvstat/vhvstat"; do
-	if [ -n "$c" ] && [ -f "$c" ] && [ -x "$c" ]; then
-		VHVSTAT=$c
-		break
-	fi
-done
-[ -n "$VHVSTAT" ] || tap_bail "vhvstat is not built (make userspace)"
+vhvstat_require
 PROMCHECK=$VHV_ROOT/userspace/vhvstat/tests/promcheck.py
 DELAYACCT=/proc/sys/kernel/task_delayacct
 DA0=
