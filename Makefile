@@ -11,6 +11,7 @@
 #   make demo         setup, build, boot 6.1 and show what vhv does
 #   make bench        benchmarks (ratios against peers in the same boot)
 #   make debug        modules built with -DDEBUG (create/destroy lines)
+#   make deb          Debian packages vhv-dkms and vhvstat into build/deb/
 #   make install      modules into /lib/modules/<kver>/extra (depmod), tools
 #                     into /usr/local (KVER=$(uname -r) for this host only;
 #                     DESTDIR=dir to stage)
@@ -37,13 +38,13 @@ USERSPACE := bpf userspace/vhvstat userspace/vswctl userspace/vtpmctl tools/test
 	tools/testing/selftests/vswitch
 
 .PHONY: all modules userspace setup check check-debug check-debug-planted unit \
-	demo bench debug clean help install \
+	demo bench debug clean help install deb \
 	$(addprefix modules-,$(KVERS)) $(addprefix install-,$(KVERS))
 
 all: modules userspace
 
 help:
-	@sed -n '3,17s/^# \{0,1\}//p' Makefile
+	@sed -n '3,18s/^# \{0,1\}//p' Makefile
 
 modules: $(addprefix modules-,$(KVERS))
 	@[ -n "$(KVERS)" ] || { echo "no kernel headers found: run 'make setup'" >&2; exit 1; }
@@ -75,6 +76,9 @@ $(addprefix install-,$(KVERS)): install-%: modules-%
 userspace:
 	@for d in $(USERSPACE); do $(MAKE) -C $$d || exit 1; done
 
+deb:
+	@tools/packaging/deb.sh
+
 setup:
 	@tools/setup.sh
 
@@ -82,7 +86,7 @@ unit: userspace
 	@tools/testing/selftests/run-unit.sh
 
 check: setup
-	@$(MAKE) -s all
+	@$(MAKE) -s all deb
 	@KVERS="$(KVERS)" tools/testing/selftests/run.sh
 
 # Debug kernels are built once and cached (tools/testing/debug-kernel/).

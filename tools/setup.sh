@@ -26,6 +26,8 @@ PKGS=(
 	libssl-dev libclang-rt-dev
 	ethtool tcpdump libcap2-bin linux-perf
 	prometheus-node-exporter
+	# make deb, and the packages test (DKMS in the guest)
+	dkms debhelper dh-dkms
 )
 if [ "${1:-}" = --debug ]; then
 	PKGS+=(bc bison flex dwarves rsync)
