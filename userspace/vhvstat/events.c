@@ -25,6 +25,7 @@
 
 #include "events.h"
 #include "ident.h"
+#include "print.h"
 #include "snapshot.h"
 
 /* --------------------------------------------------------------- parsing */
@@ -104,35 +105,6 @@ int vhv_event_parse(const char *line, struct vhv_event *ev)
 
 /* -------------------------------------------------------------- printing */
 
-static void json_str(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
-}
-
-static void rfc3339(uint64_t ns, char *buf, size_t size)
-{
-	time_t t = (time_t)(ns / 1000000000);
-	struct tm tm;
-	size_t n;
-
-	if (!gmtime_r(&t, &tm) || !(n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm))) {
-		snprintf(buf, size, "?");
-		return;
-	}
-	snprintf(buf + n, size - n, ".%06uZ", (unsigned int)(ns % 1000000000 / 1000));
-}
-
 /* The module's key, as vhvstat names it elsewhere. */
 static const char *out_key(const char *k)
 {
@@ -149,7 +121,8 @@ void vhv_event_print(FILE *out, const struct vhv_event *ev, uint64_t wall_ns,
 	char stamp[48];
 	int i;
 
-	rfc3339(wall_ns, stamp, sizeof(stamp));
+	if (!pr_rfc3339(wall_ns, stamp, sizeof(stamp)))
+		snprintf(stamp, sizeof(stamp), "?");
 	if (!json) {
 		fprintf(out, "%s %s", stamp, ev->name);
 		if (vm) {
@@ -171,19 +144,19 @@ void vhv_event_print(FILE *out, const struct vhv_event *ev, uint64_t wall_ns,
 	}
 	fprintf(out, "{\"schema\":1,\"timestamp\":\"%s\",\"hostname\":", stamp);
 	if (hostname)
-		json_str(out, hostname);
+		pr_json_string(out, hostname);
 	else
 		fputs("null", out);
 	fprintf(out, ",\"event\":\"%s\"", ev->name);
 	if (vm) {
 		fprintf(out, ",\"vm\":%" PRIu64 ",\"pid\":%" PRIu64 ",\"name\":", vm->id, vm->pid);
 		if (vm->name)
-			json_str(out, vm->name);
+			pr_json_string(out, vm->name);
 		else
 			fputs("null", out);
 		fputs(",\"uuid\":", out);
 		if (vm->uuid)
-			json_str(out, vm->uuid);
+			pr_json_string(out, vm->uuid);
 		else
 			fputs("null", out);
 	}
@@ -195,10 +168,10 @@ void vhv_event_print(FILE *out, const struct vhv_event *ev, uint64_t wall_ns,
 		if (vm && (!strcmp(k, "vm") || !strcmp(k, "pid")))
 			continue;	/* already there */
 		fputc(',', out);
-		json_str(out, k);
+		pr_json_string(out, k);
 		fputc(':', out);
 		if (ev->quoted[i])
-			json_str(out, ev->val[i]);
+			pr_json_string(out, ev->val[i]);
 		else
 			fputs(ev->val[i], out);
 	}

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "print.h"
 
@@ -131,24 +132,64 @@ static void indent(int depth)
 	fprintf(pr.out, "%*s", depth * 4, "");
 }
 
-static void json_escape(const char *s)
+void pr_json_string(FILE *out, const char *s)
 {
-	fputc('"', pr.out);
+	fputc('"', out);
 	for (; *s; s++) {
 		unsigned char ch = (unsigned char)*s;
 
 		if (ch == '"' || ch == '\\')
-			fprintf(pr.out, "\\%c", ch);
+			fprintf(out, "\\%c", ch);
 		else if (ch == '\n')
-			fputs("\\n", pr.out);
+			fputs("\\n", out);
 		else if (ch == '\t')
-			fputs("\\t", pr.out);
+			fputs("\\t", out);
 		else if (ch < 0x20)
-			fprintf(pr.out, "\\u%04x", ch);
+			fprintf(out, "\\u%04x", ch);
 		else
-			fputc(ch, pr.out);
+			fputc(ch, out);
 	}
-	fputc('"', pr.out);
+	fputc('"', out);
+}
+
+static void json_escape(const char *s)
+{
+	pr_json_string(pr.out, s);
+}
+
+const char *pr_rfc3339(uint64_t ns, char *buf, size_t size)
+{
+	time_t t = (time_t)(ns / 1000000000);
+	struct tm tm;
+	size_t n;
+
+	if (!ns || !gmtime_r(&t, &tm))
+		return NULL;
+	n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (!n)
+		return NULL;
+	snprintf(buf + n, size - n, ".%06uZ", (unsigned int)(ns % 1000000000 / 1000));
+	return buf;
+}
+
+const char *pr_cut_name(const char *name, size_t chars, char *buf, size_t size)
+{
+	size_t i, n = 0, cut = 0;
+
+	if (!name)
+		return NULL;
+	for (i = 0; name[i]; i++) {
+		if (((unsigned char)name[i] & 0xc0) == 0x80)
+			continue;
+		if (++n == chars)
+			cut = i;
+	}
+	if (n <= chars || cut + 2 > size)
+		return name;
+	memcpy(buf, name, cut);
+	buf[cut] = '+';
+	buf[cut + 1] = '\0';
+	return buf;
 }
 
 /* Start a member (or array element): comma, indentation and key. */

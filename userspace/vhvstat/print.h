@@ -58,6 +58,18 @@ void pr_float(enum pr_type t, const char *key, const char *fmt, double v);
 void pr_str(enum pr_type t, const char *key, const char *fmt, const char *v);
 void pr_bool(enum pr_type t, const char *key, const char *fmt, bool v);
 
+/* A JSON string of @s, quoted and escaped, to @out (any stream). */
+void pr_json_string(FILE *out, const char *s);
+
+/* @ns of CLOCK_REALTIME as "2026-12-05T20:01:02.123456Z" in @buf; NULL for 0. */
+const char *pr_rfc3339(uint64_t ns, char *buf, size_t size);
+
+/*
+ * @name cut to @chars characters (UTF-8 code points) for a text column:
+ * the last one '+' when it is longer (in @buf); NULL stays NULL.
+ */
+const char *pr_cut_name(const char *name, size_t chars, char *buf, size_t size);
+
 /* Text only. */
 void pr_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "ident.h"
 #include "print.h"
@@ -186,30 +185,6 @@ static void vcpu_row(const struct vhv_vcpu_fig *fv, const struct vhv_view *view)
 	pr_u64(PR_JSON, "stall_count", NULL, v->stall_count);
 }
 
-/*
- * A name for the NAME column: at most -NAME_W characters (UTF-8 code
- * points), the last one '+' when the name is longer; NULL stays NULL ("-").
- */
-static const char *column_name(const char *name, char *buf, size_t size)
-{
-	size_t i, chars = 0, cut = 0;
-
-	if (!name)
-		return NULL;
-	for (i = 0; name[i]; i++) {
-		if (((unsigned char)name[i] & 0xc0) == 0x80)
-			continue;
-		if (++chars == -NAME_W)
-			cut = i;
-	}
-	if (chars <= -NAME_W || cut + 2 > size)
-		return name;
-	memcpy(buf, name, cut);
-	buf[cut] = '+';
-	buf[cut + 1] = '\0';
-	return buf;
-}
-
 static void vm_row(const struct vhv_vm_fig *fm, const struct vhv_view *view)
 {
 	const struct vhv_vm *vm = fm->vm;
@@ -224,7 +199,7 @@ static void vm_row(const struct vhv_vm_fig *fm, const struct vhv_view *view)
 	for (i = 0; i < vm->n_vcpus; i++)
 		sum_counters(&r, &vm->vcpus[i]);
 	pr_col_u64(PR_ANY, "id", "ID", 7, vm->id);
-	pr_col_str(PR_TEXT, NULL, "NAME", NAME_W, column_name(vm->name, name, sizeof(name)));
+	pr_col_str(PR_TEXT, NULL, "NAME", NAME_W, pr_cut_name(vm->name, -NAME_W, name, sizeof(name)));
 	pr_str(PR_JSON, "name", NULL, vm->name);
 	pr_str(PR_JSON, "uuid", NULL, vm->uuid);
 	pr_str(PR_JSON, "vmid", NULL, vm->vmid);
@@ -446,29 +421,13 @@ static void vm_table(const struct vhv_figures *f, const struct vhv_view *view)
 	free(order);
 }
 
-/* @ns of CLOCK_REALTIME as "2026-12-05T20:01:02.123456Z"; 0: NULL. */
-static const char *rfc3339(uint64_t ns, char *buf, size_t size)
-{
-	time_t t = (time_t)(ns / 1000000000);
-	struct tm tm;
-	size_t n;
-
-	if (!ns || !gmtime_r(&t, &tm))
-		return NULL;
-	n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (!n)
-		return NULL;
-	snprintf(buf + n, size - n, ".%06uZ", (unsigned int)(ns % 1000000000 / 1000));
-	return buf;
-}
-
 void vhv_show(const struct vhv_figures *f, const struct vhv_view *view)
 {
 	char stamp[48];
 
 	pr_open_object(NULL);
 	pr_u64(PR_JSON, "schema", NULL, VHVSTAT_JSON_SCHEMA);
-	pr_str(PR_JSON, "timestamp", NULL, rfc3339(f->cur->wall_ns, stamp, sizeof(stamp)));
+	pr_str(PR_JSON, "timestamp", NULL, pr_rfc3339(f->cur->wall_ns, stamp, sizeof(stamp)));
 	pr_str(PR_JSON, "hostname", NULL, view->hostname);
 	pr_str(PR_JSON, "object", NULL,
 	       view->obj == VHV_OBJ_HOST ? "host" : view->obj == VHV_OBJ_VCPU ? "vcpu" : "vm");

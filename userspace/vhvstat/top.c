@@ -162,30 +162,16 @@ static void f_id(const struct cell *c, char *b, size_t n, double *v)
 
 static void f_name(const struct cell *c, char *b, size_t n, double *v)
 {
-	const char *name = c->fm->vm->name;
-	size_t i, chars = 0, cut = 0;
+	char cut[VHV_IDENT_MAX];
+	const char *name;
 
 	*v = 0;
 	if (c->fv) {
 		b[0] = '\0';
 		return;
 	}
-	if (!name) {
-		snprintf(b, n, "-");
-		return;
-	}
-	/* 16 characters (UTF-8 code points); a longer name ends in '+' */
-	for (i = 0; name[i]; i++) {
-		if (((unsigned char)name[i] & 0xc0) == 0x80)
-			continue;
-		if (++chars == 16)
-			cut = i;
-	}
-	if (chars <= 16 || cut + 2 > n) {
-		snprintf(b, n, "%s", name);
-		return;
-	}
-	snprintf(b, n, "%.*s+", (int)cut, name);
+	name = pr_cut_name(c->fm->vm->name, 16, cut, sizeof(cut));
+	snprintf(b, n, "%s", name ? name : "-");
 }
 
 static void f_pid(const struct cell *c, char *b, size_t n, double *v)
