@@ -100,11 +100,18 @@ struct gset {
 
 #define GSET_MAX	(VSWP_GROUPS_MAX * 2 + 1)
 
+/*
+ * The packet's ends. The switch gives the transport protocol and where its
+ * header starts (cb[3]: past IPv4 options and IPv6 extension headers, as
+ * conntrack tracks it); a port-carrying packet whose header the switch
+ * could not place gets the default verdict (return -1).
+ */
 static __always_inline int parse(struct __sk_buff *skb, struct ends *e,
 				 int reply)
 {
 	void *data = (void *)(long)skb->data;
 	void *end = (void *)(long)skb->data_end;
+	__u32 flags = skb->cb[3], l4 = VSWITCH_PCB_L4_OFF(flags);
 	struct ethhdr *eth = data;
 	__u16 *ports, sport, dport;
 	__u32 off = sizeof(*eth);
@@ -126,28 +133,28 @@ static __always_inline int parse(struct __sk_buff *skb, struct ends *e,
 
 		if ((void *)(ip + 1) > end)
 			return -1;
-		e->proto = ip->protocol;
 		__builtin_memcpy(reply ? e->dst : e->src, &ip->saddr, 4);
 		__builtin_memcpy(reply ? e->src : e->dst, &ip->daddr, 4);
-		off += ip->ihl * 4;
-		/* a later fragment never reaches the program: reassembled */
 	} else if (proto == bpf_htons(ETH_P_IPV6)) {
 		struct ipv6hdr *ip6 = data + off;
 
 		if ((void *)(ip6 + 1) > end)
 			return -1;
 		e->v6 = 1;
-		e->proto = ip6->nexthdr;
 		__builtin_memcpy(reply ? e->dst : e->src, &ip6->saddr, 16);
 		__builtin_memcpy(reply ? e->src : e->dst, &ip6->daddr, 16);
-		off += sizeof(*ip6);
 	} else {
 		return -1;
 	}
+	e->proto = VSWITCH_PCB_L4_PROTO(flags);
 	if (e->proto != IPPROTO_TCP && e->proto != IPPROTO_UDP &&
 	    e->proto != IPPROTO_SCTP && e->proto != IPPROTO_UDPLITE)
 		return 0;
-	if (off > 128)
+	if (!l4)
+		return -1;
+	off += l4;
+	/* at most 18 + 252: a bound the verifier sees */
+	if (off > 18 + 63 * 4)
 		return -1;
 	ports = data + off;
 	if ((void *)(ports + 2) > end)

@@ -116,6 +116,7 @@ static enum vswitch_drop parse_ipv4(struct vsw_frame *f, unsigned int off,
 	if (later_frag)
 		return VSWITCH_DROP_NONE;
 	key->l4 = true;
+	key->l4_off = ihl;
 	return parse_ports(f, off + ihl, off + tot_len, key);
 }
 
@@ -250,7 +251,7 @@ static enum vswitch_drop parse_ipv6(struct vsw_frame *f, unsigned int off,
 				    struct vsw_key *key)
 {
 	const struct ipv6hdr *ip6;
-	unsigned int end;
+	unsigned int end, nh = off;
 	bool l4 = true;
 	u8 nexthdr;
 
@@ -274,6 +275,7 @@ static enum vswitch_drop parse_ipv6(struct vsw_frame *f, unsigned int off,
 	if (!l4)
 		return VSWITCH_DROP_NONE;
 	key->l4 = true;
+	key->l4_off = off - nh;
 	if (nexthdr == IPPROTO_ICMPV6)
 		return parse_icmp6(f, off, end, key);
 	return parse_ports(f, off, end, key);

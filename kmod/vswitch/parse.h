@@ -65,6 +65,8 @@ enum vsw_l3 {
  * @l3: network protocol recognised, enum vsw_l3
  * @ip_proto: transport protocol (IPv4/IPv6, after extension headers)
  * @l4: @sport, @dport (or @icmp6_type) are valid: no later fragment
+ * @l4_off: with @l4, where the transport header starts, in bytes from the
+ *	    network header (after IPv4 options, IPv6 extension headers)
  * @frag: IPv4/IPv6 fragment (first or later)
  * @ipv4_src: IPv4 source, or ARP sender protocol address
  * @ipv4_dst: IPv4 destination, or ARP target protocol address
@@ -96,6 +98,7 @@ struct vsw_key {
 	u8 l3;
 	u8 ip_proto;
 	bool l4;
+	u16 l4_off;
 	bool frag;
 	bool arp_ok;
 	__be32 ipv4_src;

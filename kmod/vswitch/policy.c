@@ -444,9 +444,21 @@ enum vswitch_drop vsw_policy_ingress(struct vsw_port *in, struct sk_buff *skb,
 	return VSWITCH_DROP_NONE;
 }
 
+/*
+ * The transport header for the program: its offset (4-byte units, 0 past
+ * what 6 bits hold) and protocol, the ones conntrack tracks the packet by
+ * (after IPv6 extension headers).
+ */
+static u32 fw_l4_flags(const struct vsw_key *key)
+{
+	u32 off = key->l4 && key->l4_off <= 63 * 4 ? key->l4_off / 4 : 0;
+
+	return off << 2 | (u32)key->ip_proto << 8;
+}
+
 static u32 fw_run(const struct bpf_prog *prog, struct vsw_port *in,
-		  struct vsw_port *out, struct sk_buff *skb, u8 state,
-		  u32 *rule)
+		  struct vsw_port *out, struct sk_buff *skb,
+		  const struct vsw_key *key, u32 *rule)
 {
 	struct vswitch_policy_cb *pcb;
 	u32 ret;
@@ -454,10 +466,10 @@ static u32 fw_run(const struct bpf_prog *prog, struct vsw_port *in,
 	BUILD_BUG_ON(sizeof(*pcb) > sizeof_field(struct qdisc_skb_cb, data));
 	memset(skb->cb, 0, sizeof(struct qdisc_skb_cb));
 	pcb = (struct vswitch_policy_cb *)qdisc_skb_cb(skb)->data;
-	pcb->ct_state = state;
+	pcb->ct_state = key->ct_state;
 	pcb->in_port = in->id;
 	pcb->out_port = out->id;
-	pcb->flags = (u32)in->sw->fw.zone << 16;
+	pcb->flags = (u32)in->sw->fw.zone << 16 | fw_l4_flags(key);
 	if (READ_ONCE(in->flags) & VSW_PORT_F_UPLINK)
 		pcb->flags |= VSWITCH_PCB_IN_UPLINK;
 	if (READ_ONCE(out->flags) & VSW_PORT_F_UPLINK)
@@ -558,7 +570,7 @@ enum vswitch_drop vsw_policy_egress(struct vsw_port *in, struct vsw_port *out,
 	gen = smp_load_acquire(&sw->fw.gen);
 	prog = rcu_dereference(sw->fw.prog);
 	if (prog)
-		verdict = fw_run(prog, in, out, skb, key->ct_state, &rule);
+		verdict = fw_run(prog, in, out, skb, key, &rule);
 	else
 		verdict = READ_ONCE(sw->fw.default_verdict);
 

@@ -321,16 +321,27 @@ enum vswitch_verdict {
 						/* to in_port */
 #define VSWITCH_CT_STALE	(1U << 4)	/* allowed by an older policy */
 
-/* struct vswitch_policy_cb.flags */
+/*
+ * struct vswitch_policy_cb.flags: bits 0..1 VSWITCH_PCB_*; bits 2..7 where
+ * the transport header starts, in 4-byte units from the network header
+ * (after IPv4 options and IPv6 extension headers; 0: further than 252
+ * bytes); bits 8..15 the transport protocol (IPv4's protocol, IPv6's next
+ * header after the extension headers); bits 16..31 the switch's
+ * conntrack zone.
+ */
 #define VSWITCH_PCB_IN_UPLINK	(1U << 0)	/* ingress port is an uplink */
 #define VSWITCH_PCB_OUT_UPLINK	(1U << 1)	/* egress port is an uplink */
+#define VSWITCH_PCB_L4_OFF(flags)	((((flags) >> 2) & 0x3f) * 4)
+#define VSWITCH_PCB_L4_PROTO(flags)	(((flags) >> 8) & 0xff)
+#define VSWITCH_PCB_ZONE(flags)		((flags) >> 16)
 
 /**
  * struct vswitch_policy_cb - __sk_buff->cb[0..4] of a policy program run
  * @ct_state: in: VSWITCH_CT_* bits
  * @in_port: in: the ingress port's id
  * @out_port: in: the egress port's id
- * @flags: in: VSWITCH_PCB_* bits; bits 16..31: the switch's conntrack zone
+ * @flags: in: VSWITCH_PCB_* bits, the transport header's offset and
+ *	   protocol, the switch's conntrack zone (see above)
  * @rule: out: the id of the rule that decided (0: the default); in: 0
  */
 struct vswitch_policy_cb {

@@ -394,13 +394,18 @@ static void put16(uint8_t *p, uint16_t v)
 	p[1] = v;
 }
 
-/* @pk as an Ethernet frame; @reply: the other direction's. */
+/*
+ * @pk as an Ethernet frame; @reply: the other direction's; @ext: with
+ * headers between the IP header and the transport header: two IPv6
+ * destination options headers, or 8 bytes of IPv4 options. Return its
+ * length; *@l4_off: the transport header's offset from the IP header.
+ */
 static size_t frame(const struct pol_packet *pk, uint16_t sport, bool reply,
-		    uint8_t *buf)
+		    bool ext, uint8_t *buf, size_t *l4_off)
 {
 	const uint8_t *src = reply ? pk->dst : pk->src;
 	const uint8_t *dst = reply ? pk->src : pk->dst;
-	size_t l3 = 14, l4, l4len;
+	size_t l3 = 14, l4, l4len, x = ext ? 16 : 0, i;
 
 	memset(buf, 0, 128);
 	memcpy(buf, "\x02\0\0\0\0\x02\x02\0\0\0\0\x01", 12);
@@ -408,21 +413,32 @@ static size_t frame(const struct pol_packet *pk, uint16_t sport, bool reply,
 	l4len = pk->proto == 1 || pk->proto == 58 ? 8 : 20;
 	if (pk->v6) {
 		buf[l3] = 0x60;
-		put16(buf + l3 + 4, l4len);
-		buf[l3 + 6] = pk->proto;
+		put16(buf + l3 + 4, x + l4len);
+		buf[l3 + 6] = ext ? 60 : pk->proto;
 		buf[l3 + 7] = 64;
 		memcpy(buf + l3 + 8, src, 16);
 		memcpy(buf + l3 + 24, dst, 16);
 		l4 = l3 + 40;
+		for (i = 0; i < x; i += 8) {
+			/* next header, length 0 (8 bytes), PadN of 4 */
+			buf[l4 + i] = i + 8 < x ? 60 : pk->proto;
+			buf[l4 + i + 2] = 1;
+			buf[l4 + i + 3] = 4;
+		}
+		l4 += x;
 	} else {
-		buf[l3] = 0x45;
-		put16(buf + l3 + 2, 20 + l4len);
+		x /= 2;
+		buf[l3] = 0x45 + x / 4;
+		put16(buf + l3 + 2, 20 + x + l4len);
 		buf[l3 + 8] = 64;
 		buf[l3 + 9] = pk->proto;
 		memcpy(buf + l3 + 12, src, 4);
 		memcpy(buf + l3 + 16, dst, 4);
 		l4 = l3 + 20;
+		memset(buf + l4, 1, x);		/* NOPs */
+		l4 += x;
 	}
+	*l4_off = l4 - l3;
 	if (pk->proto == 1 || pk->proto == 58) {
 		buf[l4] = pk->proto == 1 ? 8 : 128;	/* echo request */
 	} else {
@@ -432,13 +448,18 @@ static size_t frame(const struct pol_packet *pk, uint16_t sport, bool reply,
 	return l4 + l4len;
 }
 
+#define RUN_REPLY	1	/* the other direction */
+#define RUN_EXT		2	/* IPv4 options, IPv6 extension headers */
+#define RUN_UNPLACED	4	/* the switch did not place the L4 header */
+
 /* One run of the program: its return value and cb[4]. */
-static int prog_run(int fd, const struct pol_packet *pk, bool reply,
+static int prog_run(int fd, const struct pol_packet *pk, unsigned int mode,
 		    int *retval, uint32_t *rule)
 {
+	bool reply = mode & RUN_REPLY, ext = mode & RUN_EXT;
 	struct __sk_buff ctx = { 0 }, out = { 0 };
 	uint8_t buf[128];
-	size_t len = frame(pk, 40000, reply, buf);
+	size_t l4_off, len = frame(pk, 40000, reply, ext, buf, &l4_off);
 	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = buf, .data_size_in = len,
 		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx),
 		    .ctx_out = &out, .ctx_size_out = sizeof(out), .repeat = 1);
@@ -448,6 +469,10 @@ static int prog_run(int fd, const struct pol_packet *pk, bool reply,
 			    VSWITCH_CT_STALE : VSWITCH_CT_NEW;
 	ctx.cb[1] = port_id(reply ? pk->out_port : pk->in_port, NULL);
 	ctx.cb[2] = port_id(reply ? pk->in_port : pk->out_port, NULL);
+	/* the switch's view: the transport header past the options */
+	ctx.cb[3] = (uint32_t)pk->proto << 8;
+	if (!(mode & RUN_UNPLACED))
+		ctx.cb[3] |= (uint32_t)l4_off / 4 << 2;
 	if (bpf_prog_test_run_opts(fd, &o))
 		return -errno;
 	*retval = o.retval;
@@ -462,7 +487,11 @@ struct bpf_check {
 	char first[600];
 };
 
-/* @pk both ways through the program: the decision of rule @ref. */
+/*
+ * @pk both ways through the program, as it is and with IPv4 options or
+ * IPv6 extension headers: the decision of rule @ref. A packet with ports
+ * whose transport header the switch could not place: the default.
+ */
 static void bpf_decide(int fd, const struct pol_maps *m,
 		       const struct pol_packet *pk, int ref,
 		       struct bpf_check *bc)
@@ -472,10 +501,20 @@ static void bpf_decide(int fd, const struct pol_maps *m,
 	int want_ret = act == VSWP_ALLOW ? VSWITCH_VERDICT_ALLOW :
 		       act == VSWP_REJECT ? VSWITCH_VERDICT_REJECT :
 					   VSWITCH_VERDICT_DROP;
-	int reply, ret, retval;
+	bool ports = pk->proto == 6 || pk->proto == 17 || pk->proto == 132;
+	unsigned int mode;
+	int ret, retval;
 
-	for (reply = 0; reply < 2; reply++) {
-		ret = prog_run(fd, pk, reply, &retval, &rule);
+	for (mode = 0; mode <= (ports ? RUN_UNPLACED : RUN_REPLY | RUN_EXT); mode++) {
+		if (mode == RUN_UNPLACED) {
+			ref = -1;
+			want_id = 0;
+			act = m->cfg.default_action;
+			want_ret = act == VSWP_ALLOW ? VSWITCH_VERDICT_ALLOW :
+				   act == VSWP_REJECT ? VSWITCH_VERDICT_REJECT :
+							VSWITCH_VERDICT_DROP;
+		}
+		ret = prog_run(fd, pk, mode, &retval, &rule);
 		bc->runs++;
 		if (ret) {
 			if (!bc->err++)
@@ -487,9 +526,13 @@ static void bpf_decide(int fd, const struct pol_maps *m,
 		if (retval != want_ret || rule != want_id) {
 			if (!bc->wrong++)
 				snprintf(bc->first, sizeof(bc->first),
-					 "%s proto %d port %d%s: program %d rule %u, definition %d rule %u",
+					 "%s proto %d port %d%s%s: program %d rule %u, definition %d rule %u",
 					 pk->in_port, pk->proto, pk->dport,
-					 reply ? " (reply)" : "", retval, rule,
+					 mode & RUN_REPLY ? " (reply)" : "",
+					 mode & RUN_UNPLACED ? " (no L4 offset)" :
+					 mode & RUN_EXT ? (pk->v6 ? " (extension headers)" :
+								    " (IP options)") : "",
+					 retval, rule,
 					 want_ret, want_id);
 		}
 	}
@@ -578,7 +621,7 @@ static void test_random(void)
 	if (!use_bpf)
 		return;
 	ok(loaded > 20 && !bc.err && !bc.wrong && bc.runs > 10000,
-	   "random policies, BPF_PROG_TEST_RUN: the program decides %d frames of %d policies (both ways) as the definition does: verdict and rule id",
+	   "random policies, BPF_PROG_TEST_RUN: the program decides %d frames of %d policies (both ways; with IP options or extension headers; unplaced ports: the default) as the definition does: verdict and rule id",
 	   bc.runs, loaded);
 	if (bc.err || bc.wrong)
 		printf("#   %d errors, %d wrong; first: %s\n", bc.err, bc.wrong,

@@ -9,7 +9,8 @@
                                each line of stdin send it and print "echo"
                                or "none" (no echo in time)
 Each wait lasts FW_TIMEOUT seconds (default 20), times
-VHV_TIMEOUT_SCALE (emulated guests are slow)."""
+VHV_TIMEOUT_SCALE (emulated guests are slow). FW_DSTOPTS=1: an IPv6
+connection's packets carry a destination options header (IPV6_DSTOPTS)."""
 import os
 import select
 import socket
@@ -66,7 +67,15 @@ def roundtrip(s, line):
 
 def connect(host, port):
     try:
-        s = socket.create_connection((host, int(port)), timeout=TIMEOUT)
+        if os.environ.get("FW_DSTOPTS") == "1":
+            s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+            # next header (the kernel's), length 0 (8 bytes), PadN of 4
+            s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_DSTOPTS,
+                         bytes([0, 0, 1, 4, 0, 0, 0, 0]))
+            s.settimeout(TIMEOUT)
+            s.connect((host, int(port)))
+        else:
+            s = socket.create_connection((host, int(port)), timeout=TIMEOUT)
     except OSError as e:
         print("connect %s:%s: %s" % (host, port, e))
         return None

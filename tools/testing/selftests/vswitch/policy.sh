@@ -41,6 +41,10 @@
 #      at once (the switch's reset), the UDP datagram answered with a port
 #      unreachable (web's ICMP counter); each counted policy-reject, and
 #      under its rule (the datagram: 29 bytes, 20 + 8 + 1)
+#   X  the example again, over IPv6 with a destination options header on
+#      every packet of the client (IPV6_DSTOPTS): web -> app:8080 works,
+#      decided by rule 10 (the program sees TCP behind the header, as
+#      conntrack does); web -> db:5432 does not
 
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/vsw.sh"
@@ -66,7 +70,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-tap_plan 12
+tap_plan 13
 
 # ---- U ----
 chk_prog() {
@@ -85,6 +89,7 @@ sysctl -qw net.netfilter.nf_conntrack_acct=1 || tap_bail "nf_conntrack_acct"
 # one L2 segment, each tier in its own /24 of the example
 for v in web,1 app,2 db,3; do
 	vsw_vm sw0 "${v%,*}" "10.3.${v#*,}.1/16" || tap_bail "VM ${v%,*}"
+	ip -n "${v%,*}" addr add "fd03::${v#*,}:1/64" dev eth0 nodad || tap_bail "VM ${v%,*}: IPv6"
 done
 
 # the example of the docs, as it is there
@@ -334,5 +339,20 @@ print(json.dumps(p))' "$TMPD/3tier.json" > "$TMPD/reject.json" || return
 		[ "$(ctr 31 sessions) $(ctr 31 packets) $(ctr 31 bytes)" = "1 1 29" ]
 }
 tap_check "J: reject rules: TCP refused at once (the switch's reset), UDP answered with a port unreachable, each counted policy-reject and under its rule" chk_reject
+
+# ---- X ----
+chk_ext() {
+	local s0 s1 d0 d1
+	vswctl policy apply sw0 "$TMPD/3tier.json" || return
+	s0=$(ctr 10 sessions) d0=$(drops db-p policy)
+	FW_DSTOPTS=1 tcp_ok web fd03::2:1 8080 || { diag "web -> app:8080 over IPv6 with a destination options header failed"; return 1; }
+	FW_DSTOPTS=1 tcp_fails web fd03::3:1 5432 || { diag "web -> db:5432 over IPv6 with a destination options header passed"; return 1; }
+	s1=$(ctr 10 sessions) d1=$(drops db-p policy)
+	entries -f ipv6 -p tcp 2> /dev/null | sed 's/^/# /'
+	diag "rule 10 sessions $s0 -> $s1; db-p policy drops $d0 -> $d1"
+	[ "$s1" -gt "$s0" ] && [ "$d1" -gt "$d0" ] &&
+		entries -f ipv6 -p tcp --dport 8080 | grep -q 'dst=fd03::2:1'
+}
+tap_check "X: over IPv6 with a destination options header, web -> app:8080 works under rule 10, web -> db:5432 is denied" chk_ext
 
 tap_done

@@ -142,8 +142,8 @@ static void test_ipv4(void)
 	   key.sport == htons(68) && key.dport == htons(67) &&
 	   key.ipv4_src == htonl(0x0a000001) && !key.vlan &&
 	   !memcmp(key.eth_src, MAC_A, 6) && !memcmp(key.eth_dst, MAC_B, 6) &&
-	   !key.frag,
-	   "ipv4/udp: addresses, ports, MACs, not a fragment");
+	   !key.frag && key.l4_off == 20,
+	   "ipv4/udp: addresses, ports, MACs, not a fragment, UDP 20 bytes in");
 	truncations(&f, "ipv4/udp");
 
 	zero(&f, 18);	/* Ethernet padding after the datagram */
@@ -184,6 +184,18 @@ static void test_ipv4(void)
 	f.b[ETH_HLEN] = 0x65;
 	ok(parse(&f, &key) == VSWITCH_DROP_MALFORMED,
 	   "ipv4: version 6 under EtherType IPv4 is malformed");
+
+	/* ihl 6: 4 bytes of options (NOPs), then UDP */
+	eth(&f, MAC_B, ETH_P_IP);
+	put8(&f, 0x46); put8(&f, 0); put16(&f, 32); put16(&f, 0);
+	put16(&f, 0);
+	put8(&f, 64); put8(&f, IPPROTO_UDP); put16(&f, 0);
+	put32(&f, 0x0a000001); put32(&f, 0x0a000002);
+	put32(&f, 0x01010101);
+	put16(&f, 68); put16(&f, 67); put16(&f, 8); put16(&f, 0);
+	ok(parse(&f, &key) == VSWITCH_DROP_NONE && key.l4 && key.l4_off == 24 &&
+	   key.sport == htons(68) && key.dport == htons(67),
+	   "ipv4: UDP after 4 bytes of options, 24 bytes in");
 }
 
 static void test_arp(void)
@@ -256,7 +268,8 @@ static void test_ipv6(void)
 	put16(&f, 547); put16(&f, 546); put16(&f, 8); put16(&f, 0);
 	ok(parse(&f, &key) == VSWITCH_DROP_NONE && key.ip_proto == IPPROTO_UDP &&
 	   key.l4 && key.sport == htons(547) && key.dport == htons(546) &&
-	   !key.frag, "ipv6: UDP ports after a hop-by-hop header");
+	   !key.frag && key.l4_off == 48,
+	   "ipv6: UDP ports after a hop-by-hop header, 48 bytes in");
 	truncations(&f, "ipv6/hbh/udp");
 
 	eth(&f, MAC_B, ETH_P_IPV6);
