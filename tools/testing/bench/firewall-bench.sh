@@ -192,14 +192,15 @@ EOF
 
 # PROFILE="SWITCH...": instead of the rounds, where the instructions go
 # for each SWITCH: perf's cpu-clock samples (under -I: instructions) of a
-# pps run and a conn run, by symbol
+# pps run and a conn run, by symbol; PROFILE_CALLERS="SYMBOL...": and the
+# call chains that lead to each SYMBOL
 if [ -n "${PROFILE:-}" ]; then
 	for sw in $PROFILE; do
 		"${sw}_up" > /dev/null
 		pg_run 1000 && conn_run	# warm: rule counters, caches
-		perf record -q -a -F "${PROFILE_FREQ:-10000}" -o "$TMPD/pps.data" -- sh -c \
+		perf record -q -a ${PROFILE_CALLERS:+-g} -F "${PROFILE_FREQ:-10000}" -o "$TMPD/pps.data" -- sh -c \
 			"echo count $COUNT > $PG/a0; ip netns exec $SRC sh -c 'echo start > /proc/net/pktgen/pgctrl'" 2> /dev/null
-		perf record -q -a -F "${PROFILE_FREQ:-10000}" -o "$TMPD/conn.data" -- \
+		perf record -q -a ${PROFILE_CALLERS:+-g} -F "${PROFILE_FREQ:-10000}" -o "$TMPD/conn.data" -- \
 			ip netns exec $SRC "$SEND" a0 "$TMPD/syn.pcap" "$CONNS" > /dev/null 2>&1
 		conntrack -F 2> /dev/null || true
 		"${sw}_down"
@@ -207,6 +208,12 @@ if [ -n "${PROFILE:-}" ]; then
 			echo "== $sw $m: the symbols with the most samples"
 			perf report -q -i "$TMPD/$m.data" --no-children --sort sym --stdio 2> /dev/null |
 				grep -v '^$' | head -n "${PROFILE_LINES:-40}"
+			for c in ${PROFILE_CALLERS:-}; do
+				echo "== $sw $m: who calls $c"
+				perf report -q -i "$TMPD/$m.data" --no-children -S "$c" \
+					-g caller,0.5,callee,function,percent --stdio 2> /dev/null |
+					grep -v '^$' | head -n 60
+			done
 		done
 	done
 	exit 0

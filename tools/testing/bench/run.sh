@@ -49,6 +49,8 @@ for b in $BENCHES; do
 		"$ROOT/tools/testing/qemu/vm-run" -I -k "$k" -t 3600 -C "$ROOT" \
 			-e "ROUNDS=${ROUNDS:-5}" -e "COUNT=${FW_COUNT:-20000}" \
 			-e "CONNS=${FW_CONNS:-3000}" \
+			${PROFILE:+-e "PROFILE=$PROFILE"} \
+			${PROFILE_CALLERS:+-e "PROFILE_CALLERS=$PROFILE_CALLERS"} \
 			-- "$SELF/firewall-bench.sh" ;;
 	vtpm)
 		"$ROOT/tools/testing/qemu/vm-run" -I -k "$k" -t 1800 -C "$ROOT" \
