@@ -43,9 +43,18 @@ struct vsw_fdb_entry {
 	bool is_static;
 };
 
+/*
+ * The address as two words through the seeded jhash: the mixing of
+ * jhash(addr, 6, seed), without its byte loop (it runs twice a frame).
+ */
 static struct hlist_head *fdb_bucket(struct vsw_fdb *fdb, const u8 *addr)
 {
-	return &fdb->buckets[jhash(addr, ETH_ALEN, fdb->seed) &
+	u32 hi;
+	u16 lo;
+
+	memcpy(&hi, addr, sizeof(hi));
+	memcpy(&lo, addr + sizeof(hi), sizeof(lo));
+	return &fdb->buckets[jhash_2words(hi, lo, fdb->seed) &
 			     (FDB_BUCKETS - 1)];
 }
 
