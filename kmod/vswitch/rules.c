@@ -8,9 +8,12 @@
  * the connection's labels (vsw_policy_ingress()). The counters are
  * per-CPU, made at an id's first decision on the packet path (no memory,
  * or more than VSW_RULES_MAX ids: the packet is counted as uncounted,
- * never dropped). One table counts one policy: attaching or detaching a
- * program starts a new table; the old one is freed after a grace period.
+ * never dropped); a packet finds its rule's counters in a direct-mapped
+ * per-CPU cache of 16 ids before the table's xarray. One table counts one
+ * policy: attaching or detaching a program starts a new table; the old
+ * one is freed after a grace period.
  */
+#include <linux/hash.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
 #include <linux/u64_stats_sync.h>
@@ -42,6 +45,13 @@ struct vsw_rules *vsw_rules_alloc(u32 gen)
 
 	if (!t)
 		return NULL;
+	t->cache = __alloc_percpu_gfp(sizeof(*t->cache) << VSW_RULES_CACHE_BITS,
+				      __alignof__(*t->cache),
+				      GFP_KERNEL_ACCOUNT);
+	if (!t->cache) {
+		kfree(t);
+		return NULL;
+	}
 	xa_init(&t->xa);
 	t->gen = gen;
 	t->born = gen;
@@ -70,6 +80,7 @@ void vsw_rules_free(struct vsw_rules *t)
 	xa_for_each(&t->xa, id, c)
 		ctr_free(c);
 	xa_destroy(&t->xa);
+	free_percpu(t->cache);
 	kfree(t);
 }
 
@@ -119,16 +130,25 @@ full:
 void vsw_rules_count(struct vsw_rules *t, u32 id, unsigned int bytes,
 		     bool session)
 {
+	struct vsw_rule_slot *slot;
 	struct vsw_rule_pcpu *s;
 	struct vsw_rule_ctr *c;
 
-	c = xa_load(&t->xa, id);
-	if (unlikely(!c)) {
-		c = ctr_new(t, id);
-		if (!c) {
-			atomic64_inc(&t->uncounted);
-			return;
+	/* the few ids in use on a CPU at a time hit the cache */
+	slot = this_cpu_ptr(t->cache) + hash_32(id, VSW_RULES_CACHE_BITS);
+	c = slot->c;
+	if (unlikely(!c || slot->id != id)) {
+		c = xa_load(&t->xa, id);
+		if (unlikely(!c)) {
+			c = ctr_new(t, id);
+			if (!c) {
+				atomic64_inc(&t->uncounted);
+				return;
+			}
 		}
+		/* BH off: no other packet on this CPU reads the slot now */
+		slot->id = id;
+		slot->c = c;
 	}
 	s = this_cpu_ptr(c->pcpu);
 	u64_stats_update_begin(&s->syncp);

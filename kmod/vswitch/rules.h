@@ -16,9 +16,26 @@
 /* rule ids counted per policy: 65,535 rules and the default */
 #define VSW_RULES_MAX	VSWITCH_MAX_RULE_IDS
 
+/* the per-CPU cache of a table: rule id -> counters, direct-mapped */
+#define VSW_RULES_CACHE_BITS	4
+
+struct vsw_rule_ctr;
+
+/**
+ * struct vsw_rule_slot - an entry of the per-CPU cache
+ * @id: the rule id
+ * @c: its counters (NULL: empty)
+ */
+struct vsw_rule_slot {
+	u32 id;
+	struct vsw_rule_ctr *c;
+};
+
 /**
  * struct vsw_rules - the counters of one policy
  * @xa: rule id -> struct vsw_rule_ctr, made at the id's first decision
+ * @cache: per CPU, 1 << VSW_RULES_CACHE_BITS slots of the ids @xa holds,
+ *	   looked at before @xa (counters live as long as the table)
  * @gen: the policy generation whose decisions it counts (READ_ONCE;
  *	 written under RTNL before the generation is published)
  * @born: the generation the table started with (fixed: a dump's mark)
@@ -28,6 +45,7 @@
  */
 struct vsw_rules {
 	struct xarray xa;
+	struct vsw_rule_slot __percpu *cache;
 	u32 gen;
 	u32 born;
 	atomic_t n;
