@@ -220,7 +220,7 @@ if [ -n "${PROFILE:-}" ]; then
 	exit 0
 fi
 
-echo "firewall benchmark on $(uname -r): ${SWITCHES[*]}, $ROUNDS rounds of $COUNT frames (pps) and $CONNS connections (conn)"
+echo "firewall benchmark on $(uname -r) ($(grep -o 'init_on_alloc=[0-9]' /proc/cmdline || echo "init_on_alloc: the kernel's default")): ${SWITCHES[*]}, $ROUNDS rounds of $COUNT frames (pps) and $CONNS connections (conn)"
 declare -A PPS CPS
 # measure SWITCH: a pps run and a conn run
 measure() {
