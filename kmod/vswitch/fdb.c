@@ -45,7 +45,7 @@ struct vsw_fdb_entry {
 
 /*
  * The address as two words through the seeded jhash: the mixing of
- * jhash(addr, 6, seed), without its byte loop (it runs twice a frame).
+ * jhash(addr, 6, seed), without its generic tail (it runs twice a frame).
  */
 static struct hlist_head *fdb_bucket(struct vsw_fdb *fdb, const u8 *addr)
 {

@@ -48,7 +48,7 @@ for b in $BENCHES; do
 	firewall)
 		# pktgen's frame buffers are zeroed at allocation (Debian's
 		# init_on_alloc=1), and -I counts a rep stosb once per byte:
-		# a quarter of every configuration's instructions. The ratios
+		# a fifth of every configuration's instructions. The ratios
 		# are taken without it; FW_INIT_ON_ALLOC=1 keeps it.
 		"$ROOT/tools/testing/qemu/vm-run" -I -k "$k" -t 3600 -C "$ROOT" \
 			-a "init_on_alloc=${FW_INIT_ON_ALLOC:-0}" \
