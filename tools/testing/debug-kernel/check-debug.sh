@@ -10,6 +10,17 @@
 # UBSAN, kmemleak, "sleeping function called from invalid context", BUG:).
 # Ends with the line "N passed, N failed".
 #
+# Resumable: the run takes longer than a working session on a 2-core
+# machine (about 4 hours), so each suite runs in a boot of its own (the
+# lines in parallel, each running its suites one after the other), and a
+# suite that passed on a line is recorded in a results cache, under a key
+# of what the guests run: every file git tracks or sees (README.md aside),
+# with local changes, the guest environment asked for, and the debug
+# kernel's cache folder. A later run with the same key runs only the
+# suites that have no record, and counts the recorded ones, naming each
+# with its date. A failed suite is never recorded. Records of other keys
+# are left alone (delete old ones by hand).
+#
 #   VHV_DEBUG_LINES  kernel lines (default "6.1 6.12"; also 6.1-kvm, KVM
 #                    built in: build.sh)
 #   VHV_DEBUG_SUITES the suites of every line (default: those of
@@ -19,6 +30,9 @@
 #   VHV_PLANT=BUG    harness self-test: run only the planted suite with
 #                    vhv_planted.ko bug=BUG (see planted.sh)
 #   VHV_KCACHE       the kernel cache (default /var/cache/vhv/kernels)
+#   VHV_RESULTS      the results cache (default /var/cache/vhv/check-debug)
+#   VHV_DEBUG_FRESH=1  run every suite, whatever is recorded (and record
+#                    what passes)
 #   VHV_GUEST_ENV    more NAME=VALUE words for the guest's tests (run.sh)
 #   VHV_VM_TIMEOUT   the whole guest run's limit in seconds (default 14400:
 #                    every test has its own, VHV_TEST_TIMEOUT, default 2400)
@@ -34,7 +48,7 @@ SELF=$ROOT/tools/testing/selftests
 # One folder that holds every debug kernel and its modules, for vm-run -r.
 kroot=$CACHE/root
 mkdir -p "$kroot/boot" "$kroot/lib/modules"
-rels=() ksuites=()
+rels=() ksuites=() kdirs=()
 t0=$(date +%s)
 for l in $LINES; do
 	out=$("$HERE/build.sh" "$l" | tail -n1) || { echo "not ok - build the $l debug kernel"; echo "0 passed, 1 failed"; exit 1; }
@@ -50,7 +64,7 @@ for l in $LINES; do
 		cp -sf "$HERE"/planted/Kbuild "$HERE"/planted/*.c "$pl/"
 		make -s -C "$dir/build" M="$pl" modules || exit 1
 	fi
-	rels+=("$rel")
+	rels+=("$rel") kdirs+=("$(basename "$dir")")
 	# A line built with a fragment runs the suites written for it.
 	if [ -f "$dir/fragment" ]; then
 		f=$SELF/SUITES.$(cat "$dir/fragment")
@@ -61,19 +75,31 @@ done
 make -s -C "$ROOT" userspace || exit 1
 echo "# debug kernels ready in $(( $(date +%s) - t0 ))s: ${rels[*]}"
 
+# The planted bugs: one boot per line, nothing recorded.
 if [ -n "${VHV_PLANT:-}" ]; then
-	suites=planted ksuites=()
-	extra="-e VHV_PLANT=$VHV_PLANT"
-elif [ -n "${VHV_DEBUG_SUITES:-}" ]; then
-	suites=$VHV_DEBUG_SUITES ksuites=()
-	extra=""
-else
-	suites=$(grep -vE '^(#|$)' "$SELF/SUITES.debug")
-	extra=""
+	VHV_CHECK_LOG=${VHV_CHECK_LOG:-$ROOT/build/check-debug} VHV_RUN_UNIT= \
+	KVERS="${rels[*]}" VHV_KROOT=$kroot VHV_SUITES=planted VHV_KSUITES= \
+	VHV_VM_ARGS="-m 3G -e VHV_PLANT=$VHV_PLANT" VHV_VM_TIMEOUT=${VHV_VM_TIMEOUT:-14400} \
+	VHV_GUEST_ENV="VHV_TEST_TIMEOUT=${VHV_TEST_TIMEOUT:-2400} ${VHV_GUEST_ENV:-}" \
+		exec "$SELF/run.sh"
 fi
+
+RESULTS=${VHV_RESULTS:-/var/cache/vhv/check-debug}
+LOGS=${VHV_CHECK_LOG:-$ROOT/build/check-debug}
+key=$("$HERE/tree-key.sh" "$ROOT") || key=
+[ -n "$key" ] || echo "# not a git checkout: every suite runs, nothing is recorded"
+# each line's suites: a line built with a fragment has its own
+lsuites=()
+for i in "${!rels[@]}"; do
+	w=
+	for k in "${ksuites[@]}"; do [ "${k%%=*}" = "${rels[$i]}" ] && w=${k#*=}; done
+	if [ -n "${VHV_DEBUG_SUITES:-}" ] || [ -z "$w" ]; then
+		# shellcheck disable=SC2086 # the suites: one a word
+		w=$(echo ${VHV_DEBUG_SUITES:-$(grep -vE '^(#|$)' "$SELF/SUITES.debug")})
+	fi
+	lsuites+=("${w//,/ }")
+done
 # KASAN, lockdep and kmemleak under TCG: several times the stock run's time.
-VHV_CHECK_LOG=${VHV_CHECK_LOG:-$ROOT/build/check-debug} VHV_RUN_UNIT= \
-KVERS="${rels[*]}" VHV_KROOT=$kroot VHV_SUITES="$(echo $suites)" VHV_KSUITES="${ksuites[*]}" \
-VHV_VM_ARGS="-m 3G $extra" VHV_VM_TIMEOUT=${VHV_VM_TIMEOUT:-14400} \
-VHV_GUEST_ENV="VHV_TEST_TIMEOUT=${VHV_TEST_TIMEOUT:-2400} ${VHV_GUEST_ENV:-}" \
-	exec "$SELF/run.sh"
+VHV_LINES="$(for i in "${!rels[@]}"; do printf '%s:%s:%s\n' "${rels[$i]}" "${kdirs[$i]}" "${lsuites[$i]// /,}"; done)" \
+VHV_KEY=$key VHV_RESULTS=$RESULTS VHV_CHECK_LOG=$LOGS VHV_KROOT=$kroot \
+	exec "$HERE/run-lines.sh"

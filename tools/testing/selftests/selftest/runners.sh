@@ -62,6 +62,89 @@ ksuites_check() {
 		grep -Eq -- '^-k k2 .*run-guest\.sh own1 own2$' "$TMP/args"
 }
 
+# ---- debug-kernel/run-lines.sh (make check-debug), resumable -------------
+# A fake vm-run whose guest fails the suites named in $FAKE_FAIL.
+script "$TMP/vm-run-suites" 'echo "$*" >> "$FAKE_ARGS"' \
+	'for s in $FAKE_FAIL; do [ "${*: -1}" = "$s" ] && { printf "TAP version 13\n1..1\nnot ok 1 - %s\n" "$s"; exit 0; }; done' \
+	'cat "$FAKE_OUT"'
+# lines [ENV=VAL...]: run-lines.sh on two lines (k1: s1 s2, k2: s1), key K1
+# unless the arguments set another; its output in lines.out, the boots it
+# made in lines.args, its exit status in LINES_RC.
+lines() {
+	printf '%s' "$GUEST_OK" > "$TMP/guest.out"
+	: > "$TMP/lines.args"
+	env FAKE_OUT="$TMP/guest.out" FAKE_ARGS="$TMP/lines.args" FAKE_FAIL= \
+		VHV_VM_RUN="$TMP/vm-run-suites" VHV_SKIPS=/dev/null \
+		VHV_LINES="$(printf 'k1:d1:s1,s2\nk2:d2:s1\n')" VHV_KEY=K1 \
+		VHV_RESULTS="$TMP/results" VHV_CHECK_LOG="$TMP/lines" "$@" \
+		"$ROOT/tools/testing/debug-kernel/run-lines.sh" > "$TMP/lines.out" 2>&1
+	LINES_RC=$?
+	sed -n '/^== check-debug summary/,$p' "$TMP/lines.out"
+	sed 's/^/boot: /' "$TMP/lines.args"
+}
+# booted K SUITE...: lines.args holds exactly these boots of kernel K
+booted() {
+	local k=$1 s want got
+	shift
+	want=$(for s in "$@"; do echo "$k $s"; done | sort)
+	got=$(sed -n "s/^-k $k .*run-guest\.sh \(.*\)$/$k \1/p" "$TMP/lines.args" | sort)
+	[ "$want" = "$got" ]
+}
+lines_failed() {
+	lines FAKE_FAIL=s2
+	[ "$LINES_RC" = 1 ] && tail -n1 "$TMP/lines.out" | grep -qx '6 passed, 1 failed' &&
+		[ -r "$TMP/results/K1/d1/s1.result" ] && [ -r "$TMP/results/K1/d2/s1.result" ] &&
+		[ ! -e "$TMP/results/K1/d1/s2.result" ] && booted k1 s1 s2 && booted k2 s1
+}
+lines_resumed() {
+	lines
+	[ "$LINES_RC" = 0 ] && tail -n1 "$TMP/lines.out" | grep -qx '9 passed, 0 failed' &&
+		booted k1 s2 && booted k2 &&
+		grep -q '^# k2: s1: 3 passed, 0 failed; .*(recorded ' "$TMP/lines.out"
+}
+lines_other_key() {
+	lines VHV_KEY=K2
+	[ "$LINES_RC" = 0 ] && booted k1 s1 s2 && booted k2 s1
+}
+lines_fresh() {
+	lines VHV_DEBUG_FRESH=1
+	[ "$LINES_RC" = 0 ] && booted k1 s1 s2 && booted k2 s1
+}
+lines_no_key() {
+	rm -rf "$TMP/results"
+	lines VHV_KEY= && lines VHV_KEY=
+	[ "$LINES_RC" = 0 ] && booted k1 s1 s2 && booted k2 s1 && [ ! -e "$TMP/results" ]
+}
+
+# tree-key.sh on a scratch checkout: what the guests run changes the key,
+# README.md and ignored files (build outputs) do not.
+key_changes() {
+	local g=$TMP/tree k0 k1 k2 k3 k4 k5 k6 k7
+	mkdir -p "$g"
+	git -C "$g" init -q && printf 'a\n' > "$g/a.c" && printf 'r\n' > "$g/README.md" &&
+		printf '*.o\n' > "$g/.gitignore" &&
+		git -C "$g" add -A && git -C "$g" -c user.name=t -c user.email=t@t commit -qm t || return
+	k0=$("$KEY" "$g") || return
+	printf 'x\n' > "$g/b.o"; printf 'r2\n' > "$g/README.md"
+	k1=$("$KEY" "$g")
+	printf 'b\n' >> "$g/a.c"
+	k2=$("$KEY" "$g")
+	git -C "$g" checkout -q a.c && printf 'n\n' > "$g/new.sh"
+	k3=$("$KEY" "$g")
+	rm "$g/new.sh"
+	k4=$(VHV_GUEST_ENV=X=1 "$KEY" "$g")
+	k5=$("$KEY" "$g")
+	mkdir -p "$g/Documentation/vhv" && printf 'd\n' > "$g/Documentation/vhv/guide.rst"
+	k6=$("$KEY" "$g")
+	printf 's\n' > "$g/Documentation/vhv/vhvstat-json.rst"
+	k7=$("$KEY" "$g")
+	echo "# keys: $k0 (commit), $k1 (README.md, b.o), $k2 (a.c changed), $k3 (untracked new.sh), $k4 (guest env), $k5 (back), $k6 (a guide), $k7 (the JSON schema a test reads)"
+	[ "$k0" = "$k1" ] && [ "$k0" = "$k5" ] && [ "$k0" = "$k6" ] && [ "$k2" != "$k0" ] &&
+		[ "$k3" != "$k0" ] && [ "$k3" != "$k2" ] && [ "$k4" != "$k0" ] && [ "$k7" != "$k0" ] &&
+		! "$KEY" "$g/.git" > /dev/null 2>&1
+}
+KEY=$ROOT/tools/testing/debug-kernel/tree-key.sh
+
 # ---- run-guest.sh, sourced, on fixture suites -----------------------------
 FX=$TMP/suites
 mkdir -p "$FX/fx" "$FX/notests"
@@ -118,7 +201,7 @@ unit_check() {
 	grep -Eq -- "$EXPECT" "$TMP/unit.out" || { echo "no /$EXPECT/"; return 1; }
 }
 
-tap_plan 18
+tap_plan 24
 
 EXPECT='^4 passed, 0 failed$' tap_check "run.sh, control: a sound guest is green" run_check 0 0 "$GUEST_OK"
 EXPECT='fake: problem: .*exit status 2' \
@@ -132,6 +215,12 @@ EXPECT='not on the allow-list' tap_check "run.sh: a guest's skip not on the allo
 tap_check "run.sh: the per-level breakdown counts the stub guest's failure" \
 	grep -Eq '^# fake: 0 passed, 1 failed' "$TMP/stub.out"
 tap_check "run.sh: VHV_KSUITES gives one kernel its own suites, the others VHV_SUITES" ksuites_check
+tap_check "run-lines.sh: a failed suite is red and not recorded, the passed ones are" lines_failed
+tap_check "run-lines.sh: a second run boots only the unrecorded suite, counts the rest" lines_resumed
+tap_check "run-lines.sh: another tree key reuses nothing" lines_other_key
+tap_check "run-lines.sh: VHV_DEBUG_FRESH=1 reruns every suite" lines_fresh
+tap_check "run-lines.sh: without a key every suite runs and nothing is recorded" lines_no_key
+tap_check "tree-key.sh: a change to what the guests run changes the key; README.md, guides, build outputs do not" key_changes
 
 EXPECT='verdict: fx/good.sh: 2 passed' tap_check "run-guest.sh, control: a sound test is ok" guest fx/good.sh ok
 EXPECT='planned 9, ran 2' tap_check "run-guest.sh: a test with plan 9 and 2 results is not ok" guest fx/plan9.sh "not ok"
