@@ -9,6 +9,16 @@
  * removed from the packet path (rx handler unregistered, synchronize_net)
  * before vsw_fdb_flush() deletes its entries, so no learner can insert a
  * new one for it afterwards, and the port is freed after a grace period.
+ *
+ * The packet path looks up two addresses a frame (learning the source,
+ * finding the destination). In front of the chains sits a small per-CPU
+ * cache of the entries it found last, each stored with fdb->gen as read
+ * before the chain walk that found it. Every delete bumps fdb->gen after
+ * unlinking the entry and before kfree_rcu(). A slot is used only while
+ * its generation is current; then its entry cannot have been freed: a
+ * reader that still sees the old generation is in an RCU read-side
+ * section that the entry's grace period waits for. Moves need no bump:
+ * the port is read from the entry itself. Inserts need none either.
  */
 #include <linux/etherdevice.h>
 #include <linux/jhash.h>
@@ -24,6 +34,7 @@
 
 #define FDB_HASH_BITS	12
 #define FDB_BUCKETS	(1U << FDB_HASH_BITS)
+#define FDB_CACHE_SLOTS	8
 
 /**
  * struct vsw_fdb_entry - one MAC address
@@ -41,6 +52,18 @@ struct vsw_fdb_entry {
 	unsigned long updated;
 	u8 addr[ETH_ALEN];
 	bool is_static;
+};
+
+/**
+ * struct vsw_fdb_cache - one CPU's recently found entries, direct-mapped
+ * @slot: entry and the fdb->gen it was found under; used on this CPU only,
+ *	  with BH off
+ */
+struct vsw_fdb_cache {
+	struct {
+		struct vsw_fdb_entry *e;
+		unsigned long gen;
+	} slot[FDB_CACHE_SLOTS];
 };
 
 /*
@@ -67,6 +90,31 @@ static struct vsw_fdb_entry *fdb_find_rcu(struct hlist_head *head,
 		if (ether_addr_equal(e->addr, addr))
 			return e;
 	return NULL;
+}
+
+/*
+ * The packet path's lookup: the CPU's cache slot for @addr if its
+ * generation is current, else the chain (and the slot remembers what the
+ * chain gave). The acquire pairs with fdb_delete()'s release: a walk that
+ * starts after reading a generation sees every unlink that generation
+ * counts. Context: RCU read side, BH off.
+ */
+static struct vsw_fdb_entry *fdb_find_fast(struct vsw_fdb *fdb, const u8 *addr)
+{
+	struct vsw_fdb_cache *c = this_cpu_ptr(fdb->cache);
+	unsigned int i = (addr[4] ^ addr[5]) & (FDB_CACHE_SLOTS - 1);
+	/* pairs with the release in fdb_delete() */
+	unsigned long gen = smp_load_acquire(&fdb->gen);
+	struct vsw_fdb_entry *e = c->slot[i].e;
+
+	if (likely(e && c->slot[i].gen == gen && ether_addr_equal(e->addr, addr)))
+		return e;
+	e = fdb_find_rcu(fdb_bucket(fdb, addr), addr);
+	if (e) {
+		c->slot[i].e = e;
+		c->slot[i].gen = gen;
+	}
+	return e;
 }
 
 static struct vsw_fdb_entry *fdb_find_locked(struct vsw_fdb *fdb,
@@ -104,6 +152,8 @@ static void fdb_delete(struct vsw_switch *sw, struct vsw_fdb_entry *e)
 {
 	lockdep_assert_held(&sw->fdb.lock);
 	hlist_del_rcu(&e->node);
+	/* invalidates every cached copy of @e before it can be freed */
+	smp_store_release(&sw->fdb.gen, sw->fdb.gen + 1);
 	sw->fdb.count--;
 	fdb_notify(sw, e, true);
 	pr_debug("fdb %s %pM destroy\n", sw->name, e->addr);
@@ -139,12 +189,12 @@ static struct vsw_fdb_entry *fdb_insert(struct vsw_switch *sw,
  * @sw: the switch
  * @addr: unicast MAC address
  *
- * Context: RCU read side.
+ * Context: packet path, RCU read side, BH off.
  * Return: the port, or NULL when the address is unknown.
  */
 struct vsw_port *vsw_fdb_lookup(struct vsw_switch *sw, const u8 *addr)
 {
-	struct vsw_fdb_entry *e = fdb_find_rcu(fdb_bucket(&sw->fdb, addr), addr);
+	struct vsw_fdb_entry *e = fdb_find_fast(&sw->fdb, addr);
 
 	return e ? READ_ONCE(e->port) : NULL;
 }
@@ -181,8 +231,7 @@ static void fdb_learn_locked(struct vsw_switch *sw, struct hlist_head *head,
  */
 void vsw_fdb_learn(struct vsw_switch *sw, const u8 *addr, struct vsw_port *port)
 {
-	struct hlist_head *head = fdb_bucket(&sw->fdb, addr);
-	struct vsw_fdb_entry *e = fdb_find_rcu(head, addr);
+	struct vsw_fdb_entry *e = fdb_find_fast(&sw->fdb, addr);
 
 	if (likely(e && (e->is_static || READ_ONCE(e->port) == port))) {
 		if (!e->is_static && READ_ONCE(e->updated) != jiffies)
@@ -190,7 +239,7 @@ void vsw_fdb_learn(struct vsw_switch *sw, const u8 *addr, struct vsw_port *port)
 		return;
 	}
 	spin_lock(&sw->fdb.lock);
-	fdb_learn_locked(sw, head, addr, port);
+	fdb_learn_locked(sw, fdb_bucket(&sw->fdb, addr), addr, port);
 	spin_unlock(&sw->fdb.lock);
 }
 
@@ -430,7 +479,13 @@ int vsw_fdb_init(struct vsw_switch *sw, unsigned int max)
 				GFP_KERNEL);
 	if (!fdb->buckets)
 		return -ENOMEM;
+	fdb->cache = alloc_percpu(struct vsw_fdb_cache);
+	if (!fdb->cache) {
+		kvfree(fdb->buckets);
+		return -ENOMEM;
+	}
 	spin_lock_init(&fdb->lock);
+	fdb->gen = 0;
 	fdb->count = 0;
 	fdb->max = max;
 	fdb->seed = get_random_u32();
@@ -457,5 +512,6 @@ void vsw_fdb_destroy(struct vsw_switch *sw)
 /* The table's memory; after the grace period that follows destroy. */
 void vsw_fdb_free(struct vsw_switch *sw)
 {
+	free_percpu(sw->fdb.cache);
 	kvfree(sw->fdb.buckets);
 }

@@ -10,10 +10,14 @@ struct netlink_ext_ack;
 struct vsw_port;
 struct vsw_switch;
 
+struct vsw_fdb_cache;
+
 /**
  * struct vsw_fdb - a switch's forwarding database (MAC -> port)
  * @lock: protects @buckets (insert, delete, port change) and @count
  * @buckets: hash chains, read under RCU on the packet path
+ * @cache: per CPU, the entries the packet path found last (see fdb.c)
+ * @gen: bumped under @lock after each entry leaves its chain
  * @count: entries, static ones included; never above @max
  * @max: entry limit, 1..VSWITCH_FDB_MAX_HARD; written under RTNL and @lock
  * @seed: hash seed
@@ -22,6 +26,8 @@ struct vsw_switch;
 struct vsw_fdb {
 	spinlock_t lock;
 	struct hlist_head *buckets;
+	struct vsw_fdb_cache __percpu *cache;
+	unsigned long gen;
 	unsigned int count;
 	unsigned int max;
 	u32 seed;
