@@ -516,4 +516,20 @@ vsw_cleanup() {
 	for n in "${VSW_SWITCHES[@]}"; do
 		"$VSWCTL" switch del "$n" 2>/dev/null || true
 	done
+	# A VM's host side (NAME-p) goes when the kernel dismantles its
+	# namespace, in a work item after `ip netns del` returned; on a busy
+	# machine that took minutes, and the next test saw the devices go
+	# (netlink.sh compares `ip link` before and after its refusals).
+	poll 300 __vsw_hosts_gone ||
+		diag "cleanup: still here after 300 s: $(__vsw_hosts_gone; echo "$VSW_LEFT")"
+}
+
+# __vsw_hosts_gone: no VM's host-side device is left (those left: VSW_LEFT).
+__vsw_hosts_gone() {
+	local n
+	VSW_LEFT=
+	for n in "${VSW_NETNS[@]}"; do
+		[ ! -e "/sys/class/net/$n-p" ] || VSW_LEFT+=" $n-p"
+	done
+	[ -z "$VSW_LEFT" ]
 }
