@@ -14,9 +14,9 @@
 # machine (about 4 hours), so each suite runs in a boot of its own (the
 # lines in parallel, each running its suites one after the other), and a
 # suite that passed on a line is recorded in a results cache, under a key
-# of what the guests run: every file git tracks or sees (README.md aside),
-# with local changes, the guest environment asked for, and the debug
-# kernel's cache folder. A later run with the same key runs only the
+# of what the guests run (tree-key.sh: the files git tracks or sees, prose
+# aside, with local changes, and the guest environment asked for) and of
+# the debug kernel's cache folder. A later run with the same key runs only the
 # suites that have no record, and counts the recorded ones, naming each
 # with its date. A failed suite is never recorded. Records of other keys
 # are left alone (delete old ones by hand).
@@ -48,7 +48,8 @@ SELF=$ROOT/tools/testing/selftests
 # One folder that holds every debug kernel and its modules, for vm-run -r.
 kroot=$CACHE/root
 mkdir -p "$kroot/boot" "$kroot/lib/modules"
-rels=() ksuites=() kdirs=()
+rels=() lines=()
+stock=$(grep -vE '^(#|$)' "$SELF/SUITES.debug" | paste -sd, -)
 t0=$(date +%s)
 for l in $LINES; do
 	out=$("$HERE/build.sh" "$l" | tail -n1) || { echo "not ok - build the $l debug kernel"; echo "0 passed, 1 failed"; exit 1; }
@@ -64,21 +65,26 @@ for l in $LINES; do
 		cp -sf "$HERE"/planted/Kbuild "$HERE"/planted/*.c "$pl/"
 		make -s -C "$dir/build" M="$pl" modules || exit 1
 	fi
-	rels+=("$rel") kdirs+=("$(basename "$dir")")
-	# A line built with a fragment runs the suites written for it.
+	# run-lines.sh's "RELEASE:KERNEL-FOLDER:SUITE,...": a line built with
+	# a fragment runs the suites written for it; VHV_DEBUG_SUITES sets
+	# every line's
+	suites=$stock
 	if [ -f "$dir/fragment" ]; then
 		f=$SELF/SUITES.$(cat "$dir/fragment")
 		[ -r "$f" ] || { echo "not ok - $l: no $f"; echo "0 passed, 1 failed"; exit 1; }
-		ksuites+=("$rel=$(grep -vE '^(#|$)' "$f" | paste -sd, -)")
+		suites=$(grep -vE '^(#|$)' "$f" | paste -sd, -)
 	fi
+	# shellcheck disable=SC2086 # the suites: one a word
+	[ -z "${VHV_DEBUG_SUITES:-}" ] || suites=$(printf '%s\n' $VHV_DEBUG_SUITES | paste -sd, -)
+	rels+=("$rel") lines+=("$rel:$(basename "$dir"):$suites")
 done
 make -s -C "$ROOT" userspace || exit 1
 echo "# debug kernels ready in $(( $(date +%s) - t0 ))s: ${rels[*]}"
 
 # The planted bugs: one boot per line, nothing recorded.
 if [ -n "${VHV_PLANT:-}" ]; then
-	VHV_CHECK_LOG=${VHV_CHECK_LOG:-$ROOT/build/check-debug} VHV_RUN_UNIT= \
-	KVERS="${rels[*]}" VHV_KROOT=$kroot VHV_SUITES=planted VHV_KSUITES= \
+	VHV_CHECK_LOG=${VHV_CHECK_LOG:-$ROOT/build/check-debug} VHV_RUN_UNIT='' \
+	KVERS="${rels[*]}" VHV_KROOT=$kroot VHV_SUITES=planted VHV_KSUITES='' \
 	VHV_VM_ARGS="-m 3G -e VHV_PLANT=$VHV_PLANT" VHV_VM_TIMEOUT=${VHV_VM_TIMEOUT:-14400} \
 	VHV_GUEST_ENV="VHV_TEST_TIMEOUT=${VHV_TEST_TIMEOUT:-2400} ${VHV_GUEST_ENV:-}" \
 		exec "$SELF/run.sh"
@@ -88,18 +94,7 @@ RESULTS=${VHV_RESULTS:-/var/cache/vhv/check-debug}
 LOGS=${VHV_CHECK_LOG:-$ROOT/build/check-debug}
 key=$("$HERE/tree-key.sh" "$ROOT") || key=
 [ -n "$key" ] || echo "# not a git checkout: every suite runs, nothing is recorded"
-# each line's suites: a line built with a fragment has its own
-lsuites=()
-for i in "${!rels[@]}"; do
-	w=
-	for k in "${ksuites[@]}"; do [ "${k%%=*}" = "${rels[$i]}" ] && w=${k#*=}; done
-	if [ -n "${VHV_DEBUG_SUITES:-}" ] || [ -z "$w" ]; then
-		# shellcheck disable=SC2086 # the suites: one a word
-		w=$(echo ${VHV_DEBUG_SUITES:-$(grep -vE '^(#|$)' "$SELF/SUITES.debug")})
-	fi
-	lsuites+=("${w//,/ }")
-done
 # KASAN, lockdep and kmemleak under TCG: several times the stock run's time.
-VHV_LINES="$(for i in "${!rels[@]}"; do printf '%s:%s:%s\n' "${rels[$i]}" "${kdirs[$i]}" "${lsuites[$i]// /,}"; done)" \
+VHV_LINES="$(printf '%s\n' "${lines[@]}")" \
 VHV_KEY=$key VHV_RESULTS=$RESULTS VHV_CHECK_LOG=$LOGS VHV_KROOT=$kroot \
 	exec "$HERE/run-lines.sh"

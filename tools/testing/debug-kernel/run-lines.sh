@@ -40,11 +40,11 @@ line() {
 		fi
 		out=$LOGS/$s
 		mkdir -p "$out"
-		VHV_CHECK_LOG=$out VHV_RUN_UNIT= KVERS="$rel" VHV_SUITES="$s" \
-		VHV_KSUITES= VHV_VM_ARGS="-m 3G" VHV_VM_TIMEOUT=${VHV_VM_TIMEOUT:-14400} \
+		VHV_CHECK_LOG=$out VHV_RUN_UNIT='' KVERS="$rel" VHV_SUITES="$s" \
+		VHV_KSUITES='' VHV_VM_ARGS="-m 3G" VHV_VM_TIMEOUT=${VHV_VM_TIMEOUT:-14400} \
 		VHV_GUEST_ENV="VHV_TEST_TIMEOUT=${VHV_TEST_TIMEOUT:-2400} ${VHV_GUEST_ENV:-}" \
 			"$SELF/run.sh" > "$out/$rel.summary" 2>&1
-		p= f= secs=
+		p='' f='' secs=''
 		read -r p f secs <<< "$(sed -n "s/^# $rel: \([0-9]*\) passed, \([0-9]*\) failed, .*; \([0-9]*\)s.*/\1 \2 \3/p" "$out/$rel.summary")"
 		when=$(date -u +%Y-%m-%dT%H:%MZ)
 		if [ "${p:-0}" -gt 0 ] && [ "${f:-1}" = 0 ] &&
