@@ -139,4 +139,15 @@ static inline bool vhv_compat_on_cpu(const struct task_struct *t)
 #endif
 }
 
+/*
+ * Kernel threads cloned from a user thread (io_uring workers, 6.4+'s
+ * vhost workers) carry PF_USER_WORKER from 6.4 on; 6.1's vhost workers
+ * are plain kernel threads.
+ */
+#ifdef PF_USER_WORKER
+#define VHV_PF_USER_WORKER	PF_USER_WORKER
+#else
+#define VHV_PF_USER_WORKER	0
+#endif
+
 #endif /* _VHV_COMPAT_H */

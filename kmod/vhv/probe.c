@@ -47,6 +47,7 @@
 #include "params.h"
 #include "probe.h"
 #include "registry.h"
+#include "steal.h"
 #include "untracked.h"
 #include "vcpu.h"
 
@@ -354,9 +355,15 @@ static noinline void probe_switch_slow(bool preempt, struct task_struct *prev,
 	if (!maybe_in_vcpu_ioctl(prev))
 		return;
 	e = probe_look(prev);
-	if (e && !preempt &&
+	if (!e)
+		return;
+	vhv_steal_own(e, prev);
+	if (!preempt &&
 	    (prev_state & (TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE)))
 		vhv_vcpu_block(e, prev, prev_state);
+	else if (preempt || prev_state == TASK_RUNNING)
+		/* Still queued here: it waits from now on. */
+		vhv_steal_arm(smp_processor_id());
 }
 
 /* The worker's IPI: look at the vCPU this CPU runs, if any. */
@@ -390,16 +397,26 @@ static notrace void probe_switch(void *data, bool preempt,
 	__this_cpu_write(vhv_pcpu.vcpu, NULL);
 	if (unlikely(vhv_vcpu_swait_open() || maybe_in_vcpu_ioctl(prev)))
 		probe_switch_slow(preempt, prev, next, prev_state);
+	/* A vCPU may wait on this CPU: record who runs (steal.c). */
+	if (unlikely(vhv_steal_on()))
+		vhv_steal_switch(prev, next);
 }
 
 /*
- * A wakeup ends a swap wait (vhv_vcpu_wakeup()); one load on every wakeup
- * while none is open. Same prototype in 6.1 and 6.12.
+ * A wakeup of a thread inside a vCPU ioctl ends its swap wait, if any
+ * (vhv_vcpu_wakeup()), and starts a ready wait on the CPU it is queued
+ * on, whose switches are then recorded (steal.c); one load of the woken
+ * thread's notifiers on every wakeup. Same prototype in 6.1 and 6.12.
  */
 static notrace void probe_wakeup(void *data, struct task_struct *p)
 {
-	if (unlikely(vhv_vcpu_swait_open()) && maybe_in_vcpu_ioctl(p))
+	if (likely(!maybe_in_vcpu_ioctl(p)))
+		return;
+	if (vhv_vcpu_swait_open())
 		vhv_vcpu_wakeup(p);
+	/* A wakeup of a running thread queues nothing. */
+	if (!vhv_compat_on_cpu(p))
+		vhv_steal_arm(task_cpu(p));
 }
 
 /* Same prototype for both events (class kvm_async_pf_nopresent_ready). */

@@ -24,6 +24,7 @@
 #include "probe.h"
 #include "registry.h"
 #include "stall.h"
+#include "steal.h"
 #include "sysfs.h"
 #include "trace.h"
 #include "untracked.h"
@@ -364,12 +365,13 @@ static void reg_tick(struct work_struct *work)
 {
 	unsigned long period = msecs_to_jiffies(vhv_reg_period_ms());
 	struct vhv_vm *vm;
-	bool resync;
+	bool resync, harvest;
 
 	mutex_lock(&vhv_reg.work_lock);
 	reg_reap(false);
 	reg_untracked();
 	vhv_probe_period();
+	harvest = vhv_steal_flip();
 
 	mutex_lock(&vhv_reg.lock);
 	reg_drain();
@@ -378,6 +380,8 @@ static void reg_tick(struct work_struct *work)
 	/* Late is measured here, after whatever held this run up. */
 	resync = reg_resync(period);
 	list_for_each_entry(vm, &vhv_reg.vms, node) {
+		if (harvest)
+			vhv_steal_harvest_locked(vm);
 		vhv_vm_update_rate(vm);
 		vhv_stall_check(vm, resync);
 	}

@@ -24,6 +24,7 @@
 #include "params.h"
 #include "registry.h"
 #include "snapshot.h"
+#include "steal.h"
 #include "vcpu.h"
 #include "vm.h"
 
@@ -156,6 +157,25 @@ static void snap_vcpu(struct snap_out *o, struct vhv_vm *vm,
 	out_printf(o, "\n");
 }
 
+/* The VM's ready time by who held the CPU (steal.c). */
+static void snap_steal(struct snap_out *o, struct vhv_vm *vm)
+{
+	struct vhv_steal_slot by[VHV_STEAL_BY_VM];
+	u64 ns[VHV_STEAL_NR];
+	unsigned int i;
+
+	vhv_steal_vm(vm, ns, by);
+	out_printf(o, "stolen vm=%u", vm->id);
+	for (i = 0; i < VHV_STEAL_NR; i++)
+		out_printf(o, " %s_ns=%llu", vhv_steal_names[i], ns[i]);
+	out_printf(o, " by_vm=");
+	if (!by[0].id)
+		out_printf(o, "-");
+	for (i = 0; i < VHV_STEAL_BY_VM && by[i].id; i++)
+		out_printf(o, "%s%u:%llu", i ? "," : "", by[i].id, by[i].ns);
+	out_printf(o, "\n");
+}
+
 static void snap_vm(struct snap_out *o, struct vhv_vm *vm, char *path)
 {
 	struct vhv_vm_apf apf;
@@ -177,6 +197,7 @@ static void snap_vm(struct snap_out *o, struct vhv_vm *vm, char *path)
 		   some, full);
 	list_for_each_entry(e, &vm->vcpus, node)
 		snap_vcpu(o, vm, e);
+	snap_steal(o, vm);
 }
 
 static void snap_fill(struct snap_out *o, char *path)

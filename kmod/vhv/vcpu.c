@@ -293,7 +293,7 @@ struct vhv_vcpu *vhv_vcpu_create_new(const struct vhv_vcpu_new *n)
 	return vcpu_create(n, &why);
 }
 
-static void ready_episode(struct vhv_vcpu *e, u64 ns)
+static void ready_episode(struct vhv_vcpu *e, struct task_struct *t, u64 ns)
 {
 	unsigned int b = 0;
 
@@ -304,6 +304,7 @@ static void ready_episode(struct vhv_vcpu *e, u64 ns)
 		WRITE_ONCE(e->ready_max_ns, ns);
 	if (ns >= vhv_params_ready_trace_ns())
 		trace_vhv_ready_wait(e->vm->id, e->idx, e->tid, ns);
+	vhv_steal_attribute(e, t, ns);
 }
 
 /* Swap waits in progress, all vCPUs: the sched_switch probe's filter. */
@@ -369,7 +370,7 @@ bool vhv_vcpu_observe(struct vhv_vcpu *e, struct kvm_vcpu *vcpu,
 	struct vhv_vm *vm = e->vm;
 
 	if (pcount - e->last_pc == 1)
-		ready_episode(e, rd - e->last_rd);
+		ready_episode(e, t, rd - e->last_rd);
 	WRITE_ONCE(e->last_pc, pcount);
 	WRITE_ONCE(e->last_rd, rd);
 	if (entry || exits != e->exits)

@@ -8,6 +8,8 @@
 #include <linux/llist.h>
 #include <linux/types.h>
 
+#include "steal.h"
+
 struct kvm_vcpu;
 struct task_struct;
 struct vhv_vm;
@@ -95,6 +97,7 @@ extern const char *const vhv_vcpu_state_names[VHV_ST_MAX];
  * @apf_done: of them, "page ready" seen and timed
  * @apf_wait_ns: total not-present to ready time of those
  * @apf_max_ns: the longest
+ * @steal: its ready time by who held the CPU (steal.c)
  * @st: the state the worker saw last (vhv_reg.lock)
  * @st_since: jiffies when the worker first saw @st (vhv_reg.lock)
  * @fine_at: jiffies when the worker last saw the vCPU in a state that
@@ -103,7 +106,7 @@ extern const char *const vhv_vcpu_state_names[VHV_ST_MAX];
  * @stall_since: jiffies the current stall counts from (vhv_reg.lock)
  * @stall_count: stalls of this vCPU (vhv_reg.lock)
  *
- * The fields from @last_pc to @obs_epoch are written only on @task's CPU
+ * The fields from @last_pc to @steal are written only on @task's CPU
  * with IRQs off, while @task is current or being switched out (probes,
  * the worker's IPI), so they have a single writer at a time (but for the
  * worker's @hb stamp); readers use READ_ONCE() and accept values from
@@ -147,6 +150,7 @@ struct vhv_vcpu {
 	u64 apf_done;
 	u64 apf_wait_ns;
 	u64 apf_max_ns;
+	struct vhv_vcpu_steal steal;
 
 	u8 st;
 	bool stalled;

@@ -530,6 +530,7 @@ void vhv_vm_fold(struct vhv_vm *vm, struct vhv_vcpu *e)
 	}
 	vm->gone_swap_wait_ns += READ_ONCE(e->swap_wait_ns);
 	apf_add(&vm->gone_apf, e);
+	vhv_steal_fold(vm, e);
 	if (time_after(READ_ONCE(e->hb), vm->hb))
 		vm->hb = READ_ONCE(e->hb);
 }

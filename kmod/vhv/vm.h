@@ -9,6 +9,7 @@
 #include <linux/types.h>
 
 #include "stall.h"
+#include "steal.h"
 #include "untracked.h"
 
 struct dentry;
@@ -80,6 +81,8 @@ struct vhv_vcpu;
  * @swap_sample: vhv_vm_swap_bytes() at the worker's last run, for the
  *	snapshot (vhv_reg.lock)
  * @stall: stall detector state (vhv_reg.lock)
+ * @steal: ready time by culprit, of reaped vCPUs and by other VM
+ *	(vhv_reg.lock)
  */
 struct vhv_vm {
 	struct kobject kobj;
@@ -119,6 +122,7 @@ struct vhv_vm {
 	u64 majflt_rate;
 	u64 swap_sample;
 	struct vhv_stall stall;
+	struct vhv_vm_steal steal;
 };
 
 /* Probe context. */
