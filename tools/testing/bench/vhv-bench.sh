@@ -10,6 +10,9 @@
 #  3. HLT/wake cycles: 8 vCPUs halting, woken by a 200 us LAPIC timer, so
 #     many that the one CPU never idles (ticks below nominal)
 #  4. context switches of threads that are not vCPUs: perf bench sched pipe
+#  5. the same beside a 1-vCPU VM that halts with a 1 ms LAPIC timer: its
+#     wakeups make vhv record the CPU's switches for the stolen-by figures
+#     (ctxswvm; not in the default list)
 # Each prints "RATIO with/without" and the instructions vhv adds per event.
 # EVENTS (default "io cpuid hlt ctxsw") picks some of them.
 # Targets (issue "vhv hardening"): >= 0.99 for exits to userspace, >= 0.995
@@ -45,6 +48,14 @@ events() {
 	ctxsw)	# perf's own clock is guest time: switches per second
 		perf bench sched pipe -l "$LOOPS" 2>&1 |
 			awk -v l="$LOOPS" '/Total time:/ { printf "%d\n", 2 * l / $3 }' ;;
+	ctxswvm)
+		local vm
+		"$TVMM" -q -c 1 -w hlt -t 1000 -d 0 > /dev/null &
+		vm=$!
+		sleep "$WARM"
+		events ctxsw
+		kill "$vm"
+		wait "$vm" 2> /dev/null || true ;;
 	esac
 }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
@@ -70,6 +81,7 @@ for ev in ${EVENTS:-io cpuid hlt ctxsw}; do
 	cpuid) what="in-kernel exits (100 per OUT)"; per=$SECS; target=0.995 ;;
 	hlt) what="HLT/wake cycles (8 vCPUs, 200 us timer, nominal $((8 * SECS * 5000)))"; per=$SECS; target=none ;;
 	ctxsw) what="context switches (perf bench sched pipe)"; per=1; target=0.995 ;;
+	ctxswvm) what="context switches beside a halting VM"; per=1; target=none ;;
 	esac
 	# instructions per event = guest ns per event (icount shift=0)
 	extra=$(awk -v a="$m_on" -v b="$m_off" -v s="$per" \
