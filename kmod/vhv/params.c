@@ -6,7 +6,7 @@
  * nothing: at load time (insmod vhv.ko stall_ms=0 fails) as at run time.
  * "0x10" and "010" are refused, not read as hex or octal.
  *
- * stall_ms and ready_trace_us may be written at any time; max_vms and
+ * stall_ms, ready_trace_us and swap_trace_us may be written at any time; max_vms and
  * max_vcpus size the lookup tables and read_gid sets the owner of files,
  * so they are given at load time only.
  * Kernels built with CONFIG_FAULT_INJECTION have a fifth, load-time only,
@@ -39,6 +39,10 @@ static struct vhv_param_range stall_ms = {
 };
 
 static struct vhv_param_range ready_trace_us = {
+	.val = 10000, .min = 1, .max = 60000000,
+};
+
+static struct vhv_param_range swap_trace_us = {
 	.val = 10000, .min = 1, .max = 60000000,
 };
 
@@ -102,6 +106,10 @@ module_param_cb(ready_trace_us, &range_ops, &ready_trace_us, 0644);
 MODULE_PARM_DESC(ready_trace_us,
 		 "shortest ready episode in us reported by vhv:vhv_ready_wait (1..60000000, default 10000)");
 
+module_param_cb(swap_trace_us, &range_ops, &swap_trace_us, 0644);
+MODULE_PARM_DESC(swap_trace_us,
+		 "shortest swap wait in us reported by vhv:vhv_swap_wait (1..60000000, default 10000)");
+
 module_param_cb(max_vms, &range_ops, &max_vms, 0444);
 MODULE_PARM_DESC(max_vms,
 		 "most VMs tracked at once, load time only (1..65536, default 1024)");
@@ -122,6 +130,11 @@ unsigned int vhv_params_stall_ms(void)
 u64 vhv_params_ready_trace_ns(void)
 {
 	return (u64)READ_ONCE(ready_trace_us.val) * NSEC_PER_USEC;
+}
+
+u64 vhv_params_swap_trace_ns(void)
+{
+	return (u64)READ_ONCE(swap_trace_us.val) * NSEC_PER_USEC;
 }
 
 unsigned int vhv_params_max_vms(void)

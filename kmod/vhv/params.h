@@ -7,6 +7,7 @@
 
 unsigned int vhv_params_stall_ms(void);
 u64 vhv_params_ready_trace_ns(void);
+u64 vhv_params_swap_trace_ns(void);
 /* Load-time only: constant while the module is loaded. */
 unsigned int vhv_params_max_vms(void);
 unsigned int vhv_params_max_vcpus(void);

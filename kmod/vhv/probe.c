@@ -339,22 +339,12 @@ static struct vhv_vcpu *probe_look(struct task_struct *t)
 	return e;
 }
 
-/*
- * A switch that concerns a vCPU thread: @next ends a swap wait, or @prev
- * is switched out inside a vCPU ioctl.
- */
-static noinline void probe_switch_slow(bool preempt, struct task_struct *prev,
-				       struct task_struct *next,
-				       unsigned int prev_state)
+/* @prev is switched out inside a vCPU ioctl: look at its vCPU. */
+static void probe_switch_vcpu(bool preempt, struct task_struct *prev,
+			      unsigned int prev_state)
 {
-	struct vhv_vcpu *e;
+	struct vhv_vcpu *e = probe_look(prev);
 
-	/* A swap wait ends when its thread gets a CPU again. */
-	if (vhv_vcpu_swait_open() && maybe_in_vcpu_ioctl(next))
-		vhv_vcpu_wake_task(next);
-	if (!maybe_in_vcpu_ioctl(prev))
-		return;
-	e = probe_look(prev);
 	if (!e)
 		return;
 	vhv_steal_own(e, prev);
@@ -364,6 +354,24 @@ static noinline void probe_switch_slow(bool preempt, struct task_struct *prev,
 	else if (preempt || prev_state == TASK_RUNNING)
 		/* Still queued here: it waits from now on. */
 		vhv_steal_arm(smp_processor_id());
+}
+
+/*
+ * A switch that concerns a vCPU thread: @next ends a swap wait, @prev is
+ * switched out inside a vCPU ioctl, or a vCPU may wait on this CPU (its
+ * switches are recorded, after the look at @prev).
+ */
+static noinline void probe_switch_slow(bool preempt, struct task_struct *prev,
+				       struct task_struct *next,
+				       unsigned int prev_state)
+{
+	/* A swap wait ends when its thread gets a CPU again. */
+	if (vhv_vcpu_swait_open() && maybe_in_vcpu_ioctl(next))
+		vhv_vcpu_wake_task(next);
+	if (maybe_in_vcpu_ioctl(prev))
+		probe_switch_vcpu(preempt, prev, prev_state);
+	if (vhv_steal_on())
+		vhv_steal_switch(prev, next);
 }
 
 /* The worker's IPI: look at the vCPU this CPU runs, if any. */
@@ -395,11 +403,9 @@ static notrace void probe_switch(void *data, bool preempt,
 	 * stint: the slow path.
 	 */
 	__this_cpu_write(vhv_pcpu.vcpu, NULL);
-	if (unlikely(vhv_vcpu_swait_open() || maybe_in_vcpu_ioctl(prev)))
+	if (unlikely(vhv_vcpu_swait_open() || maybe_in_vcpu_ioctl(prev) ||
+		     vhv_steal_on()))
 		probe_switch_slow(preempt, prev, next, prev_state);
-	/* A vCPU may wait on this CPU: record who runs (steal.c). */
-	if (unlikely(vhv_steal_on()))
-		vhv_steal_switch(prev, next);
 }
 
 /*

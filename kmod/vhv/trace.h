@@ -61,7 +61,8 @@ DEFINE_EVENT(vhv_vcpu_class, vhv_vcpu_remove,
 	TP_PROTO(u32 vm, u32 idx, pid_t tid),
 	TP_ARGS(vm, idx, tid));
 
-TRACE_EVENT(vhv_ready_wait,
+/* A wait of a vCPU: ready (for a CPU), swap (for guest memory). */
+DECLARE_EVENT_CLASS(vhv_wait_class,
 	TP_PROTO(u32 vm, u32 idx, pid_t tid, u64 wait_ns),
 	TP_ARGS(vm, idx, tid, wait_ns),
 	TP_STRUCT__entry(
@@ -79,6 +80,14 @@ TRACE_EVENT(vhv_ready_wait,
 	TP_printk("vm=%u idx=%u tid=%d wait_ns=%llu",
 		  __entry->vm, __entry->idx, __entry->tid, __entry->wait_ns)
 );
+
+DEFINE_EVENT(vhv_wait_class, vhv_ready_wait,
+	TP_PROTO(u32 vm, u32 idx, pid_t tid, u64 wait_ns),
+	TP_ARGS(vm, idx, tid, wait_ns));
+
+DEFINE_EVENT(vhv_wait_class, vhv_swap_wait,
+	TP_PROTO(u32 vm, u32 idx, pid_t tid, u64 wait_ns),
+	TP_ARGS(vm, idx, tid, wait_ns));
 
 TRACE_EVENT(vhv_vm_stall,
 	TP_PROTO(u32 id, pid_t pid, u64 idle_ms, u32 stalled_vcpus,

@@ -325,10 +325,14 @@ atomic_t vhv_vcpu_nr_swait = ATOMIC_INIT(0);
  */
 static void close_swap_wait(struct vhv_vcpu *e)
 {
-	u64 end = READ_ONCE(e->sw_end);
+	u64 end = READ_ONCE(e->sw_end), ns;
 
-	if (end && (s64)(end - e->sw_start) > 0)
-		WRITE_ONCE(e->swap_wait_ns, e->swap_wait_ns + end - e->sw_start);
+	if (end && (s64)(end - e->sw_start) > 0) {
+		ns = end - e->sw_start;
+		WRITE_ONCE(e->swap_wait_ns, e->swap_wait_ns + ns);
+		if (ns >= vhv_params_swap_trace_ns())
+			trace_vhv_swap_wait(e->vm->id, e->idx, e->tid, ns);
+	}
 	WRITE_ONCE(e->sw_start, 0);
 	WRITE_ONCE(e->sw_end, 0);
 	atomic_dec(&vhv_vcpu_nr_swait);

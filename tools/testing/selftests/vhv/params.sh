@@ -65,6 +65,7 @@ chk_refused() {
 		"stall_ms=0x3e8 100..3600000" "stall_ms=01000 100..3600000" \
 		"stall_ms=1e3 100..3600000" "stall_ms=-1 100..3600000" \
 		"ready_trace_us=abc 1..60000000" "ready_trace_us= 1..60000000" \
+		"swap_trace_us=0 1..60000000" "swap_trace_us=60000001 1..60000000" \
 		"max_vms=0 1..65536" "max_vms=0x10 1..65536" \
 		"max_vcpus=1048577 1..1048576" "max_vcpus=99999999999999999999 1..1048576" \
 		"read_gid=-1 0..4294967294" "read_gid=4294967295 0..4294967294"; do

@@ -12,7 +12,8 @@
 #      for the I/O), the vCPU sharing its CPU with a busy loop:
 #      swap_wait_ns against the thread's blocked time traced from
 #      sched_switch (prev_state=D) to sched_wakeup, once the thread has
-#      blocked 64 times
+#      blocked 64 times; the vhv_swap_wait events (swap_trace_us=1) add
+#      up to swap_wait_ns, one per wait
 #   A  the same (20 ms per read) with a guest that has interrupts on and a
 #      LAPIC timer (tvmm -w memirq), until KVM took 32 async page faults:
 #      KVM faults pages in asynchronously (kworker) and
@@ -47,7 +48,7 @@ MAX_MB=96
 W_MEM_MB=128
 PAGE=$(getconf PAGESIZE)
 CG=/sys/fs/cgroup/vhv-swap-$$
-DACCT0='' SCHED0=''
+DACCT0='' SCHED0='' ST0=''
 KPROBE='' TRIED_TI='' CI=''
 
 cleanup() {
@@ -56,6 +57,7 @@ cleanup() {
 	swap_cleanup
 	[ -n "$DACCT0" ] && sysctl -qw kernel.task_delayacct="$DACCT0"
 	[ -n "$SCHED0" ] && sysctl -qw kernel.sched_schedstats="$SCHED0"
+	[ -n "$ST0" ] && echo "$ST0" > "$PARAMS/swap_trace_us"
 	vhv_cleanup
 	[ -z "$KPROBE" ] || echo "-:$KPROBE" >> "$TRACEFS/kprobe_events"
 }
@@ -79,7 +81,7 @@ counted() { trace_stats "$CI" 'entries|overrun'; }
 
 swap_require
 
-tap_plan 20
+tap_plan 21
 
 # ---- a VMM without delay accounting -------------------------------------
 DACCT0=$(sysctl -n kernel.task_delayacct)
@@ -287,6 +289,10 @@ if delayed_swap_on 2; then
 	# (the thread does nothing but KVM_RUN: its D time is the swap-in path).
 	trace_new swapwait
 	trace_sleeps
+	# every swap wait as an event, from before the VM's first one
+	ST0=$(rd "$PARAMS/swap_trace_us")
+	echo 1 > "$PARAMS/swap_trace_us"
+	echo 1 > "$TI/events/vhv/vhv_swap_wait/enable"
 	# CPU 0 shared with a busy loop, as on an overcommitted host: the vCPU
 	# thread is often preempted between a VM exit and its I/O wait.
 	taskset -c 0 sh -c 'while :; do :; done' &
@@ -327,6 +333,13 @@ if delayed_swap_on 2; then
 		[ "$(rd "$VMDIR/swap_wait_ns")" = "$(rd "$VMDIR/vcpus/0/swap_wait_ns")" ]
 	}
 	tap_poll "W: VM swap_wait_ns = the sum of its vCPUs'" 60 __wait_vm
+	vm=$(basename "$VMDIR")
+	read -r ew en < <(trace_events "$TI/trace" vhv_swap_wait |
+		awk -v vm="vm=$vm" '$2 == vm && $3 == "idx=0" { split($5, a, "="); s += a[2]; n++ }
+			END { printf "%.0f %d\n", s, n }')
+	diag "vhv_swap_wait: $en events of VM $vm, $ew ns in all; swap_wait_ns $w; $nblk traced blocks"
+	check "W: vhv_swap_wait events (swap_trace_us=1) add up to swap_wait_ns, one per traced block or fewer, > 0" \
+		eval '[ "$lost" = 0 ] && [ "$en" -gt 0 ] && [ "$en" -le "$nblk" ] && [ "$ew" = "$w" ]'
 
 	# ---- A: the same with interrupts on: async page faults --------------
 	# A guest with interrupts enabled (and no paravirtual async-PF
@@ -411,6 +424,7 @@ if delayed_swap_on 2; then
 		eval '[ "$lost" = 0 ] && [ "$tn" -gt 0 ] && [ "$af" = "$tn" ] && close_ns "$aw" "$tw" 5 1000000 && [ "$am" -gt 0 ] && [ "$am" -le "$aw" ]'
 else
 	for n in "W: swap_wait_ns grows" "W: Δswap_wait_ns = blocked time" "W: VM swap_wait_ns = sum of its vCPUs'" \
+		 "W: vhv_swap_wait events = swap_wait_ns" \
 		 "A: swap_wait_ns grows" "A: async page faults, halt_ns 0" "A: swap_wait_ns = sleep time" \
 		 "A: apf_faults and apf_wait_ns"; do
 		tap_notok "$n: no dm-delay device over zram"

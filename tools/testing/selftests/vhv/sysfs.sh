@@ -262,14 +262,14 @@ check "ready_trace_us: out-of-range/malformed writes fail and keep the value; 1 
 
 chk_param_modes() {
 	local p ok=1
-	for p in stall_ms ready_trace_us; do
+	for p in stall_ms ready_trace_us swap_trace_us; do
 		diag "$p: mode $(stat -c %a "$PARAMS/$p"), value $(rd "$PARAMS/$p")"
 		[ "$(stat -c %a "$PARAMS/$p")" = 644 ] || ok=0
 	done
 	[ "$(rd "$PARAMS/stall_ms")" = 5000 ] || diag "note: stall_ms is not the default 5000"
 	[ $ok = 1 ]
 }
-check "parameters stall_ms and ready_trace_us exist, writable by root only (0644)" chk_param_modes
+check "parameters stall_ms, ready_trace_us and swap_trace_us exist, writable by root only (0644)" chk_param_modes
 
 vmm_stop V1
 vmm_stop V2
