@@ -4,7 +4,10 @@
  *
  * Each CPU keeps a ring of its last stints (who ran, for how long) while a
  * vCPU may be waiting on it: from a wakeup or a preemption of a vCPU
- * thread until the CPU goes idle. When a look accounts a ready episode of
+ * thread there until that many vCPU threads were switched in there and
+ * the last one was switched out again (the look at that switch-out runs
+ * before the record and needs the stint before its switch-in), or until
+ * the CPU goes idle. When a look accounts a ready episode of
  * W ns that ended at the vCPU's switch-in here (vhv_vcpu_observe()), the
  * stints just before that switch-in are the ones it waited behind: walked
  * from the newest, they are charged to their owners' classes until W is
@@ -24,7 +27,10 @@
  *
  * Cost: one per-CPU load on every context switch of an unarmed CPU, one
  * load of the woken thread's notifiers on every wakeup; an armed CPU
- * classifies and records each switch. See Documentation/vhv/design.rst.
+ * classifies and records each switch. The count of waiting vCPUs can
+ * drift up (a vCPU migrated while it waited is counted where it was
+ * woken): that CPU then records until it goes idle, which costs time but
+ * never charges a wait wrongly. See Documentation/vhv/design.rst.
  */
 #include <linux/minmax.h>
 #include <linux/percpu.h>
@@ -76,6 +82,8 @@ struct stint {
 
 /**
  * struct steal_cpu - what ran on one CPU while a vCPU may wait there
+ * @waiting: vCPU threads woken or preempted here not switched in since
+ *	(from any CPU)
  * @recording: @ring holds every stint since its newest barrier
  * @seq: stints and barriers pushed
  * @own_task: the vCPU thread this switch's look found (vhv_steal_own())
@@ -84,10 +92,11 @@ struct stint {
  * @start_rt: its sum_exec_runtime then
  * @ring: @ring[(@seq - 1) % RING_STINTS] is the newest
  *
- * Only this CPU touches it, in the sched_switch probe or a look (IRQs
- * off), so it has no lock.
+ * Only this CPU touches it but @waiting, in the sched_switch probe or a
+ * look (IRQs off), so it has no lock.
  */
 struct steal_cpu {
+	atomic_t waiting;
 	bool recording;
 	unsigned int seq;
 	const void *own_task;
@@ -106,7 +115,7 @@ static unsigned int steal_phase;
 static int steal_used;
 
 /**
- * vhv_steal_arm() - a vCPU thread may wait on @cpu from now on
+ * vhv_steal_arm() - a vCPU thread waits on @cpu from now on
  * @cpu: the CPU whose runqueue it is queued on
  *
  * Context: a wakeup (the thread's runqueue lock held) or a switch-out.
@@ -115,8 +124,16 @@ void vhv_steal_arm(int cpu)
 {
 	bool *armed = per_cpu_ptr(&vhv_steal_armed, cpu);
 
+	atomic_inc(&per_cpu_ptr(&steal_cpu, cpu)->waiting);
 	if (!READ_ONCE(*armed))
 		WRITE_ONCE(*armed, true);
+}
+
+static void disarm(struct steal_cpu *c)
+{
+	__this_cpu_write(vhv_steal_armed, false);
+	c->recording = false;
+	c->start_task = NULL;
 }
 
 static void push(struct steal_cpu *c, u64 ns, const void *task, u32 vm,
@@ -193,9 +210,19 @@ void vhv_steal_switch(struct task_struct *prev, struct task_struct *next)
 	c->own_task = NULL;
 	if (is_idle_task(next)) {
 		/* Nothing waits on an idle CPU: stop until the next arming. */
-		__this_cpu_write(vhv_steal_armed, false);
-		c->recording = false;
-		c->start_task = NULL;
+		atomic_set(&c->waiting, 0);
+		disarm(c);
+		return;
+	}
+	/*
+	 * A vCPU thread switched in stops waiting; the look at its next
+	 * switch-out needs this switch in the record, so the record goes on
+	 * at least until then.
+	 */
+	if (!hlist_empty(&next->preempt_notifiers))
+		atomic_dec_if_positive(&c->waiting);
+	else if (!atomic_read(&c->waiting)) {
+		disarm(c);
 		return;
 	}
 	c->start_task = next;
@@ -272,7 +299,12 @@ void vhv_steal_attribute(struct vhv_vcpu *e, const struct task_struct *t,
 	unsigned int i;
 	u64 take;
 
-	for (i = 1; c->recording && ns && i <= RING_STINTS; i++) {
+	/* The newest stint is the one before @t's switch-in. */
+	if (!c->recording || c->start_task != t)
+		i = RING_STINTS + 1;
+	else
+		i = 1;
+	for (; ns && i <= RING_STINTS; i++) {
 		const struct stint *s = &c->ring[(c->seq - i) % RING_STINTS];
 
 		if (s->kind < K_VCPU || s->task == t)

@@ -90,6 +90,42 @@ def words(line):
     return d
 
 
+STOLEN_CLASSES = ["same_vm", "other_vms", "kswapd", "ksmd", "vhost",
+                  "kworker", "kthread", "process", "unattributed"]
+
+
+def check_stolen(vm, line):
+    """A VM's stolen line: nine numbers, and by_vm within other_vms."""
+    d = words(line)
+    if d.get("vm") != vm.get("id"):
+        err("stolen line follows vm %s but says vm=%s" %
+            (vm.get("id"), d.get("vm")))
+    for k in STOLEN_CLASSES:
+        if not d.get(k + "_ns", "").isdigit():
+            err("stolen %s_ns=%r is not a number" % (k, d.get(k + "_ns")))
+            return
+    by = d.get("by_vm")
+    if by is None:
+        err("stolen line lacks by_vm: %r" % line)
+        return
+    if by == "-":
+        return
+    pairs = [p.partition(":") for p in by.split(",")]
+    if len(pairs) > 8 or any(not a.isdigit() or not s or not b.isdigit()
+                             for a, s, b in pairs):
+        err("stolen by_vm=%r is not up to 8 id:ns pairs" % by)
+        return
+    ids = [a for a, _, _ in pairs]
+    ns = [int(b) for _, _, b in pairs]
+    if len(set(ids)) != len(ids) or vm.get("id") in ids:
+        err("stolen by_vm=%r: an id twice, or the VM itself" % by)
+    if ns != sorted(ns, reverse=True):
+        err("stolen by_vm=%r is not sorted, largest first" % by)
+    if sum(ns) > int(d["other_vms_ns"]):
+        err("stolen by_vm=%r adds up to more than other_vms_ns=%s" %
+            (by, d["other_vms_ns"]))
+
+
 def parse(text):
     """Return (header, host, [(vm, [vcpu...])...]); errors go to err()."""
     if not text.endswith("\n"):
@@ -107,10 +143,19 @@ def parse(text):
     header = words(lines[0])
     host = words(lines[1])
     vms = []
+    stolen = set()
     for line in lines[2:-1]:
         kind = line.split()[0] if line.split() else ""
         if kind == "vm":
+            if vms and vms[-1][0].get("id") not in stolen:
+                err("vm %s has no stolen line" % vms[-1][0].get("id"))
             vms.append((words(line), []))
+        elif kind == "stolen":
+            if not vms or vms[-1][0].get("id") in stolen:
+                err("stolen line not after its vm's lines: %r" % line)
+                continue
+            stolen.add(vms[-1][0].get("id"))
+            check_stolen(vms[-1][0], line)
         elif kind == "vcpu":
             v = words(line)
             if not vms:
@@ -122,6 +167,8 @@ def parse(text):
             vms[-1][1].append(v)
         else:
             err("unknown line: %r" % line)
+    if vms and vms[-1][0].get("id") not in stolen:
+        err("vm %s has no stolen line" % vms[-1][0].get("id"))
     for name, d, keys in [("host", host, HOST_KEYS)] + \
             [("vm", vm, VM_KEYS) for vm, _ in vms] + \
             [("vcpu", c, VCPU_KEYS) for _, cs in vms for c in cs]:
