@@ -63,6 +63,55 @@ static char *slurp(const char *dir, const char *name, size_t *len)
 
 /* ------------------------------------------------------------- parsing */
 
+/* Two snapshots from one fixture file. */
+static void parse_two(const char *dir, const char *file, struct vhv_snapshot s[2])
+{
+	struct vhv_parser p;
+	char err[256] = "";
+	size_t len;
+	char *buf = slurp(dir, file, &len);
+
+	vhv_parser_init(&p, file, buf, len);
+	if (vhv_snapshot_next(&p, &s[0], err, sizeof(err)) != 1 ||
+	    vhv_snapshot_next(&p, &s[1], err, sizeof(err)) != 1) {
+		fprintf(stderr, "%s: %s\n", file, err);
+		exit(1);
+	}
+	free(buf);
+}
+
+/* fixtures/stolen.snap: the stolen lines as the module writes them. */
+static void test_parse_stolen(const struct vhv_snapshot s[2])
+{
+	const struct vhv_vm *vm = vhv_snapshot_find_vm(&s[0], 1);
+	const struct vhv_stolen *st = vm ? &vm->stolen : NULL;
+	uint64_t sum = 0;
+	size_t i;
+
+	ok(vm && vm->has_stolen && st->vm == 1 && vm->n_vcpus == 2,
+	   "stolen: parse: VM 1's stolen line after its vcpu lines");
+	for (i = 0; st && i < VHV_STOLEN_MAX; i++)
+		sum += st->ns[i];
+	ok(st && st->ns[VHV_STOLEN_SAME_VM] == 1000000000 &&
+	   st->ns[VHV_STOLEN_OTHER_VMS] == 20000000000ULL &&
+	   st->ns[VHV_STOLEN_KSMD] == 500000000 && st->ns[VHV_STOLEN_PROCESS] == 3000000000ULL &&
+	   st->ns[VHV_STOLEN_UNATTRIBUTED] == 1000000000 && sum == 30000000000ULL,
+	   "stolen: parse: the nine classes, which add up to the 30 s of ready time");
+	ok(st && st->by_vm.n == 2 && st->by_vm.e[0].vm == 2 &&
+	   st->by_vm.e[0].ns == 15000000000ULL && st->by_vm.e[1].vm == 5,
+	   "stolen: parse: by_vm, VM 2 first, VM 5 (not in the snapshot) second");
+	vm = vhv_snapshot_find_vm(&s[1], 3);
+	ok(vm && vm->has_stolen && vm->stolen.by_vm.n == 8 &&
+	   vm->stolen.by_vm.e[2].vm == 8 && vm->stolen.by_vm.e[3].vm == 9,
+	   "stolen: parse: by_vm of 8 entries, equal ns in id order");
+	vm = vhv_snapshot_find_vm(&s[1], 6);
+	ok(vm && vm->has_stolen && !vm->name && s[1].n_vms == 4,
+	   "stolen: parse: VM 6, new and without a name, has its stolen line");
+	ok(!strcmp(vhv_stolen_names[VHV_STOLEN_SAME_VM], "same_vm") &&
+	   !strcmp(vhv_stolen_names[VHV_STOLEN_UNATTRIBUTED], "unattributed"),
+	   "stolen: the class names");
+}
+
 static void test_parse(const char *dir, struct vhv_snapshot s[2])
 {
 	struct vhv_parser p;
@@ -113,6 +162,8 @@ static void test_parse(const char *dir, struct vhv_snapshot s[2])
 	   "parse: %%20 %%3D %%25 in the cgroup path decoded");
 	ok(vhv_snapshot_find_vm(&s[1], 3) && !vhv_snapshot_find_vm(&s[1], 4),
 	   "parse: the unknown 'numa' record is skipped, VMs 3 present, 4 gone");
+	ok(!s[0].vms[0].has_stolen && !s[1].vms[0].has_stolen && !s[1].vms[2].has_stolen,
+	   "parse: no stolen line (an older module): no stolen figures");
 
 	vm = vhv_snapshot_find_vm(&s[0], 2);
 	ok(vm && vm->status == VHV_VM_DEGRADED && vm->stalled_vcpus == 1 &&
@@ -150,6 +201,10 @@ static const struct {
 #define VC(rest) VCX(rest, VC_ST)
 #define VCH(h) "vcpu vm=1 idx=0 vcpu_id=0 tid=11 ready_ns=0 run_ns=0 guest_ns=0 halt_ns=0 exits=0 preemptions=0 ready_max_ns=0 swap_wait_ns=0 swapin_delay_ns=-1 majflt=0 " VC_ST " ready_hist=" h "\n"
 #define VC_OK VC("swapin_delay_ns=-1 majflt=0")
+#define ST_NS(vm, same) "stolen vm=" vm " same_vm_ns=" same " other_vms_ns=10 kswapd_ns=0 ksmd_ns=0 vhost_ns=0 kworker_ns=0 kthread_ns=0 process_ns=0 unattributed_ns=0"
+#define ST(vm, by) ST_NS(vm, "1") " by_vm=" by "\n"
+#define ST_BAD(by) { "by_vm=" by, HDR HOST VM1 VC_OK ST("1", by) "end\n", \
+		     "by_vm: '" by "' is neither - nor comma-separated <vmid>:<ns> pairs" }
 	{ "no header", HOST "end\n", "expected a vhv-snapshot header" },
 	{ "version 2", "vhv-snapshot version=2 time_ns=1 hz=100\n" HOST "end\n",
 	  "unsupported snapshot version 2" },
@@ -203,6 +258,26 @@ static const struct {
 	{ "vcpu of another vm", HDR HOST "vm id=2" VMREST VC_OK "end\n", "follows vm id=2" },
 	{ "vm twice", HDR HOST VM1 VM1 "end\n", "listed twice" },
 	{ "vcpu twice", HDR HOST VM1 VC_OK VC_OK "end\n", "listed twice" },
+	{ "stolen before vm", HDR HOST ST("1", "-") "end\n", "stolen line before any vm line" },
+	{ "stolen of another vm", HDR HOST VM1 VC_OK ST("2", "-") "end\n",
+	  "stolen vm=2 follows vm id=1" },
+	{ "stolen twice", HDR HOST VM1 VC_OK ST("1", "-") ST("1", "-") "end\n",
+	  "stolen vm=1 listed twice" },
+	{ "vcpu after stolen", HDR HOST VM1 ST("1", "-") VC_OK "end\n",
+	  "vcpu vm=1 after the stolen line of its vm" },
+	{ "stolen without kthread_ns", HDR HOST VM1 "stolen vm=1 same_vm_ns=0 other_vms_ns=0 kswapd_ns=0 ksmd_ns=0 vhost_ns=0 kworker_ns=0 process_ns=0 unattributed_ns=0 by_vm=-\n" "end\n",
+	  "stolen: missing key 'kthread_ns'" },
+	{ "stolen without by_vm", HDR HOST VM1 ST_NS("1", "1") "\nend\n", "stolen: missing key 'by_vm'" },
+	{ "stolen negative", HDR HOST VM1 ST_NS("1", "-1") " by_vm=-\nend\n",
+	  "same_vm_ns: '-1' is not an unsigned decimal number" },
+	{ "by_vm empty", HDR HOST VM1 ST("1", "") "end\n", "'by_vm=': empty value" },
+	ST_BAD("x"), ST_BAD("1"), ST_BAD("1:"), ST_BAD(":5"), ST_BAD("1:2:3"),
+	ST_BAD("1:5,"), ST_BAD(",1:5"), ST_BAD("1:5,,2:3"), ST_BAD("1:-5"),
+	ST_BAD("-,1:5"), ST_BAD("1:18446744073709551616"), ST_BAD("1:5;2:3"),
+	{ "by_vm of 9", HDR HOST VM1 ST("1", "1:9,2:8,3:7,4:6,5:5,6:4,7:3,8:2,9:1") "end\n",
+	  "by_vm: more than 8 entries" },
+	{ "by_vm id twice", HDR HOST VM1 ST("1", "3:5,4:4,3:1") "end\n",
+	  "by_vm: vm 3 listed twice" },
 	{ "no end line", HDR HOST VM1 VC_OK, "no end line" },
 	{ "only a header", HDR, "no host line" },
 	{ "NUL byte", HDR HOST "vm id=1\0" VMREST "end\n", "NUL byte" },
@@ -232,6 +307,7 @@ static void test_malformed(void)
 
 static void test_wellformed_edges(void)
 {
+	static const char stolen_no_vcpu[] = HDR HOST VM1 ST("1", "4:1,2:3,9:3,3:2,5:0,6:1,7:0,8:2") "end\n";
 	static const char last_no_nl[] = HDR HOST VM1 VC_OK "end";
 	static const char tabs[] = "\n# comment\nvhv-snapshot\tversion=1  time_ns=5 hz=100\n"
 				   HOST "end\n\n";
@@ -249,6 +325,22 @@ static void test_wellformed_edges(void)
 	   "parse: blank and comment lines, tabs and runs of blanks (%s)", err);
 	if (!r)
 		vhv_snapshot_free(&s);
+	r = vhv_snapshot_parse("t", stolen_no_vcpu, strlen(stolen_no_vcpu), &s, err, sizeof(err));
+	if (!r) {
+		const struct vhv_culprits *l = &s.vms[0].stolen.by_vm;
+		static const uint64_t id[] = { 2, 9, 3, 8, 4, 6, 5, 7 };
+		size_t i;
+		int sorted = l->n == 8;
+
+		for (i = 0; sorted && i < l->n; i++)
+			sorted = l->e[i].vm == id[i];
+		ok(s.vms[0].has_stolen && s.vms[0].n_vcpus == 0 && sorted &&
+		   l->e[0].ns == 3 && l->e[7].ns == 0,
+		   "parse: a stolen line right after its vm line, by_vm of 8 sorted by ns, then id");
+		vhv_snapshot_free(&s);
+	} else {
+		ok(0, "parse: a stolen line right after its vm line (%s)", err);
+	}
 }
 
 /* --------------------------------------------------- states and statuses */
@@ -815,7 +907,7 @@ static void test_events(void)
 
 int main(int argc, char **argv)
 {
-	struct vhv_snapshot s[2];
+	struct vhv_snapshot s[2], st[2];
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: %s FIXTURE_DIR\n", argv[0]);
@@ -823,6 +915,8 @@ int main(int argc, char **argv)
 	}
 	printf("TAP version 13\n");
 	test_parse(argv[1], s);
+	parse_two(argv[1], "stolen.snap", st);
+	test_parse_stolen(st);
 	test_malformed();
 	test_wellformed_edges();
 	test_rates(s);
@@ -838,6 +932,8 @@ int main(int argc, char **argv)
 	test_events();
 	vhv_snapshot_free(&s[0]);
 	vhv_snapshot_free(&s[1]);
+	vhv_snapshot_free(&st[0]);
+	vhv_snapshot_free(&st[1]);
 	printf("1..%d\n", n_test);
 	printf("# %d passed, %d failed\n", n_test - n_fail, n_fail);
 	return n_fail ? 1 : 0;
