@@ -17,6 +17,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 TWO=(-f "$FIX/two.snap")
 THREE=(-f "$FIX/two.snap" -f "$FIX/third.snap")
 STATES=(-f "$FIX/states.snap")
+STOLEN=(-f "$FIX/stolen.snap")
 TOOL=vhvstat
 # shellcheck source=SCRIPTDIR/../../tests/tap-cli.sh
 . "$HERE/../../tests/tap-cli.sh"
@@ -294,7 +295,7 @@ echo "TAP version 13"
 # --- exit codes and help
 check "help exits 0" status 0 help
 check "-h exits 0" status 0 -h
-for o in vm vcpu host top prometheus; do
+for o in vm vcpu host stolen top prometheus; do
 	check "$o help: exit 0 and usage" eval 'status 0 "$o" help && out_has "^Usage: vhvstat"'
 done
 check "vm show help exits 0" status 0 vm show help
@@ -346,6 +347,45 @@ check "text: notes on the degraded, stalled and paused VMs" \
 	eval 'out_has "^note: VM 2 .*degraded: 2 of 4 vCPUs stalled .*: 2\.1 blocked" &&
 	      out_has "^note: VM 3 .*stalled: all 2 vCPUs" && out_has "^note: VM 4 .*paused"'
 
+# --- stolen by (fixtures/stolen.snap, its header has the figures)
+check "stolen: VM 1's %RDY 60 and its split, culprits by name" \
+	eval 'status 0 "${STOLEN[@]}" stolen &&
+	      out_has "^ +ID +NAME +%RDY +SAME +VMS +KSWAPD +KSMD +VHOST +KWORKER +KTHREAD +PROC +UNATTR +CULPRITS$" &&
+	      out_has "^ +1 +web1 +60\.0 +5\.0 +40\.0 +3\.0 +0\.0 +2\.0 +1\.0 +1\.0 +5\.0 +3\.0 web2 30%,db1 5%,vm5 2%$" &&
+	      out_has "^ +2 +web2 +25\.0 .* web1 15%,vm6 5%$" && out_has "^ +6 +- +-( +-)+ -$"'
+check "stolen: -s: cumulative seconds" \
+	eval 'status 0 -s "${STOLEN[@]}" stolen &&
+	      out_has "^ +ID +NAME +READY +SAME .* CULPRITS$" &&
+	      out_has "^ +1 +web1 +30\.000 +1\.000 +20\.000 .* web2 15\.00s,vm5 4\.00s$"'
+check "stolen: rates from one snapshot: exit 1" status 1 -f "$FIX/one.snap" stolen
+check "stolen: an older module: - and a note, exit 0" \
+	eval 'status 0 "${TWO[@]}" stolen && out_has "^ +1 +vm1 +15\.0( +-)+ -$" &&
+	      out_has "^note: 3 VM\(s\) without stolen-by figures"'
+stolen_json() {
+	"$BIN" -j "${STOLEN[@]}" stolen | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["object"] == "stolen", d
+vm = {v["id"]: v for v in d["vms"]}
+st = vm[1]["stolen"]
+split = [st[k + "_pct"] for k in ("same_vm", "other_vms", "kswapd", "ksmd", "vhost",
+                                  "kworker", "kthread", "process", "unattributed")]
+assert split == [5, 40, 3, 0, 2, 1, 1, 5, 3] and vm[1]["ready_pct"] == 60, (split, vm[1])
+assert abs(sum(split) - vm[1]["ready_pct"]) < 1e-9
+assert [(e["id"], e["name"], e["pct"]) for e in st["by_vm"]] == \
+       [(2, "web2", 30), (5, None, 2), (3, "db1", 5)], st["by_vm"]
+assert vm[6]["stolen"]["other_vms_pct"] is None and vm[6]["stolen"]["other_vms_ns"] == 200000000'
+}
+stolen_json_old() {
+	"$BIN" -j "${TWO[@]}" "$1" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert [v["stolen"] for v in d["vms"]] == [None] * 3, d'
+}
+check "stolen: json: the split in %, by_vm with names and shares" stolen_json
+check "stolen: json: an older module gives stolen null (vm, stolen reports)" \
+	eval 'stolen_json_old vm && stolen_json_old stolen'
+
 # --- names (ident.c)
 check "names: NAME column from -name, the cgroup's scope; in the notes" names_text
 check "names: name, uuid, vmid and machine in JSON; a reused pid names nothing" names_json
@@ -360,7 +400,7 @@ check "events: -P, -o, -s, -f or an INTERVAL: usage error" \
 check "events help" eval 'status 0 events help && out_has "tracepoints"'
 
 # --- JSON
-for args in vm vcpu host "-s vcpu"; do
+for args in vm vcpu host stolen "-s vcpu"; do
 	# shellcheck disable=SC2086 # $args is several words
 	check "json: -j $args parses" json -j "${TWO[@]}" $args
 	# shellcheck disable=SC2086
@@ -375,9 +415,21 @@ schema() {
 	shift
 	"$BIN" -j "$@" "${THREE[@]}" "$report" | python3 "$HERE/jsonschema.py" "$SCHEMA_DOC" "$report"
 }
-for r in vm vcpu host; do
+for r in vm vcpu host stolen; do
 	check "json: $r report: the members and types of vhvstat-json.rst" schema "$r"
 	check "json: -s $r report: the same members (rates null)" schema "$r" -s
+done
+# with stolen lines: the stolen objects and their by_vm entries too (-n:
+# how many VMs have one: all four, three in the first snapshot)
+schema_stolen() {
+	local report=$1 n=$2
+	shift 2
+	"$BIN" -j "$@" "${STOLEN[@]}" "$report" |
+		python3 "$HERE/jsonschema.py" -n "$n" "$SCHEMA_DOC" "$report"
+}
+for r in vm vcpu stolen; do
+	check "json: $r report with stolen lines: the members of vhvstat-json.rst" schema_stolen "$r" 4
+	check "json: -s $r report with stolen lines: the same members" schema_stolen "$r" 3 -s
 done
 # from files: when and where are not known; one snapshot: no rate, no 0.0
 json_unknowns() {

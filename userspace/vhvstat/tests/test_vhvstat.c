@@ -63,7 +63,7 @@ static char *slurp(const char *dir, const char *name, size_t *len)
 
 /* ------------------------------------------------------------- parsing */
 
-/* Two snapshots from one fixture file. */
+/* Two snapshots from one fixture file, named from their cgroups (ident.h). */
 static void parse_two(const char *dir, const char *file, struct vhv_snapshot s[2])
 {
 	struct vhv_parser p;
@@ -73,7 +73,8 @@ static void parse_two(const char *dir, const char *file, struct vhv_snapshot s[2
 
 	vhv_parser_init(&p, file, buf, len);
 	if (vhv_snapshot_next(&p, &s[0], err, sizeof(err)) != 1 ||
-	    vhv_snapshot_next(&p, &s[1], err, sizeof(err)) != 1) {
+	    vhv_snapshot_next(&p, &s[1], err, sizeof(err)) != 1 ||
+	    vhv_ident_snapshot(&s[0], NULL) || vhv_ident_snapshot(&s[1], NULL)) {
 		fprintf(stderr, "%s: %s\n", file, err);
 		exit(1);
 	}
@@ -651,6 +652,174 @@ static void test_json(const struct vhv_snapshot s[2])
 	free(t);
 }
 
+/* ---------------------------------------------------------- stolen by */
+
+static int near_all(const double *got, const double *want, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!near(got[i], want[i]))
+			return 0;
+	return 1;
+}
+
+/* The interval's split and culprits from fixtures/stolen.snap (its header). */
+static void test_stolen_figures(const struct vhv_snapshot st[2], const struct vhv_snapshot two[2])
+{
+	static const double web1[VHV_STOLEN_MAX] = { 5, 40, 3, 0, 2, 1, 1, 5, 3 };
+	static const double web2[VHV_STOLEN_MAX] = { 0, 20, 0, 0, 0, 0, 0, 5, 0 };
+	static const double zero[VHV_STOLEN_MAX] = { 0 };
+	const struct vhv_vm_fig *m1, *m2, *m3, *m6;
+	struct vhv_figures f;
+	double sum = 0;
+	size_t i;
+
+	if (vhv_figures_compute(&f, &st[0], &st[1])) {
+		ok(0, "stolen: figures");
+		return;
+	}
+	m1 = &f.vms[0];
+	m2 = &f.vms[1];
+	m3 = &f.vms[2];
+	m6 = &f.vms[3];
+	for (i = 0; i < VHV_STOLEN_MAX; i++)
+		sum += m1->stolen[i];
+	ok(m1->stolen_rates && near_all(m1->stolen, web1, VHV_STOLEN_MAX) &&
+	   near(m1->rdy, 60) && near(sum, 60),
+	   "stolen: VM 1 %%RDY 60 splits 5 40 3 0 2 1 1 5 3 (same_vm .. unattributed)");
+	ok(near(m1->by_vm_pct[0], 30) && near(m1->by_vm_pct[1], 2) && near(m1->by_vm_pct[2], 5) &&
+	   m1->n_culprits == 3 && m1->culprits[0] == 0 && m1->culprits[1] == 2 &&
+	   m1->culprits[2] == 1,
+	   "stolen: VM 1's culprits web2 30, db1 5 (new in the list: from 0), VM 5 (gone) 2");
+	ok(m2->stolen_rates && near_all(m2->stolen, web2, VHV_STOLEN_MAX) && near(m2->rdy, 25) &&
+	   m2->n_culprits == 2 && near(m2->by_vm_pct[0], 15) && near(m2->by_vm_pct[1], 0) &&
+	   m2->culprits[1] == 2 && near(m2->by_vm_pct[2], 5),
+	   "stolen: VM 2 %%RDY 25: other VMs 20 (web1 15, VM 6 5, db1 0 is no culprit), process 5");
+	ok(m3->stolen_rates && near_all(m3->stolen, zero, VHV_STOLEN_MAX) && !m3->n_culprits &&
+	   near(m3->by_vm_pct[7], 0),
+	   "stolen: VM 3, nothing grew: 0 everywhere, no culprit");
+	ok(!m6->stolen_rates && isnan(m6->stolen[VHV_STOLEN_OTHER_VMS]) &&
+	   isnan(m6->by_vm_pct[0]) && !m6->n_culprits,
+	   "stolen: VM 6, new in the second snapshot: no rate (NaN), no culprit");
+	ok(f.n_nostolen == 0, "stolen: every VM has a stolen line");
+	vhv_figures_free(&f);
+
+	vhv_figures_compute(&f, &two[0], &two[1]);
+	ok(f.n_nostolen == 3 && f.vms[0].rates && !f.vms[0].stolen_rates &&
+	   isnan(f.vms[0].stolen[0]),
+	   "stolen: an older module's snapshots: no stolen figures, not zeros");
+	vhv_figures_free(&f);
+}
+
+/*
+ * Made-up snapshots 2 s apart: VM 3 is new in VM 1's by_vm with 1.2 s but
+ * other_vms grew by 0.5 s only; VM 4 grew by 8 ms (0.4 %). VM 2's older
+ * snapshot has no stolen line.
+ */
+static void test_stolen_edges(void)
+{
+	struct vhv_vm old[2] = {
+		{ .id = 1, .pid = 10, .has_stolen = true, .stolen = {
+			.vm = 1, .ns[VHV_STOLEN_OTHER_VMS] = 1000000000,
+			.by_vm = { 2, { { 2, 1000000000 }, { 4, 0 } } } } },
+		{ .id = 2, .pid = 20 },
+	};
+	struct vhv_vm new[2] = {
+		{ .id = 1, .pid = 10, .has_stolen = true, .stolen = {
+			.vm = 1, .ns[VHV_STOLEN_OTHER_VMS] = 1500000000,
+			.by_vm = { 3, { { 3, 1200000000 }, { 2, 1100000000 },
+					{ 4, 8000000 } } } } },
+		{ .id = 2, .pid = 20, .has_stolen = true, .stolen = { .vm = 2 } },
+	};
+	struct vhv_snapshot a = { .time_ns = 1000000000, .vms = old, .n_vms = 2 };
+	struct vhv_snapshot b = { .time_ns = 3000000000, .vms = new, .n_vms = 2 };
+	struct vhv_view view = { .obj = VHV_OBJ_STOLEN };
+	struct vhv_figures f;
+	char *t = NULL;
+	size_t len = 0;
+	FILE *m;
+
+	if (vhv_figures_compute(&f, &a, &b)) {
+		ok(0, "stolen: figures");
+		return;
+	}
+	ok(near(f.vms[0].stolen[VHV_STOLEN_OTHER_VMS], 25) && near(f.vms[0].by_vm_pct[0], 25) &&
+	   near(f.vms[0].by_vm_pct[1], 5) && near(f.vms[0].by_vm_pct[2], 0.4),
+	   "stolen: a culprit's share is at most other_vms' (25, not 60)");
+	ok(f.vms[1].rates && !f.vms[1].stolen_rates && isnan(f.vms[1].stolen[0]),
+	   "stolen: no stolen line in the older snapshot: no rates");
+	m = open_memstream(&t, &len);
+	pr_init(m, false, false);
+	vhv_show(&f, &view);
+	fclose(m);
+	ok(strstr(t, " CULPRITS\n") && strstr(t, " vm3 25%,vm2 5%,vm4 0.4%\n"),
+	   "stolen: text: culprits without a name are vm<id>, under 1 %% with a decimal");
+	free(t);
+	vhv_figures_free(&f);
+}
+
+static char *render_stolen(const struct vhv_snapshot s[2], bool json, bool counters)
+{
+	return render(s, json, VHV_OBJ_STOLEN, counters);
+}
+
+static void test_stolen_text(const struct vhv_snapshot st[2], const struct vhv_snapshot two[2])
+{
+	char *t = render_stolen(st, false, false);
+
+	ok(strstr(t, "\n     ID NAME               %RDY   SAME    VMS KSWAPD   KSMD  VHOST KWORKER KTHREAD   PROC UNATTR CULPRITS\n") != NULL,
+	   "stolen: text: the heading");
+	ok(strstr(t, "\n      1 web1               60.0    5.0   40.0    3.0    0.0    2.0    1.0    1.0    5.0    3.0 web2 30%,db1 5%,vm5 2%\n") != NULL,
+	   "stolen: text: VM 1's %%RDY, its split and its culprits by name, vm5 gone");
+	ok(strstr(t, "\n      2 web2               25.0    0.0   20.0    0.0    0.0    0.0    0.0    0.0    5.0    0.0 web1 15%,vm6 5%\n") &&
+	   strstr(t, "\n      3 db1                 0.0    0.0    0.0    0.0    0.0    0.0    0.0    0.0    0.0    0.0 -\n") &&
+	   strstr(t, "\n      6 -                     -      -      -      -      -      -      -      -      -      - -\n"),
+	   "stolen: text: VM 2 (VM 6 unnamed), VM 3 nothing, VM 6 new: -");
+	ok(!strstr(t, "delayacct") && !strstr(t, "without stolen-by") && !strstr(t, " \n"),
+	   "stolen: text: no delay-accounting note, no trailing blanks");
+	free(t);
+
+	t = render_stolen(st, false, true);
+	ok(strstr(t, "\n     ID NAME                  READY       SAME        VMS     KSWAPD       KSMD      VHOST    KWORKER    KTHREAD       PROC     UNATTR CULPRITS\n") &&
+	   strstr(t, "\n      1 web1                 31.200      1.100     20.800      1.060      0.500      2.040      1.020      0.520      3.100      1.060 web2 15.60s,vm5 4.04s,db1 0.10s\n"),
+	   "stolen: text -s: seconds since tracking, culprits in by_vm's order");
+	free(t);
+
+	t = render_stolen(two, false, false);
+	ok(strstr(t, "\n      1 -                  15.0      -      -      -      -      -      -      -      -      - -\n") &&
+	   strstr(t, "\nnote: 3 VM(s) without stolen-by figures: "),
+	   "stolen: text: an older module: %%RDY, the rest -, and a note");
+	free(t);
+}
+
+static void test_stolen_json(const struct vhv_snapshot st[2], const struct vhv_snapshot two[2])
+{
+	char *t = render(st, true, VHV_OBJ_VM, false);
+
+	ok(strstr(t, "\"stolen\":{\"same_vm_ns\":1100000000,\"other_vms_ns\":20800000000,") &&
+	   strstr(t, ",\"same_vm_pct\":5.000,\"other_vms_pct\":40.000,\"kswapd_pct\":3.000,") &&
+	   strstr(t, ",\"by_vm\":[{\"id\":2,\"name\":\"web2\",\"uuid\":null,\"ns\":15600000000,\"pct\":30.000},"
+		  "{\"id\":5,\"name\":null,\"uuid\":null,\"ns\":4040000000,\"pct\":2.000},"
+		  "{\"id\":3,\"name\":\"db1\",\"uuid\":null,\"ns\":100000000,\"pct\":5.000}]}"),
+	   "stolen: json: the vm report's stolen object, counters, %% and by_vm with names");
+	ok(strstr(t, "\"id\":6,") && strstr(t, "\"unattributed_pct\":null,\"by_vm\":[{\"id\":1,\"name\":\"web1\",\"uuid\":null,\"ns\":200000000,\"pct\":null}]}"),
+	   "stolen: json: VM 6 without a baseline: null rates");
+	free(t);
+
+	t = render(st, true, VHV_OBJ_STOLEN, true);
+	ok(strstr(t, "\"object\":\"stolen\"") &&
+	   strstr(t, "\"ready_pct\":null,\"ready_ns\":31200000000,\"stolen\":{\"same_vm_ns\":1100000000,") &&
+	   strstr(t, "\"same_vm_pct\":null,") && !strstr(t, "_pct\":0"),
+	   "stolen: json -s: the stolen report, rates null");
+	free(t);
+
+	t = render(two, true, VHV_OBJ_VCPU, false);
+	ok(strstr(t, "\"mem_pressure_full_pct\":0.000,\"stolen\":null,\"vcpus\":[") != NULL,
+	   "stolen: json: an older module: \"stolen\":null");
+	free(t);
+}
+
 static void test_prom(const struct vhv_snapshot s[2])
 {
 	char *t = NULL, *line, *save = NULL;
@@ -917,6 +1086,10 @@ int main(int argc, char **argv)
 	test_parse(argv[1], s);
 	parse_two(argv[1], "stolen.snap", st);
 	test_parse_stolen(st);
+	test_stolen_figures(st, s);
+	test_stolen_edges();
+	test_stolen_text(st, s);
+	test_stolen_json(st, s);
 	test_malformed();
 	test_wellformed_edges();
 	test_rates(s);
