@@ -65,6 +65,14 @@ assert got == [("guest", 0, False, 0), ("blocked", 6200, True, 2),
 }
 prom_valid() { "$BIN" "$@" | python3 "$HERE/promcheck.py"; }
 prom_series() { [ "$("$BIN" -P "${TWO[@]}" | python3 "$HERE/promcheck.py" -c "$1")" -eq "$2" ]; }
+# prom_count FIXTURE NAME N: N series of NAME in -P of FIXTURE's first snapshot
+prom_count() {
+	local got
+	got=$("$BIN" -P -f "$FIX/$1" | python3 "$HERE/promcheck.py" -c "$2") &&
+	[ "$got" -eq "$3" ] && return 0
+	echo "# $2: $got series, wanted $3"
+	return 1
+}
 prom_states() {
 	"$BIN" -P "${STATES[@]}" > "$TMP/a" &&
 	python3 "$HERE/promcheck.py" "$TMP/a" &&
@@ -81,14 +89,16 @@ prom_output_file() {
 	set -- "$TMP"/vhv.prom.tmp*
 	[ ! -e "$1" ]
 }
-# node_exporter's textfile collector reads the file without a scrape error
-# (tools/setup.sh installs prometheus-node-exporter: missing is a failure)
+# node_exporter's textfile collector reads the file of FIXTURE (its first
+# snapshot, NVCPUS vCPUs) without a scrape error (tools/setup.sh installs
+# prometheus-node-exporter: missing is a failure)
 node_exporter_reads() {
-	local ne port pid body
+	local fixture=$1 nvcpus=$2 ne port pid body
 	ne=$(command -v prometheus-node-exporter || command -v node_exporter) ||
 		{ echo "# node_exporter not installed (run 'make setup')"; return 1; }
+	rm -rf "$TMP/textfile"
 	mkdir -p "$TMP/textfile"
-	"$BIN" -P -o "$TMP/textfile/vhv.prom" "${TWO[@]}" || return 1
+	"$BIN" -P -o "$TMP/textfile/vhv.prom" -f "$FIX/$fixture" || return 1
 	port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 	"$ne" --collector.disable-defaults --collector.textfile \
 		--collector.textfile.directory="$TMP/textfile" \
@@ -113,7 +123,7 @@ PY
 	kill "$pid" 2> /dev/null
 	wait "$pid" 2> /dev/null
 	grep -q '^node_textfile_scrape_error 0$' <<< "$body" &&
-	[ "$(grep -c '^vhv_vcpu_ready_seconds_total{' <<< "$body")" -eq 5 ] && return 0
+	[ "$(grep -c '^vhv_vcpu_ready_seconds_total{' <<< "$body")" -eq "$nvcpus" ] && return 0
 	grep -E '^# no answer|scrape_error' <<< "$body"
 	echo "# node_exporter's log:"; sed 's/^/#   /' "$TMP/ne.log"
 	return 1
@@ -460,7 +470,22 @@ check "prometheus: no snapshot: vhv_up 0, exit 1; from files vhv_up 1 and no hea
 check "prometheus: -o INTERVAL survives a missing module, vhv_up 1 when it is back, heartbeat times; SIGTERM exits 0" prom_comeback
 check "prometheus: -o into a missing directory: exit 1" \
 	status 1 -P -o "$TMP/no/such/dir/x.prom" "${TWO[@]}"
-check "prometheus: node_exporter's textfile collector reads it, no scrape error" node_exporter_reads
+check "prometheus: node_exporter's textfile collector reads it, no scrape error" \
+	node_exporter_reads two.snap 5
+check "prometheus: stolen: valid text format" prom_valid -P "${STOLEN[@]}"
+check "prometheus: stolen: 9 series (by) per VM with a stolen line" \
+	prom_count stolen.snap vhv_vm_ready_stolen_seconds_total 27
+check "prometheus: stolen: at most 3 culprit series per VM (2 + 2 + 3)" \
+	prom_count stolen.snap vhv_vm_ready_stolen_by_vm_seconds_total 7
+check "prometheus: stolen: the by and culprit labels" \
+	eval '"$BIN" -P "${STOLEN[@]}" > "$TMP/a" &&
+	      grep -q "^vhv_vm_ready_stolen_seconds_total{name=\"web1\",by=\"other_vms\"} 20.000000000$" "$TMP/a" &&
+	      grep -q "^vhv_vm_ready_stolen_by_vm_seconds_total{name=\"web1\",culprit_name=\"vm5\",culprit_uuid=\"\"} 4.000000000$" "$TMP/a"'
+check "prometheus: stolen: an older module has no stolen series" \
+	eval 'prom_count two.snap vhv_vm_ready_stolen_seconds_total 0 &&
+	      prom_count two.snap vhv_vm_ready_stolen_by_vm_seconds_total 0'
+check "prometheus: stolen: node_exporter's textfile collector reads it" \
+	node_exporter_reads stolen.snap 4
 
 # --- top
 check "top without a terminal replays the files" top_frames 3 "${THREE[@]}" top 0.01

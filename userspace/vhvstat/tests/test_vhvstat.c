@@ -856,6 +856,96 @@ static void test_prom(const struct vhv_snapshot s[2])
 	free(t);
 }
 
+static int count_lines(const char *t, const char *prefix)
+{
+	const char *p = t;
+	int n = 0;
+
+	for (; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		n += !strncmp(p, prefix, strlen(prefix));
+	return n;
+}
+
+static char *prom_text(const struct vhv_snapshot *s)
+{
+	char *t = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&t, &len);
+
+	vhv_prom_print(m, s);
+	fclose(m);
+	return t;
+}
+
+static void test_prom_stolen(const struct vhv_snapshot st[2], const struct vhv_snapshot two[2])
+{
+	char *t = prom_text(&st[1]);
+
+	ok(strstr(t, "# TYPE vhv_vm_ready_stolen_seconds_total counter\n") &&
+	   strstr(t, "\nvhv_vm_ready_stolen_seconds_total{name=\"web1\",by=\"same_vm\"} 1.100000000\n") &&
+	   strstr(t, "\nvhv_vm_ready_stolen_seconds_total{name=\"web1\",by=\"unattributed\"} 1.060000000\n") &&
+	   strstr(t, "\nvhv_vm_ready_stolen_seconds_total{pid=\"6000\",by=\"other_vms\"} 0.200000000\n"),
+	   "stolen: prometheus: a counter per class in the by label, seconds, exact");
+	ok(count_lines(t, "vhv_vm_ready_stolen_seconds_total{") == 4 * VHV_STOLEN_MAX,
+	   "stolen: prometheus: 9 series per VM");
+	ok(strstr(t, "# TYPE vhv_vm_ready_stolen_by_vm_seconds_total counter\n") &&
+	   strstr(t, "\nvhv_vm_ready_stolen_by_vm_seconds_total{name=\"web1\",culprit_name=\"web2\",culprit_uuid=\"\"} 15.600000000\n") &&
+	   strstr(t, "\nvhv_vm_ready_stolen_by_vm_seconds_total{name=\"web1\",culprit_name=\"vm5\",culprit_uuid=\"\"} 4.040000000\n") &&
+	   strstr(t, "\nvhv_vm_ready_stolen_by_vm_seconds_total{name=\"web2\",culprit_name=\"vm6\",culprit_uuid=\"\",culprit_pid=\"6000\"} 0.100000000\n"),
+	   "stolen: prometheus: culprits by name, vm<id> when gone (no pid) or unnamed (its pid)");
+	ok(count_lines(t, "vhv_vm_ready_stolen_by_vm_seconds_total{name=\"db1\",") == 3 &&
+	   count_lines(t, "vhv_vm_ready_stolen_by_vm_seconds_total{") == 10 &&
+	   strstr(t, "{name=\"db1\",culprit_name=\"vm8\",culprit_uuid=\"\"} 0.100000000\n") &&
+	   !strstr(t, "culprit_name=\"vm9\""),
+	   "stolen: prometheus: at most 3 culprits per VM (db1 lists 8)");
+	free(t);
+
+	t = prom_text(&two[1]);
+	ok(strstr(t, "# TYPE vhv_vm_ready_stolen_seconds_total counter\n") &&
+	   !strstr(t, "vhv_vm_ready_stolen_seconds_total{") &&
+	   !strstr(t, "vhv_vm_ready_stolen_by_vm_seconds_total{"),
+	   "stolen: prometheus: an older module: no stolen series");
+	free(t);
+}
+
+/*
+ * Culprit labels: escaped like every label; two VMs of one name get their
+ * pids; the VM named "vm7" and the gone VM 7 would be one series: the
+ * second is left out, and the next one taken.
+ */
+static void test_prom_culprit_labels(void)
+{
+	struct vhv_vm vms[4] = {
+		{ .id = 1, .pid = 100, .name = "a\"b\\c", .uuid = "u1", .has_stolen = true,
+		  .stolen = { .vm = 1, .ns[VHV_STOLEN_OTHER_VMS] = 9,
+			      .by_vm = { 4, { { 4, 3 }, { 7, 2 }, { 2, 1 }, { 3, 0 } } } } },
+		{ .id = 2, .pid = 200, .name = "same" },
+		{ .id = 3, .pid = 300, .name = "same" },
+		{ .id = 4, .pid = 400, .name = "vm7", .has_stolen = true,
+		  .stolen = { .vm = 4, .ns[VHV_STOLEN_OTHER_VMS] = 9,
+			      .by_vm = { 4, { { 1, 4 }, { 5, 3 }, { 8, 1 }, { 9, 0 } } } } },
+	};
+	struct vhv_snapshot s = { .vms = vms, .n_vms = 4 };
+	char *t = prom_text(&s);
+
+#define BY_VM1 "vhv_vm_ready_stolen_by_vm_seconds_total{name=\"a\\\"b\\\\c\",uuid=\"u1\","
+	ok(strstr(t, "\nvhv_vm_ready_stolen_by_vm_seconds_total{name=\"vm7\",culprit_name=\"a\\\"b\\\\c\",culprit_uuid=\"u1\"} 0.000000004\n") &&
+	   strstr(t, "\n" BY_VM1 "culprit_name=\"same\",culprit_uuid=\"\",culprit_pid=\"200\"} 0.000000001\n") &&
+	   strstr(t, "\n" BY_VM1 "culprit_name=\"same\",culprit_uuid=\"\",culprit_pid=\"300\"} 0.000000000\n"),
+	   "stolen: prometheus: culprit labels escaped, pids where names repeat");
+	ok(count_lines(t, BY_VM1) == 3 &&
+	   strstr(t, "\n" BY_VM1 "culprit_name=\"vm7\",culprit_uuid=\"\"} 0.000000003\n") &&
+	   !strstr(t, "culprit_uuid=\"\"} 0.000000002\n"),
+	   "stolen: prometheus: the gone VM 7 and the VM named vm7: one series, not two");
+	ok(count_lines(t, "vhv_vm_ready_stolen_by_vm_seconds_total{name=\"vm7\",") == 3 &&
+	   strstr(t, "{name=\"vm7\",culprit_name=\"vm5\",culprit_uuid=\"\"} 0.000000003\n") &&
+	   strstr(t, "{name=\"vm7\",culprit_name=\"vm8\",culprit_uuid=\"\"} 0.000000001\n") &&
+	   !strstr(t, "culprit_name=\"vm9\""),
+	   "stolen: prometheus: culprits gone from the snapshot are vm<id>, uuid empty, 3 at most");
+#undef BY_VM1
+	free(t);
+}
+
 static void test_prom_states(const char *dir)
 {
 	struct vhv_snapshot s;
@@ -1102,6 +1192,8 @@ int main(int argc, char **argv)
 	test_prom_states(argv[1]);
 	test_ident();
 	test_prom_names();
+	test_prom_stolen(st, s);
+	test_prom_culprit_labels();
 	test_events();
 	vhv_snapshot_free(&s[0]);
 	vhv_snapshot_free(&s[1]);
