@@ -85,6 +85,60 @@ static void vcpu_rates(struct vhv_vcpu_fig *fv, const struct vhv_vcpu *o,
 	vhv_ready_quantiles(fv->hist_d, &fv->q);
 }
 
+/* by_vm entry @id of @l, NULL when not listed. */
+static const struct vhv_culprit *find_culprit(const struct vhv_culprits *l,
+					      uint64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->e[i].vm == id)
+			return &l->e[i];
+	return NULL;
+}
+
+/*
+ * The growth of each class and of each by_vm entry of @vm's stolen line
+ * since @ovm's. An entry @ovm does not list counts from 0: that VM may have
+ * been below the top 8 before, so its growth is an upper bound, and no
+ * entry's is more than that of other_vms.
+ */
+static void stolen_rates(struct vhv_vm_fig *fm, const struct vhv_vm *vm,
+			 const struct vhv_vm *ovm, double dt_ns)
+{
+	const struct vhv_culprits *l = &vm->stolen.by_vm;
+	uint64_t other, d[VHV_STOLEN_BY_VM];
+	size_t i, j;
+
+	fm->stolen_rates = true;
+	for (i = 0; i < VHV_STOLEN_MAX; i++)
+		fm->stolen[i] = vhv_delta(vm->stolen.ns[i], ovm->stolen.ns[i]) *
+				100.0 / dt_ns;
+	other = vhv_delta(vm->stolen.ns[VHV_STOLEN_OTHER_VMS],
+			  ovm->stolen.ns[VHV_STOLEN_OTHER_VMS]);
+	for (i = 0; i < l->n; i++) {
+		const struct vhv_culprit *o = find_culprit(&ovm->stolen.by_vm,
+							    l->e[i].vm);
+
+		d[i] = vhv_delta(l->e[i].ns, o ? o->ns : 0);
+		if (d[i] > other)
+			d[i] = other;
+		fm->by_vm_pct[i] = d[i] * 100.0 / dt_ns;
+		if (!d[i])
+			continue;
+		/* insert i into culprits[], by growth, then by id */
+		for (j = fm->n_culprits; j > 0; j--) {
+			unsigned int k = fm->culprits[j - 1];
+
+			if (d[k] > d[i] || (d[k] == d[i] && l->e[k].vm < l->e[i].vm))
+				break;
+			fm->culprits[j] = k;
+		}
+		fm->culprits[j] = (unsigned int)i;
+		fm->n_culprits++;
+	}
+}
+
 static int vm_figures(struct vhv_vm_fig *fm, const struct vhv_vm *vm,
 		      const struct vhv_snapshot *prev, double dt_ns)
 {
@@ -95,6 +149,10 @@ static int vm_figures(struct vhv_vm_fig *fm, const struct vhv_vm *vm,
 	unsigned int b;
 
 	fm->vm = vm;
+	for (i = 0; i < VHV_STOLEN_MAX; i++)
+		fm->stolen[i] = NAN;
+	for (i = 0; i < VHV_STOLEN_BY_VM; i++)
+		fm->by_vm_pct[i] = NAN;
 	fm->mps_some = fm->mps_full = NAN;
 	fm->rdy_worst = fm->rdy_avg = NAN;
 	fm->q.p50_ms = fm->q.p99_ms = fm->q.top_ms = NAN;
@@ -114,6 +172,8 @@ static int vm_figures(struct vhv_vm_fig *fm, const struct vhv_vm *vm,
 				       ovm->mem_pressure_some_us, 1e3, dt_ns);
 		fm->mps_full = opt_pct(vm->mem_pressure_full_us,
 				       ovm->mem_pressure_full_us, 1e3, dt_ns);
+		if (vm->has_stolen && ovm->has_stolen)
+			stolen_rates(fm, vm, ovm, dt_ns);
 	}
 
 	for (i = 0; i < vm->n_vcpus; i++) {
@@ -178,6 +238,7 @@ int vhv_figures_compute(struct vhv_figures *f, const struct vhv_snapshot *prev,
 			return -1;
 		}
 		f->n_stalled += cur->vms[i].stalled;
+		f->n_nostolen += !cur->vms[i].has_stolen;
 		f->n_nodelayacct += fm->n_nodelayacct;
 		for (j = 0; j < cur->vms[i].n_vcpus; j++) {
 			if (!fm->vcpus[j].rates)

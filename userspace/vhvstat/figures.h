@@ -6,6 +6,10 @@
  * Per vCPU: %RUN + %RDY + %WAIT = 100 (%WAIT is the residual, >= 0), with
  * %IDLE and %SWPWT parts of %WAIT. Per VM: the sum over its vCPUs, as an
  * esxtop group, so a VM with N vCPUs reaches N x 100 %.
+ *
+ * A VM's stolen-by figures (who held the CPU while its vCPUs were ready)
+ * are the growth of each class of its stolen line, as % of the interval,
+ * on the same scale as its %RDY, which they split.
  */
 #ifndef VHVSTAT_FIGURES_H
 #define VHVSTAT_FIGURES_H
@@ -65,6 +69,18 @@ struct vhv_vm_fig {
 	double rdy_avg;		/* mean %RDY of the rated vCPUs; NaN: none */
 	struct vhv_ready_q q;	/* of all its rated vCPUs' episodes */
 	struct vhv_vcpu_fig *vcpus;	/* vm->n_vcpus entries */
+	/*
+	 * Stolen by, when @stolen_rates (rates, and a stolen line in both
+	 * snapshots); NaN otherwise. by_vm_pct[i] is the growth of
+	 * vm->stolen.by_vm.e[i] (from 0 when that VM was not listed before:
+	 * an upper bound), at most that of other_vms. culprits[] are the
+	 * indices of the entries that grew, by their growth, largest first.
+	 */
+	bool stolen_rates;
+	double stolen[VHV_STOLEN_MAX];	/* by enum vhv_stolen_class */
+	double by_vm_pct[VHV_STOLEN_BY_VM];
+	unsigned int culprits[VHV_STOLEN_BY_VM];
+	size_t n_culprits;
 };
 
 struct vhv_figures {
@@ -74,6 +90,7 @@ struct vhv_figures {
 	bool rates;		/* prev != NULL and dt_s > 0 */
 	size_t n_stalled;
 	size_t n_nodelayacct;
+	size_t n_nostolen;	/* VMs without a stolen line (older module) */
 	double rdy_avg;		/* mean %RDY per rated vCPU on the host; */
 				/* NaN when no vCPU was rated */
 	double rdy_max;		/* highest %RDY of any vCPU; NaN likewise */

@@ -33,7 +33,12 @@ enum unit {
 	U_HBTIME,	/* heartbeat_ms as the wall time of the heartbeat, */
 			/* seconds since the epoch; only for a live snapshot */
 	U_HIST,		/* the ready histogram (whole family below) */
+	U_STOLEN,	/* struct vhv_stolen: a series per class, "by" label */
+	U_STOLEN_BY_VM,	/* its by_vm: a series per culprit, PROM_CULPRITS at most */
 };
+
+/* Culprit VMs with a series of their own, per VM: the cardinality bound. */
+#define PROM_CULPRITS	3
 
 struct family {
 	enum scope scope;
@@ -65,6 +70,10 @@ static const struct family families[] = {
 	VM("vhv_vm_vcpus", "gauge", U_NUM, nr_vcpus, "vCPUs of the VM (NVCPU)."),
 	VM("vhv_vm_ready_wait_seconds", "histogram", U_HIST, id,
 	   "Ready episodes of the VM's vCPUs by length; _sum is all their ready time."),
+	VM("vhv_vm_ready_stolen_seconds_total", "counter", U_STOLEN, stolen,
+	   "Ready time of the VM's vCPUs (exited ones included) by who held the CPU, in the by label: same_vm (another vCPU of the VM), other_vms, kswapd, ksmd, vhost, kworker, kthread, process (other host threads), unattributed; absent from a module without noisy-neighbour attribution."),
+	VM("vhv_vm_ready_stolen_by_vm_seconds_total", "counter", U_STOLEN_BY_VM, stolen,
+	   "Part of other_vms taken by each of the 3 other VMs that took the most (culprit_name, vm<id> for a VM gone or without a name; culprit_uuid; culprit_pid where name and uuid do not tell it apart); absent from a module without noisy-neighbour attribution."),
 	VM("vhv_vm_memory_bytes", "gauge", U_NUM, mem_bytes,
 	   "Guest memory of the VM, its user memory slots (MEMSZ)."),
 	VM("vhv_vm_swap_bytes", "gauge", U_NUM, swap_bytes,
@@ -185,6 +194,8 @@ static void value(FILE *out, const struct family *fm, const void *obj)
 		return;
 	case U_HBTIME:
 	case U_HIST:
+	case U_STOLEN:
+	case U_STOLEN_BY_VM:
 		return;		/* sample() prints them */
 	}
 	switch (fm->unit) {
@@ -204,11 +215,16 @@ static void value(FILE *out, const struct family *fm, const void *obj)
 	}
 }
 
-/* Optional figures (-1: not available) have no sample at all. */
+/*
+ * Optional figures (-1: not available) have no sample at all, nor have a
+ * VM's stolen-by figures when the module gave none.
+ */
 static bool present(const struct family *fm, const void *obj)
 {
 	int64_t d;
 
+	if (fm->unit == U_STOLEN || fm->unit == U_STOLEN_BY_VM)
+		return ((const struct vhv_vm *)obj)->has_stolen;
 	if (fm->unit != U_OPT_NS && fm->unit != U_OPT_US)
 		return true;
 	memcpy(&d, (const char *)obj + fm->off, sizeof(d));
@@ -337,10 +353,71 @@ static void histogram(FILE *out, const char *name, const char *labels,
 	fprintf(out, "\n%s_count{%s} %" PRIu64 "\n", name, labels, cum);
 }
 
+/*
+ * The by_vm series of @vm: its first PROM_CULPRITS entries (the most ns).
+ * A culprit in the snapshot is labelled as its own series are: its name
+ * and uuid, and its pid where @need_pid says they do not tell it apart; a
+ * culprit that is gone, or has no name, is culprit_name="vm<id>". Labels
+ * equal to an earlier culprit's (a VM named "vm7" and the gone VM 7) would
+ * repeat a series: that culprit is left out.
+ */
+static void culprits(FILE *out, const struct family *fm, const struct vhv_snapshot *s,
+		     const struct vhv_vm *vm, const char *labels, const bool *need_pid)
+{
+	const struct vhv_culprits *l = &vm->stolen.by_vm;
+	char *cl[PROM_CULPRITS] = { NULL }, id[32];
+	size_t i, j, n = 0, len;
+
+	for (i = 0; i < l->n && n < PROM_CULPRITS; i++) {
+		const struct vhv_vm *c = vhv_snapshot_find_vm(s, l->e[i].vm);
+		FILE *m = open_memstream(&cl[n], &len);
+
+		if (!m)
+			break;
+		snprintf(id, sizeof(id), "vm%" PRIu64, l->e[i].vm);
+		fputs("culprit_name=", m);
+		label_value(m, c && c->name ? c->name : id);
+		fputs(",culprit_uuid=", m);
+		label_value(m, c && c->uuid ? c->uuid : "");
+		if (c && (!need_pid || need_pid[c - s->vms]))
+			fprintf(m, ",culprit_pid=\"%" PRIu64 "\"", c->pid);
+		fclose(m);
+		for (j = 0; j < n && strcmp(cl[j], cl[n]); j++)
+			;
+		if (j < n) {
+			free(cl[n]);
+			cl[n] = NULL;
+			continue;
+		}
+		fprintf(out, "%s{%s,%s} ", fm->name, labels, cl[n]);
+		secs(out, l->e[i].ns);
+		fputc('\n', out);
+		n++;
+	}
+	for (j = 0; j < n; j++)
+		free(cl[j]);
+}
+
 /* One sample (a histogram: its series) of @fm for @obj, with @labels. */
 static void sample(FILE *out, const struct family *fm, const struct vhv_snapshot *s,
-		   const struct vhv_vm *vm, const void *obj, const char *labels)
+		   const struct vhv_vm *vm, const void *obj, const char *labels,
+		   const bool *need_pid)
 {
+	size_t i;
+
+	if (fm->unit == U_STOLEN) {
+		for (i = 0; i < VHV_STOLEN_MAX; i++) {
+			fprintf(out, "%s{%s,by=\"%s\"} ", fm->name, labels,
+				vhv_stolen_names[i]);
+			secs(out, vm->stolen.ns[i]);
+			fputc('\n', out);
+		}
+		return;
+	}
+	if (fm->unit == U_STOLEN_BY_VM) {
+		culprits(out, fm, s, vm, labels, need_pid);
+		return;
+	}
 	if (fm->unit == U_HIST) {
 		uint64_t h[VHV_HIST_BUCKETS] = { 0 }, sum = 0;
 		size_t j, b;
@@ -400,7 +477,7 @@ static void family(FILE *out, const struct family *fm,
 			if (fm->unit == U_INFO)
 				info_labels(l, vm);
 			fclose(l);
-			sample(out, fm, s, vm, vm, labels);
+			sample(out, fm, s, vm, vm, labels, need_pid);
 			free(labels);
 			labels = NULL;
 			continue;
@@ -422,7 +499,7 @@ static void family(FILE *out, const struct family *fm,
 			if (fm->unit == U_STATE)
 				fprintf(l, ",state=\"%s\"", vhv_vcpu_state_names[v->state]);
 			fclose(l);
-			sample(out, fm, s, vm, v, labels);
+			sample(out, fm, s, vm, v, labels, need_pid);
 			free(labels);
 			labels = NULL;
 		}

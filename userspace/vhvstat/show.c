@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * show.c - the vm / vcpu / host reports
+ * show.c - the vm / vcpu / host / stolen reports
  *
  * Every field goes through the print layer once: text columns (with their
  * headings, printed by a header pass over the same row functions) and JSON
@@ -24,6 +24,7 @@
 #define STATE_W	(-8)	/* the longest words: degraded, swapwait */
 #define NOTE_VCPUS	8	/* stalled vCPUs a note names; the rest are counted */
 #define NAME_W	(-16)	/* NAME: longer names are cut, and end in '+' */
+#define CULPRITS_SHOWN	3	/* other VMs the stolen report names */
 
 /* Fields a VM row and a vCPU row have in common, both sides filled. */
 struct row {
@@ -185,7 +186,66 @@ static void vcpu_row(const struct vhv_vcpu_fig *fv, const struct vhv_view *view)
 	pr_u64(PR_JSON, "stall_count", NULL, v->stall_count);
 }
 
-static void vm_row(const struct vhv_vm_fig *fm, const struct vhv_view *view)
+static void append(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Append to the string in @buf, cut at @size like snprintf(). */
+static void append(char *buf, size_t size, const char *fmt, ...)
+{
+	size_t len = strlen(buf);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf + len, size - len, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * A VM's "stolen" object: the classes' cumulative ns, their growth as % of
+ * the interval (null without a baseline, and with -s), and by_vm with the
+ * names of the VMs still in the snapshot; null when the module gave no
+ * stolen line, never zeros.
+ */
+static void stolen_json(const struct vhv_figures *f, const struct vhv_vm_fig *fm,
+			const struct vhv_view *view)
+{
+	const struct vhv_vm *vm = fm->vm;
+	bool ok = fm->stolen_rates && !view->counters;
+	char key[32];
+	size_t i;
+
+	if (!vm->has_stolen) {
+		pr_str(PR_JSON, "stolen", NULL, NULL);
+		return;
+	}
+	pr_open_object("stolen");
+	for (i = 0; i < VHV_STOLEN_MAX; i++) {
+		snprintf(key, sizeof(key), "%s_ns", vhv_stolen_names[i]);
+		pr_u64(PR_JSON, key, NULL, vm->stolen.ns[i]);
+	}
+	for (i = 0; i < VHV_STOLEN_MAX; i++) {
+		snprintf(key, sizeof(key), "%s_pct", vhv_stolen_names[i]);
+		pr_float(PR_JSON, key, NULL, nan_unless(ok, fm->stolen[i]));
+	}
+	pr_open_array("by_vm");
+	for (i = 0; i < vm->stolen.by_vm.n; i++) {
+		const struct vhv_culprit *e = &vm->stolen.by_vm.e[i];
+		const struct vhv_vm *c = vhv_snapshot_find_vm(f->cur, e->vm);
+
+		pr_open_object(NULL);
+		pr_u64(PR_JSON, "id", NULL, e->vm);
+		pr_str(PR_JSON, "name", NULL, c ? c->name : NULL);
+		pr_str(PR_JSON, "uuid", NULL, c ? c->uuid : NULL);
+		pr_u64(PR_JSON, "ns", NULL, e->ns);
+		pr_float(PR_JSON, "pct", NULL, nan_unless(ok, fm->by_vm_pct[i]));
+		pr_close_object();
+	}
+	pr_close_array();
+	pr_close_object();
+}
+
+static void vm_row(const struct vhv_figures *f, const struct vhv_vm_fig *fm,
+		   const struct vhv_view *view)
 {
 	const struct vhv_vm *vm = fm->vm;
 	char name[VHV_IDENT_MAX];
@@ -237,6 +297,100 @@ static void vm_row(const struct vhv_vm_fig *fm, const struct vhv_view *view)
 		 nan_unless(fm->rates && !view->counters, fm->mps_some));
 	pr_float(PR_JSON, "mem_pressure_full_pct", NULL,
 		 nan_unless(fm->rates && !view->counters, fm->mps_full));
+	stolen_json(f, fm, view);
+}
+
+/* A culprit's name for a text column: its NAME, else vm<id>. */
+static const char *culprit_name(const struct vhv_figures *f, uint64_t id,
+				char *buf, size_t size)
+{
+	const struct vhv_vm *c = vhv_snapshot_find_vm(f->cur, id);
+
+	if (c && c->name)
+		return pr_cut_name(c->name, -NAME_W, buf, size);
+	snprintf(buf, size, "vm%" PRIu64, id);
+	return buf;
+}
+
+/*
+ * CULPRITS: the other VMs that took the most, "web2 61%,db1 9%,vm7 0.4%":
+ * their share of the interval (a decimal under 1 %, so none reads 0 %),
+ * with -s their seconds; NULL ("-") when there is none.
+ */
+static const char *culprits_text(const struct vhv_figures *f,
+				 const struct vhv_vm_fig *fm,
+				 const struct vhv_view *view, char *buf, size_t size)
+{
+	const struct vhv_culprits *l = &fm->vm->stolen.by_vm;
+	char name[VHV_IDENT_MAX];
+	size_t i, n;
+
+	buf[0] = '\0';
+	n = view->counters ? l->n : fm->n_culprits;
+	for (i = 0; i < n && i < CULPRITS_SHOWN; i++) {
+		unsigned int k = view->counters ? (unsigned int)i : fm->culprits[i];
+		const char *sep = i ? "," : "";
+		double pct = fm->by_vm_pct[k];
+		const char *who = culprit_name(f, l->e[k].vm, name, sizeof(name));
+
+		if (view->counters)
+			append(buf, size, "%s%s %.2fs", sep, who, l->e[k].ns / 1e9);
+		else
+			append(buf, size, pct >= 0.95 ? "%s%s %.0f%%" : "%s%s %.1f%%",
+			       sep, who, pct);
+	}
+	return buf[0] ? buf : NULL;
+}
+
+/*
+ * A row of the stolen report: the VM's %RDY (as in the vm report) and how
+ * it splits by who held the CPU, in % of the interval (-s: seconds).
+ */
+static void stolen_row(const struct vhv_figures *f, const struct vhv_vm_fig *fm,
+		       const struct vhv_view *view)
+{
+	static const char *const head[VHV_STOLEN_MAX] = {
+		[VHV_STOLEN_SAME_VM] = "SAME",
+		[VHV_STOLEN_OTHER_VMS] = "VMS",
+		[VHV_STOLEN_KSWAPD] = "KSWAPD",
+		[VHV_STOLEN_KSMD] = "KSMD",
+		[VHV_STOLEN_VHOST] = "VHOST",
+		[VHV_STOLEN_KWORKER] = "KWORKER",
+		[VHV_STOLEN_KTHREAD] = "KTHREAD",
+		[VHV_STOLEN_PROCESS] = "PROC",
+		[VHV_STOLEN_UNATTRIBUTED] = "UNATTR",
+	};
+	const struct vhv_vm *vm = fm->vm;
+	char name[VHV_IDENT_MAX], list[CULPRITS_SHOWN * (VHV_IDENT_MAX + 16)];
+	uint64_t ready_ns = 0;
+	size_t i;
+
+	for (i = 0; i < vm->n_vcpus; i++)
+		ready_ns += vm->vcpus[i].ready_ns;
+	pr_col_u64(PR_ANY, "id", "ID", 7, vm->id);
+	pr_col_str(PR_TEXT, NULL, "NAME", NAME_W, pr_cut_name(vm->name, -NAME_W, name, sizeof(name)));
+	pr_str(PR_JSON, "name", NULL, vm->name);
+	pr_str(PR_JSON, "uuid", NULL, vm->uuid);
+	pr_str(PR_JSON, "vmid", NULL, vm->vmid);
+	pr_str(PR_JSON, "machine", NULL, vm->machine);
+	pr_u64(PR_JSON, "pid", NULL, vm->pid);
+	pr_u64(PR_JSON, "nr_vcpus", NULL, vm->nr_vcpus);
+	if (view->counters) {
+		pr_float(PR_JSON, "ready_pct", NULL, NAN);
+		pr_col_float(PR_TEXT, NULL, "READY", SEC_W, 3, ready_ns / 1e9);
+		for (i = 0; i < VHV_STOLEN_MAX; i++)
+			pr_col_float(PR_TEXT, NULL, head[i], SEC_W, 3,
+				     nan_unless(vm->has_stolen, vm->stolen.ns[i] / 1e9));
+	} else {
+		pr_col_float(PR_ANY, "ready_pct", "%RDY", PCT_W, 1, nan_unless(fm->rates, fm->rdy));
+		for (i = 0; i < VHV_STOLEN_MAX; i++)
+			pr_col_float(PR_TEXT, NULL, head[i], PCT_W, 1, fm->stolen[i]);
+	}
+	pr_u64(PR_JSON, "ready_ns", NULL, ready_ns);
+	pr_col_str(PR_TEXT, NULL, "CULPRITS", -8,
+		   culprits_text(f, fm, view, list, sizeof(list)));
+	pr_eol();
+	stolen_json(f, fm, view);
 }
 
 static void host_line(const struct vhv_figures *f, const struct vhv_view *view)
@@ -282,20 +436,6 @@ static void note(const char *fmt, ...)
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	pr_str(PR_ANY, NULL, "note: %s\n", buf);
-}
-
-static void append(char *buf, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-/* Append to the string in @buf, cut at @size like snprintf(). */
-static void append(char *buf, size_t size, const char *fmt, ...)
-{
-	size_t len = strlen(buf);
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf + len, size - len, fmt, ap);
-	va_end(ap);
 }
 
 /*
@@ -363,9 +503,12 @@ static void notes(const struct vhv_figures *f, const struct vhv_view *view)
 	pr_open_array("notes");
 	for (i = 0; i < s->n_vms; i++)
 		vm_note(&s->vms[i], s->host.stall_threshold_ms);
-	if (f->n_nodelayacct && view->obj != VHV_OBJ_HOST)
+	if (f->n_nodelayacct && view->obj != VHV_OBJ_HOST && view->obj != VHV_OBJ_STOLEN)
 		note("%zu vCPU(s) have no delay accounting (swapin_delay_ns=-1): %%SWPWT is vhv's own swap_wait; for the delay-accounting figure set 'sysctl kernel.task_delayacct=1' before the VMM starts",
 		     f->n_nodelayacct);
+	if (f->n_nostolen && view->obj == VHV_OBJ_STOLEN)
+		note("%zu VM(s) without stolen-by figures: the vhv module does not attribute their ready time (older than noisy-neighbour attribution), so their columns show -",
+		     f->n_nostolen);
 	if (!view->counters && !f->rates)
 		note("one snapshot only: no rates");
 	pr_close_array();
@@ -397,7 +540,7 @@ static void vm_table(const struct vhv_figures *f, const struct vhv_view *view)
 	}
 
 	pr_header(true);
-	vm_row(&none, view);
+	vm_row(f, &none, view);
 	pr_header(false);
 
 	pr_open_array("vms");
@@ -405,7 +548,7 @@ static void vm_table(const struct vhv_figures *f, const struct vhv_view *view)
 		const struct vhv_vm_fig *fm = &f->vms[order ? order[i] : i];
 
 		pr_open_object(NULL);
-		vm_row(fm, view);
+		vm_row(f, fm, view);
 		if (view->obj == VHV_OBJ_VCPU) {
 			pr_open_array("vcpus");
 			for (j = 0; j < fm->vm->n_vcpus; j++) {
@@ -421,6 +564,36 @@ static void vm_table(const struct vhv_figures *f, const struct vhv_view *view)
 	free(order);
 }
 
+static void stolen_table(const struct vhv_figures *f, const struct vhv_view *view)
+{
+	const struct vhv_vm_fig none = { .vm = &(struct vhv_vm){ 0 } };
+	size_t i;
+
+	pr_header(true);
+	stolen_row(f, &none, view);
+	pr_header(false);
+
+	pr_open_array("vms");
+	for (i = 0; i < f->cur->n_vms; i++) {
+		pr_open_object(NULL);
+		stolen_row(f, &f->vms[i], view);
+		pr_close_object();
+	}
+	pr_close_array();
+}
+
+static const char *object_name(enum vhv_object obj)
+{
+	static const char *const names[] = {
+		[VHV_OBJ_HOST] = "host",
+		[VHV_OBJ_VM] = "vm",
+		[VHV_OBJ_VCPU] = "vcpu",
+		[VHV_OBJ_STOLEN] = "stolen",
+	};
+
+	return names[obj];
+}
+
 void vhv_show(const struct vhv_figures *f, const struct vhv_view *view)
 {
 	char stamp[48];
@@ -429,13 +602,14 @@ void vhv_show(const struct vhv_figures *f, const struct vhv_view *view)
 	pr_u64(PR_JSON, "schema", NULL, VHVSTAT_JSON_SCHEMA);
 	pr_str(PR_JSON, "timestamp", NULL, pr_rfc3339(f->cur->wall_ns, stamp, sizeof(stamp)));
 	pr_str(PR_JSON, "hostname", NULL, view->hostname);
-	pr_str(PR_JSON, "object", NULL,
-	       view->obj == VHV_OBJ_HOST ? "host" : view->obj == VHV_OBJ_VCPU ? "vcpu" : "vm");
+	pr_str(PR_JSON, "object", NULL, object_name(view->obj));
 	pr_bool(PR_JSON, "counters", NULL, view->counters);
 	pr_u64(PR_JSON, "time_ns", NULL, f->cur->time_ns);
 	pr_float(PR_JSON, "interval_s", NULL, f->rates ? f->dt_s : NAN);
 	host_line(f, view);
-	if (view->obj != VHV_OBJ_HOST)
+	if (view->obj == VHV_OBJ_STOLEN)
+		stolen_table(f, view);
+	else if (view->obj != VHV_OBJ_HOST)
 		vm_table(f, view);
 	notes(f, view);
 	pr_close_object();

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * show.h - the vm / vcpu / host reports, as text tables or JSON
+ * show.h - the vm / vcpu / host / stolen reports, as text tables or JSON
  */
 #ifndef VHVSTAT_SHOW_H
 #define VHVSTAT_SHOW_H
@@ -13,6 +13,7 @@ enum vhv_object {
 	VHV_OBJ_HOST,
 	VHV_OBJ_VM,
 	VHV_OBJ_VCPU,	/* VM rows, each followed by its vCPU rows */
+	VHV_OBJ_STOLEN,	/* VM rows: who held the CPU while they were ready */
 };
 
 /* The "schema" of the JSON documents (Documentation/vhv/vhvstat-json.rst) */

@@ -23,6 +23,7 @@ enum ftype {
 	F_STR,		/* a word, bytes outside [!-~] and %= as %XX; "-": none */
 	F_ENUM,		/* one of the words in names[], stored as its index */
 	F_HIST,		/* VHV_HIST_BUCKETS decimals, comma-separated */
+	F_CULPRITS,	/* "-" or up to VHV_STOLEN_BY_VM <id>:<ns>, comma-separated */
 };
 
 struct field {
@@ -36,6 +37,8 @@ struct field {
 #define FLD(st, k, t)	{ #k, t, offsetof(struct st, k), NULL, 0 }
 #define ENUM(st, k, nm)	{ #k, F_ENUM, offsetof(struct st, k), nm, NFIELDS(nm) }
 #define NFIELDS(a)	(sizeof(a) / sizeof((a)[0]))
+#define STOLEN(k, c)	{ k, F_U64, offsetof(struct vhv_stolen, ns) + \
+			  (c) * sizeof(uint64_t), NULL, 0 }
 
 /* F_ENUM fields are stored through an int. */
 _Static_assert(sizeof(enum vhv_vcpu_state) == sizeof(int) &&
@@ -57,6 +60,18 @@ const char *const vhv_vm_status_names[VHV_VM_STATUS_MAX] = {
 	[VHV_VM_DEGRADED] = "degraded",
 	[VHV_VM_STALLED] = "stalled",
 	[VHV_VM_PAUSED] = "paused",
+};
+
+const char *const vhv_stolen_names[VHV_STOLEN_MAX] = {
+	[VHV_STOLEN_SAME_VM] = "same_vm",
+	[VHV_STOLEN_OTHER_VMS] = "other_vms",
+	[VHV_STOLEN_KSWAPD] = "kswapd",
+	[VHV_STOLEN_KSMD] = "ksmd",
+	[VHV_STOLEN_VHOST] = "vhost",
+	[VHV_STOLEN_KWORKER] = "kworker",
+	[VHV_STOLEN_KTHREAD] = "kthread",
+	[VHV_STOLEN_PROCESS] = "process",
+	[VHV_STOLEN_UNATTRIBUTED] = "unattributed",
 };
 
 static const struct field header_fields[] = {
@@ -120,10 +135,27 @@ static const struct field vcpu_fields[] = {
 	FLD(vhv_vcpu, ready_hist, F_HIST),
 };
 
+/* The keys are vhv_stolen_names[] with "_ns", in the same order. */
+static const struct field stolen_fields[] = {
+	FLD(vhv_stolen, vm, F_U64),
+	STOLEN("same_vm_ns", VHV_STOLEN_SAME_VM),
+	STOLEN("other_vms_ns", VHV_STOLEN_OTHER_VMS),
+	STOLEN("kswapd_ns", VHV_STOLEN_KSWAPD),
+	STOLEN("ksmd_ns", VHV_STOLEN_KSMD),
+	STOLEN("vhost_ns", VHV_STOLEN_VHOST),
+	STOLEN("kworker_ns", VHV_STOLEN_KWORKER),
+	STOLEN("kthread_ns", VHV_STOLEN_KTHREAD),
+	STOLEN("process_ns", VHV_STOLEN_PROCESS),
+	STOLEN("unattributed_ns", VHV_STOLEN_UNATTRIBUTED),
+	FLD(vhv_stolen, by_vm, F_CULPRITS),
+};
+
 /* parse_fields() marks the keys it has seen in a 32-bit mask. */
 _Static_assert(NFIELDS(header_fields) <= 32 && NFIELDS(host_fields) <= 32 &&
-	       NFIELDS(vm_fields) <= 32 && NFIELDS(vcpu_fields) <= 32,
+	       NFIELDS(vm_fields) <= 32 && NFIELDS(vcpu_fields) <= 32 &&
+	       NFIELDS(stolen_fields) <= 32,
 	       "too many keys for the seen mask");
+_Static_assert(NFIELDS(stolen_fields) == VHV_STOLEN_MAX + 2, "stolen keys");
 
 #define MAX_WORDS	256
 
@@ -281,6 +313,69 @@ static int set_hist(struct ctx *c, const struct field *f, char *dst,
 	return 0;
 }
 
+static int by_ns(const void *a, const void *b)
+{
+	const struct vhv_culprit *x = a, *y = b;
+
+	if (x->ns != y->ns)
+		return x->ns < y->ns ? 1 : -1;
+	return x->vm < y->vm ? -1 : x->vm > y->vm;
+}
+
+/*
+ * by_vm: "-", or <vmid>:<ns> pairs, comma-separated, each VM once. The
+ * module sorts them by ns; they are sorted again here (ns descending, then
+ * id) so that the top ones do not depend on it.
+ */
+static int set_culprits(struct ctx *c, const struct field *f, char *dst,
+			const char *val)
+{
+	struct vhv_culprits l = { 0 };
+	const char *p = val;
+	char num[24];
+	size_t i, n;
+
+	if (strcmp(val, "-")) {
+		for (;;) {
+			struct vhv_culprit *e = &l.e[l.n];
+
+			if (l.n == VHV_STOLEN_BY_VM)
+				return fail(c, "%s: more than %d entries", f->key,
+					    VHV_STOLEN_BY_VM);
+			n = strcspn(p, ":,");
+			if (!n || n >= sizeof(num) || p[n] != ':')
+				goto bad;
+			memcpy(num, p, n);
+			num[n] = '\0';
+			if (parse_u64(num, &e->vm))
+				goto bad;
+			p += n + 1;
+			n = strcspn(p, ":,");
+			if (!n || n >= sizeof(num) || p[n] == ':')
+				goto bad;
+			memcpy(num, p, n);
+			num[n] = '\0';
+			if (parse_u64(num, &e->ns))
+				goto bad;
+			for (i = 0; i < l.n; i++)
+				if (l.e[i].vm == e->vm)
+					return fail(c, "%s: vm %llu listed twice", f->key,
+						    (unsigned long long)e->vm);
+			l.n++;
+			p += n;
+			if (!*p)
+				break;
+			p++;	/* the ',' */
+		}
+	}
+	qsort(l.e, l.n, sizeof(l.e[0]), by_ns);
+	memcpy(dst, &l, sizeof(l));
+	return 0;
+bad:
+	return fail(c, "%s: '%s' is neither - nor comma-separated <vmid>:<ns> pairs",
+		    f->key, val);
+}
+
 static int set_field(struct ctx *c, const struct field *f, void *obj,
 		     const char *val)
 {
@@ -336,6 +431,8 @@ static int set_field(struct ctx *c, const struct field *f, void *obj,
 		return set_enum(c, f, dst, val);
 	case F_HIST:
 		return set_hist(c, f, dst, val);
+	case F_CULPRITS:
+		return set_culprits(c, f, dst, val);
 	}
 	return fail(c, "internal error: field type");
 }
@@ -488,6 +585,9 @@ static int add_vcpu(struct ctx *c, struct vhv_snapshot *s)
 	if (v.vm != vm->id)
 		return fail(c, "vcpu vm=%llu follows vm id=%llu",
 			    (unsigned long long)v.vm, (unsigned long long)vm->id);
+	if (vm->has_stolen)
+		return fail(c, "vcpu vm=%llu after the stolen line of its vm",
+			    (unsigned long long)v.vm);
 	if (vhv_vm_find_vcpu(vm, v.idx))
 		return fail(c, "vcpu vm=%llu idx=%llu listed twice",
 			    (unsigned long long)v.vm, (unsigned long long)v.idx);
@@ -499,7 +599,28 @@ static int add_vcpu(struct ctx *c, struct vhv_snapshot *s)
 	return 0;
 }
 
-/* After the header: host, then vm/vcpu records, then end. */
+/* The stolen line of the last vm line: after its vcpu lines, at most one. */
+static int add_stolen(struct ctx *c, struct vhv_snapshot *s)
+{
+	struct vhv_stolen st = { 0 };
+	struct vhv_vm *vm;
+
+	if (!s->n_vms)
+		return fail(c, "stolen line before any vm line");
+	vm = &s->vms[s->n_vms - 1];
+	if (parse_fields(c, stolen_fields, NFIELDS(stolen_fields), &st, false))
+		return -1;
+	if (st.vm != vm->id)
+		return fail(c, "stolen vm=%llu follows vm id=%llu",
+			    (unsigned long long)st.vm, (unsigned long long)vm->id);
+	if (vm->has_stolen)
+		return fail(c, "stolen vm=%llu listed twice", (unsigned long long)st.vm);
+	vm->stolen = st;
+	vm->has_stolen = true;
+	return 0;
+}
+
+/* After the header: host, then vm/vcpu/stolen records, then end. */
 static int parse_body(struct ctx *c, struct vhv_snapshot *s)
 {
 	int r;
@@ -519,6 +640,8 @@ static int parse_body(struct ctx *c, struct vhv_snapshot *s)
 			r = add_vm(c, s);
 		else if (is(c, "vcpu"))
 			r = add_vcpu(c, s);
+		else if (is(c, "stolen"))
+			r = add_stolen(c, s);
 		else if (is(c, "host") || is(c, "vhv-snapshot"))
 			r = fail(c, "unexpected '%s' line inside a snapshot",
 				 c->ln.words[0]);

@@ -4,7 +4,8 @@
  *
  * The format is specified in Documentation/vhv/design.rst ("Snapshot
  * format"): one "vhv-snapshot" header line, one "host" line, "vm" lines each
- * followed by its "vcpu" lines, and an "end" line. Every word after the
+ * followed by its "vcpu" lines and, from modules with noisy-neighbour
+ * attribution, one "stolen" line, and an "end" line. Every word after the
  * first is key=value. Keys this reader does not know are ignored (the module
  * may append new ones); anything else that does not fit is an error.
  */
@@ -102,6 +103,49 @@ struct vhv_vcpu {
 	uint64_t ready_hist[VHV_HIST_BUCKETS];
 };
 
+/*
+ * Who held the CPU while a VM's vCPUs were ready (runnable, waiting for
+ * it), the "stolen" line: the classes of its *_ns keys, in their order.
+ * The nine add up to the VM's ready time vhv accounted since it started
+ * tracking the VM, exited vCPUs included.
+ */
+enum vhv_stolen_class {
+	VHV_STOLEN_SAME_VM,	/* another vCPU of the same VM */
+	VHV_STOLEN_OTHER_VMS,	/* a vCPU of another VM (by_vm: the top ones) */
+	VHV_STOLEN_KSWAPD,
+	VHV_STOLEN_KSMD,
+	VHV_STOLEN_VHOST,	/* vhost-<pid> workers */
+	VHV_STOLEN_KWORKER,	/* workqueue workers */
+	VHV_STOLEN_KTHREAD,	/* other kernel threads */
+	VHV_STOLEN_PROCESS,	/* other host threads, a VMM's own included */
+	VHV_STOLEN_UNATTRIBUTED,	/* migrated waits, too many switches */
+	VHV_STOLEN_MAX,
+};
+
+/* "same_vm", "other_vms", ...: the keys without "_ns" */
+extern const char *const vhv_stolen_names[VHV_STOLEN_MAX];
+
+/* by_vm holds at most this many other VMs. */
+#define VHV_STOLEN_BY_VM	8
+
+/* Another VM that held the CPU while this one waited, and for how long. */
+struct vhv_culprit {
+	uint64_t vm;		/* its vhv id; it may be gone from the snapshot */
+	uint64_t ns;
+};
+
+struct vhv_culprits {
+	size_t n;
+	struct vhv_culprit e[VHV_STOLEN_BY_VM];	/* ns descending, then id */
+};
+
+struct vhv_stolen {
+	uint64_t vm;		/* id of the VM it belongs to */
+	uint64_t ns[VHV_STOLEN_MAX];	/* cumulative, by enum vhv_stolen_class */
+	struct vhv_culprits by_vm;	/* their sum is at most */
+					/* ns[VHV_STOLEN_OTHER_VMS] */
+};
+
 struct vhv_vm {
 	uint64_t id;
 	uint64_t pid;
@@ -124,6 +168,9 @@ struct vhv_vm {
 	uint64_t apf_max_ns;
 	struct vhv_vcpu *vcpus;
 	size_t n_vcpus;		/* vcpu lines that followed the vm line */
+	bool has_stolen;	/* a stolen line followed; false from older */
+				/* modules: @stolen is then not known */
+	struct vhv_stolen stolen;
 	/* not in the snapshot: filled by vhv_ident_vm() (ident.h), or NULL */
 	char *name;
 	char *uuid;

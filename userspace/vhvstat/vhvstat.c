@@ -2,7 +2,7 @@
 /*
  * vhvstat - esxtop-like figures of KVM VMs from the vhv module
  *
- *   vhvstat [OPTIONS] [vm|vcpu|host] [show] [INTERVAL [COUNT]]
+ *   vhvstat [OPTIONS] [vm|vcpu|host|stolen] [show] [INTERVAL [COUNT]]
  *   vhvstat [OPTIONS] top [INTERVAL [COUNT]]
  *   vhvstat [OPTIONS] prometheus [INTERVAL [COUNT]]
  *
@@ -58,7 +58,7 @@ static void usage_main(FILE *f)
 	      "       vhvstat [OPTIONS] prometheus [INTERVAL [COUNT]]\n"
 	      "       vhvstat [-j] events\n"
 	      "       vhvstat OBJECT help | vhvstat help\n"
-	      "OBJECT := { vm | vcpu | host }            (default: vm)\n"
+	      "OBJECT := { vm | vcpu | host | stolen }   (default: vm)\n"
 	      "OPTIONS := { -j | -p | -P | -v | -s | -f FILE | -o FILE |\n"
 	      "            --proc DIR | -V | -h }\n"
 	      "  -j, --json        JSON (one document per sample, one per line)\n"
@@ -103,6 +103,16 @@ static void usage_object(FILE *f, const char *obj)
 		if (!strcmp(obj, "host"))
 			fputs("Host summary: VMs, vCPUs per CPU, guest memory vs RAM,\n"
 			      "mean and highest %RDY of the vCPUs, stalled VMs.\n", f);
+		else if (!strcmp(obj, "stolen"))
+			fputs("Stolen by: one row per VM, its %RDY (a sum over its vCPUs, as in\n"
+			      "vm show) and who held the CPU while its vCPUs were ready, in % of\n"
+			      "the interval (-s: seconds since vhv tracks the VM):\n"
+			      "  SAME     another vCPU of the same VM     VMS   vCPUs of other VMs\n"
+			      "  KSWAPD KSMD VHOST KWORKER KTHREAD        host kernel threads\n"
+			      "  PROC     other host threads (a VMM's own too)\n"
+			      "  UNATTR   waits vhv could not attribute\n"
+			      "CULPRITS: the other VMs that took the most (up to 3), by name.\n"
+			      "Columns show - where the module gives no stolen-by figures.\n", f);
 		else if (!strcmp(obj, "vm"))
 			fputs("One row per VM; %-figures are sums over its vCPUs\n"
 			      "(esxtop group view: a VM with N vCPUs reaches N x 100).\n"
@@ -217,6 +227,8 @@ static int parse_object(const char *w, struct opts *o)
 		o->view.obj = VHV_OBJ_VCPU;
 	else if (!strcmp(w, "host"))
 		o->view.obj = VHV_OBJ_HOST;
+	else if (!strcmp(w, "stolen"))
+		o->view.obj = VHV_OBJ_STOLEN;
 	else if (!strcmp(w, "top"))
 		o->mode = M_TOP;
 	else if (!strcmp(w, "prometheus"))

@@ -17,6 +17,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 TWO=(-f "$FIX/two.snap")
 THREE=(-f "$FIX/two.snap" -f "$FIX/third.snap")
 STATES=(-f "$FIX/states.snap")
+STOLEN=(-f "$FIX/stolen.snap")
 TOOL=vhvstat
 # shellcheck source=SCRIPTDIR/../../tests/tap-cli.sh
 . "$HERE/../../tests/tap-cli.sh"
@@ -64,6 +65,14 @@ assert got == [("guest", 0, False, 0), ("blocked", 6200, True, 2),
 }
 prom_valid() { "$BIN" "$@" | python3 "$HERE/promcheck.py"; }
 prom_series() { [ "$("$BIN" -P "${TWO[@]}" | python3 "$HERE/promcheck.py" -c "$1")" -eq "$2" ]; }
+# prom_count FIXTURE NAME N: N series of NAME in -P of FIXTURE's first snapshot
+prom_count() {
+	local got
+	got=$("$BIN" -P -f "$FIX/$1" | python3 "$HERE/promcheck.py" -c "$2") &&
+	[ "$got" -eq "$3" ] && return 0
+	echo "# $2: $got series, wanted $3"
+	return 1
+}
 prom_states() {
 	"$BIN" -P "${STATES[@]}" > "$TMP/a" &&
 	python3 "$HERE/promcheck.py" "$TMP/a" &&
@@ -80,14 +89,16 @@ prom_output_file() {
 	set -- "$TMP"/vhv.prom.tmp*
 	[ ! -e "$1" ]
 }
-# node_exporter's textfile collector reads the file without a scrape error
-# (tools/setup.sh installs prometheus-node-exporter: missing is a failure)
+# node_exporter's textfile collector reads the file of FIXTURE (its first
+# snapshot, NVCPUS vCPUs) without a scrape error (tools/setup.sh installs
+# prometheus-node-exporter: missing is a failure)
 node_exporter_reads() {
-	local ne port pid body
+	local fixture=$1 nvcpus=$2 ne port pid body
 	ne=$(command -v prometheus-node-exporter || command -v node_exporter) ||
 		{ echo "# node_exporter not installed (run 'make setup')"; return 1; }
+	rm -rf "$TMP/textfile"
 	mkdir -p "$TMP/textfile"
-	"$BIN" -P -o "$TMP/textfile/vhv.prom" "${TWO[@]}" || return 1
+	"$BIN" -P -o "$TMP/textfile/vhv.prom" -f "$FIX/$fixture" || return 1
 	port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 	"$ne" --collector.disable-defaults --collector.textfile \
 		--collector.textfile.directory="$TMP/textfile" \
@@ -112,7 +123,7 @@ PY
 	kill "$pid" 2> /dev/null
 	wait "$pid" 2> /dev/null
 	grep -q '^node_textfile_scrape_error 0$' <<< "$body" &&
-	[ "$(grep -c '^vhv_vcpu_ready_seconds_total{' <<< "$body")" -eq 5 ] && return 0
+	[ "$(grep -c '^vhv_vcpu_ready_seconds_total{' <<< "$body")" -eq "$nvcpus" ] && return 0
 	grep -E '^# no answer|scrape_error' <<< "$body"
 	echo "# node_exporter's log:"; sed 's/^/#   /' "$TMP/ne.log"
 	return 1
@@ -294,7 +305,7 @@ echo "TAP version 13"
 # --- exit codes and help
 check "help exits 0" status 0 help
 check "-h exits 0" status 0 -h
-for o in vm vcpu host top prometheus; do
+for o in vm vcpu host stolen top prometheus; do
 	check "$o help: exit 0 and usage" eval 'status 0 "$o" help && out_has "^Usage: vhvstat"'
 done
 check "vm show help exits 0" status 0 vm show help
@@ -346,6 +357,45 @@ check "text: notes on the degraded, stalled and paused VMs" \
 	eval 'out_has "^note: VM 2 .*degraded: 2 of 4 vCPUs stalled .*: 2\.1 blocked" &&
 	      out_has "^note: VM 3 .*stalled: all 2 vCPUs" && out_has "^note: VM 4 .*paused"'
 
+# --- stolen by (fixtures/stolen.snap, its header has the figures)
+check "stolen: VM 1's %RDY 60 and its split, culprits by name" \
+	eval 'status 0 "${STOLEN[@]}" stolen &&
+	      out_has "^ +ID +NAME +%RDY +SAME +VMS +KSWAPD +KSMD +VHOST +KWORKER +KTHREAD +PROC +UNATTR +CULPRITS$" &&
+	      out_has "^ +1 +web1 +60\.0 +5\.0 +40\.0 +3\.0 +0\.0 +2\.0 +1\.0 +1\.0 +5\.0 +3\.0 web2 30%,db1 5%,vm5 2%$" &&
+	      out_has "^ +2 +web2 +25\.0 .* web1 15%,vm6 5%$" && out_has "^ +6 +- +-( +-)+ -$"'
+check "stolen: -s: cumulative seconds" \
+	eval 'status 0 -s "${STOLEN[@]}" stolen &&
+	      out_has "^ +ID +NAME +READY +SAME .* CULPRITS$" &&
+	      out_has "^ +1 +web1 +30\.000 +1\.000 +20\.000 .* web2 15\.00s,vm5 4\.00s$"'
+check "stolen: rates from one snapshot: exit 1" status 1 -f "$FIX/one.snap" stolen
+check "stolen: an older module: - and a note, exit 0" \
+	eval 'status 0 "${TWO[@]}" stolen && out_has "^ +1 +vm1 +15\.0( +-)+ -$" &&
+	      out_has "^note: 3 VM\(s\) without stolen-by figures"'
+stolen_json() {
+	"$BIN" -j "${STOLEN[@]}" stolen | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["object"] == "stolen", d
+vm = {v["id"]: v for v in d["vms"]}
+st = vm[1]["stolen"]
+split = [st[k + "_pct"] for k in ("same_vm", "other_vms", "kswapd", "ksmd", "vhost",
+                                  "kworker", "kthread", "process", "unattributed")]
+assert split == [5, 40, 3, 0, 2, 1, 1, 5, 3] and vm[1]["ready_pct"] == 60, (split, vm[1])
+assert abs(sum(split) - vm[1]["ready_pct"]) < 1e-9
+assert [(e["id"], e["name"], e["pct"]) for e in st["by_vm"]] == \
+       [(2, "web2", 30), (5, None, 2), (3, "db1", 5)], st["by_vm"]
+assert vm[6]["stolen"]["other_vms_pct"] is None and vm[6]["stolen"]["other_vms_ns"] == 200000000'
+}
+stolen_json_old() {
+	"$BIN" -j "${TWO[@]}" "$1" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert [v["stolen"] for v in d["vms"]] == [None] * 3, d'
+}
+check "stolen: json: the split in %, by_vm with names and shares" stolen_json
+check "stolen: json: an older module gives stolen null (vm, stolen reports)" \
+	eval 'stolen_json_old vm && stolen_json_old stolen'
+
 # --- names (ident.c)
 check "names: NAME column from -name, the cgroup's scope; in the notes" names_text
 check "names: name, uuid, vmid and machine in JSON; a reused pid names nothing" names_json
@@ -360,7 +410,7 @@ check "events: -P, -o, -s, -f or an INTERVAL: usage error" \
 check "events help" eval 'status 0 events help && out_has "tracepoints"'
 
 # --- JSON
-for args in vm vcpu host "-s vcpu"; do
+for args in vm vcpu host stolen "-s vcpu"; do
 	# shellcheck disable=SC2086 # $args is several words
 	check "json: -j $args parses" json -j "${TWO[@]}" $args
 	# shellcheck disable=SC2086
@@ -375,9 +425,21 @@ schema() {
 	shift
 	"$BIN" -j "$@" "${THREE[@]}" "$report" | python3 "$HERE/jsonschema.py" "$SCHEMA_DOC" "$report"
 }
-for r in vm vcpu host; do
+for r in vm vcpu host stolen; do
 	check "json: $r report: the members and types of vhvstat-json.rst" schema "$r"
 	check "json: -s $r report: the same members (rates null)" schema "$r" -s
+done
+# with stolen lines: the stolen objects and their by_vm entries too (-n:
+# how many VMs have one: all four, three in the first snapshot)
+schema_stolen() {
+	local report=$1 n=$2
+	shift 2
+	"$BIN" -j "$@" "${STOLEN[@]}" "$report" |
+		python3 "$HERE/jsonschema.py" -n "$n" "$SCHEMA_DOC" "$report"
+}
+for r in vm vcpu stolen; do
+	check "json: $r report with stolen lines: the members of vhvstat-json.rst" schema_stolen "$r" 4
+	check "json: -s $r report with stolen lines: the same members" schema_stolen "$r" 3 -s
 done
 # from files: when and where are not known; one snapshot: no rate, no 0.0
 json_unknowns() {
@@ -408,7 +470,22 @@ check "prometheus: no snapshot: vhv_up 0, exit 1; from files vhv_up 1 and no hea
 check "prometheus: -o INTERVAL survives a missing module, vhv_up 1 when it is back, heartbeat times; SIGTERM exits 0" prom_comeback
 check "prometheus: -o into a missing directory: exit 1" \
 	status 1 -P -o "$TMP/no/such/dir/x.prom" "${TWO[@]}"
-check "prometheus: node_exporter's textfile collector reads it, no scrape error" node_exporter_reads
+check "prometheus: node_exporter's textfile collector reads it, no scrape error" \
+	node_exporter_reads two.snap 5
+check "prometheus: stolen: valid text format" prom_valid -P "${STOLEN[@]}"
+check "prometheus: stolen: 9 series (by) per VM with a stolen line" \
+	prom_count stolen.snap vhv_vm_ready_stolen_seconds_total 27
+check "prometheus: stolen: at most 3 culprit series per VM (2 + 2 + 3)" \
+	prom_count stolen.snap vhv_vm_ready_stolen_by_vm_seconds_total 7
+check "prometheus: stolen: the by and culprit labels" \
+	eval '"$BIN" -P "${STOLEN[@]}" > "$TMP/a" &&
+	      grep -q "^vhv_vm_ready_stolen_seconds_total{name=\"web1\",by=\"other_vms\"} 20.000000000$" "$TMP/a" &&
+	      grep -q "^vhv_vm_ready_stolen_by_vm_seconds_total{name=\"web1\",culprit_name=\"vm5\",culprit_uuid=\"\"} 4.000000000$" "$TMP/a"'
+check "prometheus: stolen: an older module has no stolen series" \
+	eval 'prom_count two.snap vhv_vm_ready_stolen_seconds_total 0 &&
+	      prom_count two.snap vhv_vm_ready_stolen_by_vm_seconds_total 0'
+check "prometheus: stolen: node_exporter's textfile collector reads it" \
+	node_exporter_reads stolen.snap 4
 
 # --- top
 check "top without a terminal replays the files" top_frames 3 "${THREE[@]}" top 0.01

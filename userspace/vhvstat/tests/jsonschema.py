@@ -1,10 +1,12 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
 """jsonschema.py DOC REPORT [FILE]: check vhvstat -j documents (one per
-line, FILE or stdin) of report REPORT (vm, vcpu or host) against the
-tables of Documentation/vhv/vhvstat-json.rst: every member the tables list
-for that report is there with its type, and no other. Prints what differs;
-exit status 1 then."""
+line, FILE or stdin) of report REPORT (vm, vcpu, host or stolen) against
+the tables of Documentation/vhv/vhvstat-json.rst: every member the tables
+list for that report is there with its type, and no other; a VM's stolen
+object (when not null) and its by_vm entries against their own tables.
+Prints what differs; exit status 1 then. With -n N: also fail unless N
+VMs have a stolen object (not null)."""
 import json
 import re
 import sys
@@ -64,10 +66,14 @@ def check(where, d, spec, report, bad):
 
 
 def main():
-    spec = tables(sys.argv[1])
-    report = sys.argv[2]
-    src = open(sys.argv[3]) if len(sys.argv) > 3 else sys.stdin
-    bad, n = [], 0
+    argv, want_stolen = sys.argv, None
+    if len(argv) > 2 and argv[1] == "-n":
+        want_stolen = int(argv[2])
+        argv = argv[:1] + argv[3:]
+    spec = tables(argv[1])
+    report = argv[2]
+    src = open(argv[3]) if len(argv) > 3 else sys.stdin
+    bad, n, stolen = [], 0, 0
     for line in src:
         doc = json.loads(line)
         n += 1
@@ -77,8 +83,15 @@ def main():
             check("vm", vm, spec["vm"], report, bad)
             for v in vm.get("vcpus", []):
                 check("vcpu", v, spec["vcpu"], report, bad)
+            if isinstance(vm.get("stolen"), dict):
+                stolen += 1
+                check("stolen", vm["stolen"], spec["stolen"], report, bad)
+                for e in vm["stolen"].get("by_vm", []):
+                    check("by_vm", e, spec["by_vm"], report, bad)
     if not n:
         bad.append("no document")
+    if want_stolen is not None and stolen != want_stolen:
+        bad.append("%d stolen objects, not %d" % (stolen, want_stolen))
     for b in sorted(set(bad)):
         print("# " + b)
     sys.exit(1 if bad else 0)

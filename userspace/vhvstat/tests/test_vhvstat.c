@@ -63,6 +63,56 @@ static char *slurp(const char *dir, const char *name, size_t *len)
 
 /* ------------------------------------------------------------- parsing */
 
+/* Two snapshots from one fixture file, named from their cgroups (ident.h). */
+static void parse_two(const char *dir, const char *file, struct vhv_snapshot s[2])
+{
+	struct vhv_parser p;
+	char err[256] = "";
+	size_t len;
+	char *buf = slurp(dir, file, &len);
+
+	vhv_parser_init(&p, file, buf, len);
+	if (vhv_snapshot_next(&p, &s[0], err, sizeof(err)) != 1 ||
+	    vhv_snapshot_next(&p, &s[1], err, sizeof(err)) != 1 ||
+	    vhv_ident_snapshot(&s[0], NULL) || vhv_ident_snapshot(&s[1], NULL)) {
+		fprintf(stderr, "%s: %s\n", file, err);
+		exit(1);
+	}
+	free(buf);
+}
+
+/* fixtures/stolen.snap: the stolen lines as the module writes them. */
+static void test_parse_stolen(const struct vhv_snapshot s[2])
+{
+	const struct vhv_vm *vm = vhv_snapshot_find_vm(&s[0], 1);
+	const struct vhv_stolen *st = vm ? &vm->stolen : NULL;
+	uint64_t sum = 0;
+	size_t i;
+
+	ok(vm && vm->has_stolen && st->vm == 1 && vm->n_vcpus == 2,
+	   "stolen: parse: VM 1's stolen line after its vcpu lines");
+	for (i = 0; st && i < VHV_STOLEN_MAX; i++)
+		sum += st->ns[i];
+	ok(st && st->ns[VHV_STOLEN_SAME_VM] == 1000000000 &&
+	   st->ns[VHV_STOLEN_OTHER_VMS] == 20000000000ULL &&
+	   st->ns[VHV_STOLEN_KSMD] == 500000000 && st->ns[VHV_STOLEN_PROCESS] == 3000000000ULL &&
+	   st->ns[VHV_STOLEN_UNATTRIBUTED] == 1000000000 && sum == 30000000000ULL,
+	   "stolen: parse: the nine classes, which add up to the 30 s of ready time");
+	ok(st && st->by_vm.n == 2 && st->by_vm.e[0].vm == 2 &&
+	   st->by_vm.e[0].ns == 15000000000ULL && st->by_vm.e[1].vm == 5,
+	   "stolen: parse: by_vm, VM 2 first, VM 5 (not in the snapshot) second");
+	vm = vhv_snapshot_find_vm(&s[1], 3);
+	ok(vm && vm->has_stolen && vm->stolen.by_vm.n == 8 &&
+	   vm->stolen.by_vm.e[2].vm == 8 && vm->stolen.by_vm.e[3].vm == 9,
+	   "stolen: parse: by_vm of 8 entries, equal ns in id order");
+	vm = vhv_snapshot_find_vm(&s[1], 6);
+	ok(vm && vm->has_stolen && !vm->name && s[1].n_vms == 4,
+	   "stolen: parse: VM 6, new and without a name, has its stolen line");
+	ok(!strcmp(vhv_stolen_names[VHV_STOLEN_SAME_VM], "same_vm") &&
+	   !strcmp(vhv_stolen_names[VHV_STOLEN_UNATTRIBUTED], "unattributed"),
+	   "stolen: the class names");
+}
+
 static void test_parse(const char *dir, struct vhv_snapshot s[2])
 {
 	struct vhv_parser p;
@@ -113,6 +163,8 @@ static void test_parse(const char *dir, struct vhv_snapshot s[2])
 	   "parse: %%20 %%3D %%25 in the cgroup path decoded");
 	ok(vhv_snapshot_find_vm(&s[1], 3) && !vhv_snapshot_find_vm(&s[1], 4),
 	   "parse: the unknown 'numa' record is skipped, VMs 3 present, 4 gone");
+	ok(!s[0].vms[0].has_stolen && !s[1].vms[0].has_stolen && !s[1].vms[2].has_stolen,
+	   "parse: no stolen line (an older module): no stolen figures");
 
 	vm = vhv_snapshot_find_vm(&s[0], 2);
 	ok(vm && vm->status == VHV_VM_DEGRADED && vm->stalled_vcpus == 1 &&
@@ -150,6 +202,10 @@ static const struct {
 #define VC(rest) VCX(rest, VC_ST)
 #define VCH(h) "vcpu vm=1 idx=0 vcpu_id=0 tid=11 ready_ns=0 run_ns=0 guest_ns=0 halt_ns=0 exits=0 preemptions=0 ready_max_ns=0 swap_wait_ns=0 swapin_delay_ns=-1 majflt=0 " VC_ST " ready_hist=" h "\n"
 #define VC_OK VC("swapin_delay_ns=-1 majflt=0")
+#define ST_NS(vm, same) "stolen vm=" vm " same_vm_ns=" same " other_vms_ns=10 kswapd_ns=0 ksmd_ns=0 vhost_ns=0 kworker_ns=0 kthread_ns=0 process_ns=0 unattributed_ns=0"
+#define ST(vm, by) ST_NS(vm, "1") " by_vm=" by "\n"
+#define ST_BAD(by) { "by_vm=" by, HDR HOST VM1 VC_OK ST("1", by) "end\n", \
+		     "by_vm: '" by "' is neither - nor comma-separated <vmid>:<ns> pairs" }
 	{ "no header", HOST "end\n", "expected a vhv-snapshot header" },
 	{ "version 2", "vhv-snapshot version=2 time_ns=1 hz=100\n" HOST "end\n",
 	  "unsupported snapshot version 2" },
@@ -203,6 +259,26 @@ static const struct {
 	{ "vcpu of another vm", HDR HOST "vm id=2" VMREST VC_OK "end\n", "follows vm id=2" },
 	{ "vm twice", HDR HOST VM1 VM1 "end\n", "listed twice" },
 	{ "vcpu twice", HDR HOST VM1 VC_OK VC_OK "end\n", "listed twice" },
+	{ "stolen before vm", HDR HOST ST("1", "-") "end\n", "stolen line before any vm line" },
+	{ "stolen of another vm", HDR HOST VM1 VC_OK ST("2", "-") "end\n",
+	  "stolen vm=2 follows vm id=1" },
+	{ "stolen twice", HDR HOST VM1 VC_OK ST("1", "-") ST("1", "-") "end\n",
+	  "stolen vm=1 listed twice" },
+	{ "vcpu after stolen", HDR HOST VM1 ST("1", "-") VC_OK "end\n",
+	  "vcpu vm=1 after the stolen line of its vm" },
+	{ "stolen without kthread_ns", HDR HOST VM1 "stolen vm=1 same_vm_ns=0 other_vms_ns=0 kswapd_ns=0 ksmd_ns=0 vhost_ns=0 kworker_ns=0 process_ns=0 unattributed_ns=0 by_vm=-\n" "end\n",
+	  "stolen: missing key 'kthread_ns'" },
+	{ "stolen without by_vm", HDR HOST VM1 ST_NS("1", "1") "\nend\n", "stolen: missing key 'by_vm'" },
+	{ "stolen negative", HDR HOST VM1 ST_NS("1", "-1") " by_vm=-\nend\n",
+	  "same_vm_ns: '-1' is not an unsigned decimal number" },
+	{ "by_vm empty", HDR HOST VM1 ST("1", "") "end\n", "'by_vm=': empty value" },
+	ST_BAD("x"), ST_BAD("1"), ST_BAD("1:"), ST_BAD(":5"), ST_BAD("1:2:3"),
+	ST_BAD("1:5,"), ST_BAD(",1:5"), ST_BAD("1:5,,2:3"), ST_BAD("1:-5"),
+	ST_BAD("-,1:5"), ST_BAD("1:18446744073709551616"), ST_BAD("1:5;2:3"),
+	{ "by_vm of 9", HDR HOST VM1 ST("1", "1:9,2:8,3:7,4:6,5:5,6:4,7:3,8:2,9:1") "end\n",
+	  "by_vm: more than 8 entries" },
+	{ "by_vm id twice", HDR HOST VM1 ST("1", "3:5,4:4,3:1") "end\n",
+	  "by_vm: vm 3 listed twice" },
 	{ "no end line", HDR HOST VM1 VC_OK, "no end line" },
 	{ "only a header", HDR, "no host line" },
 	{ "NUL byte", HDR HOST "vm id=1\0" VMREST "end\n", "NUL byte" },
@@ -232,6 +308,7 @@ static void test_malformed(void)
 
 static void test_wellformed_edges(void)
 {
+	static const char stolen_no_vcpu[] = HDR HOST VM1 ST("1", "4:1,2:3,9:3,3:2,5:0,6:1,7:0,8:2") "end\n";
 	static const char last_no_nl[] = HDR HOST VM1 VC_OK "end";
 	static const char tabs[] = "\n# comment\nvhv-snapshot\tversion=1  time_ns=5 hz=100\n"
 				   HOST "end\n\n";
@@ -249,6 +326,22 @@ static void test_wellformed_edges(void)
 	   "parse: blank and comment lines, tabs and runs of blanks (%s)", err);
 	if (!r)
 		vhv_snapshot_free(&s);
+	r = vhv_snapshot_parse("t", stolen_no_vcpu, strlen(stolen_no_vcpu), &s, err, sizeof(err));
+	if (!r) {
+		const struct vhv_culprits *l = &s.vms[0].stolen.by_vm;
+		static const uint64_t id[] = { 2, 9, 3, 8, 4, 6, 5, 7 };
+		size_t i;
+		int sorted = l->n == 8;
+
+		for (i = 0; sorted && i < l->n; i++)
+			sorted = l->e[i].vm == id[i];
+		ok(s.vms[0].has_stolen && s.vms[0].n_vcpus == 0 && sorted &&
+		   l->e[0].ns == 3 && l->e[7].ns == 0,
+		   "parse: a stolen line right after its vm line, by_vm of 8 sorted by ns, then id");
+		vhv_snapshot_free(&s);
+	} else {
+		ok(0, "parse: a stolen line right after its vm line (%s)", err);
+	}
 }
 
 /* --------------------------------------------------- states and statuses */
@@ -559,6 +652,174 @@ static void test_json(const struct vhv_snapshot s[2])
 	free(t);
 }
 
+/* ---------------------------------------------------------- stolen by */
+
+static int near_all(const double *got, const double *want, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!near(got[i], want[i]))
+			return 0;
+	return 1;
+}
+
+/* The interval's split and culprits from fixtures/stolen.snap (its header). */
+static void test_stolen_figures(const struct vhv_snapshot st[2], const struct vhv_snapshot two[2])
+{
+	static const double web1[VHV_STOLEN_MAX] = { 5, 40, 3, 0, 2, 1, 1, 5, 3 };
+	static const double web2[VHV_STOLEN_MAX] = { 0, 20, 0, 0, 0, 0, 0, 5, 0 };
+	static const double zero[VHV_STOLEN_MAX] = { 0 };
+	const struct vhv_vm_fig *m1, *m2, *m3, *m6;
+	struct vhv_figures f;
+	double sum = 0;
+	size_t i;
+
+	if (vhv_figures_compute(&f, &st[0], &st[1])) {
+		ok(0, "stolen: figures");
+		return;
+	}
+	m1 = &f.vms[0];
+	m2 = &f.vms[1];
+	m3 = &f.vms[2];
+	m6 = &f.vms[3];
+	for (i = 0; i < VHV_STOLEN_MAX; i++)
+		sum += m1->stolen[i];
+	ok(m1->stolen_rates && near_all(m1->stolen, web1, VHV_STOLEN_MAX) &&
+	   near(m1->rdy, 60) && near(sum, 60),
+	   "stolen: VM 1 %%RDY 60 splits 5 40 3 0 2 1 1 5 3 (same_vm .. unattributed)");
+	ok(near(m1->by_vm_pct[0], 30) && near(m1->by_vm_pct[1], 2) && near(m1->by_vm_pct[2], 5) &&
+	   m1->n_culprits == 3 && m1->culprits[0] == 0 && m1->culprits[1] == 2 &&
+	   m1->culprits[2] == 1,
+	   "stolen: VM 1's culprits web2 30, db1 5 (new in the list: from 0), VM 5 (gone) 2");
+	ok(m2->stolen_rates && near_all(m2->stolen, web2, VHV_STOLEN_MAX) && near(m2->rdy, 25) &&
+	   m2->n_culprits == 2 && near(m2->by_vm_pct[0], 15) && near(m2->by_vm_pct[1], 0) &&
+	   m2->culprits[1] == 2 && near(m2->by_vm_pct[2], 5),
+	   "stolen: VM 2 %%RDY 25: other VMs 20 (web1 15, VM 6 5, db1 0 is no culprit), process 5");
+	ok(m3->stolen_rates && near_all(m3->stolen, zero, VHV_STOLEN_MAX) && !m3->n_culprits &&
+	   near(m3->by_vm_pct[7], 0),
+	   "stolen: VM 3, nothing grew: 0 everywhere, no culprit");
+	ok(!m6->stolen_rates && isnan(m6->stolen[VHV_STOLEN_OTHER_VMS]) &&
+	   isnan(m6->by_vm_pct[0]) && !m6->n_culprits,
+	   "stolen: VM 6, new in the second snapshot: no rate (NaN), no culprit");
+	ok(f.n_nostolen == 0, "stolen: every VM has a stolen line");
+	vhv_figures_free(&f);
+
+	vhv_figures_compute(&f, &two[0], &two[1]);
+	ok(f.n_nostolen == 3 && f.vms[0].rates && !f.vms[0].stolen_rates &&
+	   isnan(f.vms[0].stolen[0]),
+	   "stolen: an older module's snapshots: no stolen figures, not zeros");
+	vhv_figures_free(&f);
+}
+
+/*
+ * Made-up snapshots 2 s apart: VM 3 is new in VM 1's by_vm with 1.2 s but
+ * other_vms grew by 0.5 s only; VM 4 grew by 8 ms (0.4 %). VM 2's older
+ * snapshot has no stolen line.
+ */
+static void test_stolen_edges(void)
+{
+	struct vhv_vm old[2] = {
+		{ .id = 1, .pid = 10, .has_stolen = true, .stolen = {
+			.vm = 1, .ns[VHV_STOLEN_OTHER_VMS] = 1000000000,
+			.by_vm = { 2, { { 2, 1000000000 }, { 4, 0 } } } } },
+		{ .id = 2, .pid = 20 },
+	};
+	struct vhv_vm new[2] = {
+		{ .id = 1, .pid = 10, .has_stolen = true, .stolen = {
+			.vm = 1, .ns[VHV_STOLEN_OTHER_VMS] = 1500000000,
+			.by_vm = { 3, { { 3, 1200000000 }, { 2, 1100000000 },
+					{ 4, 8000000 } } } } },
+		{ .id = 2, .pid = 20, .has_stolen = true, .stolen = { .vm = 2 } },
+	};
+	struct vhv_snapshot a = { .time_ns = 1000000000, .vms = old, .n_vms = 2 };
+	struct vhv_snapshot b = { .time_ns = 3000000000, .vms = new, .n_vms = 2 };
+	struct vhv_view view = { .obj = VHV_OBJ_STOLEN };
+	struct vhv_figures f;
+	char *t = NULL;
+	size_t len = 0;
+	FILE *m;
+
+	if (vhv_figures_compute(&f, &a, &b)) {
+		ok(0, "stolen: figures");
+		return;
+	}
+	ok(near(f.vms[0].stolen[VHV_STOLEN_OTHER_VMS], 25) && near(f.vms[0].by_vm_pct[0], 25) &&
+	   near(f.vms[0].by_vm_pct[1], 5) && near(f.vms[0].by_vm_pct[2], 0.4),
+	   "stolen: a culprit's share is at most other_vms' (25, not 60)");
+	ok(f.vms[1].rates && !f.vms[1].stolen_rates && isnan(f.vms[1].stolen[0]),
+	   "stolen: no stolen line in the older snapshot: no rates");
+	m = open_memstream(&t, &len);
+	pr_init(m, false, false);
+	vhv_show(&f, &view);
+	fclose(m);
+	ok(strstr(t, " CULPRITS\n") && strstr(t, " vm3 25%,vm2 5%,vm4 0.4%\n"),
+	   "stolen: text: culprits without a name are vm<id>, under 1 %% with a decimal");
+	free(t);
+	vhv_figures_free(&f);
+}
+
+static char *render_stolen(const struct vhv_snapshot s[2], bool json, bool counters)
+{
+	return render(s, json, VHV_OBJ_STOLEN, counters);
+}
+
+static void test_stolen_text(const struct vhv_snapshot st[2], const struct vhv_snapshot two[2])
+{
+	char *t = render_stolen(st, false, false);
+
+	ok(strstr(t, "\n     ID NAME               %RDY   SAME    VMS KSWAPD   KSMD  VHOST KWORKER KTHREAD   PROC UNATTR CULPRITS\n") != NULL,
+	   "stolen: text: the heading");
+	ok(strstr(t, "\n      1 web1               60.0    5.0   40.0    3.0    0.0    2.0    1.0    1.0    5.0    3.0 web2 30%,db1 5%,vm5 2%\n") != NULL,
+	   "stolen: text: VM 1's %%RDY, its split and its culprits by name, vm5 gone");
+	ok(strstr(t, "\n      2 web2               25.0    0.0   20.0    0.0    0.0    0.0    0.0    0.0    5.0    0.0 web1 15%,vm6 5%\n") &&
+	   strstr(t, "\n      3 db1                 0.0    0.0    0.0    0.0    0.0    0.0    0.0    0.0    0.0    0.0 -\n") &&
+	   strstr(t, "\n      6 -                     -      -      -      -      -      -      -      -      -      - -\n"),
+	   "stolen: text: VM 2 (VM 6 unnamed), VM 3 nothing, VM 6 new: -");
+	ok(!strstr(t, "delayacct") && !strstr(t, "without stolen-by") && !strstr(t, " \n"),
+	   "stolen: text: no delay-accounting note, no trailing blanks");
+	free(t);
+
+	t = render_stolen(st, false, true);
+	ok(strstr(t, "\n     ID NAME                  READY       SAME        VMS     KSWAPD       KSMD      VHOST    KWORKER    KTHREAD       PROC     UNATTR CULPRITS\n") &&
+	   strstr(t, "\n      1 web1                 31.200      1.100     20.800      1.060      0.500      2.040      1.020      0.520      3.100      1.060 web2 15.60s,vm5 4.04s,db1 0.10s\n"),
+	   "stolen: text -s: seconds since tracking, culprits in by_vm's order");
+	free(t);
+
+	t = render_stolen(two, false, false);
+	ok(strstr(t, "\n      1 -                  15.0      -      -      -      -      -      -      -      -      - -\n") &&
+	   strstr(t, "\nnote: 3 VM(s) without stolen-by figures: "),
+	   "stolen: text: an older module: %%RDY, the rest -, and a note");
+	free(t);
+}
+
+static void test_stolen_json(const struct vhv_snapshot st[2], const struct vhv_snapshot two[2])
+{
+	char *t = render(st, true, VHV_OBJ_VM, false);
+
+	ok(strstr(t, "\"stolen\":{\"same_vm_ns\":1100000000,\"other_vms_ns\":20800000000,") &&
+	   strstr(t, ",\"same_vm_pct\":5.000,\"other_vms_pct\":40.000,\"kswapd_pct\":3.000,") &&
+	   strstr(t, ",\"by_vm\":[{\"id\":2,\"name\":\"web2\",\"uuid\":null,\"ns\":15600000000,\"pct\":30.000},"
+		  "{\"id\":5,\"name\":null,\"uuid\":null,\"ns\":4040000000,\"pct\":2.000},"
+		  "{\"id\":3,\"name\":\"db1\",\"uuid\":null,\"ns\":100000000,\"pct\":5.000}]}"),
+	   "stolen: json: the vm report's stolen object, counters, %% and by_vm with names");
+	ok(strstr(t, "\"id\":6,") && strstr(t, "\"unattributed_pct\":null,\"by_vm\":[{\"id\":1,\"name\":\"web1\",\"uuid\":null,\"ns\":200000000,\"pct\":null}]}"),
+	   "stolen: json: VM 6 without a baseline: null rates");
+	free(t);
+
+	t = render(st, true, VHV_OBJ_STOLEN, true);
+	ok(strstr(t, "\"object\":\"stolen\"") &&
+	   strstr(t, "\"ready_pct\":null,\"ready_ns\":31200000000,\"stolen\":{\"same_vm_ns\":1100000000,") &&
+	   strstr(t, "\"same_vm_pct\":null,") && !strstr(t, "_pct\":0"),
+	   "stolen: json -s: the stolen report, rates null");
+	free(t);
+
+	t = render(two, true, VHV_OBJ_VCPU, false);
+	ok(strstr(t, "\"mem_pressure_full_pct\":0.000,\"stolen\":null,\"vcpus\":[") != NULL,
+	   "stolen: json: an older module: \"stolen\":null");
+	free(t);
+}
+
 static void test_prom(const struct vhv_snapshot s[2])
 {
 	char *t = NULL, *line, *save = NULL;
@@ -592,6 +853,96 @@ static void test_prom(const struct vhv_snapshot s[2])
 	ok(ready == 5, "prometheus: one ready series per vCPU (%d)", ready);
 	ok(delay == 1, "prometheus: swapin_delay only for the vCPU with delayacct (%d)", delay);
 	ok(!bad_lines, "prometheus: every line is a comment or a vhv_ sample");
+	free(t);
+}
+
+static int count_lines(const char *t, const char *prefix)
+{
+	const char *p = t;
+	int n = 0;
+
+	for (; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		n += !strncmp(p, prefix, strlen(prefix));
+	return n;
+}
+
+static char *prom_text(const struct vhv_snapshot *s)
+{
+	char *t = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&t, &len);
+
+	vhv_prom_print(m, s);
+	fclose(m);
+	return t;
+}
+
+static void test_prom_stolen(const struct vhv_snapshot st[2], const struct vhv_snapshot two[2])
+{
+	char *t = prom_text(&st[1]);
+
+	ok(strstr(t, "# TYPE vhv_vm_ready_stolen_seconds_total counter\n") &&
+	   strstr(t, "\nvhv_vm_ready_stolen_seconds_total{name=\"web1\",by=\"same_vm\"} 1.100000000\n") &&
+	   strstr(t, "\nvhv_vm_ready_stolen_seconds_total{name=\"web1\",by=\"unattributed\"} 1.060000000\n") &&
+	   strstr(t, "\nvhv_vm_ready_stolen_seconds_total{pid=\"6000\",by=\"other_vms\"} 0.200000000\n"),
+	   "stolen: prometheus: a counter per class in the by label, seconds, exact");
+	ok(count_lines(t, "vhv_vm_ready_stolen_seconds_total{") == 4 * VHV_STOLEN_MAX,
+	   "stolen: prometheus: 9 series per VM");
+	ok(strstr(t, "# TYPE vhv_vm_ready_stolen_by_vm_seconds_total counter\n") &&
+	   strstr(t, "\nvhv_vm_ready_stolen_by_vm_seconds_total{name=\"web1\",culprit_name=\"web2\",culprit_uuid=\"\"} 15.600000000\n") &&
+	   strstr(t, "\nvhv_vm_ready_stolen_by_vm_seconds_total{name=\"web1\",culprit_name=\"vm5\",culprit_uuid=\"\"} 4.040000000\n") &&
+	   strstr(t, "\nvhv_vm_ready_stolen_by_vm_seconds_total{name=\"web2\",culprit_name=\"vm6\",culprit_uuid=\"\",culprit_pid=\"6000\"} 0.100000000\n"),
+	   "stolen: prometheus: culprits by name, vm<id> when gone (no pid) or unnamed (its pid)");
+	ok(count_lines(t, "vhv_vm_ready_stolen_by_vm_seconds_total{name=\"db1\",") == 3 &&
+	   count_lines(t, "vhv_vm_ready_stolen_by_vm_seconds_total{") == 10 &&
+	   strstr(t, "{name=\"db1\",culprit_name=\"vm8\",culprit_uuid=\"\"} 0.100000000\n") &&
+	   !strstr(t, "culprit_name=\"vm9\""),
+	   "stolen: prometheus: at most 3 culprits per VM (db1 lists 8)");
+	free(t);
+
+	t = prom_text(&two[1]);
+	ok(strstr(t, "# TYPE vhv_vm_ready_stolen_seconds_total counter\n") &&
+	   !strstr(t, "vhv_vm_ready_stolen_seconds_total{") &&
+	   !strstr(t, "vhv_vm_ready_stolen_by_vm_seconds_total{"),
+	   "stolen: prometheus: an older module: no stolen series");
+	free(t);
+}
+
+/*
+ * Culprit labels: escaped like every label; two VMs of one name get their
+ * pids; the VM named "vm7" and the gone VM 7 would be one series: the
+ * second is left out, and the next one taken.
+ */
+static void test_prom_culprit_labels(void)
+{
+	struct vhv_vm vms[4] = {
+		{ .id = 1, .pid = 100, .name = "a\"b\\c", .uuid = "u1", .has_stolen = true,
+		  .stolen = { .vm = 1, .ns[VHV_STOLEN_OTHER_VMS] = 9,
+			      .by_vm = { 4, { { 4, 3 }, { 7, 2 }, { 2, 1 }, { 3, 0 } } } } },
+		{ .id = 2, .pid = 200, .name = "same" },
+		{ .id = 3, .pid = 300, .name = "same" },
+		{ .id = 4, .pid = 400, .name = "vm7", .has_stolen = true,
+		  .stolen = { .vm = 4, .ns[VHV_STOLEN_OTHER_VMS] = 9,
+			      .by_vm = { 4, { { 1, 4 }, { 5, 3 }, { 8, 1 }, { 9, 0 } } } } },
+	};
+	struct vhv_snapshot s = { .vms = vms, .n_vms = 4 };
+	char *t = prom_text(&s);
+
+#define BY_VM1 "vhv_vm_ready_stolen_by_vm_seconds_total{name=\"a\\\"b\\\\c\",uuid=\"u1\","
+	ok(strstr(t, "\nvhv_vm_ready_stolen_by_vm_seconds_total{name=\"vm7\",culprit_name=\"a\\\"b\\\\c\",culprit_uuid=\"u1\"} 0.000000004\n") &&
+	   strstr(t, "\n" BY_VM1 "culprit_name=\"same\",culprit_uuid=\"\",culprit_pid=\"200\"} 0.000000001\n") &&
+	   strstr(t, "\n" BY_VM1 "culprit_name=\"same\",culprit_uuid=\"\",culprit_pid=\"300\"} 0.000000000\n"),
+	   "stolen: prometheus: culprit labels escaped, pids where names repeat");
+	ok(count_lines(t, BY_VM1) == 3 &&
+	   strstr(t, "\n" BY_VM1 "culprit_name=\"vm7\",culprit_uuid=\"\"} 0.000000003\n") &&
+	   !strstr(t, "culprit_uuid=\"\"} 0.000000002\n"),
+	   "stolen: prometheus: the gone VM 7 and the VM named vm7: one series, not two");
+	ok(count_lines(t, "vhv_vm_ready_stolen_by_vm_seconds_total{name=\"vm7\",") == 3 &&
+	   strstr(t, "{name=\"vm7\",culprit_name=\"vm5\",culprit_uuid=\"\"} 0.000000003\n") &&
+	   strstr(t, "{name=\"vm7\",culprit_name=\"vm8\",culprit_uuid=\"\"} 0.000000001\n") &&
+	   !strstr(t, "culprit_name=\"vm9\""),
+	   "stolen: prometheus: culprits gone from the snapshot are vm<id>, uuid empty, 3 at most");
+#undef BY_VM1
 	free(t);
 }
 
@@ -815,7 +1166,7 @@ static void test_events(void)
 
 int main(int argc, char **argv)
 {
-	struct vhv_snapshot s[2];
+	struct vhv_snapshot s[2], st[2];
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: %s FIXTURE_DIR\n", argv[0]);
@@ -823,6 +1174,12 @@ int main(int argc, char **argv)
 	}
 	printf("TAP version 13\n");
 	test_parse(argv[1], s);
+	parse_two(argv[1], "stolen.snap", st);
+	test_parse_stolen(st);
+	test_stolen_figures(st, s);
+	test_stolen_edges();
+	test_stolen_text(st, s);
+	test_stolen_json(st, s);
 	test_malformed();
 	test_wellformed_edges();
 	test_rates(s);
@@ -835,9 +1192,13 @@ int main(int argc, char **argv)
 	test_prom_states(argv[1]);
 	test_ident();
 	test_prom_names();
+	test_prom_stolen(st, s);
+	test_prom_culprit_labels();
 	test_events();
 	vhv_snapshot_free(&s[0]);
 	vhv_snapshot_free(&s[1]);
+	vhv_snapshot_free(&st[0]);
+	vhv_snapshot_free(&st[1]);
 	printf("1..%d\n", n_test);
 	printf("# %d passed, %d failed\n", n_test - n_fail, n_fail);
 	return n_fail ? 1 : 0;
