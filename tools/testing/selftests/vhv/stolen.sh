@@ -14,12 +14,15 @@
 #   - B's time stolen by VM A        = run(a0) + run(a1), under A's id;
 #   - stolen by host processes       = n run(loop) (n vCPUs waiting), a
 #     little more (other host threads that ran on CPU 1);
-#   - the classes add up to the VM's ready time, little unattributed.
+#   - the classes add up to the VM's ready time, little unattributed;
+#   - vhvstat's stolen view shows it: VM B first among A's culprits, with
+#     the figure of the snapshots read just before and after it.
 
 set -e
 SELFDIR=$(dirname "${BASH_SOURCE[0]}")
 . "$SELFDIR/vhv_lib.sh"
 vhv_require
+vhvstat_require
 
 WIN=${VHV_TEST_WINDOW:-8}	# seconds of the measured window
 LOOP=
@@ -31,7 +34,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-tap_plan 10
+tap_plan 11
 
 # A busy loop on CPU 1, niced: a host process with its own schedstat.
 taskset -c 1 nice -n 5 bash -c 'while :; do :; done' &
@@ -180,5 +183,23 @@ chk_unattr() {
 	done
 }
 check "less than 5% of the ready time is unattributed" chk_unattr
+
+# vhvstat -s -j stolen between two snapshots: A's first culprit is VM B,
+# with a figure between the two snapshots' (both VMs run on).
+chk_vhvstat() {
+	local lo hi got
+	sample v0
+	"$VHVSTAT" -s -j stolen > "$TMPD/stolen.json" 2> "$TMPD/stolen.err" || { diag "vhvstat: $(cat "$TMPD/stolen.err")"; return 1; }
+	sample v1
+	lo=$(st v0 A "by:$VMB") hi=$(st v1 A "by:$VMB")
+	got=$("$PY" -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+vm = [v for v in d["vms"] if v["id"] == int(sys.argv[2])][0]
+by = vm["stolen"]["by_vm"]
+print(by[0]["ns"] if by and by[0]["id"] == int(sys.argv[3]) else -1)' "$TMPD/stolen.json" "$VMA" "$VMB") || return 1
+	diag "vhvstat: A's first culprit VM $VMB with $got ns; snapshots before/after: $lo / $hi"
+	[ "$got" -ge "$lo" ] && [ "$got" -le "$hi" ]
+}
+check "vhvstat -s -j stolen: VM B is A's first culprit, with the snapshot's figure" chk_vhvstat
 
 tap_done
