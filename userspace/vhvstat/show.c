@@ -244,11 +244,23 @@ static void stolen_json(const struct vhv_figures *f, const struct vhv_vm_fig *fm
 	pr_close_object();
 }
 
+/* A VM's id, its NAME column, and its names in JSON. */
+static void vm_ident_columns(const struct vhv_vm *vm)
+{
+	char name[VHV_IDENT_MAX];
+
+	pr_col_u64(PR_ANY, "id", "ID", 7, vm->id);
+	pr_col_str(PR_TEXT, NULL, "NAME", NAME_W, pr_cut_name(vm->name, -NAME_W, name, sizeof(name)));
+	pr_str(PR_JSON, "name", NULL, vm->name);
+	pr_str(PR_JSON, "uuid", NULL, vm->uuid);
+	pr_str(PR_JSON, "vmid", NULL, vm->vmid);
+	pr_str(PR_JSON, "machine", NULL, vm->machine);
+}
+
 static void vm_row(const struct vhv_figures *f, const struct vhv_vm_fig *fm,
 		   const struct vhv_view *view)
 {
 	const struct vhv_vm *vm = fm->vm;
-	char name[VHV_IDENT_MAX];
 	struct row r = {
 		.rates = fm->rates, .run = fm->run, .rdy = fm->rdy,
 		.wait = fm->wait, .idle = fm->idle, .swpwt = fm->swpwt,
@@ -258,12 +270,7 @@ static void vm_row(const struct vhv_figures *f, const struct vhv_vm_fig *fm,
 
 	for (i = 0; i < vm->n_vcpus; i++)
 		sum_counters(&r, &vm->vcpus[i]);
-	pr_col_u64(PR_ANY, "id", "ID", 7, vm->id);
-	pr_col_str(PR_TEXT, NULL, "NAME", NAME_W, pr_cut_name(vm->name, -NAME_W, name, sizeof(name)));
-	pr_str(PR_JSON, "name", NULL, vm->name);
-	pr_str(PR_JSON, "uuid", NULL, vm->uuid);
-	pr_str(PR_JSON, "vmid", NULL, vm->vmid);
-	pr_str(PR_JSON, "machine", NULL, vm->machine);
+	vm_ident_columns(vm);
 	pr_col_u64(PR_ANY, "pid", "PID", 8, vm->pid);
 	pr_col_u64(PR_ANY, "nr_vcpus", "NVCPU", 5, vm->nr_vcpus);
 	cpu_columns(&r, view);
@@ -361,18 +368,13 @@ static void stolen_row(const struct vhv_figures *f, const struct vhv_vm_fig *fm,
 		[VHV_STOLEN_UNATTRIBUTED] = "UNATTR",
 	};
 	const struct vhv_vm *vm = fm->vm;
-	char name[VHV_IDENT_MAX], list[CULPRITS_SHOWN * (VHV_IDENT_MAX + 16)];
+	char list[CULPRITS_SHOWN * (VHV_IDENT_MAX + 16)];
 	uint64_t ready_ns = 0;
 	size_t i;
 
 	for (i = 0; i < vm->n_vcpus; i++)
 		ready_ns += vm->vcpus[i].ready_ns;
-	pr_col_u64(PR_ANY, "id", "ID", 7, vm->id);
-	pr_col_str(PR_TEXT, NULL, "NAME", NAME_W, pr_cut_name(vm->name, -NAME_W, name, sizeof(name)));
-	pr_str(PR_JSON, "name", NULL, vm->name);
-	pr_str(PR_JSON, "uuid", NULL, vm->uuid);
-	pr_str(PR_JSON, "vmid", NULL, vm->vmid);
-	pr_str(PR_JSON, "machine", NULL, vm->machine);
+	vm_ident_columns(vm);
 	pr_u64(PR_JSON, "pid", NULL, vm->pid);
 	pr_u64(PR_JSON, "nr_vcpus", NULL, vm->nr_vcpus);
 	if (view->counters) {
