@@ -345,15 +345,19 @@ static void probe_switch_vcpu(bool preempt, struct task_struct *prev,
 {
 	struct vhv_vcpu *e = probe_look(prev);
 
-	if (!e)
-		return;
-	vhv_steal_own(e, prev);
+	if (e)
+		vhv_steal_own(e, prev);
 	if (!preempt &&
-	    (prev_state & (TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE)))
-		vhv_vcpu_block(e, prev, prev_state);
-	else if (preempt || prev_state == TASK_RUNNING)
-		/* Still queued here: it waits from now on. */
+	    (prev_state & (TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE))) {
+		if (e)
+			vhv_vcpu_block(e, prev, prev_state);
+	} else if (preempt || prev_state == TASK_RUNNING) {
+		/*
+		 * Still queued here: it waits from now on. Counted tracked or
+		 * not, as its switch-in is (vhv_steal_switch()).
+		 */
 		vhv_steal_arm(smp_processor_id());
+	}
 }
 
 /*
