@@ -244,22 +244,33 @@ void vhv_steal_own(struct vhv_vcpu *e, struct task_struct *t)
 	c->own_vm = e->vm->id;
 }
 
-static void slot_add(struct vhv_steal_slot *by, unsigned int n, u32 id,
-		     u64 ns)
+/* @id's slot among the first @n of @by, else the first free one, or NULL. */
+static struct vhv_steal_slot *slot_find(struct vhv_steal_slot *by,
+					unsigned int n, u32 id)
 {
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
-		if (by[i].id == id) {
-			WRITE_ONCE(by[i].ns, by[i].ns + ns);
-			return;
-		}
-		if (!by[i].id) {
-			WRITE_ONCE(by[i].ns, ns);
-			WRITE_ONCE(by[i].id, id);
-			return;
-		}
+		if (by[i].id == id || !by[i].id)
+			return &by[i];
 	}
+	return NULL;
+}
+
+/* A look adds @ns to @id's slot; readers may read the slots meanwhile. */
+static void slot_add(struct vhv_steal_slot *by, unsigned int n, u32 id,
+		     u64 ns)
+{
+	struct vhv_steal_slot *s = slot_find(by, n, id);
+
+	if (!s)
+		return;
+	if (s->id == id) {
+		WRITE_ONCE(s->ns, s->ns + ns);
+		return;
+	}
+	WRITE_ONCE(s->ns, ns);
+	WRITE_ONCE(s->id, id);
 }
 
 static void charge(struct vhv_vcpu *e, const struct stint *s, u64 ns)
@@ -320,11 +331,11 @@ void vhv_steal_attribute(struct vhv_vcpu *e, const struct task_struct *t,
 }
 
 /**
- * vhv_steal_vcpu_sum() - add @e's figures per class to @ns
+ * vcpu_sum() - add @e's figures per class to @ns
  * @e: a vCPU
  * @ns: VHV_STEAL_NR sums
  */
-void vhv_steal_vcpu_sum(struct vhv_vcpu *e, u64 *ns)
+static void vcpu_sum(struct vhv_vcpu *e, u64 *ns)
 {
 	unsigned int i;
 
@@ -351,18 +362,16 @@ static bool vm_listed(u32 id)
 static void vm_by_add(struct vhv_vm *vm, u32 id, u64 ns)
 {
 	struct vhv_steal_slot *by = vm->steal.by, *victim = NULL;
+	struct vhv_steal_slot *s = slot_find(by, VHV_STEAL_BY_VM, id);
 	unsigned int i;
 
-	for (i = 0; i < VHV_STEAL_BY_VM; i++) {
-		if (by[i].id == id) {
-			by[i].ns += ns;
-			return;
+	if (s) {
+		if (s->id != id) {
+			s->id = id;
+			s->ns = 0;
 		}
-		if (!by[i].id) {
-			by[i].id = id;
-			by[i].ns = ns;
-			return;
-		}
+		s->ns += ns;
+		return;
 	}
 	for (i = 0; i < VHV_STEAL_BY_VM; i++) {
 		if (!vm_listed(by[i].id)) {
@@ -436,7 +445,7 @@ void vhv_steal_fold(struct vhv_vm *vm, struct vhv_vcpu *e)
 {
 	lockdep_assert_held(&vhv_reg.lock);
 
-	vhv_steal_vcpu_sum(e, vm->steal.gone);
+	vcpu_sum(e, vm->steal.gone);
 	vcpu_harvest(vm, e->steal.by[0]);
 	vcpu_harvest(vm, e->steal.by[1]);
 }
@@ -447,19 +456,18 @@ void vhv_steal_fold(struct vhv_vm *vm, struct vhv_vcpu *e)
  */
 static void by_peek(struct vhv_steal_slot *by, struct vhv_steal_slot *from)
 {
-	unsigned int i, j;
+	struct vhv_steal_slot *s;
+	unsigned int i;
 	u32 id;
 
 	for (i = 0; i < VHV_STEAL_SLOTS; i++) {
 		id = READ_ONCE(from[i].id);
 		if (!id)
 			break;
-		for (j = 0; j < VHV_STEAL_BY_VM; j++) {
-			if (by[j].id == id || !by[j].id) {
-				by[j].id = id;
-				by[j].ns += READ_ONCE(from[i].ns);
-				break;
-			}
+		s = slot_find(by, VHV_STEAL_BY_VM, id);
+		if (s) {
+			s->id = id;
+			s->ns += READ_ONCE(from[i].ns);
 		}
 	}
 }
@@ -484,7 +492,7 @@ void vhv_steal_vm(struct vhv_vm *vm, u64 *ns, struct vhv_steal_slot *by)
 	memcpy(ns, vm->steal.gone, sizeof(vm->steal.gone));
 	memcpy(by, vm->steal.by, sizeof(vm->steal.by));
 	list_for_each_entry(e, &vm->vcpus, node) {
-		vhv_steal_vcpu_sum(e, ns);
+		vcpu_sum(e, ns);
 		by_peek(by, e->steal.by[0]);
 		by_peek(by, e->steal.by[1]);
 	}

@@ -90,7 +90,6 @@ void vhv_steal_attribute(struct vhv_vcpu *e, const struct task_struct *t,
 			 u64 ns);
 
 /* Process context. */
-void vhv_steal_vcpu_sum(struct vhv_vcpu *e, u64 *ns);
 void vhv_steal_fold(struct vhv_vm *vm, struct vhv_vcpu *e);
 void vhv_steal_vm(struct vhv_vm *vm, u64 *ns, struct vhv_steal_slot *by);
 bool vhv_steal_flip(void);
