@@ -1,9 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# make deb: the Debian packages vhv-dkms (vhv.ko's source, built by DKMS
-# for every kernel) and vhvstat, from this tree, into build/deb/, with
-# Debian's own tools (dpkg-buildpackage, debhelper, dh-dkms; `make setup`
-# installs them). The version is 0.1.0~git<commit date>.<commit>.
+# make deb: the Debian packages of this tree, into build/deb/, with Debian's
+# own tools (dpkg-buildpackage, debhelper, dh-dkms; `make setup` installs
+# them). The version is 0.1.0~git<commit date>.<commit>.
+#   vhv-dkms, vswitch-dkms, vtpm-dkms  a module's source, built by DKMS for
+#                                       every kernel
+#   vhvstat, vswctl, vtpmctl            the tools, their man pages and files
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 OUT=$TOP/build/deb
@@ -16,14 +18,25 @@ for t in dpkg-buildpackage dh dh_dkms; do
 done
 rm -rf "$OUT"
 D=$OUT/src/vhv-$ver
-mkdir -p "$D/kmod" "$D/userspace" "$D/Documentation/man"
+mkdir -p "$D/kmod" "$D/include/uapi/linux" "$D/userspace" "$D/Documentation/man"
 # what the packages are made of, as the tree has it now
-cp -r "$TOP/kmod/vhv" "$D/kmod/"
-cp -r "$TOP/userspace/vhvstat" "$D/userspace/"
-cp "$TOP/Documentation/man/vhvstat.8" "$D/Documentation/man/"
+for m in vhv vswitch vtpm; do
+	cp -r "$TOP/kmod/$m" "$D/kmod/"
+done
+cp "$TOP"/include/uapi/linux/{vswitch,vtpm}.h "$D/include/uapi/linux/"
+for u in genl vhvstat vswctl vtpmctl; do
+	cp -r "$TOP/userspace/$u" "$D/userspace/"
+done
+cp -r "$TOP/bpf" "$D/"
+cp "$TOP"/Documentation/man/{vhvstat,vswctl,vtpmctl}.8 "$D/Documentation/man/"
 cp -r "$TOP/tools/packaging/debian" "$D/debian"
-rm -f "$D"/kmod/vhv/{*.o,*.ko,*.mod,*.mod.c,.*.cmd,modules.order,Module.symvers}
-make -s -C "$D/userspace/vhvstat" clean
+# no build output of the tree's own `make`
+find "$D/kmod" \( -name '*.o' -o -name '*.ko' -o -name '*.mod' -o -name '*.mod.c' \
+	-o -name '.*.cmd' -o -name modules.order -o -name Module.symvers \) -delete
+for u in vhvstat vswctl vtpmctl; do
+	make -s -C "$D/userspace/$u" clean
+done
+make -s -C "$D/bpf" clean
 cat > "$D/debian/changelog" <<EOT
 vhv ($ver) unstable; urgency=medium
 
