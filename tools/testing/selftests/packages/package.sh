@@ -14,18 +14,13 @@ set -e
 . "$(dirname "${BASH_SOURCE[0]}")/../vhv/vhv_lib.sh"
 vhv_require
 
-DEBS=("$VHV_ROOT"/build/deb/vhv-dkms_*_all.deb "$VHV_ROOT"/build/deb/vhvstat_*_amd64.deb)
-[ -f "${DEBS[0]}" ] && [ -f "${DEBS[1]}" ] ||
-	tap_bail "no packages in $VHV_ROOT/build/deb (make deb)"
-for t in dpkg dkms modinfo modprobe; do
-	command -v "$t" > /dev/null || tap_bail "no $t (make setup)"
-done
+. "$(dirname "${BASH_SOURCE[0]}")/pkglib.sh"
+pkg_debs vhv-dkms vhvstat
 [ -r "$VHV_KO" ] || tap_bail "no $VHV_KO to load again (make modules)"
-KVER=$(uname -r)
 
 cleanup() {
 	set +e
-	show_other_kernels
+	pkg_show_other_kernels
 	if dpkg-query -W vhv-dkms > /dev/null 2>&1 || dpkg-query -W vhvstat > /dev/null 2>&1; then
 		[ ! -d "$SYS" ] || rmmod vhv
 		dpkg --purge vhvstat vhv-dkms > /dev/null 2>&1
@@ -43,57 +38,12 @@ __writable() { : > /var/lib/dpkg/.vhv-test && rm -f /var/lib/dpkg/.vhv-test; }
 check "the guest's root is writable (overlay): dpkg can install" __writable
 rmmod vhv
 
-# DKMS's postinst builds for the running kernel and for the newest one
-# that /boot has a config of (6.12 when 6.1 runs): each build takes minutes
-# under emulation, so the other kernels' configs are moved aside in the
-# guest's root (an overlay: the host's /boot is untouched) for the install.
-HIDDEN=()
-hide_other_kernels() {
-	local c
-	for c in /boot/config-*; do
-		[ "$c" != "/boot/config-$KVER" ] && [ -e "$c" ] || continue
-		mv "$c" "$c.vhv-test" && HIDDEN+=("$c")
-	done
-}
-show_other_kernels() {
-	local c
-	for c in "${HIDDEN[@]}"; do mv "$c.vhv-test" "$c"; done
-	HIDDEN=()
-}
-install_debs() {
-	local rc=0
-	hide_other_kernels
-	dpkg -i "${DEBS[@]}" > "$TMPD/dpkg.log" 2>&1 || rc=$?
-	show_other_kernels
-	diag "$(grep -m1 '^Building for' "$TMPD/dpkg.log" || true)"
-	if [ "$rc" != 0 ]; then
-		diag "dpkg -i failed ($rc):"
-		tail -n 20 "$TMPD/dpkg.log" | sed 's/^/#   /'
-		for f in /var/lib/dkms/vhv/*/build/make.log; do
-			[ -f "$f" ] && tail -n 20 "$f" | sed 's/^/#   make.log: /'
-		done
-		return 1
-	fi
-}
+install_debs() { pkg_install "$TMPD/dpkg.log" vhv; }
 check "dpkg -i vhv-dkms vhvstat: DKMS builds vhv.ko" install_debs
 V=$(dpkg-query -W -f='${Version}' vhv-dkms 2>/dev/null || true)
-dkms_ok() {
-	local s
-	s=$(dkms status vhv 2>&1)
-	diag "dkms status: $(echo "$s" | tr '\n' ';')"
-	grep -q "^vhv/$V, $KVER, [^:]*: installed" <<< "$s"
-}
-check "dkms status: vhv $V installed for $KVER" dkms_ok
+check "dkms status: vhv $V installed for $KVER" pkg_dkms_installed vhv "$V"
 # modprobe takes DKMS's module (updates/dkms), signed by DKMS's MOK key
-signed() {
-	local f s
-	f=$(modinfo -n vhv 2>/dev/null)
-	s=$(modinfo -F signer vhv 2>/dev/null)
-	diag "modinfo: $f, signer '$s', sig_hashalgo $(modinfo -F sig_hashalgo vhv 2>/dev/null)"
-	[[ "$f" == /lib/modules/$KVER/updates/dkms/vhv.ko* ]] && [ -n "$s" ] &&
-		modprobe --show-depends vhv | grep -q "updates/dkms/vhv.ko"
-}
-check "modinfo: DKMS's module in updates/dkms, signed (signer set)" signed
+check "modinfo: DKMS's module in updates/dkms, signed (signer set)" pkg_dkms_signed vhv
 # the harness's vhv.ko is out; modprobe resolves vhv to DKMS's (above)
 loaded() {
 	modprobe vhv && [ -d "$SYS" ] && grep -q '^vhv ' /proc/modules
@@ -114,14 +64,10 @@ check "vhvstat from /usr/sbin reads the module; man page, service, /etc/default/
 rmmod vhv
 purged() {
 	dpkg --purge vhvstat vhv-dkms > "$TMPD/purge.log" 2>&1 || { sed 's/^/#   /' "$TMPD/purge.log"; return 1; }
-	local left=()
-	for f in /usr/sbin/vhvstat /etc/default/vhvstat /usr/src/"vhv-$V" /usr/lib/modules-load.d/vhv.conf \
+	pkg_gone /usr/sbin/vhvstat /etc/default/vhvstat /usr/src/"vhv-$V" /usr/lib/modules-load.d/vhv.conf \
 		 /usr/lib/systemd/system/vhvstat-prometheus.service /var/lib/dkms/vhv \
-		 /lib/modules/"$KVER"/updates/dkms/vhv.ko*; do
-		[ ! -e "$f" ] || left+=("$f")
-	done
-	diag "left after the purge: ${left[*]:-nothing}"
-	[ "${#left[@]}" = 0 ] && ! modinfo vhv > /dev/null 2>&1
+		 /lib/modules/"$KVER"/updates/dkms/vhv.ko* &&
+	! modinfo vhv > /dev/null 2>&1
 }
 check "dpkg --purge: files, DKMS's tree and module gone" purged
 insmod "$VHV_KO"
