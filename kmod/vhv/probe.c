@@ -226,7 +226,7 @@ static bool seek_scan(bool all)
 		if (!t)
 			continue;
 		if (!all && !vhv_vcpu_task_tracked(t) &&
-		    !hlist_empty(&t->preempt_notifiers) && pid_alive(t)) {
+		    vhv_maybe_in_vcpu_ioctl(t) && pid_alive(t)) {
 			seek_track(&seek[i], t);
 			left = true;
 			continue;
@@ -276,18 +276,6 @@ static notrace void probe_entry(void *data, VHV_KVM_ENTRY_PROTO)
 		   __this_cpu_read(vhv_pcpu.epoch) == READ_ONCE(vhv_reg_epoch)))
 		return;
 	probe_entry_slow(this_cpu_ptr(&vhv_pcpu), vcpu);
-}
-
-/*
- * KVM registers a preempt notifier on a thread for the duration of each
- * vcpu_load() section (KVM_RUN and the other vCPU ioctls), so a thread
- * without one is not in a vCPU ioctl: a one-load filter on every context
- * switch that, unlike a per-CPU cache, still holds after the thread
- * migrated.
- */
-static inline bool maybe_in_vcpu_ioctl(struct task_struct *p)
-{
-	return !hlist_empty(&p->preempt_notifiers);
 }
 
 /*
@@ -370,9 +358,9 @@ static noinline void probe_switch_slow(bool preempt, struct task_struct *prev,
 				       unsigned int prev_state)
 {
 	/* A swap wait ends when its thread gets a CPU again. */
-	if (vhv_vcpu_swait_open() && maybe_in_vcpu_ioctl(next))
+	if (vhv_vcpu_swait_open() && vhv_maybe_in_vcpu_ioctl(next))
 		vhv_vcpu_wake_task(next);
-	if (maybe_in_vcpu_ioctl(prev))
+	if (vhv_maybe_in_vcpu_ioctl(prev))
 		probe_switch_vcpu(preempt, prev, prev_state);
 	if (vhv_steal_on())
 		vhv_steal_switch(prev, next);
@@ -381,7 +369,7 @@ static noinline void probe_switch_slow(bool preempt, struct task_struct *prev,
 /* The worker's IPI: look at the vCPU this CPU runs, if any. */
 static void probe_refresh_ipi(void *info)
 {
-	if (maybe_in_vcpu_ioctl(current))
+	if (vhv_maybe_in_vcpu_ioctl(current))
 		probe_look(current);
 }
 
@@ -407,7 +395,7 @@ static notrace void probe_switch(void *data, bool preempt,
 	 * stint: the slow path.
 	 */
 	__this_cpu_write(vhv_pcpu.vcpu, NULL);
-	if (unlikely(vhv_vcpu_swait_open() || maybe_in_vcpu_ioctl(prev) ||
+	if (unlikely(vhv_vcpu_swait_open() || vhv_maybe_in_vcpu_ioctl(prev) ||
 		     vhv_steal_on()))
 		probe_switch_slow(preempt, prev, next, prev_state);
 }
@@ -420,7 +408,7 @@ static notrace void probe_switch(void *data, bool preempt,
  */
 static notrace void probe_wakeup(void *data, struct task_struct *p)
 {
-	if (likely(!maybe_in_vcpu_ioctl(p)))
+	if (likely(!vhv_maybe_in_vcpu_ioctl(p)))
 		return;
 	if (vhv_vcpu_swait_open())
 		vhv_vcpu_wakeup(p);

@@ -353,7 +353,7 @@ static void reg_refresh(void)
 			t = e->task;
 			if (READ_ONCE(e->obs_epoch) != epoch &&
 			    READ_ONCE(t->on_cpu) &&
-			    !hlist_empty(&t->preempt_notifiers))
+			    vhv_maybe_in_vcpu_ioctl(t))
 				cpumask_set_cpu(task_cpu(t), &reg_refresh_cpus);
 		}
 	}

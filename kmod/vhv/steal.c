@@ -219,7 +219,7 @@ void vhv_steal_switch(struct task_struct *prev, struct task_struct *next)
 	 * switch-out needs this switch in the record, so the record goes on
 	 * at least until then.
 	 */
-	if (!hlist_empty(&next->preempt_notifiers))
+	if (vhv_maybe_in_vcpu_ioctl(next))
 		atomic_dec_if_positive(&c->waiting);
 	else if (!atomic_read(&c->waiting)) {
 		disarm(c);

@@ -649,7 +649,7 @@ enum vhv_vcpu_state vhv_vcpu_state(struct vhv_vcpu *e)
 
 	if (READ_ONCE(t->__state) & (__TASK_STOPPED | __TASK_TRACED))
 		return VHV_ST_STOPPED;
-	if (!READ_ONCE(t->preempt_notifiers.first))
+	if (!vhv_maybe_in_vcpu_ioctl(t))
 		return VHV_ST_VMM;
 	if (vhv_compat_on_cpu(t))
 		return READ_ONCE(t->flags) & PF_VCPU ? VHV_ST_GUEST :

@@ -6,6 +6,7 @@
 #include <linux/kobject.h>
 #include <linux/list.h>
 #include <linux/llist.h>
+#include <linux/sched.h>
 #include <linux/types.h>
 
 #include "steal.h"
@@ -196,6 +197,19 @@ extern atomic_t vhv_vcpu_nr_swait;
 static inline bool vhv_vcpu_swait_open(void)
 {
 	return atomic_read(&vhv_vcpu_nr_swait);
+}
+
+/*
+ * KVM registers a preempt notifier on a thread for the duration of each
+ * vcpu_load() section (KVM_RUN and the other vCPU ioctls), so a thread
+ * without one is not in a vCPU ioctl: a one-load filter on every context
+ * switch that, unlike a per-CPU cache, still holds after the thread
+ * migrated. The notifier may be another user's (kvm_notifier_on() in
+ * probe.c tells), hence "maybe".
+ */
+static inline bool vhv_maybe_in_vcpu_ioctl(struct task_struct *p)
+{
+	return !hlist_empty(&p->preempt_notifiers);
 }
 
 /**
