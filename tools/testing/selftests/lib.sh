@@ -86,6 +86,16 @@ nap() {
 	read -rt "$1" -u "$__NAP_FD" _ 2> /dev/null || true
 }
 
+# load_module KO: insmod KO after modprobe of the modules it links against
+# (vswitch: nf_conntrack, nf_defrag_ipv6, nf_reject_ipv4/6), as the runner
+# loads the harness's modules (run-guest.sh).
+load_module() {
+	local deps
+	deps=$(modinfo -F depends "$1" | tr , ' ') || return
+	[ -z "$deps" ] || modprobe -a $deps || return
+	insmod "$1"
+}
+
 # within_pct A B PCT: |A-B| <= PCT% of max(A,B)   (integers)
 within_pct() {
 	awk -v a="$1" -v b="$2" -v p="$3" 'BEGIN {

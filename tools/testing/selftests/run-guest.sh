@@ -25,6 +25,9 @@ TEST_TIMEOUT=${VHV_TEST_TIMEOUT:-600}
 TAINT_OK=$(( (1 << 12) | (1 << 13) ))
 TAINT_LETTERS=PFSRMBUDAWCIOELKXTN
 
+# load_module
+source "$SELF/lib.sh"
+
 n=0 nfail=0 taint_seen=0
 SUITES_RUN=()
 declare -A SUITE_TESTS=()
@@ -144,17 +147,14 @@ read_modules() {
 
 # load_modules: the boot's kernel log must be clean too.
 load_modules() {
-	local m ko deps rc=0
+	local m ko rc=0
 	kernel_check boot || rc=1
 	for m in "${MODULES[@]}"; do
 		ko=$VHV_BUILD/kmod/$m/$m.ko
 		if [ ! -f "$ko" ]; then
 			echo "# $ko not built"; rc=1; continue
 		fi
-		# what it links against (vswitch: nf_conntrack, nf_defrag_ipv6, nf_reject_ipv4/6)
-		deps=$(modinfo -F depends "$ko" | tr , ' ')
-		[ -z "$deps" ] || modprobe -a $deps 2>&1 | sed 's/^/# /'
-		insmod "$ko" 2>&1 | sed 's/^/# /'
+		load_module "$ko" 2>&1 | sed 's/^/# /'
 		lsmod | grep -qw "^$m" || rc=1
 	done
 	result "modules: load (${MODULES[*]}); boot log clean" $rc

@@ -34,37 +34,48 @@ SW=pk$$
 NS1=pka$$ NS2=pkb$$
 INST=pk$$
 
-# harness_load M: the harness's build of M, as run-guest.sh loads it
-harness_load() {
-	local ko=$VHV_BUILD/kmod/$1/$1.ko deps
-	deps=$(modinfo -F depends "$ko" | tr , ' ')
-	[ -z "$deps" ] || modprobe -a $deps
-	insmod "$ko"
+# harness_load M: the harness's build of M
+harness_load() { load_module "$VHV_BUILD/kmod/$1/$1.ko"; }
+__ports_gone() { [ ! -e "/sys/class/net/$NS1-p" ] && [ ! -e "/sys/class/net/$NS2-p" ]; }
+
+# teardown: undo what the checks made, whatever they got to make: the
+# namespaces, the instance and the switch, DKMS's modules (the harness's
+# stay), the packages. Every step runs; fails when one did.
+teardown() {
+	local n rc=0
+	for n in "$NS1" "$NS2"; do
+		[ ! -e "/run/netns/$n" ] || ip netns del "$n" || rc=1
+	done
+	if [ -d /sys/module/vtpm ] && [ -x /usr/sbin/vtpmctl ] &&
+	   /usr/sbin/vtpmctl instance show "$INST" > /dev/null 2>&1; then
+		/usr/sbin/vtpmctl instance del "$INST" || rc=1
+	fi
+	if [ -d /sys/module/vswitch ] && [ -x /usr/sbin/vswctl ] &&
+	   /usr/sbin/vswctl switch show "$SW" > /dev/null 2>&1; then
+		/usr/sbin/vswctl switch del "$SW" || rc=1
+	fi
+	poll 300 __ports_gone || { diag "$NS1-p or $NS2-p still here after 300 s"; rc=1; }
+	for n in vtpm vswitch; do
+		if [ -d "/sys/module/$n" ] && pkg_loaded_is_dkms "$n" > /dev/null; then
+			rmmod "$n" || rc=1
+		fi
+	done
+	# (a package that is not installed is a warning, not an error)
+	dpkg --purge "${PKGS[@]}" > "$TMPD/purge.log" 2>&1 || { cat "$TMPD/purge.log"; rc=1; }
+	return $rc
 }
 
 cleanup() {
 	local m
 	set +e
 	pkg_show_other_kernels
-	ip netns del "$NS1" 2> /dev/null
-	ip netns del "$NS2" 2> /dev/null
-	[ ! -x /usr/sbin/vtpmctl ] || /usr/sbin/vtpmctl instance del "$INST" 2> /dev/null
-	[ ! -x /usr/sbin/vswctl ] || /usr/sbin/vswctl switch del "$SW" 2> /dev/null
-	poll 300 __ports_gone || diag "cleanup: $NS1-p or $NS2-p still here after 300 s"
-	# DKMS's modules out before the purge; the harness's stay
-	for m in "${MODS[@]}"; do
-		if [ -d "/sys/module/$m" ] && pkg_loaded_is_dkms "$m" > /dev/null; then
-			rmmod "$m"
-		fi
-	done
-	dpkg --purge "${PKGS[@]}" > /dev/null 2>&1
+	teardown
 	for m in "${MODS[@]}"; do
 		[ -d "/sys/module/$m" ] || harness_load "$m"
 	done
 	rm -rf "$TMPD"
 }
 trap cleanup EXIT
-__ports_gone() { [ ! -e "/sys/class/net/$NS1-p" ] && [ ! -e "/sys/class/net/$NS2-p" ]; }
 
 tap_plan 9
 
@@ -137,23 +148,8 @@ files() {
 }
 tap_check "vswitch-ifup, the man pages, vswctl -V and vtpmctl -V" files
 
-# what the checks above made goes first (whatever they got to make)
 purged() {
-	local n
-	for n in "$NS1" "$NS2"; do
-		[ ! -e "/run/netns/$n" ] || ip netns del "$n" || return
-	done
-	if [ -d /sys/module/vtpm ] && /usr/sbin/vtpmctl instance show "$INST" > /dev/null 2>&1; then
-		/usr/sbin/vtpmctl instance del "$INST" || return
-	fi
-	if [ -d /sys/module/vswitch ] && /usr/sbin/vswctl switch show "$SW" > /dev/null 2>&1; then
-		/usr/sbin/vswctl switch del "$SW" || return
-	fi
-	poll 300 __ports_gone || { diag "$NS1-p or $NS2-p still here after 300 s"; return 1; }
-	for n in vtpm vswitch; do
-		[ ! -d "/sys/module/$n" ] || rmmod "$n" || return
-	done
-	dpkg --purge "${PKGS[@]}" > "$TMPD/purge.log" 2>&1 || { cat "$TMPD/purge.log"; return 1; }
+	teardown &&
 	pkg_gone /usr/sbin/vswctl /usr/sbin/vtpmctl /usr/libexec/vswitch /etc/modprobe.d/vtpm.conf \
 		/usr/src/"vswitch-$V" /usr/src/"vtpm-$V" /var/lib/dkms/vswitch /var/lib/dkms/vtpm \
 		/lib/modules/"$KVER"/updates/dkms/vswitch.ko* /lib/modules/"$KVER"/updates/dkms/vtpm.ko* &&
