@@ -13,10 +13,10 @@
 # Resumable: the run takes longer than a working session on a 2-core
 # machine (about 4 hours), so each suite runs in a boot of its own (the
 # lines in parallel, each running its suites one after the other), and a
-# suite that passed on a line is recorded in a results cache, under a key
-# of what the guests run (tree-key.sh: the files git tracks or sees, prose
-# aside, with local changes, and the guest environment asked for) and of
-# the debug kernel's cache folder. A later run with the same key runs only the
+# suite that passed on a line is recorded in a results cache, under the
+# suite's key of what the guests run (tree-key.sh: the files git tracks or
+# sees, prose and the other suites' tests aside, with local changes, and
+# the guest environment asked for) and of the debug kernel's cache folder. A later run with the same key runs only the
 # suites that have no record, and counts the recorded ones, naming each
 # with its date. A failed suite is never recorded. Records of other keys
 # are left alone (delete old ones by hand).
@@ -92,9 +92,10 @@ fi
 
 RESULTS=${VHV_RESULTS:-/var/cache/vhv/check-debug}
 LOGS=${VHV_CHECK_LOG:-$ROOT/build/check-debug}
-key=$("$HERE/tree-key.sh" "$ROOT") || key=
-[ -n "$key" ] || echo "# not a git checkout: every suite runs, nothing is recorded"
+tree=$ROOT
+"$HERE/tree-key.sh" "$ROOT" > /dev/null ||
+	{ tree=; echo "# not a git checkout: every suite runs, nothing is recorded"; }
 # KASAN, lockdep and kmemleak under TCG: several times the stock run's time.
-VHV_LINES="$(printf '%s\n' "${lines[@]}")" \
-VHV_KEY=$key VHV_RESULTS=$RESULTS VHV_CHECK_LOG=$LOGS VHV_KROOT=$kroot \
+VHV_LINES="$(printf '%s\n' "${lines[@]}")" VHV_KEY='' VHV_KEY_TREE=$tree \
+VHV_RESULTS=$RESULTS VHV_CHECK_LOG=$LOGS VHV_KROOT=$kroot \
 	exec "$HERE/run-lines.sh"

@@ -4,14 +4,16 @@
 # run-lines.sh: check-debug.sh's runner. Each kernel line runs its suites
 # one boot each (run.sh with one kernel and one suite), the lines in
 # parallel. A suite that passes is recorded under
-# VHV_RESULTS/VHV_KEY/KERNEL-FOLDER/SUITE.{result,log}; one that has a
-# record is not run again, and is counted from its record. Ends with a
-# line per suite and line, then "N passed, N failed".
+# VHV_RESULTS/KEY/KERNEL-FOLDER/SUITE.{result,log}, KEY being the suite's
+# key; one that has a record is not run again, and is counted from its
+# record. Ends with a line per suite and line, then "N passed, N failed".
 #
 # Environment:
 #   VHV_LINES    one line each "RELEASE:KERNEL-FOLDER:SUITE,SUITE..."
-#   VHV_KEY      the tree's key (check-debug.sh); empty: nothing is
-#                recorded or reused
+#   VHV_KEY_TREE the checkout whose suites run (check-debug.sh): each
+#                suite's key is tree-key.sh VHV_KEY_TREE SUITE
+#   VHV_KEY      without VHV_KEY_TREE, one key for every suite; empty:
+#                nothing is recorded or reused
 #   VHV_RESULTS  the results cache
 #   VHV_DEBUG_FRESH=1  run every suite, whatever is recorded
 #   VHV_CHECK_LOG  where the logs go: SUITE/RELEASE.{log,summary} and
@@ -22,20 +24,31 @@ set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SELF=$(cd "$HERE/../selftests" && pwd)
 KEY=${VHV_KEY:-}
+KEY_TREE=${VHV_KEY_TREE:-}
 RESULTS=${VHV_RESULTS:-/var/cache/vhv/check-debug}
 LOGS=${VHV_CHECK_LOG:?}
 mkdir -p "$LOGS"
 
+# suite_key SUITE: the key of SUITE's records (empty: none)
+suite_key() {
+	if [ -n "$KEY_TREE" ]; then
+		"$HERE/tree-key.sh" "$KEY_TREE" "$1" || true
+	else
+		echo "$KEY"
+	fi
+}
+
 # line RELEASE KDIR SUITES: run or recall each suite; one line a suite,
-# "HOW SUITE PASSED FAILED SECONDS WHEN", to $LOGS/RELEASE.results.
+# "HOW SUITE PASSED FAILED SECONDS WHEN KEY", to $LOGS/RELEASE.results.
 line() {
-	local rel=$1 kdir=$2 s rec out p f secs when
+	local rel=$1 kdir=$2 s key rec out p f secs when
 	local -a list
 	IFS=, read -r -a list <<< "$3"
 	for s in "${list[@]}"; do
-		rec=${KEY:+$RESULTS/$KEY/$kdir/$s}
+		key=$(suite_key "$s")
+		rec=${key:+$RESULTS/$key/$kdir/$s}
 		if [ -n "$rec" ] && [ -z "${VHV_DEBUG_FRESH:-}" ] && [ -r "$rec.result" ]; then
-			echo "recorded $s $(cat "$rec.result")"
+			echo "recorded $s $(cat "$rec.result") $key"
 			continue
 		fi
 		out=$LOGS/$s
@@ -55,11 +68,11 @@ line() {
 				echo "$p 0 $secs $when" > "$rec.result.tmp"
 				mv "$rec.result.tmp" "$rec.result"
 			fi
-			echo "ran $s $p 0 $secs $when"
+			echo "ran $s $p 0 $secs $when $key"
 		else
 			# a run with no count at all (no boot) is one failure
 			[ "${f:-0}" -gt 0 ] || f=1
-			echo "ran $s ${p:-0} $f ${secs:-0} $when"
+			echo "ran $s ${p:-0} $f ${secs:-0} $when $key"
 		fi
 	done > "$LOGS/$rel.results"
 }
@@ -72,7 +85,7 @@ while IFS=: read -r rel kdir suites; do
 	line "$rel" "$kdir" "$suites" &
 	pids+=($!)
 done <<< "${VHV_LINES:?}"
-[ -z "$KEY" ] || echo "# results cache: $RESULTS/$KEY${VHV_DEBUG_FRESH:+ (VHV_DEBUG_FRESH: every suite runs)}"
+[ -z "$KEY$KEY_TREE" ] || echo "# results cache: $RESULTS, a key per suite${VHV_DEBUG_FRESH:+ (VHV_DEBUG_FRESH: every suite runs)}"
 
 pass=0 fail=0
 SUMMARY=()
@@ -80,11 +93,11 @@ for i in "${!rels[@]}"; do
 	rel=${rels[$i]}
 	wait "${pids[$i]}"
 	n=0
-	while read -r how s p f secs when; do
+	while read -r how s p f secs when key; do
 		n=$((n + 1))
-		echo "== $rel: $s"
+		echo "== $rel: $s${key:+ (key $key)}"
 		if [ "$how" = recorded ]; then
-			echo "# recorded $when with this key: $p passed; its log: $RESULTS/$KEY/${kdirs[$i]}/$s.log"
+			echo "# recorded $when with this key: $p passed; its log: $RESULTS/$key/${kdirs[$i]}/$s.log"
 		else
 			cat "$LOGS/$s/$rel.log" 2> /dev/null
 			sed -n '/^== summary/,$p' "$LOGS/$s/$rel.summary"

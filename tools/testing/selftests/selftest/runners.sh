@@ -145,6 +145,50 @@ key_changes() {
 }
 KEY=$ROOT/tools/testing/debug-kernel/tree-key.sh
 
+# tree-key.sh DIR SUITE on a scratch checkout with suites s1 (whose test
+# sources s3/lib.sh), s2 and s3: another suite's tests do not change
+# SUITE's key, the folders SUITE names and everything else do.
+# suite_keys: "s1-key s2-key" of $TMP/suites-tree
+suite_keys() {
+	echo "$("$KEY" "$TMP/suites-tree" s1) $("$KEY" "$TMP/suites-tree" s2)"
+}
+key_suites() {
+	local g=$TMP/suites-tree st=tools/testing/selftests k0 k1 k2 k3 k4
+	mkdir -p "$g/$st/s1" "$g/$st/s2" "$g/$st/s3"
+	printf 'a\n' > "$g/a.c" && printf '. ../s3/lib.sh\n' > "$g/$st/s1/t.sh" &&
+		printf 't\n' > "$g/$st/s2/t.sh" && printf 'l\n' > "$g/$st/s3/lib.sh" &&
+		printf 'r\n' > "$g/$st/run.sh" && git -C "$g" init -q && git -C "$g" add -A &&
+		git -C "$g" -c user.name=t -c user.email=t@t commit -qm t || return
+	k0=$(suite_keys)
+	printf 't2\n' > "$g/$st/s2/t.sh"
+	k1=$(suite_keys)
+	printf 'l2\n' > "$g/$st/s3/lib.sh"
+	k2=$(suite_keys)
+	printf 'r2\n' > "$g/$st/run.sh"
+	k3=$(suite_keys)
+	git -C "$g" checkout -q . && printf 'b\n' >> "$g/a.c"
+	k4=$(suite_keys)
+	git -C "$g" checkout -q .
+	echo "# s1 s2 keys: $k0 (commit), $k1 (s2's test), $k2 (s3/lib.sh), $k3 (run.sh), $k4 (a.c)"
+	[ "${k1% *}" = "${k0% *}" ] && [ "${k1#* }" != "${k0#* }" ] &&
+		[ "${k2% *}" != "${k1% *}" ] && [ "${k2#* }" = "${k1#* }" ] &&
+		[ "${k3% *}" != "${k2% *}" ] && [ "${k3#* }" != "${k2#* }" ] &&
+		[ "${k4% *}" != "${k0% *}" ] && [ "${k4#* }" != "${k0#* }" ] &&
+		[ "${k0% *}" != "${k0#* }" ] && ! "$KEY" "$g" s4 > /dev/null 2>&1
+}
+# run-lines.sh with VHV_KEY_TREE: after a change to s2's tests, only s2 runs
+lines_suite_keys() {
+	local g=$TMP/suites-tree
+	rm -rf "$TMP/results"
+	lines VHV_KEY= VHV_KEY_TREE="$g" > /dev/null
+	[ "$LINES_RC" = 0 ] && booted k1 s1 s2 && booted k2 s1 || return
+	printf 't3\n' > "$g/tools/testing/selftests/s2/t.sh"
+	lines VHV_KEY= VHV_KEY_TREE="$g"
+	git -C "$g" checkout -q .
+	[ "$LINES_RC" = 0 ] && booted k1 s2 && booted k2 &&
+		grep -q '^# k1: s1: 3 passed, 0 failed; .*(recorded ' "$TMP/lines.out"
+}
+
 # ---- run-guest.sh, sourced, on fixture suites -----------------------------
 FX=$TMP/suites
 mkdir -p "$FX/fx" "$FX/notests"
@@ -201,7 +245,7 @@ unit_check() {
 	grep -Eq -- "$EXPECT" "$TMP/unit.out" || { echo "no /$EXPECT/"; return 1; }
 }
 
-tap_plan 24
+tap_plan 26
 
 EXPECT='^4 passed, 0 failed$' tap_check "run.sh, control: a sound guest is green" run_check 0 0 "$GUEST_OK"
 EXPECT='fake: problem: .*exit status 2' \
@@ -221,6 +265,8 @@ tap_check "run-lines.sh: another tree key reuses nothing" lines_other_key
 tap_check "run-lines.sh: VHV_DEBUG_FRESH=1 reruns every suite" lines_fresh
 tap_check "run-lines.sh: without a key every suite runs and nothing is recorded" lines_no_key
 tap_check "tree-key.sh: a change to what the guests run changes the key; README.md, guides, build outputs do not" key_changes
+tap_check "tree-key.sh SUITE: another suite's tests leave the key; the folders it names, the runner, the code do not" key_suites
+tap_check "run-lines.sh, a key per suite: a change to one suite's tests reruns that suite only" lines_suite_keys
 
 EXPECT='verdict: fx/good.sh: 2 passed' tap_check "run-guest.sh, control: a sound test is ok" guest fx/good.sh ok
 EXPECT='planned 9, ran 2' tap_check "run-guest.sh: a test with plan 9 and 2 results is not ok" guest fx/plan9.sh "not ok"
