@@ -176,7 +176,8 @@ key_suites() {
 		[ "${k4% *}" != "${k0% *}" ] && [ "${k4#* }" != "${k0#* }" ] &&
 		[ "${k0% *}" != "${k0#* }" ] && ! "$KEY" "$g" s4 > /dev/null 2>&1
 }
-# run-lines.sh with VHV_KEY_TREE: after a change to s2's tests, only s2 runs
+# run-lines.sh with VHV_KEY_TREE on key_suites' checkout (so it runs after
+# key_suites): after a change to s2's tests, only s2 runs
 lines_suite_keys() {
 	local g=$TMP/suites-tree
 	rm -rf "$TMP/results"
